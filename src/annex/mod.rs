@@ -1,0 +1,263 @@
+//! The annex of resolution 64/211: 7 sections (A–G) and 18 items, with short
+//! titles and one-sentence summaries in the six UN languages. The text lives
+//! in `annex.json` beside this file; it is compiled in and checked by the
+//! tests below, so a running service can rely on it being whole.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Language;
+
+/// An item of the annex: a number from 1 to 18, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct AnnexItem(u8);
+
+impl AnnexItem {
+    pub const FIRST: u8 = 1;
+    pub const LAST: u8 = 18;
+
+    pub fn new(number: u8) -> Option<Self> {
+        (Self::FIRST..=Self::LAST)
+            .contains(&number)
+            .then_some(AnnexItem(number))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn all() -> impl Iterator<Item = AnnexItem> {
+        (Self::FIRST..=Self::LAST).map(AnnexItem)
+    }
+
+    /// The section the item belongs to, as the annex groups them.
+    pub fn section(self) -> SectionId {
+        match self.0 {
+            1..=4 => SectionId::A,
+            5 => SectionId::B,
+            6..=7 => SectionId::C,
+            8..=9 => SectionId::D,
+            10..=12 => SectionId::E,
+            13..=17 => SectionId::F,
+            _ => SectionId::G,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnnexItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let number = u8::deserialize(deserializer)?;
+        AnnexItem::new(number).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "annex item {number} does not exist: items are numbered 1 to 18"
+            ))
+        })
+    }
+}
+
+impl fmt::Display for AnnexItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A section of the annex, A to G.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SectionId {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+}
+
+impl SectionId {
+    pub const ALL: [SectionId; 7] = [
+        SectionId::A,
+        SectionId::B,
+        SectionId::C,
+        SectionId::D,
+        SectionId::E,
+        SectionId::F,
+        SectionId::G,
+    ];
+
+    pub fn letter(self) -> &'static str {
+        match self {
+            SectionId::A => "A",
+            SectionId::B => "B",
+            SectionId::C => "C",
+            SectionId::D => "D",
+            SectionId::E => "E",
+            SectionId::F => "F",
+            SectionId::G => "G",
+        }
+    }
+}
+
+impl fmt::Display for SectionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.letter())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown annex section '{0}': sections are A to G")]
+pub struct UnknownSection(pub String);
+
+impl FromStr for SectionId {
+    type Err = UnknownSection;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SectionId::ALL
+            .into_iter()
+            .find(|id| id.letter().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownSection(s.to_owned()))
+    }
+}
+
+/// A text in each of the six languages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translations {
+    ar: String,
+    zh: String,
+    en: String,
+    fr: String,
+    ru: String,
+    es: String,
+}
+
+impl Translations {
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::Ar => &self.ar,
+            Language::Zh => &self.zh,
+            Language::En => &self.en,
+            Language::Fr => &self.fr,
+            Language::Ru => &self.ru,
+            Language::Es => &self.es,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: SectionId,
+    pub title: Translations,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub number: AnnexItem,
+    pub title: Translations,
+    pub summary: Translations,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annex {
+    #[serde(rename = "_comment")]
+    _comment: String,
+    pub sections: Vec<Section>,
+}
+
+impl Annex {
+    pub fn item(&self, item: AnnexItem) -> &Item {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.number == item)
+            .expect("annex.json holds every item 1-18 (checked by annex::tests)")
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        self.sections
+            .iter()
+            .find(|s| s.id == id)
+            .expect("annex.json holds every section A-G (checked by annex::tests)")
+    }
+}
+
+/// The annex, parsed once from the compiled-in data file.
+pub fn annex() -> &'static Annex {
+    static ANNEX: OnceLock<Annex> = OnceLock::new();
+    ANNEX.get_or_init(|| {
+        serde_json::from_str(include_str!("annex.json"))
+            .expect("annex.json is valid (checked by annex::tests)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_file_has_seven_sections_and_eighteen_items_in_order() {
+        let annex = annex();
+        let ids: Vec<_> = annex.sections.iter().map(|s| s.id).collect();
+        assert_eq!(ids, SectionId::ALL);
+        let numbers: Vec<u8> = annex
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.number.number()))
+            .collect();
+        assert_eq!(numbers, (1..=18).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_item_sits_in_the_section_the_resolution_gives_it() {
+        for section in &annex().sections {
+            for item in &section.items {
+                assert_eq!(item.number.section(), section.id, "item {}", item.number);
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_exists_in_all_six_languages() {
+        for section in &annex().sections {
+            for language in Language::ALL {
+                assert!(!section.title.get(language).trim().is_empty());
+            }
+            for item in &section.items {
+                for language in Language::ALL {
+                    assert!(!item.title.get(language).trim().is_empty());
+                    let summary = item.summary.get(language);
+                    assert!(summary.len() > item.title.get(language).len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn items_outside_one_to_eighteen_do_not_exist() {
+        assert!(AnnexItem::new(0).is_none());
+        assert!(AnnexItem::new(19).is_none());
+        assert_eq!(AnnexItem::all().count(), 18);
+        assert!(serde_json::from_str::<AnnexItem>("19").is_err());
+        assert_eq!(
+            serde_json::from_str::<AnnexItem>("11").unwrap(),
+            AnnexItem::new(11).unwrap()
+        );
+    }
+
+    #[test]
+    fn sections_parse_from_their_letter() {
+        assert_eq!("e".parse::<SectionId>(), Ok(SectionId::E));
+        assert!("H".parse::<SectionId>().is_err());
+        assert_eq!(
+            annex().item(AnnexItem::new(11).unwrap()).number.section(),
+            SectionId::E
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! Extractors that turn a request into typed input or a precise problem:
+//! the JSON body (with the path of the offending field, a size limit and a
+//! content-type check) and the query string. actix's own extractors answer
+//! plain-text errors without field paths, so ours replace them.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+
+/// The largest JSON body a route accepts; set once from the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body, deserialized with the path of any invalid field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = request.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let checked =
+            check_content_type(request).and_then(|()| check_declared_length(request, limit));
+        let mut payload = payload.take();
+        Box::pin(async move {
+            checked?;
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    AppError::bad_request(format!("the request body could not be read: {e}"))
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+fn check_content_type(request: &HttpRequest) -> Result<(), AppError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(format!(
+            "send the body as application/json (Content-Type was {:?})",
+            content_type
+        )))
+    }
+}
+
+/// Refuses a body announced as too large before reading any of it.
+fn check_declared_length(request: &HttpRequest, limit: usize) -> Result<(), AppError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "the request body is larger than the limit of {limit} bytes"
+    ))
+}
+
+/// Parses a JSON document into `T`; a failure names the field it concerns.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request(
+            "the request body is empty: send a JSON object",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::bad_request(format!("the request body is not valid JSON: {inner}"));
+        }
+        let field = field_of(error.path(), &inner.to_string());
+        let message = inner.to_string();
+        AppError::BadRequest {
+            detail: match &field {
+                Some(field) => format!("'{field}' is not valid: {message}"),
+                None => format!("the request body does not have the expected shape: {message}"),
+            },
+            errors: vec![FieldError::new(
+                field.unwrap_or_else(|| "$".to_owned()),
+                strip_position(&message),
+            )],
+        }
+    })?;
+    deserializer.end().map_err(|e| {
+        AppError::bad_request(format!(
+            "the request body has data after the JSON value: {e}"
+        ))
+    })?;
+    Ok(value)
+}
+
+/// The path of the field an error concerns. For an unknown field, serde
+/// reports the enclosing object; the field's own name is in the message.
+fn field_of(path: &serde_path_to_error::Path, message: &str) -> Option<String> {
+    let parent = path.to_string();
+    let parent = (parent != ".").then_some(parent);
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    match (parent, unknown) {
+        (Some(parent), Some(name)) if !parent.ends_with(name) => Some(format!("{parent}.{name}")),
+        (Some(parent), _) => Some(parent),
+        (None, Some(name)) => Some(name.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// serde_json appends " at line 1 column 42" to its messages; the field
+/// path says more to a client than a column does.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A query string, deserialized into `T`; unknown parameters are refused
+/// when `T` denies unknown fields, so a misspelt filter is not ignored.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(request.query_string()).map(ApiQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let message = error.inner().to_string();
+        let field = field_of(error.path(), &message).unwrap_or_else(|| "query".to_owned());
+        AppError::BadRequest {
+            detail: format!("the query parameter '{field}' is not valid: {message}"),
+            errors: vec![FieldError::new(field, message)],
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Practice {
+        #[allow(dead_code)]
+        title: String,
+        #[allow(dead_code)]
+        items: Vec<u8>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Submission {
+        #[allow(dead_code)]
+        practices: Vec<Practice>,
+    }
+
+    fn field_errors(error: AppError) -> Vec<FieldError> {
+        match error {
+            AppError::BadRequest { errors, .. } => errors,
+            other => panic!("expected a bad request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_nested_field() {
+        let error = parse_json::<Submission>(br#"{"practices":[{"title":"t","items":["x"]}]}"#)
+            .unwrap_err();
+        assert_eq!(field_errors(error)[0].field, "practices[0].items[0]");
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_with_its_path() {
+        let error =
+            parse_json::<Submission>(br#"{"practices":[{"title":"t","items":[],"colour":1}]}"#)
+                .unwrap_err();
+        assert_eq!(field_errors(error)[0].field, "practices[0].colour");
+        let error = parse_json::<Submission>(br#"{"practices":[],"extra":true}"#).unwrap_err();
+        assert_eq!(field_errors(error)[0].field, "extra");
+    }
+
+    #[test]
+    fn syntax_errors_empty_bodies_and_trailing_data_are_bad_requests() {
+        for body in [
+            &b"{\"practices\": ["[..],
+            b"",
+            b"  ",
+            b"{\"practices\":[]} []",
+            b"nul",
+        ] {
+            let error = parse_json::<Submission>(body).unwrap_err();
+            assert!(
+                matches!(error, AppError::BadRequest { .. }),
+                "{body:?}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_field_is_reported() {
+        let error = parse_json::<Submission>(br#"{}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `practices`"),
+            "{error}"
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Filter {
+        #[allow(dead_code)]
+        lang: Option<crate::domain::Language>,
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        let error = parse_query::<Filter>("lang=de").unwrap_err();
+        assert_eq!(field_errors(error)[0].field, "lang");
+        let error = parse_query::<Filter>("lnag=fr").unwrap_err();
+        assert_eq!(field_errors(error)[0].field, "lnag");
+        assert!(parse_query::<Filter>("lang=fr").is_ok());
+        assert!(parse_query::<Filter>("").is_ok());
+    }
+}

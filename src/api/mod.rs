@@ -1,0 +1,102 @@
+//! The HTTP surface: routes, shared state, and the fallbacks that make every
+//! error answer a problem document. Handlers are thin: parse, authorize,
+//! call the domain and the store, answer.
+
+pub mod annex;
+pub mod entities;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+
+use std::sync::Arc;
+
+use actix_web::body::EitherBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{web, HttpRequest, ResponseError};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
+use crate::store::Store;
+
+/// What every handler may reach.
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+}
+
+/// Registers every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+        .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/annex").route(web::get().to(annex::get_annex)))
+                .service(web::resource("/entities").route(web::get().to(entities::list_entities))),
+        );
+}
+
+/// `/docs` without the slash: Swagger UI's files are relative to `/docs/`.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// The answer for a path no route matches.
+pub async fn not_found(request: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound(format!(
+        "there is nothing at {}",
+        request.path()
+    )))
+}
+
+/// Turns any error answer that is not yet a problem document (a 405 from
+/// routing, a 404 from the documentation's file server) into one, so that
+/// clients only ever parse one error shape.
+pub fn problem_for_bare_error<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let status = response.status();
+    let request = response.request();
+    let replacement = match status {
+        StatusCode::NOT_FOUND => {
+            AppError::NotFound(format!("there is nothing at {}", request.path())).error_response()
+        }
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed {
+            method: request.method().to_string(),
+            path: request.path().to_owned(),
+        }
+        .error_response(),
+        other => {
+            let reason = other.canonical_reason().unwrap_or("Error");
+            problem_response(&Problem {
+                problem_type: problem_type(&reason.to_ascii_lowercase().replace(' ', "-")),
+                title: reason.to_owned(),
+                status: other.as_u16(),
+                detail: reason.to_owned(),
+                errors: None,
+                request_id: crate::telemetry::current_request_id(),
+            })
+        }
+    };
+    let (request, _) = response.into_parts();
+    let response: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(request, replacement).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}

@@ -1,0 +1,360 @@
+//! Who may send best practices: the 193 Member States, the 2 observer States
+//! and regional and international organisations. The reference list is the
+//! data file `entities.csv` beside this file, compiled in; organisations an
+//! administrator adds later live in the database (`store::organisations`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityType {
+    MemberState,
+    ObserverState,
+    RegionalOrg,
+    InternationalOrg,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 4] = [
+        EntityType::MemberState,
+        EntityType::ObserverState,
+        EntityType::RegionalOrg,
+        EntityType::InternationalOrg,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::MemberState => "member_state",
+            EntityType::ObserverState => "observer_state",
+            EntityType::RegionalOrg => "regional_org",
+            EntityType::InternationalOrg => "international_org",
+        }
+    }
+
+    pub fn is_organisation(self) -> bool {
+        matches!(self, EntityType::RegionalOrg | EntityType::InternationalOrg)
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown entity type '{0}': use member_state, observer_state, regional_org or international_org")]
+pub struct UnknownEntityType(pub String);
+
+impl FromStr for EntityType {
+    type Err = UnknownEntityType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EntityType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownEntityType(s.to_owned()))
+    }
+}
+
+/// The five UN M49 regions.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    Africa,
+    Americas,
+    Asia,
+    Europe,
+    Oceania,
+}
+
+impl FromStr for Region {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "africa" => Ok(Region::Africa),
+            "americas" => Ok(Region::Americas),
+            "asia" => Ok(Region::Asia),
+            "europe" => Ok(Region::Europe),
+            "oceania" => Ok(Region::Oceania),
+            other => Err(format!("unknown region '{other}'")),
+        }
+    }
+}
+
+/// The five UN regional groups of Member States.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionalGroup {
+    AfricanStates,
+    AsiaPacificStates,
+    EasternEuropeanStates,
+    LatinAmericanAndCaribbeanStates,
+    WesternEuropeanAndOtherStates,
+}
+
+impl FromStr for RegionalGroup {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "african_states" => Ok(RegionalGroup::AfricanStates),
+            "asia_pacific_states" => Ok(RegionalGroup::AsiaPacificStates),
+            "eastern_european_states" => Ok(RegionalGroup::EasternEuropeanStates),
+            "latin_american_and_caribbean_states" => {
+                Ok(RegionalGroup::LatinAmericanAndCaribbeanStates)
+            }
+            "western_european_and_other_states" => Ok(RegionalGroup::WesternEuropeanAndOtherStates),
+            other => Err(format!("unknown regional group '{other}'")),
+        }
+    }
+}
+
+/// The code that names an entity: ISO 3166-1 alpha-3 for States, an
+/// acronym for organisations. Upper-case letters and digits, 2 to 12 long,
+/// starting with a letter: short enough for a table column, strict enough
+/// that a typo is caught at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct EntityCode(String);
+
+impl EntityCode {
+    pub fn parse(code: &str) -> Result<Self, InvalidEntityCode> {
+        let valid_shape = (2..=12).contains(&code.len())
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if valid_shape {
+            Ok(EntityCode(code.to_owned()))
+        } else {
+            Err(InvalidEntityCode(code.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EntityCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        EntityCode::parse(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an entity code: use 2 to 12 upper-case letters or digits, starting with a letter (ISO 3166-1 alpha-3 for States)")]
+pub struct InvalidEntityCode(pub String);
+
+/// An entity as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Entity {
+    #[schema(value_type = String, example = "FRA")]
+    pub code: EntityCode,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regional_group: Option<RegionalGroup>,
+}
+
+impl Entity {
+    /// Whether the entity matches a reader's query: a case- and
+    /// accent-insensitive substring of its name, or its code.
+    pub fn matches(&self, query: &str) -> bool {
+        let query = fold(query.trim());
+        query.is_empty() || fold(&self.name).contains(&query) || fold(self.code.as_str()) == query
+    }
+}
+
+/// Lower-cases and strips the Latin diacritics that occur in entity names
+/// (Côte d'Ivoire, Türkiye), so `cote` finds `Côte`.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+            'ç' | 'č' | 'ć' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ě' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+            'ñ' | 'ń' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'š' | 'ś' => 's',
+            'ž' | 'ź' | 'ż' => 'z',
+            '’' | 'ʼ' => '\'',
+            other => other,
+        })
+        .collect()
+}
+
+/// The reference entities, parsed once from the compiled-in data file, in
+/// file order (Member States alphabetically, then observers, then
+/// organisations), with an index by code.
+pub struct Registry {
+    entities: Vec<Entity>,
+    by_code: HashMap<EntityCode, usize>,
+}
+
+impl Registry {
+    pub fn all(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    pub fn get(&self, code: &EntityCode) -> Option<&Entity> {
+        self.by_code.get(code).map(|&i| &self.entities[i])
+    }
+
+    fn parse(csv: &str) -> Result<Registry, String> {
+        let mut entities = Vec::new();
+        let mut by_code = HashMap::new();
+        for (number, line) in csv.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let entity = parse_line(line).map_err(|e| format!("line {}: {e}", number + 1))?;
+            if by_code
+                .insert(entity.code.clone(), entities.len())
+                .is_some()
+            {
+                return Err(format!(
+                    "line {}: duplicate code {}",
+                    number + 1,
+                    entity.code
+                ));
+            }
+            entities.push(entity);
+        }
+        Ok(Registry { entities, by_code })
+    }
+}
+
+fn parse_line(line: &str) -> Result<Entity, String> {
+    let fields: Vec<&str> = line.split(',').collect();
+    let [code, name, entity_type, region, group] = fields[..] else {
+        return Err(format!("expected 5 fields, found {}", fields.len()));
+    };
+    let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    Ok(Entity {
+        code: EntityCode::parse(code).map_err(|e| e.to_string())?,
+        name: name.to_owned(),
+        entity_type: entity_type
+            .parse()
+            .map_err(|e: UnknownEntityType| e.to_string())?,
+        region: optional(region).map(|r| r.parse()).transpose()?,
+        regional_group: optional(group).map(|g| g.parse()).transpose()?,
+    })
+}
+
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        Registry::parse(include_str!("entities.csv"))
+            .expect("entities.csv is valid (checked by entities::tests)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(entity_type: EntityType) -> usize {
+        registry()
+            .all()
+            .iter()
+            .filter(|e| e.entity_type == entity_type)
+            .count()
+    }
+
+    #[test]
+    fn the_data_file_lists_193_member_states_and_2_observers() {
+        assert_eq!(count(EntityType::MemberState), 193);
+        assert_eq!(count(EntityType::ObserverState), 2);
+    }
+
+    #[test]
+    fn every_member_state_has_a_region_and_all_but_kiribati_a_group() {
+        for state in registry()
+            .all()
+            .iter()
+            .filter(|e| e.entity_type == EntityType::MemberState)
+        {
+            assert!(state.region.is_some(), "{}", state.code);
+            assert_eq!(state.code.as_str().len(), 3, "{}", state.code);
+            assert_eq!(
+                state.regional_group.is_none(),
+                state.code.as_str() == "KIR",
+                "{}",
+                state.code
+            );
+        }
+    }
+
+    #[test]
+    fn the_organisations_of_the_benchmark_corpus_are_known() {
+        for code in ["AU", "OAS", "ASEAN", "EU", "OSCE", "COE", "CARICOM", "ITU"] {
+            let entity = registry().get(&EntityCode::parse(code).unwrap()).unwrap();
+            assert!(entity.entity_type.is_organisation(), "{code}");
+            assert!(
+                entity.region.is_none() && entity.regional_group.is_none(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_checked_at_the_edge() {
+        assert!(EntityCode::parse("FRA").is_ok());
+        assert!(EntityCode::parse("CARICOM").is_ok());
+        assert!(EntityCode::parse("fra").is_err());
+        assert!(EntityCode::parse("F").is_err());
+        assert!(EntityCode::parse("1AB").is_err());
+        assert!(EntityCode::parse("FR A").is_err());
+        assert!(EntityCode::parse("ABCDEFGHIJKLM").is_err());
+    }
+
+    #[test]
+    fn queries_ignore_case_and_accents() {
+        let civ = registry().get(&EntityCode::parse("CIV").unwrap()).unwrap();
+        assert!(civ.matches("cote d'ivoire"));
+        assert!(civ.matches("CÔTE"));
+        assert!(civ.matches("civ"));
+        assert!(!civ.matches("CI"), "a code matches whole, not in part");
+        let tur = registry().get(&EntityCode::parse("TUR").unwrap()).unwrap();
+        assert!(tur.matches("turkiye"));
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_their_number() {
+        let error = Registry::parse("FRA,France,member_state,europe\n")
+            .err()
+            .unwrap();
+        assert!(error.starts_with("line 1:"), "{error}");
+        let error = Registry::parse("FRA,France,state,europe,\n").err().unwrap();
+        assert!(error.contains("unknown entity type"), "{error}");
+    }
+}

@@ -1,0 +1,129 @@
+//! Compendium: best practices for cybersecurity and the protection of
+//! critical information infrastructures, compiled under UN General Assembly
+//! resolution 64/211. This crate builds the whole service; `main.rs` is only
+//! its command line.
+//!
+//! `api/` speaks HTTP, `domain/` decides, `store/` remembers; `annex/` and
+//! `entities/` are the reference data; `telemetry/` tells operators what
+//! happens.
+
+pub mod annex;
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod store;
+pub mod telemetry;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpServer};
+
+use crate::api::extract::BodyLimit;
+use crate::api::AppState;
+use crate::config::Settings;
+use crate::store::{Store, StoreError};
+use crate::telemetry::Metrics;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("start-up was interrupted: {0}")]
+    Interrupted(String),
+}
+
+/// Seconds the server gives requests in flight to finish after SIGTERM or
+/// SIGINT before it stops: a load balancer's usual drain time.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+/// A running service: the database opened and migrated, the port bound.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Opens the store, applies migrations, binds the listener. Nothing is
+    /// served until [`Application::run_until_stopped`].
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let settings = Arc::new(settings);
+        let store = {
+            let settings = Arc::clone(&settings);
+            web::block(move || -> Result<Store, StoreError> {
+                let store = Store::open(&settings)?;
+                let applied = store.migrate()?;
+                tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
+                Ok(store)
+            })
+            .await
+            .map_err(|e| StartupError::Interrupted(e.to_string()))??
+        };
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
+            address: settings.bind,
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| StartupError::Bind {
+            address: settings.bind,
+            source,
+        })?;
+
+        let state = web::Data::new(AppState {
+            store,
+            settings: Arc::clone(&settings),
+        });
+        let metrics = web::Data::new(Metrics::new());
+        let body_limit = settings.max_body_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(metrics.clone())
+                .app_data(BodyLimit(body_limit))
+                .app_data(web::PayloadConfig::new(body_limit))
+                .configure(api::configure)
+                .default_service(web::to(api::not_found))
+                .wrap(ErrorHandlers::new().default_handler(api::problem_for_bare_error))
+                .wrap_fn(telemetry::observe_request)
+        })
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartupError::Bind {
+                address: settings.bind,
+                source,
+            })?
+            .run();
+        tracing::info!(%address, "listening");
+        Ok(Application {
+            server,
+            port: address.port(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server gracefully from elsewhere.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM, SIGINT or [`ServerHandle::stop`], then lets
+    /// requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

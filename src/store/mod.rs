@@ -1,0 +1,138 @@
+//! Where the service remembers: one code base over SQLite (the embedded
+//! default) and PostgreSQL, behind a pool. Diesel is synchronous, so every
+//! query runs on the blocking thread pool through [`Store::run`], never on
+//! an HTTP worker thread.
+
+pub mod connection;
+pub mod migrations;
+pub mod organisations;
+pub mod schema;
+
+use std::time::Duration;
+
+use actix_web::web;
+
+pub use connection::{AnyConnection, Backend, Pool};
+
+use crate::config::Settings;
+use crate::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the {backend}: {source}")]
+    Connect {
+        backend: String,
+        source: diesel::r2d2::PoolError,
+    },
+    #[error("cannot apply the database migrations: {0}")]
+    Migrations(String),
+}
+
+/// What `/readyz` reports of the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    Unreachable(String),
+    MigrationsPending(usize),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database the settings name: the PostgreSQL URL if one is
+    /// set, else the SQLite file in the data directory (created if need be).
+    /// Blocking: call it before the server starts or inside `web::block`.
+    pub fn open(settings: &Settings) -> Result<Store, StoreError> {
+        create_private_dir(&settings.data_dir)?;
+        let backend = match &settings.database_url {
+            Some(url) => Backend::Postgres(url.clone()),
+            None => Backend::Sqlite(settings.sqlite_path()),
+        };
+        let pool =
+            connection::build_pool(backend.clone(), settings.db_pool_size).map_err(|source| {
+                StoreError::Connect {
+                    backend: backend.describe(),
+                    source,
+                }
+            })?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Applies pending migrations (blocking); answers the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        let mut connection = self.blocking_connection()?;
+        migrations::run_pending(&mut connection).map_err(|e| StoreError::Migrations(e.to_string()))
+    }
+
+    /// Runs database work on the blocking pool. A pool with no free
+    /// connection for [`connection::CHECKOUT_TIMEOUT`] answers 503.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut connection = pool.get().map_err(|e| {
+                tracing::warn!(error = %e, "no database connection available");
+                AppError::Unavailable(
+                    "The database is busy or unreachable; try again shortly.".to_owned(),
+                )
+            })?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("database task did not complete: {e}")))?
+    }
+
+    /// A connection for blocking callers: commands of the command line and
+    /// tests, never a request handler (use [`Store::run`] there).
+    pub fn blocking_connection(&self) -> Result<connection::PooledConnection, StoreError> {
+        self.pool.get().map_err(|source| StoreError::Connect {
+            backend: self.backend.describe(),
+            source,
+        })
+    }
+
+    /// Whether the database answers within `timeout` and has every migration.
+    pub async fn readiness(&self, timeout: Duration) -> Readiness {
+        let pool = self.pool.clone();
+        let checked = web::block(move || {
+            let mut connection = pool.get_timeout(timeout).map_err(|e| e.to_string())?;
+            migrations::pending_count(&mut connection).map_err(|e| e.to_string())
+        })
+        .await;
+        match checked {
+            Ok(Ok(0)) => Readiness::Ready,
+            Ok(Ok(pending)) => Readiness::MigrationsPending(pending),
+            Ok(Err(error)) => Readiness::Unreachable(error),
+            Err(error) => Readiness::Unreachable(error.to_string()),
+        }
+    }
+}
+
+/// The data directory holds the signing key and the mail; only the
+/// service's own user may read it.
+fn create_private_dir(path: &std::path::Path) -> Result<(), StoreError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path).map_err(|source| StoreError::DataDir {
+        path: path.to_owned(),
+        source,
+    })
+}

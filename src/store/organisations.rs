@@ -1,0 +1,82 @@
+//! Organisations added by an administrator, kept beside the compiled-in
+//! reference entities.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::schema::organisations;
+use crate::entities::{Entity, EntityCode, EntityType};
+use crate::error::AppError;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+struct OrganisationRow {
+    code: String,
+    name: String,
+    entity_type: String,
+    #[allow(dead_code)]
+    created_at: chrono::NaiveDateTime,
+}
+
+impl OrganisationRow {
+    fn into_entity(self) -> Result<Entity, AppError> {
+        Ok(Entity {
+            code: EntityCode::parse(&self.code)
+                .map_err(|e| AppError::internal(format!("stored organisation: {e}")))?,
+            name: self.name,
+            entity_type: self
+                .entity_type
+                .parse()
+                .map_err(|e| AppError::internal(format!("stored organisation: {e}")))?,
+            region: None,
+            regional_group: None,
+        })
+    }
+}
+
+pub struct NewOrganisation {
+    pub code: EntityCode,
+    pub name: String,
+    pub entity_type: EntityType,
+}
+
+pub fn list(connection: &mut AnyConnection) -> Result<Vec<Entity>, AppError> {
+    organisations::table
+        .select(OrganisationRow::as_select())
+        .order(organisations::code)
+        .load(connection)?
+        .into_iter()
+        .map(OrganisationRow::into_entity)
+        .collect()
+}
+
+/// Adds an organisation; a code already taken is a conflict. The caller
+/// checks the compiled-in reference list; the primary key catches a race
+/// between two administrators.
+pub fn insert(
+    connection: &mut AnyConnection,
+    organisation: &NewOrganisation,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    debug_assert!(organisation.entity_type.is_organisation());
+    let inserted = diesel::insert_into(organisations::table)
+        .values((
+            organisations::code.eq(organisation.code.as_str()),
+            organisations::name.eq(&organisation.name),
+            organisations::entity_type.eq(organisation.entity_type.as_str()),
+            organisations::created_at.eq(now.naive_utc()),
+        ))
+        .execute(connection);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(AppError::Conflict(format!(
+            "an entity with code {} already exists",
+            organisation.code
+        ))),
+        Err(other) => Err(other.into()),
+    }
+}

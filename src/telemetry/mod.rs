@@ -1,0 +1,35 @@
+//! What the service tells its operators: log lines (human or JSON), a
+//! request id on every answer, and Prometheus metrics by route and status.
+
+pub mod metrics;
+mod request;
+
+pub use metrics::Metrics;
+pub use request::{current_request_id, observe_request};
+
+use std::io::IsTerminal;
+
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Installs the global log subscriber once. Logs go to standard error, so
+/// commands that print data on standard output (`compendium openapi`) stay clean.
+pub fn init_logging(format: LogFormat, filter: &str) -> Result<(), String> {
+    let filter = EnvFilter::try_new(filter)
+        .map_err(|e| format!("COMPENDIUM_LOG_LEVEL={filter:?} is not valid: {e}"))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in files or journals.
+        .with_ansi(std::io::stderr().is_terminal());
+    let result = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+    };
+    result.map_err(|e| format!("cannot install the logger: {e}"))
+}

@@ -1,0 +1,156 @@
+//! The command line, run as a user would: the built binary, a temporary
+//! data directory, real signals.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{backends, Backend, ScratchDatabase};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_compendium");
+
+fn command(data_dir: &std::path::Path, database: Option<&ScratchDatabase>) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("COMPENDIUM_DATA_DIR", data_dir)
+        .env("COMPENDIUM_LOG_FORMAT", "json");
+    if let Some(database) = database {
+        command.env("COMPENDIUM_DATABASE_URL", &database.url);
+    }
+    command
+}
+
+#[test]
+fn migrate_applies_once_then_has_nothing_to_do() {
+    for backend in backends() {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
+        let first = command(data_dir.path(), database.as_ref())
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(
+            first.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&first.stdout).contains("applied"),
+            "{backend:?}"
+        );
+        let second = command(data_dir.path(), database.as_ref())
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&second.stdout).contains("no pending migrations"),
+            "{backend:?}"
+        );
+        if backend == Backend::Sqlite {
+            assert!(data_dir.path().join("compendium.sqlite3").exists());
+        }
+    }
+}
+
+#[test]
+fn replicas_migrating_at_once_do_not_race() {
+    for backend in backends() {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                command(data_dir.path(), database.as_ref())
+                    .arg("migrate")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        for output in &outputs {
+            assert!(
+                output.status.success(),
+                "{backend:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let applied = outputs
+            .iter()
+            .filter(|o| String::from_utf8_lossy(&o.stdout).contains("applied"))
+            .count();
+        assert_eq!(
+            applied, 1,
+            "{backend:?}: exactly one process applies the migrations"
+        );
+    }
+}
+
+#[test]
+fn serve_answers_then_stops_gracefully_on_sigterm() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = command(data_dir.path(), None)
+        .env("COMPENDIUM_BIND", "127.0.0.1:0")
+        .arg("serve")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let address = loop {
+        assert!(
+            Instant::now() < deadline,
+            "the server did not report its address"
+        );
+        let line = lines
+            .next()
+            .expect("the server logs until it listens")
+            .unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
+        if event["message"] == "listening" {
+            break event["address"].as_str().unwrap().to_owned();
+        }
+    };
+    let answer = ureq::get(format!("http://{address}/readyz"))
+        .call()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a graceful stop exits 0, got {status}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("stopped gracefully")),
+        "{rest:?}"
+    );
+}
+
+#[test]
+fn invalid_settings_stop_the_command_with_a_clear_message() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = command(data_dir.path(), None)
+        .env("COMPENDIUM_MAX_BODY_BYTES", "a lot")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("COMPENDIUM_MAX_BODY_BYTES"));
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let output = Command::new(BINARY).arg("openapi").output().unwrap();
+    assert!(output.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["info"]["title"], "Compendium");
+}

@@ -1,0 +1,266 @@
+//! The test harness: `TestApp::spawn` starts the real application on port 0
+//! against its own database and answers a client with small helpers.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use compendium::config::Settings;
+use compendium::Application;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+
+/// The backends a test runs on: SQLite always, PostgreSQL when the suite is
+/// given a server. A URL that is set but unreachable fails the tests: CI
+/// must not pass silently on one backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("COMPENDIUM_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+pub fn backends() -> Vec<Backend> {
+    let mut backends = vec![Backend::Sqlite];
+    if postgres_url().is_some() {
+        backends.push(Backend::Postgres);
+    }
+    backends
+}
+
+/// Runs `test` once on each backend, each time on a fresh app and database.
+pub fn each_backend(test: impl Fn(&TestApp)) {
+    for backend in backends() {
+        eprintln!("--- on {backend:?}");
+        let app = TestApp::spawn(backend);
+        test(&app);
+    }
+}
+
+/// A PostgreSQL database made for one test and dropped after it.
+pub struct ScratchDatabase {
+    server_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    pub fn create() -> ScratchDatabase {
+        let server_url = postgres_url().expect("COMPENDIUM_TEST_DATABASE_URL is set");
+        let name = format!("compendium_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(&server_url)
+            .unwrap_or_else(|e| panic!("COMPENDIUM_TEST_DATABASE_URL does not answer: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .expect("create the test database");
+        let url = with_database(&server_url, &name);
+        ScratchDatabase {
+            server_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.server_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let server = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{database}?{query}"),
+        None => format!("{server}/{database}"),
+    }
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem document with this status, and returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert!(problem["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:compendium:problem:"));
+        assert!(problem["title"].is_string() && problem["detail"].is_string());
+        problem
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub settings: Settings,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    agent: ureq::Agent,
+    _data_dir: tempfile::TempDir,
+    // Dropped last: the server must be gone before its database is.
+    _database: Option<ScratchDatabase>,
+}
+
+impl TestApp {
+    pub fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {})
+    }
+
+    pub fn spawn_with(backend: Backend, customize: impl FnOnce(&mut Settings)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
+        let mut settings = Settings {
+            bind: "127.0.0.1:0".parse().expect("a valid address"),
+            data_dir: data_dir.path().to_owned(),
+            database_url: database.as_ref().map(|d| d.url.clone()),
+            workers: Some(2),
+            db_pool_size: 4,
+            ..Settings::default()
+        };
+        customize(&mut settings);
+
+        let (started, on_start) = mpsc::channel();
+        let app_settings = settings.clone();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                match Application::build(app_settings).await {
+                    Ok(app) => {
+                        let _ = started.send(Ok((app.port(), app.handle())));
+                        let _ = app.run_until_stopped().await;
+                    }
+                    Err(error) => {
+                        let _ = started.send(Err(error.to_string()));
+                    }
+                }
+            })
+        });
+        let (port, handle) = on_start
+            .recv()
+            .expect("the server thread reports its start")
+            .unwrap_or_else(|e| panic!("the app did not start: {e}"));
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            backend,
+            settings,
+            handle,
+            thread: Some(thread),
+            agent,
+            _data_dir: data_dir,
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        read(self.agent.get(self.url(path)).call())
+    }
+
+    /// A POST with any body and content type, for malformed requests.
+    pub fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        read(
+            self.agent
+                .post(self.url(path))
+                .header("content-type", content_type)
+                .send(&body[..]),
+        )
+    }
+
+    pub fn request(&self, method: &str, path: &str) -> Answer {
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path))
+            .body(())
+            .expect("a valid request");
+        read(self.agent.run(request))
+    }
+}
+
+fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut response = result.unwrap_or_else(|e| panic!("the request failed: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        actix_web::rt::System::new().block_on(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn database_urls_keep_their_server_and_options() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real server on a random port, over HTTP, on a
+//! fresh SQLite file and, when `COMPENDIUM_TEST_DATABASE_URL` is set, on a
+//! fresh PostgreSQL database as well. One binary, one module per resource,
+//! so the suite links once.
+
+mod helpers;
+
+mod annex;
+mod cli;
+mod entities;
+mod errors;
+mod health;
+mod openapi;

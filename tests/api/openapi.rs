@@ -1,0 +1,65 @@
+use crate::helpers::{Backend, TestApp};
+
+const REGENERATE: &str = "cargo run -q -- openapi > openapi/openapi.json";
+
+#[test]
+fn the_committed_spec_matches_the_code() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let served = app.get("/openapi.json");
+    assert_eq!(served.status, 200);
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap_or_else(|e| {
+                panic!("openapi/openapi.json cannot be read ({e}); create it with `{REGENERATE}`")
+            });
+    let committed: serde_json::Value =
+        serde_json::from_str(&committed).expect("the committed spec is JSON");
+    assert!(
+        served.json() == committed,
+        "openapi/openapi.json differs from the spec the code serves; regenerate it with `{REGENERATE}`"
+    );
+    assert_eq!(
+        committed,
+        serde_json::from_str::<serde_json::Value>(&compendium::api::openapi::document_json())
+            .unwrap()
+    );
+}
+
+#[test]
+fn the_spec_documents_the_contract_paths() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&compendium::api::openapi::document_json()).unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/annex",
+        "/api/v1/entities",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(
+            spec["paths"][path].is_object(),
+            "{path} is missing from the spec"
+        );
+    }
+}
+
+#[test]
+fn interactive_documentation_is_served_offline() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let redirect = app.get("/docs");
+    assert_eq!(redirect.status, 200, "the client follows /docs to /docs/");
+    assert!(redirect.body.contains("swagger-ui"), "{}", redirect.body);
+    let script = app.get("/docs/swagger-ui-bundle.js");
+    assert_eq!(script.status, 200);
+    assert!(
+        script.body.len() > 100_000,
+        "the bundle is served from the binary, not a CDN"
+    );
+    let initializer = app.get("/docs/swagger-initializer.js");
+    assert!(
+        initializer.body.contains("/openapi.json"),
+        "{}",
+        initializer.body
+    );
+}
