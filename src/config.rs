@@ -57,6 +57,15 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// HTTP worker threads; defaults to the number of cores.
     pub workers: Option<usize>,
+    /// Lifetime of an access token from `POST /api/v1/auth/token`.
+    pub access_token_minutes: u32,
+    /// argon2id cost: memory in KiB, iterations, lanes.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Failed sign-ins allowed per account, and per client address, in any
+    /// minute before further attempts get a 429.
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -74,6 +83,12 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             db_pool_size: 8,
             workers: None,
+            access_token_minutes: 15,
+            // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            login_attempts_per_minute: 10,
         }
     }
 }
@@ -95,6 +110,11 @@ struct FileSettings {
     max_body_bytes: Option<usize>,
     db_pool_size: Option<u32>,
     workers: Option<usize>,
+    access_token_minutes: Option<u32>,
+    argon2_memory_kib: Option<u32>,
+    argon2_iterations: Option<u32>,
+    argon2_parallelism: Option<u32>,
+    login_attempts_per_minute: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +235,36 @@ impl Settings {
                 Some(value) => Some(parse_variable("WORKERS", &value)?),
                 None => file_settings.workers,
             },
+            access_token_minutes: pick(
+                "ACCESS_TOKEN_MINUTES",
+                take("ACCESS_TOKEN_MINUTES"),
+                file_settings.access_token_minutes,
+                defaults.access_token_minutes,
+            )?,
+            argon2_memory_kib: pick(
+                "ARGON2_MEMORY_KIB",
+                take("ARGON2_MEMORY_KIB"),
+                file_settings.argon2_memory_kib,
+                defaults.argon2_memory_kib,
+            )?,
+            argon2_iterations: pick(
+                "ARGON2_ITERATIONS",
+                take("ARGON2_ITERATIONS"),
+                file_settings.argon2_iterations,
+                defaults.argon2_iterations,
+            )?,
+            argon2_parallelism: pick(
+                "ARGON2_PARALLELISM",
+                take("ARGON2_PARALLELISM"),
+                file_settings.argon2_parallelism,
+                defaults.argon2_parallelism,
+            )?,
+            login_attempts_per_minute: pick(
+                "LOGIN_ATTEMPTS_PER_MINUTE",
+                take("LOGIN_ATTEMPTS_PER_MINUTE"),
+                file_settings.login_attempts_per_minute,
+                defaults.login_attempts_per_minute,
+            )?,
         };
         settings.check()?;
         let unknown_variables = env
@@ -245,6 +295,30 @@ impl Settings {
         }
         if self.workers == Some(0) {
             return Err(invalid("WORKERS", "0".into(), "must be at least 1"));
+        }
+        if !(1..=24 * 60).contains(&self.access_token_minutes) {
+            return Err(invalid(
+                "ACCESS_TOKEN_MINUTES",
+                self.access_token_minutes.to_string(),
+                "must be from 1 to 1440 (a day)",
+            ));
+        }
+        if self.argon2_iterations == 0
+            || self.argon2_parallelism == 0
+            || self.argon2_memory_kib < 8 * self.argon2_parallelism
+        {
+            return Err(invalid(
+                "ARGON2_MEMORY_KIB",
+                self.argon2_memory_kib.to_string(),
+                "argon2 needs at least 1 iteration, 1 lane and 8 KiB of memory per lane",
+            ));
+        }
+        if self.login_attempts_per_minute == 0 {
+            return Err(invalid(
+                "LOGIN_ATTEMPTS_PER_MINUTE",
+                "0".into(),
+                "must be at least 1",
+            ));
         }
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
             return Err(invalid(

@@ -9,6 +9,7 @@
 
 pub mod annex;
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod entities;
@@ -25,6 +26,9 @@ use actix_web::{web, App, HttpServer};
 
 use crate::api::extract::BodyLimit;
 use crate::api::AppState;
+use crate::auth::password::Passwords;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::store::{Store, StoreError};
 use crate::telemetry::Metrics;
@@ -38,6 +42,10 @@ pub enum StartupError {
         address: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Key(#[from] auth::keys::KeyError),
+    #[error("cannot set up authentication: {0}")]
+    Auth(String),
     #[error("start-up was interrupted: {0}")]
     Interrupted(String),
 }
@@ -57,17 +65,21 @@ impl Application {
     /// served until [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let settings = Arc::new(settings);
-        let store = {
+        let (store, secret, passwords) = {
             let settings = Arc::clone(&settings);
-            web::block(move || -> Result<Store, StoreError> {
+            web::block(move || -> Result<_, StartupError> {
                 let store = Store::open(&settings)?;
                 let applied = store.migrate()?;
                 tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
-                Ok(store)
+                let secret = auth::keys::signing_secret(&settings)?;
+                let passwords = Passwords::new(&settings).map_err(|e| StartupError::Auth(e.to_string()))?;
+                Ok((store, secret, passwords))
             })
             .await
             .map_err(|e| StartupError::Interrupted(e.to_string()))??
         };
+        let tokens =
+            Tokens::new(&secret, settings.access_token_minutes).map_err(StartupError::Auth)?;
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             address: settings.bind,
             source,
@@ -80,6 +92,9 @@ impl Application {
         let state = web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
+            tokens,
+            passwords,
+            login_throttle: LoginThrottle::new(settings.login_attempts_per_minute),
         });
         let metrics = web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;

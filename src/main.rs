@@ -6,7 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use compendium::auth::accounts::{self, AccountRequest};
+use compendium::auth::password::Passwords;
 use compendium::config::Settings;
+use compendium::domain::account::{Email, Role};
+use compendium::store::audit::Actor;
 use compendium::store::Store;
 use compendium::{telemetry, Application};
 
@@ -32,6 +36,32 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (regenerates openapi/openapi.json).
     Openapi,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account: the first admin, or accounts made by scripts.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// focal_point, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The entity a focal point speaks for (e.g. FRA, AU).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Read the password from the first line of standard input; without
+        /// it a strong password is generated and printed once.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +89,16 @@ fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::Openapi => Ok(()),
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    entity,
+                    password_stdin,
+                },
+        } => create_user(&settings, email, name, role, entity, password_stdin),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,4 +137,57 @@ fn migrate(settings: &Settings) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+fn create_user(
+    settings: &Settings,
+    email: String,
+    name: String,
+    role: String,
+    entity: Option<String>,
+    password_stdin: bool,
+) -> Result<(), String> {
+    let email = Email::parse(&email)?;
+    let role: Role = role.parse()?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (generate_password()?, true)
+    };
+    let account = accounts::check(AccountRequest {
+        email,
+        name,
+        role,
+        entity,
+        password,
+    })
+    .map_err(|e| e.to_string())?;
+    let passwords = Passwords::new(settings).map_err(|e| e.to_string())?;
+    let password_hash = passwords
+        .hash(&account.password)
+        .map_err(|e| e.to_string())?;
+    let shown_password = generated.then(|| account.password.expose().to_owned());
+
+    let store = Store::open(settings).map_err(|e| e.to_string())?;
+    store.migrate().map_err(|e| e.to_string())?;
+    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
+    let user = accounts::create(&mut connection, account, password_hash, Actor::CommandLine)
+        .map_err(|e| e.to_string())?;
+    println!("created {} {} (id {})", user.role, user.email, user.id);
+    if let Some(password) = shown_password {
+        println!("password (shown once): {password}");
+    }
+    Ok(())
+}
+
+/// 144 random bits, written in 24 URL-safe characters.
+fn generate_password() -> Result<String, String> {
+    use base64::Engine;
+    let mut random = [0u8; 18];
+    getrandom::fill(&mut random).map_err(|e| format!("cannot generate a password: {e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
 }

@@ -1,14 +1,19 @@
 //! `GET /api/v1/entities`: the States and organisations that may contribute.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{http::header, web, HttpResponse};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, JsonBody};
 use super::AppState;
-use crate::entities::{registry, Entity, EntityType};
-use crate::error::{AppError, Problem};
-use crate::store::organisations;
+use crate::auth::{authorize, Action, Caller};
+use crate::domain::account::parse_name;
+use crate::domain::clock;
+use crate::entities::{registry, Entity, EntityCode, EntityType};
+use crate::error::{AppError, FieldError, Problem};
+use crate::store::audit::{self, Actor};
+use crate::store::organisations::{self, NewOrganisation};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -59,4 +64,103 @@ pub async fn list_entities(
         .cloned()
         .collect();
     Ok(HttpResponse::Ok().json(EntityList { items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisationRequest {
+    /// 2 to 12 upper-case letters or digits, starting with a letter.
+    #[schema(value_type = String, example = "GFCE")]
+    code: EntityCode,
+    #[schema(example = "Global Forum on Cyber Expertise")]
+    name: String,
+    /// `regional_org` or `international_org`: States come from the reference list.
+    #[serde(rename = "type")]
+    entity_type: EntityType,
+}
+
+/// Adds a regional or international organisation (admins only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/entities",
+    tag = "reference",
+    request_body = NewOrganisationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The organisation", body = Entity),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an organisation type, or an empty name", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_organisation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let admin = authorize(&caller, Action::AddOrganisation)?.clone();
+    let body: NewOrganisationRequest = body.parse()?;
+    let mut errors = Vec::new();
+    if !body.entity_type.is_organisation() {
+        errors.push(FieldError::new(
+            "type",
+            "only organisations can be added: regional_org or international_org",
+        ));
+    }
+    let name = parse_name(&body.name)
+        .map_err(|m| errors.push(FieldError::new("name", m)))
+        .ok();
+    let (Some(name), true) = (name, errors.is_empty()) else {
+        return Err(AppError::Unprocessable {
+            detail: "the organisation cannot be added as given".to_owned(),
+            errors,
+        });
+    };
+    if registry().get(&body.code).is_some() {
+        return Err(AppError::Conflict(format!(
+            "the code {} is already taken",
+            body.code
+        )));
+    }
+    let organisation = NewOrganisation {
+        code: body.code,
+        name,
+        entity_type: body.entity_type,
+    };
+    let entity = state
+        .store
+        .run(move |c| {
+            c.transaction(|c| {
+                let now = clock::now();
+                organisations::insert(c, &organisation, now)?;
+                let entity = organisations::find(c, &organisation.code)?
+                    .ok_or_else(|| AppError::internal("an organisation vanished after insert"))?;
+                audit::record(
+                    c,
+                    audit::Entry {
+                        actor: Actor::User {
+                            id: &admin.id,
+                            email: admin.email.as_str(),
+                        },
+                        action: "entity.create",
+                        target_type: "entity",
+                        target_id: entity.code.as_str(),
+                        before: None,
+                        after: serde_json::to_value(&entity).ok(),
+                    },
+                    now,
+                )?;
+                Ok(entity)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/entities?q={}", entity.code),
+        ))
+        .json(entity))
 }

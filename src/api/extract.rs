@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::BytesMut;
+use actix_web::web::{self, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -20,10 +20,36 @@ use crate::error::{AppError, FieldError};
 pub struct BodyLimit(pub usize);
 
 /// A JSON request body, deserialized with the path of any invalid field.
+/// For public endpoints; endpoints that need an account take a
+/// [`JsonBody`] and parse it after authorizing the caller.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = JsonBody::from_request(request, payload);
+        Box::pin(async move { body.await?.parse().map(ApiJson) })
+    }
+}
+
+/// A JSON body read whole (within the size limit, with a JSON content
+/// type) but not yet parsed. actix extracts a handler's arguments
+/// concurrently, so a body parsed at extraction could answer 400 to a
+/// caller who should get 401; parsing after `authorize` keeps the order
+/// "who are you" before "what did you send".
+#[derive(Debug)]
+pub struct JsonBody(web::Bytes);
+
+impl JsonBody {
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        parse_json(&self.0)
+    }
+}
+
+impl FromRequest for JsonBody {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
@@ -44,7 +70,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_json(&body).map(ApiJson)
+            Ok(JsonBody(body.freeze()))
         })
     }
 }
@@ -176,6 +202,16 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
             errors: vec![FieldError::new(field, message)],
         }
     })
+}
+
+/// For PATCH fields where `null` means "clear" and absence means "keep":
+/// `Some(None)` for null, `None` (with `#[serde(default)]`) for absent.
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

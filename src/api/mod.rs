@@ -3,10 +3,13 @@
 //! call the domain and the store, answer.
 
 pub mod annex;
+pub mod auth;
 pub mod entities;
 pub mod extract;
 pub mod health;
 pub mod openapi;
+pub mod pagination;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -18,6 +21,9 @@ use actix_web::{web, HttpRequest, ResponseError};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::password::Passwords;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
 use crate::store::Store;
@@ -26,6 +32,9 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    pub tokens: Tokens,
+    pub passwords: Passwords,
+    pub login_throttle: LoginThrottle,
 }
 
 /// Registers every route of the service.
@@ -38,7 +47,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/annex").route(web::get().to(annex::get_annex)))
-                .service(web::resource("/entities").route(web::get().to(entities::list_entities))),
+                .service(
+                    web::resource("/entities")
+                        .route(web::get().to(entities::list_entities))
+                        .route(web::post().to(entities::add_organisation)),
+                )
+                .service(web::resource("/auth/token").route(web::post().to(auth::issue_token)))
+                .service(
+                    web::resource("/auth/api-tokens")
+                        .route(web::get().to(auth::list_api_tokens))
+                        .route(web::post().to(auth::create_api_token)),
+                )
+                .service(
+                    web::resource("/auth/api-tokens/{id}")
+                        .route(web::delete().to(auth::revoke_api_token)),
+                )
+                .service(web::resource("/me").route(web::get().to(auth::me)))
+                .service(
+                    web::resource("/users")
+                        .route(web::get().to(users::list_users))
+                        .route(web::post().to(users::create_user)),
+                )
+                .service(
+                    web::resource("/users/{id}")
+                        .route(web::get().to(users::get_user))
+                        .route(web::patch().to(users::update_user)),
+                ),
         );
 }
 

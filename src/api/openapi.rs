@@ -2,9 +2,11 @@
 //! committed copy in `openapi/openapi.json` is checked against it by the
 //! test suite; `compendium openapi > openapi/openapi.json` regenerates it.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
-use super::{annex, entities, health};
+use super::{annex, auth, entities, health, users};
+use crate::domain::account::Role;
 use crate::domain::Language;
 use crate::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::error::{FieldError, Problem};
@@ -19,17 +21,49 @@ use crate::error::{FieldError, Problem};
     paths(
         annex::get_annex,
         entities::list_entities,
+        entities::add_organisation,
+        auth::issue_token,
+        auth::create_api_token,
+        auth::list_api_tokens,
+        auth::revoke_api_token,
+        auth::me,
+        users::create_user,
+        users::list_users,
+        users::get_user,
+        users::update_user,
         health::healthz,
         health::readyz,
         health::metrics,
     ),
-    components(schemas(Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup)),
+    components(schemas(Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role)),
+    modifiers(&BearerScheme),
     tags(
+        (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "reference", description = "The annex of the resolution and the entities that may contribute"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
 pub struct ApiDoc;
+
+/// The `bearer` scheme: an access token from `POST /api/v1/auth/token` or
+/// an API token from `POST /api/v1/auth/api-tokens`, as a JWT.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token (POST /api/v1/auth/token) or an API token (POST /api/v1/auth/api-tokens)"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document_json() -> String {

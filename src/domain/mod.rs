@@ -1,6 +1,7 @@
 //! Pure domain rules and types: no I/O, no framework. Everything here is
 //! unit-tested beside the code.
 
+pub mod account;
 pub mod clock;
 pub mod language;
 

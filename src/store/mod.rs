@@ -3,10 +3,13 @@
 //! query runs on the blocking thread pool through [`Store::run`], never on
 //! an HTTP worker thread.
 
+pub mod api_tokens;
+pub mod audit;
 pub mod connection;
 pub mod migrations;
 pub mod organisations;
 pub mod schema;
+pub mod users;
 
 use std::time::Duration;
 
@@ -31,6 +34,25 @@ pub enum StoreError {
     },
     #[error("cannot apply the database migrations: {0}")]
     Migrations(String),
+}
+
+/// A page of a list ordered by id: at most `limit` rows after `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub after: Option<String>,
+}
+
+impl Page {
+    /// One row more than asked, to know whether another page follows.
+    pub fn fetch_limit(&self) -> i64 {
+        i64::from(self.limit) + 1
+    }
+}
+
+/// Times are stored as UTC without a zone (the type both backends share).
+pub fn utc(naive: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_naive_utc_and_offset(naive, chrono::Utc)
 }
 
 /// What `/readyz` reports of the database.

@@ -80,3 +80,24 @@ pub fn insert(
         Err(other) => Err(other.into()),
     }
 }
+
+pub fn find(connection: &mut AnyConnection, code: &EntityCode) -> Result<Option<Entity>, AppError> {
+    organisations::table
+        .find(code.as_str())
+        .select(OrganisationRow::as_select())
+        .first(connection)
+        .optional()?
+        .map(OrganisationRow::into_entity)
+        .transpose()
+}
+
+/// The entity with this code, from the reference list or the database.
+pub fn lookup(
+    connection: &mut AnyConnection,
+    code: &EntityCode,
+) -> Result<Option<Entity>, AppError> {
+    match crate::entities::registry().get(code) {
+        Some(entity) => Ok(Some(entity.clone())),
+        None => find(connection, code),
+    }
+}

@@ -154,3 +154,148 @@ fn openapi_prints_the_committed_document() {
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["info"]["title"], "Compendium");
 }
+
+fn create_user(
+    data_dir: &std::path::Path,
+    database: Option<&ScratchDatabase>,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command(data_dir, database)
+        .args(["user", "create"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn user_create_makes_the_first_admin_who_can_sign_in() {
+    for backend in backends() {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
+        let password = "the first admin's password";
+        let output = create_user(
+            data_dir.path(),
+            database.as_ref(),
+            &[
+                "--email",
+                "Admin@UN.org",
+                "--name",
+                "First Admin",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        );
+        assert!(
+            output.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("created admin admin@un.org"));
+
+        let generated = create_user(
+            data_dir.path(),
+            database.as_ref(),
+            &[
+                "--email",
+                "cert@gouv.fr",
+                "--name",
+                "CERT-FR",
+                "--role",
+                "focal_point",
+                "--entity",
+                "FRA",
+            ],
+            "",
+        );
+        assert!(
+            generated.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&generated.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&generated.stdout).to_string();
+        let shown = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("password (shown once): "))
+            .expect("a generated password is printed once")
+            .to_owned();
+
+        let failures = [
+            (
+                vec![
+                    "--email",
+                    "admin@un.org",
+                    "--name",
+                    "Again",
+                    "--role",
+                    "editor",
+                ],
+                "already exists",
+            ),
+            (
+                vec![
+                    "--email",
+                    "x@un.org",
+                    "--name",
+                    "X",
+                    "--role",
+                    "focal_point",
+                    "--entity",
+                    "XYZ",
+                ],
+                "there is no entity XYZ",
+            ),
+            (
+                vec![
+                    "--email",
+                    "y@un.org",
+                    "--name",
+                    "Y",
+                    "--role",
+                    "focal_point",
+                ],
+                "must be bound to the entity",
+            ),
+            (
+                vec!["--email", "z@un.org", "--name", "Z", "--role", "overlord"],
+                "unknown role",
+            ),
+        ];
+        for (args, message) in failures {
+            let output = create_user(data_dir.path(), database.as_ref(), &args, "");
+            assert!(!output.status.success(), "{backend:?} {args:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(message), "{backend:?} {args:?}: {stderr}");
+        }
+
+        let app = crate::helpers::TestApp::spawn_with(backend, |s| {
+            s.data_dir = data_dir.path().to_owned();
+            s.database_url = database.as_ref().map(|d| d.url.clone());
+            s.argon2_memory_kib = compendium::config::Settings::default().argon2_memory_kib;
+            s.argon2_iterations = compendium::config::Settings::default().argon2_iterations;
+        });
+        let admin = app.sign_in("admin@un.org", password);
+        assert_eq!(
+            app.get_as(&admin, "/api/v1/users").json()["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let focal = app.sign_in("cert@gouv.fr", &shown);
+        assert_eq!(app.get_as(&focal, "/api/v1/me").json()["entity"], "FRA");
+    }
+}

@@ -20,7 +20,100 @@ fn a_wrong_method_is_a_405_problem() {
     each_backend(|app| {
         let problem = app.request("DELETE", "/api/v1/annex").problem(405);
         assert_eq!(problem["type"], "urn:compendium:problem:method-not-allowed");
-        app.post_raw("/api/v1/entities", "application/json", b"{}".to_vec())
+        app.call("PUT", "/api/v1/entities", None, None).problem(405);
+        app.call("GET", "/api/v1/auth/token", None, None)
             .problem(405);
+    });
+}
+
+#[test]
+fn malformed_json_is_a_400_problem() {
+    each_backend(|app| {
+        let problem = app
+            .post_raw(
+                "/api/v1/auth/token",
+                "application/json",
+                br#"{"email": "a@b.org", "#.to_vec(),
+            )
+            .problem(400);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("not valid JSON"),
+            "{problem}"
+        );
+        app.post_raw("/api/v1/auth/token", "application/json", Vec::new())
+            .problem(400);
+    });
+}
+
+#[test]
+fn an_unknown_field_is_a_400_problem_naming_it() {
+    each_backend(|app| {
+        let problem = app
+            .post_json(
+                "/api/v1/auth/token",
+                &serde_json::json!({"email": "a@b.org", "password": "x", "remember_me": true}),
+            )
+            .problem(400);
+        assert_eq!(problem["errors"][0]["field"], "remember_me");
+    });
+}
+
+#[test]
+fn a_wrong_type_is_a_400_problem_naming_the_field() {
+    each_backend(|app| {
+        let problem = app
+            .post_json(
+                "/api/v1/auth/token",
+                &serde_json::json!({"email": "a@b.org", "password": 42}),
+            )
+            .problem(400);
+        assert_eq!(problem["errors"][0]["field"], "password");
+    });
+}
+
+#[test]
+fn a_two_mebibyte_body_is_a_413_problem() {
+    each_backend(|app| {
+        let padding = "x".repeat(2 * 1024 * 1024);
+        let body = format!(r#"{{"email": "a@b.org", "password": "{padding}"}}"#).into_bytes();
+        let problem = app
+            .post_raw("/api/v1/auth/token", "application/json", body)
+            .problem(413);
+        assert_eq!(problem["type"], "urn:compendium:problem:payload-too-large");
+    });
+}
+
+#[test]
+fn a_body_that_is_not_json_is_a_415_problem() {
+    each_backend(|app| {
+        app.post_raw(
+            "/api/v1/auth/token",
+            "text/plain",
+            b"email=a@b.org".to_vec(),
+        )
+        .problem(415);
+        app.post_raw(
+            "/api/v1/auth/token",
+            "application/x-www-form-urlencoded",
+            b"email=a".to_vec(),
+        )
+        .problem(415);
+    });
+}
+
+#[test]
+fn who_you_are_is_checked_before_what_you_sent() {
+    each_backend(|app| {
+        app.post_raw("/api/v1/users", "application/json", b"{not json".to_vec())
+            .problem(401);
+        app.post_raw(
+            "/api/v1/entities",
+            "application/json",
+            br#"{"unknown": 1}"#.to_vec(),
+        )
+        .problem(401);
     });
 }

@@ -5,7 +5,12 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
+use compendium::auth::accounts::{self, AccountRequest};
+use compendium::auth::password::Passwords;
 use compendium::config::Settings;
+use compendium::domain::account::{Email, Role};
+use compendium::store::audit::Actor;
+use compendium::store::Store;
 use compendium::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
@@ -96,6 +101,18 @@ fn with_database(url: &str, database: &str) -> String {
     }
 }
 
+/// The signing secret of every test app, so tests can forge tokens.
+pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+pub const PASSWORD: &str = "a long enough password";
+
+/// An account made for a test, and a fresh access token for it.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
 /// An answer, read whole.
 #[derive(Debug)]
 pub struct Answer {
@@ -159,6 +176,11 @@ impl TestApp {
             database_url: database.as_ref().map(|d| d.url.clone()),
             workers: Some(2),
             db_pool_size: 4,
+            jwt_secret: Some(TEST_SECRET.to_owned()),
+            // Cheap hashing keeps the suite fast; the cost is a setting,
+            // and the command-line tests run the defaults.
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
             ..Settings::default()
         };
         customize(&mut settings);
@@ -204,6 +226,89 @@ impl TestApp {
 
     pub fn get(&self, path: &str) -> Answer {
         read(self.agent.get(self.url(path)).call())
+    }
+
+    /// Any request, with an optional bearer token and JSON body.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        match body {
+            Some(body) => {
+                let request = request
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .expect("a valid request");
+                read(self.agent.run(request))
+            }
+            None => read(self.agent.run(request.body(()).expect("a valid request"))),
+        }
+    }
+
+    pub fn get_as(&self, token: &str, path: &str) -> Answer {
+        self.call("GET", path, Some(token), None)
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> Answer {
+        self.call("POST", path, None, Some(body))
+    }
+
+    pub fn post_as(&self, token: &str, path: &str, body: &Value) -> Answer {
+        self.call("POST", path, Some(token), Some(body))
+    }
+
+    pub fn patch_as(&self, token: &str, path: &str, body: &Value) -> Answer {
+        self.call("PATCH", path, Some(token), Some(body))
+    }
+
+    /// Signs in over HTTP; panics unless it works.
+    pub fn sign_in(&self, email: &str, password: &str) -> String {
+        let answer = self.post_json(
+            "/api/v1/auth/token",
+            &serde_json::json!({"email": email, "password": password}),
+        );
+        assert_eq!(answer.status, 200, "sign-in of {email}: {}", answer.body);
+        answer.json()["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
+    }
+
+    /// Makes an account straight in the store (as `compendium user create`
+    /// does) and signs it in over HTTP.
+    pub fn user(&self, role: Role, entity: Option<&str>) -> TestUser {
+        let email = format!("{}-{}@example.org", role, uuid::Uuid::now_v7().simple());
+        let store = Store::open(&self.settings).expect("the test database opens");
+        let mut connection = store.blocking_connection().expect("a connection");
+        let account = accounts::check(AccountRequest {
+            email: Email::parse(&email).expect("a valid email"),
+            name: format!("Test {role}"),
+            role,
+            entity: entity.map(str::to_owned),
+            password: PASSWORD.to_owned(),
+        })
+        .expect("a valid account");
+        let hash = Passwords::new(&self.settings)
+            .expect("hashing parameters")
+            .hash(&account.password)
+            .expect("a hash");
+        let user = accounts::create(&mut connection, account, hash, Actor::CommandLine)
+            .expect("the account is made");
+        let token = self.sign_in(&email, PASSWORD);
+        TestUser {
+            id: user.id,
+            email,
+            token,
+        }
     }
 
     /// A POST with any body and content type, for malformed requests.

@@ -10,4 +10,7 @@ mod cli;
 mod entities;
 mod errors;
 mod health;
+mod identity;
+mod matrix;
 mod openapi;
+mod token_attacks;

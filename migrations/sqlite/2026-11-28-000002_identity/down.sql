@@ -1,0 +1,3 @@
+DROP TABLE admin_audit;
+DROP TABLE api_tokens;
+DROP TABLE users;

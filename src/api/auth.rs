@@ -1,0 +1,343 @@
+//! Sign-in, API tokens and the caller's own account:
+//! `/api/v1/auth/token`, `/api/v1/auth/api-tokens`, `/api/v1/me`.
+
+use std::time::Instant;
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{ApiJson, ApiQuery, JsonBody};
+use super::{pagination, AppState};
+use crate::auth::tokens::Subject;
+use crate::auth::{authorize, Action, Caller};
+use crate::domain::account::{Email, NewPassword, Role};
+use crate::domain::clock;
+use crate::error::{AppError, FieldError, Problem};
+use crate::store::api_tokens::{self, ApiToken};
+use crate::store::users;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[schema(format = "email", example = "focal.point@example.org")]
+    email: String,
+    #[schema(format = "password")]
+    password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    access_token: String,
+    #[schema(example = "Bearer")]
+    token_type: String,
+    /// Seconds until the token expires.
+    expires_in: i64,
+}
+
+const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
+
+/// Signs in with an email and a password; answers a short-lived access token.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "identity",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "An access token", body = TokenResponse),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email = Email::parse(&body.email).map_err(|m| AppError::invalid_field("email", m))?;
+    if body.password.len() > NewPassword::MAX_BYTES {
+        return Err(AppError::invalid_field("password", "too long"));
+    }
+    let address = request
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let keys = [format!("account:{email}"), format!("address:{address}")];
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    state
+        .login_throttle
+        .check(&keys, Instant::now())
+        .map_err(|seconds| AppError::TooManyRequests {
+            detail: format!("too many failed sign-ins; try again in {seconds} s"),
+            retry_after_seconds: seconds,
+        })?;
+
+    let found = {
+        let email = email.clone();
+        state
+            .store
+            .run(move |c| users::find_credentials(c, &email))
+            .await?
+    };
+    let passwords = state.passwords.clone();
+    let password = body.password;
+    let verified = web::block(move || match found {
+        Some((user, hash)) => passwords.verify(&password, &hash).then_some(user),
+        None => {
+            passwords.verify_decoy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("password check did not complete: {e}")))?;
+
+    let Some(user) = verified else {
+        state.login_throttle.record_failure(&keys, Instant::now());
+        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.to_owned()));
+    };
+    if user.disabled {
+        return Err(AppError::Unauthorized("the account is disabled".to_owned()));
+    }
+    let subject = Subject {
+        user_id: &user.id,
+        role: user.role,
+        entity: user.entity.as_ref().map(|e| e.as_str()),
+    };
+    let (token, claims) = state.tokens.issue_access(&subject, clock::now())?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(TokenResponse {
+            access_token: token,
+            token_type: "Bearer".to_owned(),
+            expires_in: claims.exp - claims.iat,
+        }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApiTokenRequest {
+    /// What the token is for, e.g. "nightly upload script".
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    /// Lifetime in days: 1 to 730, 365 when absent.
+    #[schema(minimum = 1, maximum = 730)]
+    expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewApiToken {
+    id: String,
+    name: String,
+    /// The secret, shown this once: keep it safe.
+    token: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+const DEFAULT_API_TOKEN_DAYS: u32 = 365;
+const MAX_API_TOKEN_DAYS: u32 = 730;
+/// A ceiling on live tokens per account, so a script in a loop cannot fill
+/// the database.
+const MAX_ACTIVE_API_TOKENS: i64 = 100;
+
+/// Makes a long-lived API token for scripts. Needs a password sign-in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/api-tokens",
+    tag = "identity",
+    request_body = NewApiTokenRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The token, shown once", body = NewApiToken),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Called with an API token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too many live tokens", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Name or lifetime out of bounds", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_api_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let user = authorize(&caller, Action::CreateApiToken)?.clone();
+    let body: NewApiTokenRequest = body.parse()?;
+    let name = body.name.trim().to_owned();
+    let days = body.expires_in_days.unwrap_or(DEFAULT_API_TOKEN_DAYS);
+    let mut errors = Vec::new();
+    if !(1..=100).contains(&name.chars().count()) {
+        errors.push(FieldError::new("name", "must have 1 to 100 characters"));
+    }
+    if !(1..=MAX_API_TOKEN_DAYS).contains(&days) {
+        errors.push(FieldError::new(
+            "expires_in_days",
+            format!("must be from 1 to {MAX_API_TOKEN_DAYS}"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Unprocessable {
+            detail: "the token cannot be made as asked".to_owned(),
+            errors,
+        });
+    }
+    let now = clock::now();
+    let record = ApiToken {
+        id: uuid::Uuid::now_v7().to_string(),
+        name,
+        created_at: now,
+        expires_at: now + Duration::days(i64::from(days)),
+        revoked_at: None,
+    };
+    let subject = Subject {
+        user_id: &user.id,
+        role: user.role,
+        entity: user.entity.as_ref().map(|e| e.as_str()),
+    };
+    let token = state
+        .tokens
+        .issue_api(&subject, &record.id, now, record.expires_at)?;
+    let stored = record.clone();
+    state
+        .store
+        .run(move |c| {
+            if api_tokens::count_active(c, &user.id, now)? >= MAX_ACTIVE_API_TOKENS {
+                return Err(AppError::Conflict(format!(
+                    "this account already has {MAX_ACTIVE_API_TOKENS} live API tokens: revoke one first"
+                )));
+            }
+            api_tokens::insert(c, &user.id, &stored)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(NewApiToken {
+            id: record.id,
+            name: record.name,
+            token,
+            created_at: record.created_at,
+            expires_at: record.expires_at,
+        }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> Result<crate::store::Page, AppError> {
+        pagination::page(self.limit, self.cursor.as_deref())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTokenList {
+    items: Vec<ApiToken>,
+    next_cursor: Option<String>,
+}
+
+/// The caller's API tokens, without their secrets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/api-tokens",
+    tag = "identity",
+    params(ListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's tokens, oldest first", body = ApiTokenList),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_api_tokens(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = authorize(&caller, Action::ManageOwnApiTokens)?.id.clone();
+    let page = query.page()?;
+    let fetch = page.clone();
+    let mut items = state
+        .store
+        .run(move |c| api_tokens::list_for_user(c, &user_id, &fetch))
+        .await?;
+    let next_cursor = pagination::finish(&mut items, &page, |t| &t.id);
+    Ok(HttpResponse::Ok().json(ApiTokenList { items, next_cursor }))
+}
+
+/// Revokes one of the caller's API tokens; it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/auth/api-tokens/{id}",
+    tag = "identity",
+    params(("id" = String, Path, description = "The token's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The caller has no such token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn revoke_api_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = authorize(&caller, Action::ManageOwnApiTokens)?.id.clone();
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let revoked = state
+        .store
+        .run(move |c| api_tokens::revoke(c, &user_id, &lookup, clock::now()))
+        .await?;
+    if revoked {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(AppError::NotFound(format!("you have no API token {id}")))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    id: String,
+    #[schema(format = "email")]
+    email: String,
+    name: String,
+    role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "FRA")]
+    entity: Option<String>,
+}
+
+/// The signed-in account.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "identity",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's account", body = Me),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(caller: Caller) -> Result<HttpResponse, AppError> {
+    let user = authorize(&caller, Action::ReadOwnAccount)?;
+    Ok(HttpResponse::Ok().json(Me {
+        id: user.id.clone(),
+        email: user.email.to_string(),
+        name: user.name.clone(),
+        role: user.role,
+        entity: user.entity.as_ref().map(ToString::to_string),
+    }))
+}

@@ -1,0 +1,77 @@
+//! Cursor pagination for lists ordered by id (ids are UUIDv7, so id order
+//! is creation order): `?limit=` (default 20, at most 100) and `?cursor=`,
+//! an opaque string the previous page returned as `next_cursor`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::error::AppError;
+use crate::store::Page;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+pub fn page(limit: Option<u32>, cursor: Option<&str>) -> Result<Page, AppError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::invalid_field(
+            "limit",
+            format!("must be from 1 to {MAX_LIMIT}"),
+        ));
+    }
+    let after = cursor
+        .map(|cursor| {
+            URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .filter(|id| !id.is_empty() && id.len() <= 64)
+                .ok_or_else(|| {
+                    AppError::invalid_field("cursor", "not a cursor this service gave out")
+                })
+        })
+        .transpose()?;
+    Ok(Page { limit, after })
+}
+
+/// Cuts the extra row fetched by [`Page::fetch_limit`] and answers the
+/// cursor of the next page, if there is one.
+pub fn finish<T>(items: &mut Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Option<String> {
+    if items.len() <= page.limit as usize {
+        return None;
+    }
+    items.truncate(page.limit as usize);
+    items.last().map(|last| URL_SAFE_NO_PAD.encode(id(last)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_bounded_and_cursors_checked() {
+        assert_eq!(page(None, None).unwrap().limit, DEFAULT_LIMIT);
+        assert!(page(Some(0), None).is_err());
+        assert!(page(Some(101), None).is_err());
+        assert!(page(None, Some("%%%")).is_err());
+        let cursor = URL_SAFE_NO_PAD.encode("0193-abc");
+        assert_eq!(
+            page(None, Some(&cursor)).unwrap().after.as_deref(),
+            Some("0193-abc")
+        );
+    }
+
+    #[test]
+    fn a_full_page_points_to_the_next() {
+        let page = Page {
+            limit: 2,
+            after: None,
+        };
+        let mut items = vec!["a", "b", "c"];
+        let next = finish(&mut items, &page, |s| s);
+        assert_eq!(items, ["a", "b"]);
+        assert_eq!(next, Some(URL_SAFE_NO_PAD.encode("b")));
+        let mut short = vec!["a"];
+        assert_eq!(finish(&mut short, &page, |s| s), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! Who is calling, and what they may do: argon2id passwords, HS256 tokens
+//! (short access tokens and long-lived API tokens), the caller extractor,
+//! the sign-in throttle and the one policy every endpoint asks.
+
+pub mod accounts;
+pub mod caller;
+pub mod keys;
+pub mod password;
+pub mod policy;
+pub mod throttle;
+pub mod tokens;
+
+pub use caller::{AuthenticatedUser, Caller};
+pub use policy::{authorize, Action};

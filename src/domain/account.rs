@@ -1,0 +1,229 @@
+//! Accounts: who a user is (an email), what they may be (a role), and the
+//! one rule that binds them: a focal point speaks for exactly one entity,
+//! nobody else speaks for any.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::entities::EntityCode;
+use crate::error::FieldError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Submits for the one entity the account is bound to.
+    FocalPoint,
+    /// Reviews, curates and publishes for the Secretariat.
+    Editor,
+    /// An editor who also manages accounts and organisations.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::FocalPoint, Role::Editor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::FocalPoint => "focal_point",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Admins can do everything an editor can.
+    pub fn is_editor(self) -> bool {
+        matches!(self, Role::Editor | Role::Admin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role '{s}': use focal_point, editor or admin"))
+    }
+}
+
+/// An email address, trimmed and lower-cased, so that one person cannot hold
+/// two accounts that differ only in case. The check is deliberately modest
+/// (one `@`, something on each side, a dot in the domain, no spaces): the
+/// real test of an address is a mail that arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, String> {
+        let email = input.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && match email.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && local.len() <= 64
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Email(email))
+        } else {
+            Err(format!("'{}' is not an email address", input.trim()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Email::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A new password, before hashing. Long enough to resist guessing, short
+/// enough that hashing it cannot be used to burn the server's CPU.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_BYTES: usize = 1024;
+
+    pub fn parse(password: String) -> Result<NewPassword, String> {
+        if password.chars().count() < Self::MIN_CHARS {
+            Err(format!(
+                "a password needs at least {} characters",
+                Self::MIN_CHARS
+            ))
+        } else if password.len() > Self::MAX_BYTES {
+            Err(format!(
+                "a password may have at most {} bytes",
+                Self::MAX_BYTES
+            ))
+        } else {
+            Ok(NewPassword(password))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// A display name: trimmed, 1 to 200 characters.
+pub fn parse_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err("a name cannot be empty".to_owned()),
+        1..=200 => Ok(name.to_owned()),
+        _ => Err("a name may have at most 200 characters".to_owned()),
+    }
+}
+
+/// The binding rule: a focal point has an entity, other roles have none.
+pub fn check_binding(role: Role, entity: Option<&EntityCode>) -> Result<(), FieldError> {
+    match (role, entity) {
+        (Role::FocalPoint, None) => Err(FieldError::new(
+            "entity",
+            "a focal point must be bound to the entity it speaks for",
+        )),
+        (Role::Editor | Role::Admin, Some(_)) => Err(FieldError::new(
+            "entity",
+            format!(
+                "an {} is not bound to an entity",
+                role.as_str().replace('_', " ")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Focal.Point@Gouv.FR ").unwrap().as_str(),
+            "focal.point@gouv.fr"
+        );
+        for bad in [
+            "",
+            "no-at-sign",
+            "@gouv.fr",
+            "a@b",
+            "a@.fr",
+            "a@fr.",
+            "a b@gouv.fr",
+            "a@b@c.fr",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_focal_point_needs_an_entity_and_nobody_else_may_have_one() {
+        let fra = EntityCode::parse("FRA").unwrap();
+        assert!(check_binding(Role::FocalPoint, Some(&fra)).is_ok());
+        assert!(check_binding(Role::FocalPoint, None).is_err());
+        assert!(check_binding(Role::Editor, None).is_ok());
+        assert!(check_binding(Role::Editor, Some(&fra)).is_err());
+        assert!(check_binding(Role::Admin, Some(&fra)).is_err());
+    }
+
+    #[test]
+    fn passwords_have_bounds_and_never_show_in_debug_output() {
+        assert!(NewPassword::parse("short".into()).is_err());
+        assert!(NewPassword::parse("x".repeat(2000)).is_err());
+        let password = NewPassword::parse("correct horse battery".into()).unwrap();
+        assert!(!format!("{password:?}").contains("horse"));
+    }
+
+    #[test]
+    fn admins_are_editors_and_roles_round_trip() {
+        assert!(
+            Role::Admin.is_editor() && Role::Editor.is_editor() && !Role::FocalPoint.is_editor()
+        );
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(parse_name("  Ada  ").unwrap(), "Ada");
+        assert!(parse_name("   ").is_err());
+        assert!(parse_name(&"n".repeat(201)).is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Accounts. The password hash is read only by sign-in and never leaves
+//! this module inside a [`User`].
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::connection::AnyConnection;
+use super::schema::users;
+use super::{utc, Page};
+use crate::domain::account::{Email, Role};
+use crate::entities::EntityCode;
+use crate::error::AppError;
+
+/// An account as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    #[schema(value_type = String, format = "email")]
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    /// The entity a focal point speaks for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "FRA")]
+    pub entity: Option<EntityCode>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    entity: Option<String>,
+    disabled: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User, AppError> {
+        let corrupt = |what: String| AppError::internal(format!("stored user {}: {what}", self.id));
+        Ok(User {
+            email: Email::parse(&self.email).map_err(corrupt)?,
+            role: self.role.parse().map_err(corrupt)?,
+            entity: self
+                .entity
+                .as_deref()
+                .map(EntityCode::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?,
+            name: self.name,
+            disabled: self.disabled,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+            id: self.id,
+        })
+    }
+}
+
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub entity: Option<EntityCode>,
+    pub password_hash: String,
+}
+
+/// Creates an account; an email already taken is a conflict.
+pub fn insert(
+    connection: &mut AnyConnection,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let inserted = diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(new.email.as_str()),
+            users::name.eq(&new.name),
+            users::role.eq(new.role.as_str()),
+            users::entity.eq(new.entity.as_ref().map(EntityCode::as_str)),
+            users::password_hash.eq(&new.password_hash),
+            users::disabled.eq(false),
+            users::created_at.eq(now.naive_utc()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(connection);
+    match inserted {
+        Ok(_) => {
+            find(connection, &id)?.ok_or_else(|| AppError::internal("a user vanished after insert"))
+        }
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            Err(AppError::Conflict(format!(
+                "an account with the email {} already exists",
+                new.email
+            )))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<User>, AppError> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(connection)
+        .optional()?
+        .map(UserRow::into_user)
+        .transpose()
+}
+
+/// The account and its password hash, for sign-in.
+pub fn find_credentials(
+    connection: &mut AnyConnection,
+    email: &Email,
+) -> Result<Option<(User, String)>, AppError> {
+    let found = users::table
+        .filter(users::email.eq(email.as_str()))
+        .select((UserRow::as_select(), users::password_hash))
+        .first::<(UserRow, String)>(connection)
+        .optional()?;
+    found
+        .map(|(row, hash)| row.into_user().map(|user| (user, hash)))
+        .transpose()
+}
+
+/// Accounts in the order they were made, a page at a time.
+pub fn list(connection: &mut AnyConnection, page: &Page) -> Result<Vec<User>, AppError> {
+    let mut query = users::table
+        .select(UserRow::as_select())
+        .order(users::id)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(users::id.gt(after.clone()));
+    }
+    query
+        .limit(page.fetch_limit())
+        .load(connection)?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
+}
+
+/// The new values of the fields an administrator may change.
+pub struct UserChange {
+    pub role: Role,
+    pub entity: Option<EntityCode>,
+    pub disabled: bool,
+}
+
+pub fn update(
+    connection: &mut AnyConnection,
+    id: &str,
+    change: &UserChange,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::role.eq(change.role.as_str()),
+            users::entity.eq(change.entity.as_ref().map(EntityCode::as_str)),
+            users::disabled.eq(change.disabled),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(connection)?;
+    find(connection, id)?.ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))
+}
