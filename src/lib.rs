@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod intake;
 pub mod store;
 pub mod telemetry;
 

@@ -1,8 +1,10 @@
 //! The command line: every command reads the same settings
 //! (`COMPENDIUM_*` variables over an optional TOML file).
 
-use std::path::PathBuf;
+use std::io::{BufReader, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -10,6 +12,7 @@ use compendium::auth::accounts::{self, AccountRequest};
 use compendium::auth::password::Passwords;
 use compendium::config::Settings;
 use compendium::domain::account::{Email, Role};
+use compendium::intake::exchange::{self, Progress};
 use compendium::store::audit::Actor;
 use compendium::store::Store;
 use compendium::{telemetry, Application};
@@ -36,6 +39,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (regenerates openapi/openapi.json).
     Openapi,
+    /// Import submissions from a JSON Lines file (one submission a line).
+    Import {
+        file: PathBuf,
+        /// Check every line and report, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export every submission to a JSON Lines file, in the import format.
+    Export { file: PathBuf },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -89,6 +101,8 @@ fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::Openapi => Ok(()),
+        Command::Import { file, dry_run } => import(&settings, &file, dry_run),
+        Command::Export { file } => export(&settings, &file),
         Command::User {
             command:
                 UserCommand::Create {
@@ -190,4 +204,111 @@ fn generate_password() -> Result<String, String> {
     let mut random = [0u8; 18];
     getrandom::fill(&mut random).map_err(|e| format!("cannot generate a password: {e}"))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
+}
+
+fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String> {
+    let opened =
+        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let total_bytes = opened.metadata().map(|m| m.len()).unwrap_or(0);
+    let store = Store::open(settings).map_err(|e| e.to_string())?;
+    store.migrate().map_err(|e| e.to_string())?;
+    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut display = ProgressDisplay::new(total_bytes);
+    let report = exchange::import(
+        &mut connection,
+        BufReader::with_capacity(1 << 20, opened),
+        dry_run,
+        |progress| display.show(progress),
+    )
+    .map_err(|e| e.to_string())?;
+    display.finish();
+    for refusal in &report.refused {
+        eprintln!("line {}: {}", refusal.line, refusal.reason);
+    }
+    let verb = if dry_run {
+        "checked (dry run, nothing stored)"
+    } else {
+        "imported"
+    };
+    println!(
+        "{verb}: {} submissions with {} practices from {} lines in {:.1} s; {} lines refused",
+        report.submissions,
+        report.practices,
+        report.lines,
+        started.elapsed().as_secs_f64(),
+        report.refused.len()
+    );
+    if report.refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} lines were refused (see above); the others were {verb}",
+            report.refused.len()
+        ))
+    }
+}
+
+fn export(settings: &Settings, file: &Path) -> Result<(), String> {
+    let store = Store::open(settings).map_err(|e| e.to_string())?;
+    store.migrate().map_err(|e| e.to_string())?;
+    let output = std::fs::File::create(file)
+        .map_err(|e| format!("cannot create {}: {e}", file.display()))?;
+    let written =
+        exchange::export(&store, std::io::BufWriter::new(output)).map_err(|e| e.to_string())?;
+    println!("exported {written} submissions to {}", file.display());
+    Ok(())
+}
+
+/// A progress bar on a terminal; a log line every few seconds otherwise.
+struct ProgressDisplay {
+    total_bytes: u64,
+    terminal: bool,
+    last_log: Instant,
+    drawn: bool,
+}
+
+impl ProgressDisplay {
+    fn new(total_bytes: u64) -> ProgressDisplay {
+        ProgressDisplay {
+            total_bytes,
+            terminal: std::io::stderr().is_terminal(),
+            last_log: Instant::now(),
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, progress: Progress) {
+        let fraction = if self.total_bytes == 0 {
+            1.0
+        } else {
+            (progress.bytes_read as f64 / self.total_bytes as f64).min(1.0)
+        };
+        if self.terminal {
+            let filled = (fraction * 40.0) as usize;
+            eprint!(
+                "\r[{}{}] {:>3.0}%  {} lines, {} submissions",
+                "#".repeat(filled),
+                " ".repeat(40 - filled),
+                fraction * 100.0,
+                progress.lines,
+                progress.submissions
+            );
+            self.drawn = true;
+        } else if self.last_log.elapsed() >= Duration::from_secs(5) {
+            tracing::info!(
+                percent = (fraction * 100.0).round(),
+                lines = progress.lines,
+                submissions = progress.submissions,
+                "importing"
+            );
+            self.last_log = Instant::now();
+        }
+    }
+
+    fn finish(&self) {
+        if self.drawn {
+            eprintln!();
+        }
+    }
 }

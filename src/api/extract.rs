@@ -47,6 +47,19 @@ impl JsonBody {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
         parse_json(&self.0)
     }
+
+    /// For endpoints whose body is optional: no body reads as `T::default()`.
+    pub fn parse_or_default<T: DeserializeOwned + Default>(&self) -> Result<T, AppError> {
+        if self.0.iter().all(u8::is_ascii_whitespace) {
+            Ok(T::default())
+        } else {
+            self.parse()
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl FromRequest for JsonBody {
@@ -55,11 +68,11 @@ impl FromRequest for JsonBody {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = request.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
-        let checked =
-            check_content_type(request).and_then(|()| check_declared_length(request, limit));
+        let length = check_declared_length(request, limit);
+        let content_type = check_content_type(request);
         let mut payload = payload.take();
         Box::pin(async move {
-            checked?;
+            length?;
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
@@ -69,6 +82,10 @@ impl FromRequest for JsonBody {
                     return Err(too_large(limit));
                 }
                 body.extend_from_slice(&chunk);
+            }
+            // An empty body needs no content type: some endpoints take none.
+            if !body.is_empty() {
+                content_type?;
             }
             Ok(JsonBody(body.freeze()))
         })

@@ -9,6 +9,8 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod practices;
+pub mod submissions;
 pub mod users;
 
 use std::sync::Arc;
@@ -72,6 +74,53 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/users/{id}")
                         .route(web::get().to(users::get_user))
                         .route(web::patch().to(users::update_user)),
+                )
+                .service(
+                    web::resource("/submissions")
+                        .route(web::get().to(submissions::list_submissions))
+                        .route(web::post().to(submissions::create_submission)),
+                )
+                .service(
+                    web::resource("/submissions/{id}")
+                        .route(web::get().to(submissions::get_submission))
+                        .route(web::put().to(submissions::update_submission)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/submit")
+                        .route(web::post().to(submissions::submit)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/withdraw")
+                        .route(web::post().to(submissions::withdraw)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/request-changes")
+                        .route(web::post().to(submissions::request_changes)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/accept")
+                        .route(web::post().to(submissions::accept)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/reject")
+                        .route(web::post().to(submissions::reject)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/versions")
+                        .route(web::get().to(submissions::list_versions)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/versions/{n}")
+                        .route(web::get().to(submissions::get_version)),
+                )
+                .service(
+                    web::resource("/submissions/{id}/events")
+                        .route(web::get().to(submissions::list_events)),
+                )
+                .service(
+                    web::resource("/practices/{id}")
+                        .route(web::get().to(practices::get_practice))
+                        .route(web::patch().to(practices::curate_practice)),
                 ),
         );
 }

@@ -5,8 +5,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{annex, auth, entities, health, users};
+use super::{annex, auth, entities, health, practices, submissions, users};
 use crate::domain::account::Role;
+use crate::domain::submission::Sector;
+use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::error::{FieldError, Problem};
@@ -31,14 +33,30 @@ use crate::error::{FieldError, Problem};
         users::list_users,
         users::get_user,
         users::update_user,
+        submissions::create_submission,
+        submissions::list_submissions,
+        submissions::get_submission,
+        submissions::update_submission,
+        submissions::submit,
+        submissions::withdraw,
+        submissions::request_changes,
+        submissions::accept,
+        submissions::reject,
+        submissions::list_versions,
+        submissions::get_version,
+        submissions::list_events,
+        practices::get_practice,
+        practices::curate_practice,
         health::healthz,
         health::readyz,
         health::metrics,
     ),
-    components(schemas(Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role)),
+    components(schemas(Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role, Status, Sector)),
     modifiers(&BearerScheme),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
+        (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
+        (name = "catalogue", description = "The accepted practices, public"),
         (name = "reference", description = "The annex of the resolution and the entities that may contribute"),
         (name = "operations", description = "Probes and metrics"),
     )

@@ -11,4 +11,4 @@ pub mod throttle;
 pub mod tokens;
 
 pub use caller::{AuthenticatedUser, Caller};
-pub use policy::{authorize, Action};
+pub use policy::{authorize, authorize_submission, Action, SubmissionAction};

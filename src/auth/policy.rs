@@ -5,6 +5,7 @@
 use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
+use crate::entities::EntityCode;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,23 @@ pub enum Action {
     ManageUsers,
     /// Add an organisation to the entities.
     AddOrganisation,
+    /// Create a submission (for one's own entity, or any entity as an editor).
+    CreateSubmission,
+    /// List submissions (a focal point sees its own entity's only).
+    ListSubmissions,
+    /// Curate the tags of accepted practices.
+    CuratePractices,
+}
+
+/// What may be done to one submission; the entity it belongs to decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmissionAction {
+    /// Read it, its versions and its events.
+    Read,
+    /// Change its content, submit or withdraw it.
+    Handle,
+    /// Request changes, accept or reject: the Secretariat's decisions.
+    Review,
 }
 
 /// The signed-in user when `caller` may do `action`.
@@ -41,6 +59,8 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
             true
         }
         Action::ManageUsers | Action::AddOrganisation => user.role == Role::Admin,
+        Action::CreateSubmission | Action::ListSubmissions => true,
+        Action::CuratePractices => user.role.is_editor(),
     };
     if allowed {
         Ok(user)
@@ -49,6 +69,34 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
             "an account with the role {} may not do this",
             user.role
         )))
+    }
+}
+
+/// The signed-in user when `caller` may do `action` on a submission of
+/// `entity`. Another entity's submissions do not exist for a focal point
+/// (404), so their ids reveal nothing.
+pub fn authorize_submission<'a>(
+    caller: &'a Caller,
+    action: SubmissionAction,
+    entity: &EntityCode,
+    id: &str,
+) -> Result<&'a AuthenticatedUser, AppError> {
+    let Caller::User(user) = caller else {
+        return Err(AppError::Unauthorized(
+            "this needs a signed-in account: send Authorization: Bearer <token>".to_owned(),
+        ));
+    };
+    if user.role.is_editor() {
+        return Ok(user);
+    }
+    if user.entity.as_ref() != Some(entity) {
+        return Err(AppError::NotFound(format!("there is no submission {id}")));
+    }
+    match action {
+        SubmissionAction::Read | SubmissionAction::Handle => Ok(user),
+        SubmissionAction::Review => Err(AppError::Forbidden(
+            "only the Secretariat's editors request changes, accept or reject".to_owned(),
+        )),
     }
 }
 
@@ -90,11 +138,59 @@ mod tests {
             (Action::CreateApiToken, [401, 200, 200, 200, 403]),
             (Action::ManageUsers, [401, 403, 403, 200, 200]),
             (Action::AddOrganisation, [401, 403, 403, 200, 200]),
+            (Action::CreateSubmission, [401, 200, 200, 200, 200]),
+            (Action::ListSubmissions, [401, 200, 200, 200, 200]),
+            (Action::CuratePractices, [401, 403, 200, 200, 200]),
         ];
         for (action, statuses) in expected {
             let got: Vec<u16> = [&anonymous, &focal, &editor, &admin, &script]
                 .iter()
                 .map(|caller| status(caller, action))
+                .collect();
+            assert_eq!(got, statuses, "{action:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod submission_tests {
+    use super::*;
+    use crate::domain::account::Email;
+
+    fn caller(role: Role, entity: Option<&str>) -> Caller {
+        Caller::User(AuthenticatedUser {
+            id: "u".into(),
+            email: Email::parse("u@example.org").unwrap(),
+            name: "U".into(),
+            role,
+            entity: entity.map(|e| EntityCode::parse(e).unwrap()),
+            via: TokenKind::Access,
+        })
+    }
+
+    #[test]
+    fn the_matrix_of_callers_and_submission_actions() {
+        use actix_web::ResponseError;
+        let fra = EntityCode::parse("FRA").unwrap();
+        let callers = [
+            Caller::Anonymous,
+            caller(Role::FocalPoint, Some("FRA")),
+            caller(Role::FocalPoint, Some("KEN")),
+            caller(Role::Editor, None),
+            caller(Role::Admin, None),
+        ];
+        let expected = [
+            (SubmissionAction::Read, [401, 200, 404, 200, 200]),
+            (SubmissionAction::Handle, [401, 200, 404, 200, 200]),
+            (SubmissionAction::Review, [401, 403, 404, 200, 200]),
+        ];
+        for (action, statuses) in expected {
+            let got: Vec<u16> = callers
+                .iter()
+                .map(|c| match authorize_submission(c, action, &fra, "s1") {
+                    Ok(_) => 200,
+                    Err(e) => e.status_code().as_u16(),
+                })
                 .collect();
             assert_eq!(got, statuses, "{action:?}");
         }

@@ -4,5 +4,7 @@
 pub mod account;
 pub mod clock;
 pub mod language;
+pub mod submission;
+pub mod workflow;
 
 pub use language::Language;

@@ -16,6 +16,20 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs the same diesel expression on the concrete connection inside an
+/// [`AnyConnection`]. For the few statements `MultiConnection` cannot
+/// express, such as multi-row inserts (SQLite and PostgreSQL each need
+/// their own dialect for them).
+#[macro_export]
+macro_rules! on_each_backend {
+    ($connection:expr, |$concrete:ident| $body:expr) => {
+        match $connection {
+            $crate::store::AnyConnection::Postgres($concrete) => $body,
+            $crate::store::AnyConnection::Sqlite($concrete) => $body,
+        }
+    };
+}
+
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backend {

@@ -5,10 +5,14 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod catalogue;
 pub mod connection;
+pub mod history;
+pub mod idempotency;
 pub mod migrations;
 pub mod organisations;
 pub mod schema;
+pub mod submissions;
 pub mod users;
 
 use std::time::Duration;

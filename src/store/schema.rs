@@ -51,3 +51,86 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, admin_audit, organisations);
+
+diesel::table! {
+    submissions (id) {
+        id -> Text,
+        entity -> Text,
+        language -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        editor_message -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    practices (id) {
+        id -> Text,
+        submission_id -> Text,
+        position -> BigInt,
+        title -> Text,
+        body -> Text,
+        items -> Text,
+        sectors -> Text,
+        editorial_note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_versions (submission_id, version) {
+        submission_id -> Text,
+        version -> BigInt,
+        status -> Text,
+        saved_at -> Timestamp,
+        document -> Text,
+    }
+}
+
+diesel::table! {
+    submission_events (id) {
+        id -> Text,
+        submission_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        message -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status_code -> BigInt,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalogue_changes (seq) {
+        seq -> BigInt,
+        practice_id -> Text,
+        submission_id -> Text,
+        change -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(practices -> submissions (submission_id));
+diesel::allow_tables_to_appear_in_same_query!(submissions, practices, users);

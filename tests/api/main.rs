@@ -13,4 +13,5 @@ mod health;
 mod identity;
 mod matrix;
 mod openapi;
+mod submissions;
 mod token_attacks;

@@ -1,0 +1,190 @@
+//! Practices of the public catalogue: `/api/v1/practices/{id}`, and editors'
+//! curation of their tags.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{double_option, JsonBody};
+use super::AppState;
+use crate::annex::SectionId;
+use crate::auth::accounts::unprocessable;
+use crate::auth::{authorize, Action, Caller};
+use crate::domain::clock;
+use crate::domain::submission::{items, optional_note, sectors, Sector};
+use crate::domain::workflow::Status;
+use crate::domain::Language;
+use crate::entities::EntityType;
+use crate::error::{AppError, Problem};
+use crate::intake::{self, Curation};
+use crate::store::audit::Actor;
+use crate::store::submissions::{self, Practice, Submission};
+use crate::store::{organisations, AnyConnection};
+
+/// A practice of the catalogue, with where it came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CataloguePractice {
+    id: String,
+    title: String,
+    /// Markdown.
+    body: String,
+    #[schema(example = json!([10, 11]))]
+    items: Vec<u8>,
+    /// The annex sections of its items.
+    #[schema(example = json!(["E"]))]
+    sections: Vec<String>,
+    sectors: Vec<Sector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    editorial_note: Option<String>,
+    entity: String,
+    entity_name: String,
+    entity_type: EntityType,
+    language: Language,
+    accepted_at: DateTime<Utc>,
+    submission_id: String,
+}
+
+fn catalogue_view(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    practice: &Practice,
+) -> Result<CataloguePractice, AppError> {
+    let entity = organisations::lookup(connection, &submission.entity)?.ok_or_else(|| {
+        AppError::internal(format!(
+            "entity {} of an accepted submission is unknown",
+            submission.entity
+        ))
+    })?;
+    let sections: std::collections::BTreeSet<SectionId> =
+        practice.items.iter().map(|i| i.section()).collect();
+    Ok(CataloguePractice {
+        id: practice.id.clone(),
+        title: practice.title.clone(),
+        body: practice.body.clone(),
+        items: practice.items.iter().map(|i| i.number()).collect(),
+        sections: sections.into_iter().map(|s| s.to_string()).collect(),
+        sectors: practice.sectors.clone(),
+        editorial_note: practice.editorial_note.clone(),
+        entity: entity.code.to_string(),
+        entity_name: entity.name,
+        entity_type: entity.entity_type,
+        language: submission.language,
+        accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
+        submission_id: submission.id.clone(),
+    })
+}
+
+/// The practice, if it is in the public catalogue.
+fn find_public(
+    connection: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<CataloguePractice>, AppError> {
+    let Some(submission_id) = submissions::submission_of_practice(connection, id)? else {
+        return Ok(None);
+    };
+    let Some(submission) = submissions::find(connection, &submission_id)? else {
+        return Ok(None);
+    };
+    if submission.status != Status::Accepted {
+        return Ok(None);
+    }
+    match submission.practices.iter().find(|p| p.id == id) {
+        Some(practice) => catalogue_view(connection, &submission, practice).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A practice of an accepted submission; anyone may read it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/practices/{id}",
+    tag = "catalogue",
+    params(("id" = String, Path, description = "The practice's id")),
+    responses(
+        (status = 200, description = "The practice", body = CataloguePractice),
+        (status = 404, description = "No such practice in the catalogue", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_practice(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let practice = state.store.run(move |c| find_public(c, &lookup)).await?;
+    practice
+        .map(|p| HttpResponse::Ok().json(p))
+        .ok_or_else(|| AppError::NotFound(format!("there is no practice {id} in the catalogue")))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeCuration {
+    /// The annex items, replacing the present ones.
+    #[schema(example = json!([10, 11]))]
+    items: Option<Vec<i64>>,
+    sectors: Option<Vec<String>>,
+    /// A note of the Secretariat; null removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    editorial_note: Option<Option<String>>,
+}
+
+/// Re-tags a practice of an accepted submission (editors); audited.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/practices/{id}",
+    tag = "catalogue",
+    params(("id" = String, Path, description = "The practice's id")),
+    request_body = PracticeCuration,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The practice as now tagged", body = CataloguePractice),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such practice", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Its submission is not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown items or sectors, or a note too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn curate_practice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let editor = authorize(&caller, Action::CuratePractices)?.clone();
+    let patch: PracticeCuration = body.parse()?;
+    let mut errors = Vec::new();
+    let curation = Curation {
+        items: patch
+            .items
+            .as_deref()
+            .map(|values| items("items", values, &mut errors)),
+        sectors: patch
+            .sectors
+            .as_deref()
+            .map(|values| sectors("sectors", values, &mut errors)),
+        editorial_note: patch
+            .editorial_note
+            .map(|note| optional_note("editorial_note", note.as_deref(), &mut errors)),
+    };
+    if !errors.is_empty() {
+        return Err(unprocessable(errors));
+    }
+    let id = path.into_inner();
+    let view = state
+        .store
+        .run(move |c| {
+            let actor = Actor::User {
+                id: &editor.id,
+                email: editor.email.as_str(),
+            };
+            let (submission, practice) = intake::curate(c, &actor, &id, curation, clock::now())?;
+            catalogue_view(c, &submission, &practice)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,388 @@
+//! What a submission must be before it is stored: the rules of the
+//! contract, checked all at once so the caller sees every problem with its
+//! field path (`practices[2].items[0]`). Input types are loose (strings,
+//! numbers) so that a wrong value is a rule broken, with a path, rather than
+//! a parse error; the output types can only hold valid values.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Language;
+use crate::annex::AnnexItem;
+use crate::entities::EntityCode;
+use crate::error::FieldError;
+
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_SUMMARY_CHARS: usize = 5_000;
+pub const MAX_BODY_BYTES: usize = 100 * 1024;
+pub const MAX_PRACTICES: usize = 50;
+pub const MAX_NOTE_CHARS: usize = 5_000;
+
+/// The sectors of critical infrastructure a practice concerns.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    Transport,
+    Water,
+    Food,
+    Health,
+    Energy,
+    Finance,
+    EmergencyServices,
+    Ict,
+    Government,
+    Other,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 10] = [
+        Sector::Transport,
+        Sector::Water,
+        Sector::Food,
+        Sector::Health,
+        Sector::Energy,
+        Sector::Finance,
+        Sector::EmergencyServices,
+        Sector::Ict,
+        Sector::Government,
+        Sector::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Transport => "transport",
+            Sector::Water => "water",
+            Sector::Food => "food",
+            Sector::Health => "health",
+            Sector::Energy => "energy",
+            Sector::Finance => "finance",
+            Sector::EmergencyServices => "emergency_services",
+            Sector::Ict => "ict",
+            Sector::Government => "government",
+            Sector::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Sector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Sector {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Sector::ALL
+            .into_iter()
+            .find(|sector| sector.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown sector '{s}': use transport, water, food, health, energy, finance, emergency_services, ict, government or other")
+            })
+    }
+}
+
+/// A submission as a client sends it (create and update).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionDraft {
+    /// The entity the submission is for: a focal point's own (or absent);
+    /// required when an editor records a submission.
+    #[schema(example = "FRA")]
+    pub entity: Option<String>,
+    /// `ar`, `zh`, `en`, `fr`, `ru` or `es`.
+    #[schema(example = "en")]
+    pub language: String,
+    #[schema(max_length = 300)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub summary: Option<String>,
+    /// 1 to 50 practices.
+    pub practices: Vec<PracticeDraft>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeDraft {
+    #[schema(max_length = 300)]
+    pub title: String,
+    /// Markdown, at most 100 KiB.
+    pub body: String,
+    /// Annex items 1 to 18, each at most once.
+    #[serde(default)]
+    pub items: Vec<i64>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSubmission {
+    pub entity: Option<EntityCode>,
+    pub language: Language,
+    pub title: String,
+    pub summary: Option<String>,
+    pub practices: Vec<ValidPractice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPractice {
+    pub title: String,
+    pub body: String,
+    /// Sorted, unique.
+    pub items: Vec<AnnexItem>,
+    /// Sorted, unique.
+    pub sectors: Vec<Sector>,
+}
+
+/// Checks every rule that needs no database; whether the entity exists is
+/// the caller's to check.
+pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let entity = match draft.entity.as_deref().map(EntityCode::parse).transpose() {
+        Ok(entity) => entity,
+        Err(error) => {
+            errors.push(FieldError::new("entity", error.to_string()));
+            None
+        }
+    };
+    let language = draft
+        .language
+        .parse::<Language>()
+        .map_err(|e| errors.push(FieldError::new("language", e.to_string())))
+        .ok();
+    let title = text("title", &draft.title, MAX_TITLE_CHARS, &mut errors);
+    let summary = draft
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.chars().count() > MAX_SUMMARY_CHARS {
+                errors.push(FieldError::new(
+                    "summary",
+                    format!("at most {MAX_SUMMARY_CHARS} characters"),
+                ));
+            }
+            s.to_owned()
+        });
+    if draft.practices.is_empty() || draft.practices.len() > MAX_PRACTICES {
+        errors.push(FieldError::new(
+            "practices",
+            format!(
+                "a submission holds 1 to {MAX_PRACTICES} practices, not {}",
+                draft.practices.len()
+            ),
+        ));
+    }
+    let practices: Vec<ValidPractice> = draft
+        .practices
+        .iter()
+        .enumerate()
+        .map(|(index, practice)| {
+            let path = format!("practices[{index}]");
+            ValidPractice {
+                title: text(
+                    &format!("{path}.title"),
+                    &practice.title,
+                    MAX_TITLE_CHARS,
+                    &mut errors,
+                ),
+                body: body(&format!("{path}.body"), &practice.body, &mut errors),
+                items: items(&format!("{path}.items"), &practice.items, &mut errors),
+                sectors: sectors(&format!("{path}.sectors"), &practice.sectors, &mut errors),
+            }
+        })
+        .collect();
+    match (language, errors.is_empty()) {
+        (Some(language), true) => Ok(ValidSubmission {
+            entity,
+            language,
+            title,
+            summary,
+            practices,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A required single-line text: trimmed, not empty, at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(field, "cannot be empty"));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(field, format!("at most {max} characters")));
+    }
+    value.to_owned()
+}
+
+fn body(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(field, "cannot be empty"));
+    } else if value.len() > MAX_BODY_BYTES {
+        errors.push(FieldError::new(
+            field,
+            format!("at most {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    value.to_owned()
+}
+
+/// Annex items: each 1 to 18, none twice; answered sorted.
+pub fn items(field: &str, values: &[i64], errors: &mut Vec<FieldError>) -> Vec<AnnexItem> {
+    let mut seen = BTreeSet::new();
+    for (index, value) in values.iter().enumerate() {
+        match u8::try_from(*value).ok().and_then(AnnexItem::new) {
+            Some(item) if !seen.insert(item) => {
+                errors.push(FieldError::new(
+                    format!("{field}[{index}]"),
+                    format!("item {value} is listed twice"),
+                ));
+            }
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                format!("{field}[{index}]"),
+                format!("annex item {value} does not exist: items are numbered 1 to 18"),
+            )),
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// Sectors from the contract's list, none twice; answered sorted.
+pub fn sectors(field: &str, values: &[String], errors: &mut Vec<FieldError>) -> Vec<Sector> {
+    let mut seen = BTreeSet::new();
+    for (index, value) in values.iter().enumerate() {
+        match value.parse::<Sector>() {
+            Ok(sector) if !seen.insert(sector) => {
+                errors.push(FieldError::new(
+                    format!("{field}[{index}]"),
+                    format!("sector {value} is listed twice"),
+                ));
+            }
+            Ok(_) => {}
+            Err(message) => errors.push(FieldError::new(format!("{field}[{index}]"), message)),
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// An optional note or message: trimmed; empty counts as absent.
+pub fn optional_note(
+    field: &str,
+    value: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > MAX_NOTE_CHARS {
+        errors.push(FieldError::new(
+            field,
+            format!("at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Some(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practice(items: Vec<i64>, sectors: &[&str]) -> PracticeDraft {
+        PracticeDraft {
+            title: "National CSIRT".into(),
+            body: "The national **CSIRT** coordinates incident response.".into(),
+            items,
+            sectors: sectors.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn draft(practices: Vec<PracticeDraft>) -> SubmissionDraft {
+        SubmissionDraft {
+            entity: Some("FRA".into()),
+            language: "fr".into(),
+            title: "  Bonnes pratiques  ".into(),
+            summary: Some("   ".into()),
+            practices,
+        }
+    }
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_valid_draft_is_normalised() {
+        let valid = validate(draft(vec![practice(vec![11, 10], &["ict", "government"])])).unwrap();
+        assert_eq!(valid.language, Language::Fr);
+        assert_eq!(valid.title, "Bonnes pratiques");
+        assert_eq!(valid.summary, None, "a blank summary is no summary");
+        let numbers: Vec<u8> = valid.practices[0]
+            .items
+            .iter()
+            .map(|i| i.number())
+            .collect();
+        assert_eq!(numbers, [10, 11]);
+        assert_eq!(
+            valid.practices[0].sectors,
+            [Sector::Ict, Sector::Government]
+        );
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported_with_its_path() {
+        let mut bad = draft(vec![
+            practice(vec![0, 11, 11, 19], &["ict", "space", "ict"]),
+            PracticeDraft {
+                title: "t".repeat(301),
+                body: " ".into(),
+                items: vec![],
+                sectors: vec![],
+            },
+        ]);
+        bad.language = "de".into();
+        bad.entity = Some("france".into());
+        let errors = fields(validate(bad).unwrap_err());
+        assert_eq!(
+            errors,
+            [
+                "entity",
+                "language",
+                "practices[0].items[0]",
+                "practices[0].items[2]",
+                "practices[0].items[3]",
+                "practices[0].sectors[1]",
+                "practices[0].sectors[2]",
+                "practices[1].title",
+                "practices[1].body",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_submission_has_one_to_fifty_practices_and_bounded_bodies() {
+        assert_eq!(fields(validate(draft(vec![])).unwrap_err()), ["practices"]);
+        let many = (0..51).map(|_| practice(vec![1], &[])).collect();
+        assert_eq!(fields(validate(draft(many)).unwrap_err()), ["practices"]);
+        let mut big = practice(vec![1], &[]);
+        big.body = "x".repeat(MAX_BODY_BYTES + 1);
+        assert_eq!(
+            fields(validate(draft(vec![big])).unwrap_err()),
+            ["practices[0].body"]
+        );
+        let mut fits = practice(vec![1], &[]);
+        fits.body = "x".repeat(MAX_BODY_BYTES);
+        assert!(validate(draft(vec![fits])).is_ok());
+    }
+
+    #[test]
+    fn practices_may_wait_for_their_tags() {
+        assert!(validate(draft(vec![practice(vec![], &[])])).is_ok());
+    }
+}

@@ -1,0 +1,391 @@
+//! Import and export of submissions as JSON Lines, one submission a line:
+//! `{entity, language, title, summary?, status?, received_at?, practices:
+//! [{title, body, items?, sectors?}]}` (the format of
+//! `shared/bench/gen_corpus.py`). Import is how the Secretariat enters
+//! replies received on paper: every line is checked on its own, a bad line
+//! is reported with its number and reason and nothing of it is stored.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::view::SubmissionView;
+use super::{event_row, new_id, practices_from};
+use crate::domain::clock;
+use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
+use crate::domain::workflow::Status;
+use crate::entities::registry;
+use crate::error::AppError;
+use crate::store::audit::Actor;
+use crate::store::catalogue::{self, Change};
+use crate::store::history::{self, EventRow, VersionRow};
+use crate::store::submissions::{self, ListFilter, PracticeRow, Submission, SubmissionRow};
+use crate::store::{organisations, AnyConnection, Page, Store};
+
+/// One line of an import or export file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub entity: String,
+    pub language: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// `submitted` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// RFC 3339; the time of the import when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    pub practices: Vec<LinePractice>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinePractice {
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub items: Vec<i64>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+}
+
+/// A line that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub lines: usize,
+    pub submissions: usize,
+    pub practices: usize,
+    pub refused: Vec<Refusal>,
+}
+
+/// Where an import stands, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub bytes_read: u64,
+    pub lines: usize,
+    pub submissions: usize,
+}
+
+/// Submissions stored per transaction: large enough that commits do not
+/// dominate, small enough that memory stays flat on any file.
+const BATCH: usize = 1_000;
+
+/// Checks one line against every rule; the submission it describes.
+fn check_line(
+    line: Line,
+    names: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<(Submission, String), String> {
+    let status = match line.status.as_deref() {
+        None => Status::Submitted,
+        Some(text) => text.parse::<Status>()?,
+    };
+    let received_at = match line.received_at.as_deref() {
+        None => now,
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map_err(|e| format!("received_at: '{text}' is not an RFC 3339 time ({e})"))?
+            .with_timezone(&Utc)
+            .trunc_subsecs(0),
+    };
+    let draft = SubmissionDraft {
+        entity: Some(line.entity),
+        language: line.language,
+        title: line.title,
+        summary: line.summary,
+        practices: line
+            .practices
+            .into_iter()
+            .map(|p| PracticeDraft {
+                title: p.title,
+                body: p.body,
+                items: p.items,
+                sectors: p.sectors,
+            })
+            .collect(),
+    };
+    let valid = validate(draft).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let entity = valid.entity.clone().ok_or("entity: missing")?;
+    let name = names
+        .get(entity.as_str())
+        .cloned()
+        .ok_or_else(|| format!("entity: there is no entity {entity}"))?;
+    let id = new_id();
+    let decided = matches!(status, Status::Accepted | Status::Rejected);
+    let submission = Submission {
+        practices: practices_from(valid.practices, &id, received_at),
+        id,
+        entity,
+        language: valid.language,
+        title: valid.title,
+        summary: valid.summary,
+        status,
+        version: 1,
+        created_by: None,
+        created_at: received_at,
+        updated_at: received_at,
+        submitted_at: (status != Status::Draft).then_some(received_at),
+        decided_at: decided.then_some(received_at),
+        editor_message: None,
+        decision_note: None,
+    };
+    Ok((submission, name))
+}
+
+/// Every entity's name by code: the reference list and the database's.
+fn entity_names(connection: &mut AnyConnection) -> Result<HashMap<String, String>, AppError> {
+    let mut names: HashMap<String, String> = registry()
+        .all()
+        .iter()
+        .map(|e| (e.code.to_string(), e.name.clone()))
+        .collect();
+    for organisation in organisations::list(connection)? {
+        names.insert(organisation.code.to_string(), organisation.name);
+    }
+    Ok(names)
+}
+
+/// Stores checked submissions in one transaction, with their version 1,
+/// their import event and, for accepted ones, their catalogue changes.
+fn store_batch(
+    connection: &mut AnyConnection,
+    batch: &[(Submission, String)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut submission_rows = Vec::with_capacity(batch.len());
+    let mut practice_rows = Vec::new();
+    let mut versions = Vec::with_capacity(batch.len());
+    let mut events: Vec<EventRow> = Vec::with_capacity(batch.len());
+    let mut published: Vec<(&str, &str)> = Vec::new();
+    for (submission, name) in batch {
+        submission_rows.push(SubmissionRow::from_submission(submission));
+        practice_rows.extend(
+            submission
+                .practices
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PracticeRow::from_practice(p, i)),
+        );
+        versions.push(VersionRow {
+            submission_id: submission.id.clone(),
+            version: 1,
+            status: submission.status.as_str().to_owned(),
+            saved_at: now.naive_utc(),
+            document: SubmissionView::new(submission, name.clone()).document()?,
+        });
+        events.push(event_row(
+            &submission.id,
+            &Actor::CommandLine,
+            "import",
+            None,
+            Some(submission.status),
+            None,
+            now,
+        ));
+        if submission.status == Status::Accepted {
+            published.extend(
+                submission
+                    .practices
+                    .iter()
+                    .map(|p| (p.id.as_str(), submission.id.as_str())),
+            );
+        }
+    }
+    connection.transaction(|c| {
+        submissions::insert_many(c, &submission_rows, &practice_rows)?;
+        history::insert_versions(c, &versions)?;
+        history::insert_events(c, &events)?;
+        catalogue::append(c, &published, Change::Upsert, now)
+    })
+}
+
+/// Imports a JSON Lines stream. With `dry_run`, checks every line and
+/// stores nothing.
+pub fn import(
+    connection: &mut AnyConnection,
+    input: impl BufRead,
+    dry_run: bool,
+    mut progress: impl FnMut(Progress),
+) -> Result<ImportReport, AppError> {
+    let now = clock::now();
+    let names = entity_names(connection)?;
+    let mut report = ImportReport::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut bytes_read = 0u64;
+    for (index, line) in input.lines().enumerate() {
+        let number = index + 1;
+        let line =
+            line.map_err(|e| AppError::bad_request(format!("line {number} cannot be read: {e}")))?;
+        bytes_read += line.len() as u64 + 1;
+        report.lines = number;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let checked = serde_json::from_str::<Line>(&line)
+            .map_err(|e| format!("not a submission line: {e}"))
+            .and_then(|parsed| check_line(parsed, &names, now));
+        match checked {
+            Ok(submission) => {
+                report.submissions += 1;
+                report.practices += submission.0.practices.len();
+                batch.push(submission);
+            }
+            Err(reason) => report.refused.push(Refusal {
+                line: number,
+                reason,
+            }),
+        }
+        if batch.len() == BATCH {
+            if !dry_run {
+                store_batch(connection, &batch, now)?;
+            }
+            batch.clear();
+            progress(Progress {
+                bytes_read,
+                lines: report.lines,
+                submissions: report.submissions,
+            });
+        }
+    }
+    if !dry_run && !batch.is_empty() {
+        store_batch(connection, &batch, now)?;
+    }
+    progress(Progress {
+        bytes_read,
+        lines: report.lines,
+        submissions: report.submissions,
+    });
+    Ok(report)
+}
+
+/// Writes every submission, oldest first; answers how many.
+pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> {
+    let mut connection = store.blocking_connection().map_err(AppError::internal)?;
+    let filter = ListFilter {
+        entities: None,
+        statuses: Vec::new(),
+    };
+    let mut page = Page {
+        limit: 1_000,
+        after: None,
+    };
+    let mut written = 0;
+    loop {
+        let mut heads = submissions::list(&mut connection, &filter, &page)?;
+        let more = heads.len() > page.limit as usize;
+        heads.truncate(page.limit as usize);
+        let ids: Vec<String> = heads.iter().map(|h| h.submission.id.clone()).collect();
+        let mut practices = submissions::practices_of(&mut connection, &ids)?;
+        for head in &heads {
+            let submission = &head.submission;
+            let line = Line {
+                entity: submission.entity.to_string(),
+                language: submission.language.code().to_owned(),
+                title: submission.title.clone(),
+                summary: submission.summary.clone(),
+                status: Some(submission.status.as_str().to_owned()),
+                received_at: Some(
+                    submission
+                        .submitted_at
+                        .unwrap_or(submission.created_at)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
+                practices: practices
+                    .remove(&submission.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| LinePractice {
+                        title: p.title,
+                        body: p.body,
+                        items: p.items.iter().map(|i| i64::from(i.number())).collect(),
+                        sectors: p.sectors.iter().map(|s| s.as_str().to_owned()).collect(),
+                    })
+                    .collect(),
+            };
+            let text = serde_json::to_string(&line).map_err(AppError::internal)?;
+            writeln!(output, "{text}")
+                .map_err(|e| AppError::internal(format!("writing the export: {e}")))?;
+            written += 1;
+        }
+        match (more, ids.last()) {
+            (true, Some(last)) => page.after = Some(last.clone()),
+            _ => break,
+        }
+    }
+    output
+        .flush()
+        .map_err(|e| AppError::internal(format!("writing the export: {e}")))?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> HashMap<String, String> {
+        HashMap::from([("FRA".to_owned(), "France".to_owned())])
+    }
+
+    fn line(json: &str) -> Result<(Submission, String), String> {
+        let parsed: Line = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        check_line(parsed, &names(), clock::now())
+    }
+
+    #[test]
+    fn a_corpus_line_becomes_an_accepted_submission_dated_when_received() {
+        let (submission, name) = line(
+            r#"{"entity":"FRA","language":"fr","title":"Bonnes pratiques","status":"accepted","received_at":"2019-05-04T12:00:00Z","practices":[{"title":"CERT-FR","body":"équipe nationale","items":[11]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(name, "France");
+        assert_eq!(submission.status, Status::Accepted);
+        assert_eq!(
+            submission.decided_at.unwrap().to_rfc3339(),
+            "2019-05-04T12:00:00+00:00"
+        );
+        assert_eq!(submission.practices[0].items[0].number(), 11);
+    }
+
+    #[test]
+    fn bad_lines_say_why() {
+        let unknown = line(
+            r#"{"entity":"XYZ","language":"en","title":"t","practices":[{"title":"t","body":"b"}]}"#,
+        );
+        assert!(unknown.unwrap_err().contains("there is no entity XYZ"));
+        let status = line(
+            r#"{"entity":"FRA","language":"en","title":"t","status":"approved","practices":[{"title":"t","body":"b"}]}"#,
+        );
+        assert!(status.unwrap_err().contains("unknown status"));
+        let time = line(
+            r#"{"entity":"FRA","language":"en","title":"t","received_at":"yesterday","practices":[{"title":"t","body":"b"}]}"#,
+        );
+        assert!(time.unwrap_err().contains("received_at"));
+        let items = line(
+            r#"{"entity":"FRA","language":"en","title":"t","practices":[{"title":"t","body":"b","items":[19]}]}"#,
+        );
+        assert!(items.unwrap_err().contains("practices[0].items[0]"));
+    }
+
+    #[test]
+    fn a_line_without_status_is_submitted_now() {
+        let (submission, _) = line(r#"{"entity":"FRA","language":"en","title":"t","practices":[{"title":"t","body":"b"}]}"#).unwrap();
+        assert_eq!(submission.status, Status::Submitted);
+        assert!(submission.decided_at.is_none() && submission.submitted_at.is_some());
+    }
+}

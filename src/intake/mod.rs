@@ -1,0 +1,359 @@
+//! The use cases of submissions: create, update, move through the
+//! workflow, curate. Each runs in one transaction that writes, together,
+//! the rows, an immutable version snapshot, an audit event and, when the
+//! public catalogue changes, its `catalogue_changes` rows. Used by the API
+//! and by the command line's import.
+
+pub mod exchange;
+pub mod view;
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+
+use crate::domain::submission::{ValidPractice, ValidSubmission};
+use crate::domain::workflow::{Move, Status};
+use crate::entities::EntityCode;
+use crate::error::{AppError, FieldError};
+use crate::store::audit::Actor;
+use crate::store::catalogue::{self, Change};
+use crate::store::history::{self, EventRow, VersionRow};
+use crate::store::submissions::{self, Practice, Submission};
+use crate::store::{organisations, AnyConnection};
+use view::SubmissionView;
+
+/// What a use case answers: the submission as now saved.
+pub struct Outcome {
+    pub view: SubmissionView,
+    /// The view serialized: the answer's body, byte for byte the version kept.
+    pub document: String,
+}
+
+/// Decides, with the submission loaded, whether the caller may go on.
+pub type Guard<'a> = &'a dyn Fn(&Submission) -> Result<(), AppError>;
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn practices_from(
+    valid: Vec<ValidPractice>,
+    submission_id: &str,
+    now: DateTime<Utc>,
+) -> Vec<Practice> {
+    valid
+        .into_iter()
+        .map(|p| Practice {
+            id: new_id(),
+            submission_id: submission_id.to_owned(),
+            title: p.title,
+            body: p.body,
+            items: p.items,
+            sectors: p.sectors,
+            editorial_note: None,
+            updated_at: now,
+        })
+        .collect()
+}
+
+/// The entity's display name; a 422 for an entity nobody knows.
+pub fn entity_name(connection: &mut AnyConnection, code: &EntityCode) -> Result<String, AppError> {
+    organisations::lookup(connection, code)?
+        .map(|entity| entity.name)
+        .ok_or_else(|| AppError::Unprocessable {
+            detail: format!("there is no entity {code}: see GET /api/v1/entities"),
+            errors: vec![FieldError::new("entity", format!("unknown entity {code}"))],
+        })
+}
+
+fn actor_fields(actor: &Actor<'_>) -> (Option<String>, String) {
+    match actor {
+        Actor::User { id, email } => (Some((*id).to_owned()), (*email).to_owned()),
+        Actor::CommandLine => (None, "command line".to_owned()),
+    }
+}
+
+pub fn event_row(
+    submission_id: &str,
+    actor: &Actor<'_>,
+    action: &str,
+    from: Option<Status>,
+    to: Option<Status>,
+    message: Option<String>,
+    now: DateTime<Utc>,
+) -> EventRow {
+    let (actor_id, actor) = actor_fields(actor);
+    EventRow {
+        id: new_id(),
+        submission_id: submission_id.to_owned(),
+        at: now.naive_utc(),
+        actor_id,
+        actor,
+        action: action.to_owned(),
+        from_status: from.map(|s| s.as_str().to_owned()),
+        to_status: to.map(|s| s.as_str().to_owned()),
+        message,
+    }
+}
+
+/// The snapshot of the submission as it now is, kept as its version.
+fn snapshot(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    name: String,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let view = SubmissionView::new(submission, name);
+    let document = view.document()?;
+    history::insert_versions(
+        connection,
+        &[VersionRow {
+            submission_id: submission.id.clone(),
+            version: submission.version,
+            status: submission.status.as_str().to_owned(),
+            saved_at: now.naive_utc(),
+            document: document.clone(),
+        }],
+    )?;
+    Ok(Outcome { view, document })
+}
+
+fn publish(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    practices: &[&Practice],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let changes: Vec<(&str, &str)> = practices
+        .iter()
+        .map(|p| (p.id.as_str(), submission.id.as_str()))
+        .collect();
+    catalogue::append(connection, &changes, Change::Upsert, now)
+}
+
+/// A new draft, version 1.
+pub fn create(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    entity: EntityCode,
+    valid: ValidSubmission,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    connection.transaction(|c| {
+        let name = entity_name(c, &entity)?;
+        let id = new_id();
+        let submission = Submission {
+            practices: practices_from(valid.practices, &id, now),
+            id,
+            entity,
+            language: valid.language,
+            title: valid.title,
+            summary: valid.summary,
+            status: Status::Draft,
+            version: 1,
+            created_by: match actor {
+                Actor::User { id, .. } => Some((*id).to_owned()),
+                Actor::CommandLine => None,
+            },
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            decided_at: None,
+            editor_message: None,
+            decision_note: None,
+        };
+        submissions::insert(c, &submission)?;
+        history::insert_events(
+            c,
+            &[event_row(
+                &submission.id,
+                actor,
+                "create",
+                None,
+                Some(Status::Draft),
+                None,
+                now,
+            )],
+        )?;
+        snapshot(c, &submission, name, now)
+    })
+}
+
+fn load(
+    connection: &mut AnyConnection,
+    id: &str,
+    guard: Guard<'_>,
+) -> Result<Submission, AppError> {
+    let submission = submissions::find(connection, id)?
+        .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
+    guard(&submission)?;
+    Ok(submission)
+}
+
+fn refuse(error: crate::domain::workflow::InvalidMove) -> AppError {
+    AppError::Conflict(error.explain())
+}
+
+/// Replaces the content of a draft or of a submission returned for
+/// changes, if the caller saw the current version.
+pub fn update(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    id: &str,
+    guard: Guard<'_>,
+    expected_version: i64,
+    valid: ValidSubmission,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    connection.transaction(|c| {
+        let mut submission = load(c, id, guard)?;
+        if submission.version != expected_version {
+            return Err(AppError::PreconditionFailed(format!(
+                "the submission is at version {}, not {expected_version}: fetch it again and reapply your change",
+                submission.version
+            )));
+        }
+        submission.status.apply(Move::Edit).map_err(refuse)?;
+        if let Some(entity) = &valid.entity {
+            if *entity != submission.entity {
+                return Err(AppError::Unprocessable {
+                    detail: "a submission cannot move to another entity".to_owned(),
+                    errors: vec![FieldError::new("entity", format!("must be {} or absent", submission.entity))],
+                });
+            }
+        }
+        let name = entity_name(c, &submission.entity)?;
+        submission.language = valid.language;
+        submission.title = valid.title;
+        submission.summary = valid.summary;
+        submission.practices = practices_from(valid.practices, &submission.id, now);
+        submission.version += 1;
+        submission.updated_at = now;
+        submissions::save(c, &submission, true)?;
+        let status = submission.status;
+        history::insert_events(c, &[event_row(id, actor, "update", Some(status), Some(status), None, now)])?;
+        snapshot(c, &submission, name, now)
+    })
+}
+
+/// Moves a submission through the workflow. `message` is the request for
+/// changes, the acceptance note or the rejection reason.
+pub fn transition(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    id: &str,
+    guard: Guard<'_>,
+    action: Move,
+    message: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    connection.transaction(|c| {
+        let mut submission = load(c, id, guard)?;
+        let from = submission.status;
+        let to = from.apply(action).map_err(refuse)?;
+        match action {
+            Move::Submit => submission.submitted_at = Some(now),
+            Move::RequestChanges => submission.editor_message = message.clone(),
+            Move::Accept | Move::Reject => {
+                submission.decided_at = Some(now);
+                submission.decision_note = message.clone();
+            }
+            Move::Withdraw | Move::Edit => {}
+        }
+        submission.status = to;
+        submission.version += 1;
+        submission.updated_at = now;
+        submissions::save(c, &submission, false)?;
+        history::insert_events(
+            c,
+            &[event_row(
+                id,
+                actor,
+                action.as_str(),
+                Some(from),
+                Some(to),
+                message,
+                now,
+            )],
+        )?;
+        if to == Status::Accepted {
+            let practices: Vec<&Practice> = submission.practices.iter().collect();
+            publish(c, &submission, &practices, now)?;
+        }
+        let name = entity_name(c, &submission.entity)?;
+        snapshot(c, &submission, name, now)
+    })
+}
+
+/// An editor's change to the tags of an accepted practice.
+pub struct Curation {
+    pub items: Option<Vec<crate::annex::AnnexItem>>,
+    pub sectors: Option<Vec<crate::domain::submission::Sector>>,
+    /// `Some(None)` clears the note.
+    pub editorial_note: Option<Option<String>>,
+}
+
+/// Re-tags a practice of an accepted submission; the submission gets a new
+/// version, the trail an event, the catalogue a change.
+pub fn curate(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    practice_id: &str,
+    curation: Curation,
+    now: DateTime<Utc>,
+) -> Result<(Submission, Practice), AppError> {
+    connection.transaction(|c| {
+        let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
+        let submission_id =
+            submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
+        let mut submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
+        if submission.status != Status::Accepted {
+            return Err(AppError::Conflict(format!(
+                "only practices of accepted submissions are curated; this one's submission is {}",
+                submission.status
+            )));
+        }
+        let practice = submission
+            .practices
+            .iter_mut()
+            .find(|p| p.id == practice_id)
+            .ok_or_else(not_found)?;
+        let mut changed = Vec::new();
+        if let Some(items) = curation.items {
+            let numbers: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+            changed.push(format!("items: {}", numbers.join(", ")));
+            practice.items = items;
+        }
+        if let Some(sectors) = curation.sectors {
+            let names: Vec<&str> = sectors.iter().map(|s| s.as_str()).collect();
+            changed.push(format!("sectors: {}", names.join(", ")));
+            practice.sectors = sectors;
+        }
+        if let Some(note) = curation.editorial_note {
+            changed.push("editorial note".to_owned());
+            practice.editorial_note = note;
+        }
+        practice.updated_at = now;
+        let practice = practice.clone();
+        submissions::save_practice_tags(c, &practice)?;
+        submission.version += 1;
+        submission.updated_at = now;
+        submissions::save(c, &submission, false)?;
+        let message = format!("practice {practice_id}: {}", changed.join("; "));
+        history::insert_events(
+            c,
+            &[event_row(
+                &submission.id,
+                actor,
+                "curate",
+                Some(Status::Accepted),
+                Some(Status::Accepted),
+                Some(message),
+                now,
+            )],
+        )?;
+        publish(c, &submission, &[&practice], now)?;
+        let name = entity_name(c, &submission.entity)?;
+        snapshot(c, &submission, name, now)?;
+        Ok((submission, practice))
+    })
+}

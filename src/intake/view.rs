@@ -1,0 +1,99 @@
+//! The submission as the API shows it, and as every version keeps it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::submission::Sector;
+use crate::domain::workflow::Status;
+use crate::domain::Language;
+use crate::store::submissions::{Practice, Submission};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmissionView {
+    pub id: String,
+    #[schema(example = "FRA")]
+    pub entity: String,
+    #[schema(example = "France")]
+    pub entity_name: String,
+    pub language: Language,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub status: Status,
+    /// Counts every saved state from 1; the ETag is `"v<version>"`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The editor's last request for changes, for the focal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes_requested_message: Option<String>,
+    /// The note of an acceptance, or the reason of a rejection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_note: Option<String>,
+    pub practices: Vec<PracticeView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PracticeView {
+    pub id: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// Annex items, 1 to 18.
+    #[schema(example = json!([10, 11]))]
+    pub items: Vec<u8>,
+    pub sectors: Vec<Sector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editorial_note: Option<String>,
+}
+
+impl PracticeView {
+    pub fn new(practice: &Practice) -> PracticeView {
+        PracticeView {
+            id: practice.id.clone(),
+            title: practice.title.clone(),
+            body: practice.body.clone(),
+            items: practice.items.iter().map(|i| i.number()).collect(),
+            sectors: practice.sectors.clone(),
+            editorial_note: practice.editorial_note.clone(),
+        }
+    }
+}
+
+impl SubmissionView {
+    pub fn new(submission: &Submission, entity_name: String) -> SubmissionView {
+        SubmissionView {
+            id: submission.id.clone(),
+            entity: submission.entity.to_string(),
+            entity_name,
+            language: submission.language,
+            title: submission.title.clone(),
+            summary: submission.summary.clone(),
+            status: submission.status,
+            version: submission.version,
+            created_at: submission.created_at,
+            updated_at: submission.updated_at,
+            submitted_at: submission.submitted_at,
+            decided_at: submission.decided_at,
+            changes_requested_message: submission.editor_message.clone(),
+            decision_note: submission.decision_note.clone(),
+            practices: submission.practices.iter().map(PracticeView::new).collect(),
+        }
+    }
+
+    /// The document kept as the version and sent as the answer.
+    pub fn document(&self) -> Result<String, crate::error::AppError> {
+        serde_json::to_string(self)
+            .map_err(|e| crate::error::AppError::internal(format!("serializing a submission: {e}")))
+    }
+}
+
+/// The ETag of a version: strong, so `If-Match` compares it exactly.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}

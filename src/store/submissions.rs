@@ -1,0 +1,360 @@
+//! Submissions and their practices: rows in, read models out. The rules
+//! live in `domain`; the use cases that combine these calls in one
+//! transaction live in `intake`.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::connection::AnyConnection;
+use super::schema::{practices, submissions};
+use super::{utc, Page};
+use crate::annex::AnnexItem;
+use crate::domain::submission::Sector;
+use crate::domain::workflow::Status;
+use crate::domain::Language;
+use crate::entities::EntityCode;
+use crate::error::AppError;
+
+/// A submission as stored, with its practices in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub id: String,
+    pub entity: EntityCode,
+    pub language: Language,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: Status,
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub editor_message: Option<String>,
+    pub decision_note: Option<String>,
+    pub practices: Vec<Practice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Practice {
+    pub id: String,
+    pub submission_id: String,
+    pub title: String,
+    pub body: String,
+    pub items: Vec<AnnexItem>,
+    pub sectors: Vec<Sector>,
+    pub editorial_note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = submissions)]
+pub struct SubmissionRow {
+    pub id: String,
+    pub entity: String,
+    pub language: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: String,
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub editor_message: Option<String>,
+    pub decision_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = practices)]
+pub struct PracticeRow {
+    pub id: String,
+    pub submission_id: String,
+    pub position: i64,
+    pub title: String,
+    pub body: String,
+    pub items: String,
+    pub sectors: String,
+    pub editorial_note: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+fn corrupt(what: impl std::fmt::Display) -> AppError {
+    AppError::internal(format!("stored submission data: {what}"))
+}
+
+impl SubmissionRow {
+    pub fn from_submission(submission: &Submission) -> SubmissionRow {
+        SubmissionRow {
+            id: submission.id.clone(),
+            entity: submission.entity.to_string(),
+            language: submission.language.code().to_owned(),
+            title: submission.title.clone(),
+            summary: submission.summary.clone(),
+            status: submission.status.as_str().to_owned(),
+            version: submission.version,
+            created_by: submission.created_by.clone(),
+            created_at: submission.created_at.naive_utc(),
+            updated_at: submission.updated_at.naive_utc(),
+            submitted_at: submission.submitted_at.map(|t| t.naive_utc()),
+            decided_at: submission.decided_at.map(|t| t.naive_utc()),
+            editor_message: submission.editor_message.clone(),
+            decision_note: submission.decision_note.clone(),
+        }
+    }
+
+    fn into_submission(self, practices: Vec<Practice>) -> Result<Submission, AppError> {
+        Ok(Submission {
+            entity: EntityCode::parse(&self.entity).map_err(corrupt)?,
+            language: self.language.parse().map_err(corrupt)?,
+            status: self.status.parse().map_err(corrupt)?,
+            id: self.id,
+            title: self.title,
+            summary: self.summary,
+            version: self.version,
+            created_by: self.created_by,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+            submitted_at: self.submitted_at.map(utc),
+            decided_at: self.decided_at.map(utc),
+            editor_message: self.editor_message,
+            decision_note: self.decision_note,
+            practices,
+        })
+    }
+}
+
+impl PracticeRow {
+    pub fn from_practice(practice: &Practice, position: usize) -> PracticeRow {
+        let items: Vec<u8> = practice.items.iter().map(|i| i.number()).collect();
+        PracticeRow {
+            id: practice.id.clone(),
+            submission_id: practice.submission_id.clone(),
+            position: position as i64,
+            title: practice.title.clone(),
+            body: practice.body.clone(),
+            items: serde_json::to_string(&items).unwrap_or_else(|_| "[]".to_owned()),
+            sectors: serde_json::to_string(&practice.sectors).unwrap_or_else(|_| "[]".to_owned()),
+            editorial_note: practice.editorial_note.clone(),
+            updated_at: practice.updated_at.naive_utc(),
+        }
+    }
+
+    fn into_practice(self) -> Result<Practice, AppError> {
+        Ok(Practice {
+            items: serde_json::from_str(&self.items).map_err(corrupt)?,
+            sectors: serde_json::from_str(&self.sectors).map_err(corrupt)?,
+            id: self.id,
+            submission_id: self.submission_id,
+            title: self.title,
+            body: self.body,
+            editorial_note: self.editorial_note,
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// SQLite allows 32,766 bound values a statement; rows are inserted in
+/// chunks that stay well below it whatever the column count.
+const ROWS_PER_INSERT: usize = 500;
+
+pub fn insert_many(
+    connection: &mut AnyConnection,
+    submissions: &[SubmissionRow],
+    practices: &[PracticeRow],
+) -> Result<(), AppError> {
+    for chunk in submissions.chunks(ROWS_PER_INSERT) {
+        crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(
+            submissions::table
+        )
+        .values(chunk)
+        .execute(c))?;
+    }
+    for chunk in practices.chunks(ROWS_PER_INSERT) {
+        crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(practices::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn insert(connection: &mut AnyConnection, submission: &Submission) -> Result<(), AppError> {
+    let practices: Vec<PracticeRow> = submission
+        .practices
+        .iter()
+        .enumerate()
+        .map(|(position, p)| PracticeRow::from_practice(p, position))
+        .collect();
+    insert_many(
+        connection,
+        &[SubmissionRow::from_submission(submission)],
+        &practices,
+    )
+}
+
+pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Submission>, AppError> {
+    let Some(row) = submissions::table
+        .find(id)
+        .select(SubmissionRow::as_select())
+        .first(connection)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let practices = practices::table
+        .filter(practices::submission_id.eq(id))
+        .order(practices::position)
+        .select(PracticeRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(PracticeRow::into_practice)
+        .collect::<Result<Vec<_>, _>>()?;
+    row.into_submission(practices).map(Some)
+}
+
+/// Writes every field of the submission row, and its practices when they
+/// changed (an update replaces them all).
+pub fn save(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    practices_changed: bool,
+) -> Result<(), AppError> {
+    let row = SubmissionRow::from_submission(submission);
+    diesel::update(submissions::table.find(&submission.id))
+        .set((
+            submissions::title.eq(&row.title),
+            submissions::summary.eq(&row.summary),
+            submissions::language.eq(&row.language),
+            submissions::status.eq(&row.status),
+            submissions::version.eq(row.version),
+            submissions::updated_at.eq(row.updated_at),
+            submissions::submitted_at.eq(row.submitted_at),
+            submissions::decided_at.eq(row.decided_at),
+            submissions::editor_message.eq(&row.editor_message),
+            submissions::decision_note.eq(&row.decision_note),
+        ))
+        .execute(connection)?;
+    if practices_changed {
+        diesel::delete(practices::table.filter(practices::submission_id.eq(&submission.id)))
+            .execute(connection)?;
+        let rows: Vec<PracticeRow> = submission
+            .practices
+            .iter()
+            .enumerate()
+            .map(|(position, p)| PracticeRow::from_practice(p, position))
+            .collect();
+        insert_many(connection, &[], &rows)?;
+    }
+    Ok(())
+}
+
+/// Writes a practice's tags and note (curation).
+pub fn save_practice_tags(
+    connection: &mut AnyConnection,
+    practice: &Practice,
+) -> Result<(), AppError> {
+    let row = PracticeRow::from_practice(practice, 0);
+    diesel::update(practices::table.find(&practice.id))
+        .set((
+            practices::items.eq(&row.items),
+            practices::sectors.eq(&row.sectors),
+            practices::editorial_note.eq(&row.editorial_note),
+            practices::updated_at.eq(row.updated_at),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The id of the submission a practice belongs to.
+pub fn submission_of_practice(
+    connection: &mut AnyConnection,
+    practice_id: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(practices::table
+        .find(practice_id)
+        .select(practices::submission_id)
+        .first(connection)
+        .optional()?)
+}
+
+/// A submission in a list: no practices, only how many.
+#[derive(Debug, Clone)]
+pub struct SubmissionHead {
+    pub submission: Submission,
+    pub practices_count: i64,
+}
+
+pub struct ListFilter {
+    /// Only these entities (a focal point's own); `None` for all.
+    pub entities: Option<Vec<String>>,
+    pub statuses: Vec<Status>,
+}
+
+pub fn list(
+    connection: &mut AnyConnection,
+    filter: &ListFilter,
+    page: &Page,
+) -> Result<Vec<SubmissionHead>, AppError> {
+    let mut query = submissions::table
+        .select(SubmissionRow::as_select())
+        .order(submissions::id)
+        .into_boxed();
+    if let Some(entities) = &filter.entities {
+        query = query.filter(submissions::entity.eq_any(entities.clone()));
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        query = query.filter(submissions::status.eq_any(statuses));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(submissions::id.gt(after.clone()));
+    }
+    let rows = query.limit(page.fetch_limit()).load(connection)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let counts: Vec<(String, i64)> = practices::table
+        .filter(practices::submission_id.eq_any(&ids))
+        .group_by(practices::submission_id)
+        .select((practices::submission_id, diesel::dsl::count_star()))
+        .load(connection)?;
+    let counts: std::collections::HashMap<String, i64> = counts.into_iter().collect();
+    rows.into_iter()
+        .map(|row| {
+            let practices_count = counts.get(&row.id).copied().unwrap_or(0);
+            row.into_submission(Vec::new())
+                .map(|submission| SubmissionHead {
+                    submission,
+                    practices_count,
+                })
+        })
+        .collect()
+}
+
+/// How many submissions there are, by status (for imports and benchmarks).
+pub fn count(connection: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(submissions::table.count().get_result(connection)?)
+}
+
+/// The practices of many submissions at once, by submission id, in order.
+pub fn practices_of(
+    connection: &mut AnyConnection,
+    submission_ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<Practice>>, AppError> {
+    let mut by_submission: std::collections::HashMap<String, Vec<Practice>> =
+        std::collections::HashMap::new();
+    for chunk in submission_ids.chunks(ROWS_PER_INSERT) {
+        let rows = practices::table
+            .filter(practices::submission_id.eq_any(chunk))
+            .order((practices::submission_id, practices::position))
+            .select(PracticeRow::as_select())
+            .load(connection)?;
+        for row in rows {
+            let practice = row.into_practice()?;
+            by_submission
+                .entry(practice.submission_id.clone())
+                .or_default()
+                .push(practice);
+        }
+    }
+    Ok(by_submission)
+}
