@@ -461,9 +461,13 @@ pub async fn update_submission(
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let user = authorize(&caller, Action::CreateSubmission)?.clone();
-    let expected = expected_version(&request)?;
-    let draft: SubmissionDraft = body.parse()?;
-    let valid = validate(draft).map_err(unprocessable)?;
+    // Who may see it first (404), then the precondition (428, 412), then
+    // the content (400, 422): a focal point learns nothing of another
+    // entity's submissions from the order of the checks.
+    let expected = expected_version(&request);
+    let valid = body
+        .parse::<SubmissionDraft>()
+        .and_then(|draft| validate(draft).map_err(unprocessable));
     let id = path.into_inner();
     let outcome = state
         .store
@@ -472,11 +476,11 @@ pub async fn update_submission(
                 authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
                     .map(|_| ())
             };
-            let version = match expected {
-                Some(version) => version,
-                None => submissions::find(c, &id)?.map(|s| s.version).unwrap_or(0),
-            };
-            intake::update(c, &actor(&user), &id, &guard, version, valid, clock::now())
+            let current = submissions::find(c, &id)?
+                .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
+            guard(&current)?;
+            let version = expected?.unwrap_or(current.version);
+            intake::update(c, &actor(&user), &id, &guard, version, valid?, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))

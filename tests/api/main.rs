@@ -9,6 +9,7 @@ mod annex;
 mod cli;
 mod entities;
 mod errors;
+mod exchange;
 mod health;
 mod identity;
 mod matrix;

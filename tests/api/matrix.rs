@@ -62,6 +62,8 @@ struct Row {
     what: &'static str,
     request: MakeRequest,
     expected: [u16; 6],
+    /// Send `If-Match: *`, as an edit must.
+    if_match: bool,
 }
 
 fn row(
@@ -73,6 +75,7 @@ fn row(
         what,
         request: Box::new(request),
         expected,
+        if_match: false,
     }
 }
 
@@ -173,6 +176,166 @@ fn rows() -> Vec<Row> {
             |_, f| ("GET", format!("/api/v1/users/{}", f.focal_y.id), None),
         ),
         row(
+            "POST /api/v1/submissions",
+            [401, 201, 201, 422, 422, 401],
+            |_, _| {
+                // A focal point's entity is implied; an editor must name one.
+                (
+                    "POST",
+                    "/api/v1/submissions".into(),
+                    Some(crate::submissions::draft("Matrix")),
+                )
+            },
+        ),
+        row(
+            "GET /api/v1/submissions",
+            [401, 200, 200, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/submissions".into(), None),
+        ),
+        row(
+            "GET /api/v1/submissions/{id of X}",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!("/api/v1/submissions/{}", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        Row {
+            if_match: true,
+            ..row(
+                "PUT /api/v1/submissions/{id of X}",
+                [401, 200, 404, 200, 200, 401],
+                |app, f| {
+                    (
+                        "PUT",
+                        format!("/api/v1/submissions/{}", draft_of_x(app, f)),
+                        Some(crate::submissions::draft("Edited")),
+                    )
+                },
+            )
+        },
+        row(
+            "PUT /api/v1/submissions/{id of X} without If-Match",
+            [401, 428, 404, 428, 428, 401],
+            |app, f| {
+                (
+                    "PUT",
+                    format!("/api/v1/submissions/{}", draft_of_x(app, f)),
+                    Some(crate::submissions::draft("Edited")),
+                )
+            },
+        ),
+        row(
+            "POST …/submit",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{}/submit", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "POST …/withdraw",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{}/withdraw", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "POST …/request-changes",
+            [401, 403, 404, 200, 200, 401],
+            |app, f| {
+                let id = submitted_of_x(app, f);
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{id}/request-changes"),
+                    Some(json!({"message": "More detail, please."})),
+                )
+            },
+        ),
+        row(
+            "POST …/accept",
+            [401, 403, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{}/accept", submitted_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "POST …/reject",
+            [401, 403, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{}/reject", submitted_of_x(app, f)),
+                    Some(json!({"reason": "Out of scope."})),
+                )
+            },
+        ),
+        row(
+            "GET …/versions",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!("/api/v1/submissions/{}/versions", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "GET …/versions/1",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!("/api/v1/submissions/{}/versions/1", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "GET …/events",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!("/api/v1/submissions/{}/events", draft_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row("GET /api/v1/practices/{accepted}", [200; 6], |app, f| {
+            (
+                "GET",
+                format!("/api/v1/practices/{}", accepted_practice_of_x(app, f)),
+                None,
+            )
+        }),
+        row(
+            "PATCH /api/v1/practices/{accepted}",
+            [401, 403, 403, 200, 200, 401],
+            |app, f| {
+                (
+                    "PATCH",
+                    format!("/api/v1/practices/{}", accepted_practice_of_x(app, f)),
+                    Some(json!({"items": [4]})),
+                )
+            },
+        ),
+        row(
             "PATCH /api/v1/users/{id}",
             [401, 403, 403, 403, 200, 401],
             |_, f| {
@@ -186,6 +349,43 @@ fn rows() -> Vec<Row> {
     ]
 }
 
+/// A fresh draft of entity X (France), made by its focal point.
+fn draft_of_x(app: &TestApp, f: &Fixture) -> String {
+    let created =
+        crate::submissions::create(app, &f.focal_x.token, &crate::submissions::draft("Of X"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.json()["id"].as_str().expect("an id").to_owned()
+}
+
+/// A fresh submitted submission of entity X.
+fn submitted_of_x(app: &TestApp, f: &Fixture) -> String {
+    let id = draft_of_x(app, f);
+    let submitted = app.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/submit"),
+        Some(&f.focal_x.token),
+        None,
+    );
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    id
+}
+
+/// A practice of a fresh accepted submission of entity X.
+fn accepted_practice_of_x(app: &TestApp, f: &Fixture) -> String {
+    let id = submitted_of_x(app, f);
+    let accepted = app.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/accept"),
+        Some(&f.editor.token),
+        None,
+    );
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    accepted.json()["practices"][0]["id"]
+        .as_str()
+        .expect("a practice id")
+        .to_owned()
+}
+
 #[test]
 fn every_endpoint_answers_every_kind_of_caller_as_expected() {
     each_backend(|app| {
@@ -194,7 +394,12 @@ fn every_endpoint_answers_every_kind_of_caller_as_expected() {
         for row in rows() {
             for (index, token) in fixture.tokens().into_iter().enumerate() {
                 let (method, path, body) = (row.request)(app, &fixture);
-                let answer = app.call(method, &path, token, body.as_ref());
+                let headers: &[(&str, &str)] = if row.if_match {
+                    &[("if-match", "*")]
+                } else {
+                    &[]
+                };
+                let answer = app.call_with(method, &path, token, body.as_ref(), headers);
                 if answer.status != row.expected[index] {
                     mismatches.push(format!(
                         "{} as {}: expected {}, got {} ({})",
