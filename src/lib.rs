@@ -55,6 +55,29 @@ pub enum StartupError {
 /// SIGINT before it stops: a load balancer's usual drain time.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
+/// How often old idempotency keys are swept.
+const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Housekeeping that no request should pay for: forgetting idempotency
+/// keys past their keeping time. Every replica may run it; the delete is
+/// idempotent.
+fn spawn_maintenance(store: Store) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(MAINTENANCE_EVERY);
+        loop {
+            interval.tick().await;
+            let swept = store
+                .run(|c| store::idempotency::sweep(c, domain::clock::now()))
+                .await;
+            match swept {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "forgot expired idempotency keys"),
+                Err(error) => tracing::warn!(%error, "idempotency sweep failed"),
+            }
+        }
+    });
+}
+
 /// A running service: the database opened and migrated, the port bound.
 pub struct Application {
     server: Server,
@@ -90,6 +113,7 @@ impl Application {
             source,
         })?;
 
+        spawn_maintenance(store.clone());
         let state = web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),

@@ -1,7 +1,6 @@
 //! `GET /api/v1/entities`: the States and organisations that may contribute.
 
 use actix_web::{http::header, web, HttpResponse};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,6 +13,7 @@ use crate::entities::{registry, Entity, EntityCode, EntityType};
 use crate::error::{AppError, FieldError, Problem};
 use crate::store::audit::{self, Actor};
 use crate::store::organisations::{self, NewOrganisation};
+use crate::store::write_transaction;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -133,7 +133,7 @@ pub async fn add_organisation(
     let entity = state
         .store
         .run(move |c| {
-            c.transaction(|c| {
+            write_transaction(c, |c| {
                 let now = clock::now();
                 organisations::insert(c, &organisation, now)?;
                 let entity = organisations::find(c, &organisation.code)?

@@ -4,7 +4,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -28,6 +27,7 @@ use crate::store::audit::Actor;
 use crate::store::history::{self, Event, VersionInfo};
 use crate::store::idempotency::{self, StoredAnswer};
 use crate::store::submissions::{self, ListFilter, Submission};
+use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -140,7 +140,7 @@ fn create_once(
             return replay(stored, hash);
         }
     }
-    let attempt = connection.transaction::<_, CreateError, _>(|c| {
+    let attempt = write_transaction::<_, CreateError, _>(connection, |c| {
         let outcome = intake::create(c, &actor(user), entity, valid, now)?;
         if let Some((key, hash)) = &key {
             let answer = StoredAnswer {

@@ -2,7 +2,6 @@
 //! written to the audit log in the same transaction.
 
 use actix_web::{http::header, web, HttpResponse};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,6 +16,7 @@ use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
 use crate::store::audit::{self, Actor};
 use crate::store::users::{self, User, UserChange};
+use crate::store::write_transaction;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -194,7 +194,7 @@ pub async fn update_user(
     let updated = state
         .store
         .run(move |c| {
-            c.transaction(|c| {
+            write_transaction(c, |c| {
                 let before = users::find(c, &id)?
                     .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))?;
                 let role = patch.role.unwrap_or(before.role);

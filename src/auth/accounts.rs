@@ -2,14 +2,13 @@
 //! the rules checked, the password hashed, the row and its audit entry
 //! written in one transaction.
 
-use diesel::Connection;
-
 use crate::domain::account::{check_binding, parse_name, Email, NewPassword, Role};
 use crate::domain::clock;
 use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError};
 use crate::store::audit::{self, Actor};
 use crate::store::users::{self, NewUser, User};
+use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 
 /// An account as asked for, before any check.
@@ -96,7 +95,7 @@ pub fn create(
     password_hash: String,
     actor: Actor<'_>,
 ) -> Result<User, AppError> {
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         let new = NewUser {
             entity: known_entity(c, account.entity)?,
             email: account.email,

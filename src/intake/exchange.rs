@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::view::SubmissionView;
@@ -23,6 +22,7 @@ use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions::{self, ListFilter, PracticeRow, Submission, SubmissionRow};
+use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection, Page, Store};
 
 /// One line of an import or export file.
@@ -207,7 +207,7 @@ fn store_batch(
             );
         }
     }
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         submissions::insert_many(c, &submission_rows, &practice_rows)?;
         history::insert_versions(c, &versions)?;
         history::insert_events(c, &events)?;

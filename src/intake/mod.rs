@@ -8,7 +8,6 @@ pub mod exchange;
 pub mod view;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use crate::domain::submission::{ValidPractice, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
@@ -18,6 +17,7 @@ use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions::{self, Practice, Submission};
+use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use view::SubmissionView;
 
@@ -138,7 +138,7 @@ pub fn create(
     valid: ValidSubmission,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         let name = entity_name(c, &entity)?;
         let id = new_id();
         let submission = Submission {
@@ -204,7 +204,7 @@ pub fn update(
     valid: ValidSubmission,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
         if submission.version != expected_version {
             return Err(AppError::PreconditionFailed(format!(
@@ -217,7 +217,10 @@ pub fn update(
             if *entity != submission.entity {
                 return Err(AppError::Unprocessable {
                     detail: "a submission cannot move to another entity".to_owned(),
-                    errors: vec![FieldError::new("entity", format!("must be {} or absent", submission.entity))],
+                    errors: vec![FieldError::new(
+                        "entity",
+                        format!("must be {} or absent", submission.entity),
+                    )],
                 });
             }
         }
@@ -230,7 +233,18 @@ pub fn update(
         submission.updated_at = now;
         submissions::save(c, &submission, true)?;
         let status = submission.status;
-        history::insert_events(c, &[event_row(id, actor, "update", Some(status), Some(status), None, now)])?;
+        history::insert_events(
+            c,
+            &[event_row(
+                id,
+                actor,
+                "update",
+                Some(status),
+                Some(status),
+                None,
+                now,
+            )],
+        )?;
         snapshot(c, &submission, name, now)
     })
 }
@@ -246,7 +260,7 @@ pub fn transition(
     message: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
         let from = submission.status;
         let to = from.apply(action).map_err(refuse)?;
@@ -301,7 +315,7 @@ pub fn curate(
     curation: Curation,
     now: DateTime<Utc>,
 ) -> Result<(Submission, Practice), AppError> {
-    connection.transaction(|c| {
+    write_transaction(connection, |c| {
         let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
         let submission_id =
             submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;

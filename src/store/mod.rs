@@ -40,6 +40,24 @@ pub enum StoreError {
     Migrations(String),
 }
 
+/// A transaction that writes. On SQLite it first takes the write lock
+/// (see the `write_lock` migration): SQLite answers "database is locked" at
+/// once, without waiting, to a transaction that read and then tries to
+/// write after another writer committed. PostgreSQL needs nothing of the kind.
+pub fn write_transaction<T, E, F>(connection: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::{Connection, RunQueryDsl};
+    connection.transaction(|c| {
+        if let AnyConnection::Sqlite(sqlite) = c {
+            diesel::sql_query("DELETE FROM write_lock WHERE 0").execute(sqlite)?;
+        }
+        work(c)
+    })
+}
+
 /// A page of a list ordered by id: at most `limit` rows after `after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {

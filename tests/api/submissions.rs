@@ -573,3 +573,40 @@ fn editors_curate_the_tags_of_accepted_practices_only() {
         );
     });
 }
+
+#[test]
+fn concurrent_writers_never_see_a_locked_database() {
+    each_backend(|app| {
+        let focal = app.user(Role::FocalPoint, Some("MEX"));
+        let statuses: Vec<(u16, u16)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|client| {
+                    let (app, token) = (app, &focal.token);
+                    scope.spawn(move || {
+                        (0..5)
+                            .map(|n| {
+                                let created =
+                                    create(app, token, &draft(&format!("Writer {client}-{n}")));
+                                let id =
+                                    created.json()["id"].as_str().unwrap_or_default().to_owned();
+                                (created.status, act(app, token, &id, "submit", None).status)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        assert!(statuses.iter().all(|s| *s == (201, 200)), "{statuses:?}");
+        let listed = app
+            .get_as(
+                &focal.token,
+                "/api/v1/submissions?status=submitted&limit=100",
+            )
+            .json();
+        assert_eq!(listed["items"].as_array().unwrap().len(), 40);
+    });
+}
