@@ -339,6 +339,11 @@ impl Settings {
         Ok(())
     }
 
+    /// The search index, derived from the database.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
     /// The SQLite database file, used when no PostgreSQL URL is set.
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("compendium.sqlite3")

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod intake;
+pub mod search;
 pub mod store;
 pub mod telemetry;
 
@@ -31,6 +32,7 @@ use crate::auth::password::Passwords;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
+use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
 use crate::telemetry::Metrics;
 
@@ -45,6 +47,8 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Key(#[from] auth::keys::KeyError),
+    #[error(transparent)]
+    Index(#[from] search::IndexError),
     #[error("cannot set up authentication: {0}")]
     Auth(String),
     #[error("start-up was interrupted: {0}")]
@@ -78,6 +82,36 @@ fn spawn_maintenance(store: Store) {
     });
 }
 
+/// The indexer's memory budget in a server: small, as it applies a few
+/// changes at a time (a rebuild from the command line gets more).
+const SERVER_INDEX_MEMORY: usize = 32 * 1024 * 1024;
+/// How often the indexer looks for new catalogue changes: a practice
+/// accepted through any replica is searchable on every replica within it.
+const INDEXER_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps the search index on the catalogue: catches up at start (until
+/// then `/readyz` says not ready), then polls for new changes.
+fn spawn_indexer(store: Store, search: Arc<SearchIndex>) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(INDEXER_POLL);
+        loop {
+            interval.tick().await;
+            let index = Arc::clone(&search);
+            let started = std::time::Instant::now();
+            match store.run(move |c| index.catch_up(c)).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(
+                    practices = count,
+                    sequence = search.applied_sequence(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "search index updated"
+                ),
+                Err(error) => tracing::warn!(%error, "search index update failed; retrying"),
+            }
+        }
+    });
+}
+
 /// A running service: the database opened and migrated, the port bound.
 pub struct Application {
     server: Server,
@@ -89,7 +123,7 @@ impl Application {
     /// served until [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let settings = Arc::new(settings);
-        let (store, secret, passwords) = {
+        let (store, secret, passwords, search) = {
             let settings = Arc::clone(&settings);
             web::block(move || -> Result<_, StartupError> {
                 let store = Store::open(&settings)?;
@@ -97,7 +131,8 @@ impl Application {
                 tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
                 let secret = auth::keys::signing_secret(&settings)?;
                 let passwords = Passwords::new(&settings).map_err(|e| StartupError::Auth(e.to_string()))?;
-                Ok((store, secret, passwords))
+                let search = SearchIndex::open(&settings.index_dir(), SERVER_INDEX_MEMORY)?;
+                Ok((store, secret, passwords, Arc::new(search)))
             })
             .await
             .map_err(|e| StartupError::Interrupted(e.to_string()))??
@@ -114,12 +149,14 @@ impl Application {
         })?;
 
         spawn_maintenance(store.clone());
+        spawn_indexer(store.clone(), Arc::clone(&search));
         let state = web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
             tokens,
             passwords,
             login_throttle: LoginThrottle::new(settings.login_attempts_per_minute),
+            search,
         });
         let metrics = web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;

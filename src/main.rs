@@ -13,6 +13,7 @@ use compendium::auth::password::Passwords;
 use compendium::config::Settings;
 use compendium::domain::account::{Email, Role};
 use compendium::intake::exchange::{self, Progress};
+use compendium::search::SearchIndex;
 use compendium::store::audit::Actor;
 use compendium::store::Store;
 use compendium::{telemetry, Application};
@@ -48,6 +49,8 @@ enum Command {
     },
     /// Export every submission to a JSON Lines file, in the import format.
     Export { file: PathBuf },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
         Command::Openapi => Ok(()),
         Command::Import { file, dry_run } => import(&settings, &file, dry_run),
         Command::Export { file } => export(&settings, &file),
+        Command::Reindex => reindex(&settings),
         Command::User {
             command:
                 UserCommand::Create {
@@ -311,4 +315,23 @@ impl ProgressDisplay {
             eprintln!();
         }
     }
+}
+
+/// Memory for a rebuild: more than a server's indexer, for fewer merges.
+const REINDEX_MEMORY: usize = 256 * 1024 * 1024;
+
+fn reindex(settings: &Settings) -> Result<(), String> {
+    let started = Instant::now();
+    let store = Store::open(settings).map_err(|e| e.to_string())?;
+    store.migrate().map_err(|e| e.to_string())?;
+    let index =
+        SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY).map_err(|e| e.to_string())?;
+    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
+    let count = index.rebuild(&mut connection).map_err(|e| e.to_string())?;
+    println!(
+        "reindexed {count} practices (catalogue change {}) in {:.1} s",
+        index.applied_sequence(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

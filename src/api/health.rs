@@ -45,7 +45,8 @@ pub struct Ready {
 /// and must not pile up waiting probes.
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Readiness: the database answers and has every migration.
+/// Readiness: the database answers and has every migration, and the search
+/// index has caught up with the catalogue since start.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -57,6 +58,9 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match state.store.readiness(READINESS_TIMEOUT).await {
+        Readiness::Ready if !state.search.is_caught_up() => Err(AppError::Unavailable(
+            "the search index is still catching up with the database".to_owned(),
+        )),
         Readiness::Ready => Ok(HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(Ready {

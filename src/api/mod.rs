@@ -4,6 +4,7 @@
 
 pub mod annex;
 pub mod auth;
+pub mod catalogue;
 pub mod entities;
 pub mod extract;
 pub mod health;
@@ -28,6 +29,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
+use crate::search::SearchIndex;
 use crate::store::Store;
 
 /// What every handler may reach.
@@ -37,6 +39,7 @@ pub struct AppState {
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub login_throttle: LoginThrottle,
+    pub search: Arc<SearchIndex>,
 }
 
 /// Registers every route of the service.
@@ -116,6 +119,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/submissions/{id}/events")
                         .route(web::get().to(submissions::list_events)),
+                )
+                .service(
+                    web::resource("/practices").route(web::get().to(catalogue::search_practices)),
                 )
                 .service(
                     web::resource("/practices/{id}")

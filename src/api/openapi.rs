@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{annex, auth, entities, health, practices, submissions, users};
+use super::{annex, auth, catalogue, entities, health, practices, submissions, users};
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
@@ -45,6 +45,7 @@ use crate::error::{FieldError, Problem};
         submissions::list_versions,
         submissions::get_version,
         submissions::list_events,
+        catalogue::search_practices,
         practices::get_practice,
         practices::curate_practice,
         health::healthz,

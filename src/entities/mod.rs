@@ -78,6 +78,16 @@ pub enum Region {
     Oceania,
 }
 
+impl Region {
+    pub const ALL: [Region; 5] = [
+        Region::Africa,
+        Region::Americas,
+        Region::Asia,
+        Region::Europe,
+        Region::Oceania,
+    ];
+}
+
 impl FromStr for Region {
     type Err = String;
 
@@ -104,6 +114,16 @@ pub enum RegionalGroup {
     EasternEuropeanStates,
     LatinAmericanAndCaribbeanStates,
     WesternEuropeanAndOtherStates,
+}
+
+impl RegionalGroup {
+    pub const ALL: [RegionalGroup; 5] = [
+        RegionalGroup::AfricanStates,
+        RegionalGroup::AsiaPacificStates,
+        RegionalGroup::EasternEuropeanStates,
+        RegionalGroup::LatinAmericanAndCaribbeanStates,
+        RegionalGroup::WesternEuropeanAndOtherStates,
+    ];
 }
 
 impl FromStr for RegionalGroup {

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;
-use super::schema::catalogue_changes;
+use super::schema::{catalogue_changes, practices, submissions};
+use super::submissions::{Practice, PracticeRow};
+use super::utc;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,12 @@ impl Change {
     }
 }
 
+/// Serializes catalogue-changing transactions on PostgreSQL: a sequence
+/// value is drawn at insert but becomes visible at commit, so without it a
+/// reader could see 12 before 11 commits and skip 11 for good. Held until
+/// the transaction ends. SQLite has one writer at a time anyway.
+const APPEND_LOCK: i64 = 64_212;
+
 /// Appends one change per practice, in the caller's transaction.
 pub fn append(
     connection: &mut AnyConnection,
@@ -31,6 +39,14 @@ pub fn append(
     change: Change,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    if let AnyConnection::Postgres(pg) = connection {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(APPEND_LOCK)
+            .execute(pg)?;
+    }
     let rows: Vec<_> = changes
         .iter()
         .map(|(practice_id, submission_id)| {
@@ -62,4 +78,104 @@ pub fn last_sequence(connection: &mut AnyConnection) -> Result<i64, AppError> {
 
 pub fn count(connection: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(catalogue_changes::table.count().get_result(connection)?)
+}
+
+/// A change to apply to the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub practice_id: String,
+}
+
+/// Changes after `seq`, in order, at most `limit`.
+pub fn changes_after(
+    connection: &mut AnyConnection,
+    seq: i64,
+    limit: i64,
+) -> Result<Vec<ChangeRow>, AppError> {
+    let rows: Vec<(i64, String)> = catalogue_changes::table
+        .filter(catalogue_changes::seq.gt(seq))
+        .order(catalogue_changes::seq)
+        .limit(limit)
+        .select((catalogue_changes::seq, catalogue_changes::practice_id))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, practice_id)| ChangeRow { seq, practice_id })
+        .collect())
+}
+
+/// A practice of the catalogue with what the index needs of its submission.
+#[derive(Debug, Clone)]
+pub struct CatalogueEntry {
+    pub practice: Practice,
+    pub entity: String,
+    pub language: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+type EntryRow = (
+    PracticeRow,
+    String,
+    String,
+    Option<chrono::NaiveDateTime>,
+    chrono::NaiveDateTime,
+);
+
+fn into_entries(rows: Vec<EntryRow>) -> Result<Vec<CatalogueEntry>, AppError> {
+    rows.into_iter()
+        .map(|(row, entity, language, decided_at, updated_at)| {
+            Ok(CatalogueEntry {
+                practice: row.into_practice()?,
+                entity,
+                language,
+                accepted_at: utc(decided_at.unwrap_or(updated_at)),
+            })
+        })
+        .collect()
+}
+
+/// The listed practices that are in the catalogue (of accepted submissions).
+pub fn entries(
+    connection: &mut AnyConnection,
+    practice_ids: &[String],
+) -> Result<Vec<CatalogueEntry>, AppError> {
+    let rows: Vec<EntryRow> = practices::table
+        .inner_join(submissions::table)
+        .filter(practices::id.eq_any(practice_ids))
+        .filter(submissions::status.eq("accepted"))
+        .select((
+            PracticeRow::as_select(),
+            submissions::entity,
+            submissions::language,
+            submissions::decided_at,
+            submissions::updated_at,
+        ))
+        .load(connection)?;
+    into_entries(rows)
+}
+
+/// The whole catalogue a page at a time, by practice id (for a rebuild).
+pub fn entries_after(
+    connection: &mut AnyConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<CatalogueEntry>, AppError> {
+    let mut query = practices::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq("accepted"))
+        .order(practices::id)
+        .limit(limit)
+        .select((
+            PracticeRow::as_select(),
+            submissions::entity,
+            submissions::language,
+            submissions::decided_at,
+            submissions::updated_at,
+        ))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(practices::id.gt(after.to_owned()));
+    }
+    into_entries(query.load(connection)?)
 }

@@ -141,7 +141,7 @@ impl PracticeRow {
         }
     }
 
-    fn into_practice(self) -> Result<Practice, AppError> {
+    pub(crate) fn into_practice(self) -> Result<Practice, AppError> {
         Ok(Practice {
             items: serde_json::from_str(&self.items).map_err(corrupt)?,
             sectors: serde_json::from_str(&self.sectors).map_err(corrupt)?,

@@ -116,10 +116,25 @@ fn serve_answers_then_stops_gracefully_on_sigterm() {
             break event["address"].as_str().unwrap().to_owned();
         }
     };
-    let answer = ureq::get(format!("http://{address}/readyz"))
-        .call()
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+    // Ready once the search index has caught up, in the background.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let ready = (0..300).any(|_| {
+        let ok = agent
+            .get(format!("http://{address}/readyz"))
+            .call()
+            .is_ok_and(|answer| answer.status() == 200);
+        if !ok {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok
+    });
+    if !ready {
+        let _ = child.kill();
+    }
+    assert!(ready, "the server never became ready");
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -208,7 +208,7 @@ impl TestApp {
             .http_status_as_error(false)
             .build()
             .into();
-        TestApp {
+        let app = TestApp {
             address: format!("http://127.0.0.1:{port}"),
             backend,
             settings,
@@ -217,6 +217,26 @@ impl TestApp {
             agent,
             _data_dir: data_dir,
             _database: database,
+        };
+        app.wait_until_ready();
+        app
+    }
+
+    /// Waits, as a load balancer would, until `/readyz` answers 200: the
+    /// search index catches up in the background after start.
+    pub fn wait_until_ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let answer = self.get("/readyz");
+            if answer.status == 200 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never ready: {}",
+                answer.body
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }
 

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod annex;
+mod catalogue;
 mod cli;
 mod entities;
 mod errors;

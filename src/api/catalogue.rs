@@ -1,0 +1,280 @@
+//! `GET /api/v1/practices`: search of the public catalogue. Answers from
+//! the search index alone, never the database.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::AppState;
+use crate::annex::{AnnexItem, SectionId};
+use crate::domain::submission::Sector;
+use crate::domain::Language;
+use crate::entities::{EntityCode, EntityType, Region, RegionalGroup};
+use crate::error::{AppError, Problem};
+use crate::search::codes;
+use crate::search::engine::{Cursor, Filters, SearchRequest, SearchResults, Sort};
+use crate::search::facets::FacetField;
+use crate::search::query;
+
+/// A search as the query string asks it.
+pub struct CatalogueQuery {
+    pub request: SearchRequest,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::invalid_field(field, message)
+}
+
+fn parse_value<T, E: std::fmt::Display>(
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<T, AppError> {
+    parse(value).map_err(|e| invalid(field, e.to_string()))
+}
+
+/// A date (`2024-05-01`, the whole day) or a time (RFC 3339).
+fn parse_time(field: &str, value: &str, end_of_day: bool) -> Result<i64, AppError> {
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let date = if end_of_day {
+            date + Duration::days(1)
+        } else {
+            date
+        };
+        return Ok(date
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or(0));
+    }
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc).timestamp() + i64::from(end_of_day))
+        .map_err(|_| invalid(field, "use a date (2024-05-01) or an RFC 3339 time"))
+}
+
+impl CatalogueQuery {
+    /// Reads the query string: filters repeat for OR within a field and
+    /// combine with AND across fields; anything unknown is refused.
+    pub fn parse(query_string: &str, snippets: bool) -> Result<CatalogueQuery, AppError> {
+        let mut filters = Filters::default();
+        let mut q: Option<String> = None;
+        let mut sort: Option<Sort> = None;
+        let mut limit: Option<usize> = None;
+        let mut cursor: Option<Cursor> = None;
+        let once = |field: &str, present: bool| {
+            if present {
+                Err(invalid(field, "may be given once"))
+            } else {
+                Ok(())
+            }
+        };
+        for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+            let value = value.trim();
+            match key.as_ref() {
+                "q" => {
+                    once("q", q.is_some())?;
+                    q = Some(value.to_owned());
+                }
+                "section" => filters.sections.push(parse_value("section", value, str::parse::<SectionId>)?),
+                "item" => filters.items.push(parse_value("item", value, |v| {
+                    v.parse::<u8>().ok().and_then(AnnexItem::new).ok_or("annex items are numbered 1 to 18")
+                })?),
+                "entity" => filters.entities.push(parse_value("entity", value, EntityCode::parse)?),
+                "entity_type" => filters.entity_types.push(parse_value("entity_type", value, str::parse::<EntityType>)?),
+                "region" => filters.regions.push(parse_value("region", value, str::parse::<Region>)?),
+                "regional_group" => filters
+                    .regional_groups
+                    .push(parse_value("regional_group", value, str::parse::<RegionalGroup>)?),
+                "language" => filters.languages.push(parse_value("language", value, str::parse::<Language>)?),
+                "sector" => filters.sectors.push(parse_value("sector", value, str::parse::<Sector>)?),
+                "from" => {
+                    once("from", filters.from.is_some())?;
+                    filters.from = Some(parse_time("from", value, false)?);
+                }
+                "to" => {
+                    once("to", filters.until.is_some())?;
+                    filters.until = Some(parse_time("to", value, true)?);
+                }
+                "sort" => {
+                    once("sort", sort.is_some())?;
+                    sort = Some(match value {
+                        "relevance" => Sort::Relevance,
+                        "newest" => Sort::Newest,
+                        _ => return Err(invalid("sort", "use relevance or newest")),
+                    });
+                }
+                "limit" => {
+                    once("limit", limit.is_some())?;
+                    limit = Some(
+                        value
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|l| (1..=MAX_LIMIT as usize).contains(l))
+                            .ok_or_else(|| invalid("limit", format!("must be from 1 to {MAX_LIMIT}")))?,
+                    );
+                }
+                "cursor" => {
+                    once("cursor", cursor.is_some())?;
+                    cursor = Some(Cursor::decode(value).ok_or_else(|| invalid("cursor", "not a cursor this service gave out"))?);
+                }
+                other => {
+                    return Err(invalid(
+                        other,
+                        "unknown parameter: use q, section, item, entity, entity_type, region, regional_group, language, sector, from, to, sort, limit or cursor",
+                    ))
+                }
+            }
+        }
+        let parsed = query::parse(q.as_deref().unwrap_or("")).map_err(|m| invalid("q", m))?;
+        // Without words to rank by, relevance means nothing: newest first.
+        let sort = sort.unwrap_or(if parsed.required.is_empty() {
+            Sort::Newest
+        } else {
+            Sort::Relevance
+        });
+        Ok(CatalogueQuery {
+            request: SearchRequest {
+                query: parsed,
+                filters,
+                sort,
+                limit: limit.unwrap_or(DEFAULT_LIMIT as usize),
+                cursor,
+                snippets,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchItem {
+    id: String,
+    title: String,
+    /// Plain text, HTML-escaped, with the matched terms in `<mark>`.
+    snippet: String,
+    entity: String,
+    entity_name: String,
+    entity_type: String,
+    language: String,
+    items: Vec<u8>,
+    sections: Vec<String>,
+    accepted_at: String,
+    submission_id: String,
+}
+
+/// Counts of the whole result set by value; each field's counts ignore
+/// that field's own filter.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct FacetsView {
+    section: BTreeMap<String, u64>,
+    item: BTreeMap<String, u64>,
+    entity_type: BTreeMap<String, u64>,
+    region: BTreeMap<String, u64>,
+    language: BTreeMap<String, u64>,
+    year: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    total: usize,
+    items: Vec<SearchItem>,
+    facets: FacetsView,
+    next_cursor: Option<String>,
+}
+
+fn label(facet: FacetField, code: usize) -> Option<String> {
+    Some(match facet {
+        FacetField::Section => SectionId::ALL.get(code)?.to_string(),
+        FacetField::Item => AnnexItem::new(u8::try_from(code).ok()?)?.to_string(),
+        FacetField::EntityType => EntityType::ALL.get(code)?.as_str().to_owned(),
+        FacetField::Region => serde_json::to_value(Region::ALL.get(code)?)
+            .ok()?
+            .as_str()?
+            .to_owned(),
+        FacetField::Language => Language::ALL.get(code)?.code().to_owned(),
+        FacetField::Year => codes::year_of(code as u64).to_string(),
+    })
+}
+
+impl SearchResponse {
+    pub fn new(results: SearchResults) -> SearchResponse {
+        let mut facets = FacetsView::default();
+        for (facet, counts) in results.facets {
+            let map = match facet {
+                FacetField::Section => &mut facets.section,
+                FacetField::Item => &mut facets.item,
+                FacetField::EntityType => &mut facets.entity_type,
+                FacetField::Region => &mut facets.region,
+                FacetField::Language => &mut facets.language,
+                FacetField::Year => &mut facets.year,
+            };
+            for (code, count) in counts.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+                if let Some(label) = label(facet, code) {
+                    map.insert(label, count);
+                }
+            }
+        }
+        SearchResponse {
+            total: results.total,
+            items: results
+                .hits
+                .into_iter()
+                .map(|hit| SearchItem {
+                    id: hit.row.id,
+                    title: hit.row.title,
+                    snippet: hit.snippet,
+                    entity: hit.row.entity,
+                    entity_name: hit.row.entity_name,
+                    entity_type: hit.row.entity_type,
+                    language: hit.row.language,
+                    items: hit.row.items,
+                    sections: hit.row.sections,
+                    accepted_at: hit.row.accepted_at,
+                    submission_id: hit.row.submission_id,
+                })
+                .collect(),
+            facets,
+            next_cursor: results.next_cursor.map(|c| c.encode()),
+        }
+    }
+}
+
+/// Searches the accepted practices in any of the six languages.
+#[utoipa::path(
+    get,
+    path = "/api/v1/practices",
+    tag = "catalogue",
+    params(
+        ("q" = Option<String>, Query, description = "Words, \"phrases\", -excluded, prefix*; case and accents are ignored, words are stemmed in en, fr, es, ru and ar, Chinese is matched by character pairs"),
+        ("section" = Option<Vec<String>>, Query, explode, description = "A to G; repeat for OR"),
+        ("item" = Option<Vec<u8>>, Query, explode, description = "1 to 18; repeat for OR"),
+        ("entity" = Option<Vec<String>>, Query, explode, description = "Entity codes; repeat for OR"),
+        ("entity_type" = Option<Vec<EntityType>>, Query, explode),
+        ("region" = Option<Vec<Region>>, Query, explode),
+        ("regional_group" = Option<Vec<RegionalGroup>>, Query, explode),
+        ("language" = Option<Vec<Language>>, Query, explode),
+        ("sector" = Option<Vec<Sector>>, Query, explode),
+        ("from" = Option<String>, Query, description = "Accepted on or after this date (2024-05-01) or time (RFC 3339)"),
+        ("to" = Option<String>, Query, description = "Accepted on or before this date or time"),
+        ("sort" = Option<String>, Query, description = "relevance (default with q) or newest (default without)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "The matching practices, their total and facet counts", body = SearchResponse),
+        (status = 400, description = "An unknown parameter or value, or a query too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn search_practices(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let query = CatalogueQuery::parse(request.query_string(), true)?;
+    let search = std::sync::Arc::clone(&state.search);
+    let results = web::block(move || search.search(&query.request))
+        .await
+        .map_err(|e| AppError::internal(format!("search did not complete: {e}")))??;
+    Ok(HttpResponse::Ok().json(SearchResponse::new(results)))
+}

@@ -1,0 +1,469 @@
+//! Running a search: the reader's query and filters become one tantivy
+//! query; the top hits, the total and the facet counts come from one pass,
+//! plus one pass per facet whose own filter is set (disjunctive facets: a
+//! field's counts ignore that field's filter, so a reader can widen it).
+
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term, Value};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+
+use super::facets::{Counts, FacetCounts, FacetField};
+use super::query::{Clause, ParsedQuery};
+use super::{analyzers, codes, Row, SearchIndex};
+use crate::annex::{AnnexItem, SectionId};
+use crate::domain::submission::Sector;
+use crate::domain::Language;
+use crate::entities::{EntityCode, EntityType, Region, RegionalGroup};
+use crate::error::AppError;
+
+/// Matches in a title weigh this much more than in a body.
+const TITLE_BOOST: f32 = 2.0;
+const SNIPPET_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub sections: Vec<SectionId>,
+    pub items: Vec<AnnexItem>,
+    pub entities: Vec<EntityCode>,
+    pub entity_types: Vec<EntityType>,
+    pub regions: Vec<Region>,
+    pub regional_groups: Vec<RegionalGroup>,
+    pub languages: Vec<Language>,
+    pub sectors: Vec<Sector>,
+    /// Accepted at or after, in seconds since the epoch.
+    pub from: Option<i64>,
+    /// Accepted before, in seconds since the epoch.
+    pub until: Option<i64>,
+}
+
+impl Filters {
+    /// Whether the facet's own field is filtered (its counts then come
+    /// from a search without that filter).
+    fn filters(&self, facet: FacetField) -> bool {
+        match facet {
+            FacetField::Section => !self.sections.is_empty(),
+            FacetField::Item => !self.items.is_empty(),
+            FacetField::EntityType => !self.entity_types.is_empty(),
+            FacetField::Region => !self.regions.is_empty(),
+            FacetField::Language => !self.languages.is_empty(),
+            FacetField::Year => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+}
+
+/// Where the next page starts: the searcher the first page used (so pages
+/// stay consistent while the index changes) and the offset in its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    #[serde(rename = "g")]
+    pub generation: u64,
+    #[serde(rename = "o")]
+    pub offset: usize,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+pub struct SearchRequest {
+    pub query: ParsedQuery,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub limit: usize,
+    pub cursor: Option<Cursor>,
+    /// Whether to make snippets (the CSV export needs none).
+    pub snippets: bool,
+}
+
+pub struct Hit {
+    pub row: Row,
+    /// Plain text, HTML-escaped, matched terms in `<mark>`.
+    pub snippet: String,
+}
+
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Counts,
+    pub next_cursor: Option<Cursor>,
+}
+
+fn set_query(field: Field, codes: impl Iterator<Item = u64>) -> Box<dyn Query> {
+    Box::new(TermSetQuery::new(
+        codes.map(|code| Term::from_field_u64(field, code)),
+    ))
+}
+
+fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses))
+}
+
+pub fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+}
+
+/// A snippet as the contract shows it: escaped text, matches in `<mark>`.
+fn marked(snippet: &Snippet) -> String {
+    let fragment = snippet.fragment();
+    let mut out = String::with_capacity(fragment.len() + 32);
+    let mut last = 0;
+    for range in snippet.highlighted() {
+        if range.start < last || range.end > fragment.len() {
+            continue;
+        }
+        escape_html(&fragment[last..range.start], &mut out);
+        out.push_str("<mark>");
+        escape_html(&fragment[range.start..range.end], &mut out);
+        out.push_str("</mark>");
+        last = range.end;
+    }
+    escape_html(&fragment[last..], &mut out);
+    out
+}
+
+/// The start of a text, escaped, when nothing in it matched.
+fn opening(text: &str) -> String {
+    let cut: String = text.chars().take(SNIPPET_CHARS).collect();
+    let mut out = String::new();
+    escape_html(&cut, &mut out);
+    if cut.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+impl SearchIndex {
+    /// The query of one word, phrase or prefix: every language's fields,
+    /// each with its own analyzer.
+    fn clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match clause {
+            Clause::Word(text) | Clause::Phrase(text) => {
+                for (language, fields) in self.fields.texts() {
+                    let terms = analyzers::terms(&mut analyzers::analyzer(language), text);
+                    if terms.is_empty() {
+                        continue;
+                    }
+                    for (field, boost) in [(fields.title, TITLE_BOOST), (fields.body, 1.0)] {
+                        let query: Box<dyn Query> = if terms.len() == 1 {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, &terms[0]),
+                                IndexRecordOption::WithFreqs,
+                            ))
+                        } else {
+                            Box::new(PhraseQuery::new(
+                                terms
+                                    .iter()
+                                    .map(|t| Term::from_field_text(field, t))
+                                    .collect(),
+                            ))
+                        };
+                        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+                    }
+                }
+            }
+            Clause::Prefix(prefix) => {
+                let mut folding = self.index().tokenizers().get(analyzers::PREFIX)?;
+                let terms = analyzers::terms(&mut folding, prefix);
+                // Prefixes are alphanumeric after folding, so they need no
+                // escaping in the pattern.
+                let [prefix] = terms.as_slice() else {
+                    return self.clause_query(&Clause::Phrase(prefix.clone()));
+                };
+                if let Ok(query) =
+                    RegexQuery::from_pattern(&format!("{prefix}.*"), self.fields.words)
+                {
+                    alternatives.push((Occur::Should, Box::new(query)));
+                }
+            }
+        }
+        (!alternatives.is_empty()).then(|| boolean(alternatives))
+    }
+
+    /// The text part of a search; `None` when there is no text to match.
+    fn text_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in &parsed.required {
+            match self.clause_query(clause) {
+                Some(query) => clauses.push((Occur::Must, query)),
+                // A required word that no language can index (only
+                // symbols, say) matches nothing rather than everything.
+                None => clauses.push((Occur::Must, boolean(Vec::new()))),
+            }
+        }
+        for clause in &parsed.excluded {
+            if let Some(query) = self.clause_query(clause) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Some(boolean(clauses))
+    }
+
+    fn filter_queries(&self, filters: &Filters, except: Option<FacetField>) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut queries = Vec::new();
+        let active = |facet: FacetField| except != Some(facet);
+        if !filters.sections.is_empty() && active(FacetField::Section) {
+            queries.push(set_query(
+                f.section,
+                filters.sections.iter().map(|s| codes::section(*s)),
+            ));
+        }
+        if !filters.items.is_empty() && active(FacetField::Item) {
+            queries.push(set_query(
+                f.item,
+                filters.items.iter().map(|i| u64::from(i.number())),
+            ));
+        }
+        if !filters.entity_types.is_empty() && active(FacetField::EntityType) {
+            queries.push(set_query(
+                f.entity_type,
+                filters.entity_types.iter().map(|t| codes::entity_type(*t)),
+            ));
+        }
+        if !filters.regions.is_empty() && active(FacetField::Region) {
+            queries.push(set_query(
+                f.region,
+                filters.regions.iter().map(|r| codes::region(*r)),
+            ));
+        }
+        if !filters.languages.is_empty() && active(FacetField::Language) {
+            queries.push(set_query(
+                f.language,
+                filters.languages.iter().map(|l| codes::language(*l)),
+            ));
+        }
+        if !filters.regional_groups.is_empty() {
+            queries.push(set_query(
+                f.regional_group,
+                filters
+                    .regional_groups
+                    .iter()
+                    .map(|g| codes::regional_group(*g)),
+            ));
+        }
+        if !filters.sectors.is_empty() {
+            queries.push(set_query(
+                f.sector,
+                filters.sectors.iter().map(|s| codes::sector(*s)),
+            ));
+        }
+        if !filters.entities.is_empty() {
+            queries.push(Box::new(TermSetQuery::new(
+                filters.entities.iter().map(|e| super::entity_term(f, e)),
+            )));
+        }
+        if filters.from.is_some() || filters.until.is_some() {
+            let lower = filters.from.map_or(Bound::Unbounded, |t| {
+                Bound::Included(Term::from_field_i64(f.accepted_at, t))
+            });
+            let upper = filters.until.map_or(Bound::Unbounded, |t| {
+                Bound::Excluded(Term::from_field_i64(f.accepted_at, t))
+            });
+            queries.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        queries
+    }
+
+    fn full_query(
+        &self,
+        text: Option<&dyn Query>,
+        filters: &Filters,
+        except: Option<FacetField>,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .filter_queries(filters, except)
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .collect();
+        if let Some(text) = text {
+            clauses.push((Occur::Must, text.box_clone()));
+        }
+        if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            boolean(clauses)
+        }
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, AppError> {
+        let failed = |e: tantivy::TantivyError| AppError::internal(format!("search: {e}"));
+        let (generation, searcher, offset) = match request.cursor {
+            Some(cursor) => match self.searcher_of(cursor.generation) {
+                Some(searcher) => (cursor.generation, searcher, cursor.offset),
+                None => {
+                    let (generation, searcher) = self.searcher();
+                    (generation, searcher, cursor.offset)
+                }
+            },
+            None => {
+                let (generation, searcher) = self.searcher();
+                (generation, searcher, 0)
+            }
+        };
+        let text = self.text_query(&request.query);
+        let query = self.full_query(text.as_deref(), &request.filters, None);
+        let plain_facets: Vec<FacetField> = FacetField::ALL
+            .into_iter()
+            .filter(|f| !request.filters.filters(*f))
+            .collect();
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(offset);
+        let facets = FacetCounts::new(plain_facets);
+        let (addresses, total, mut counts): (Vec<DocAddress>, usize, Counts) = match request.sort {
+            Sort::Relevance => {
+                let (top, total, counts) = searcher
+                    .search(&*query, &(top.order_by_score(), Count, facets))
+                    .map_err(failed)?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::Newest => {
+                let (top, total, counts) = searcher
+                    .search(
+                        &*query,
+                        &(
+                            top.order_by_fast_field::<i64>("accepted_at", Order::Desc),
+                            Count,
+                            facets,
+                        ),
+                    )
+                    .map_err(failed)?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+        };
+        for facet in FacetField::ALL
+            .into_iter()
+            .filter(|f| request.filters.filters(*f))
+        {
+            let widened = self.full_query(text.as_deref(), &request.filters, Some(facet));
+            counts.extend(
+                searcher
+                    .search(&*widened, &FacetCounts::new(vec![facet]))
+                    .map_err(failed)?,
+            );
+        }
+        let hits = self.hits(&searcher, &addresses, text.as_deref(), request.snippets)?;
+        let next_offset = offset + addresses.len();
+        let next_cursor = (next_offset < total && !addresses.is_empty()).then_some(Cursor {
+            generation,
+            offset: next_offset,
+        });
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: counts,
+            next_cursor,
+        })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+        text: Option<&dyn Query>,
+        snippets: bool,
+    ) -> Result<Vec<Hit>, AppError> {
+        let mut generators: HashMap<Language, Option<SnippetGenerator>> = HashMap::new();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let document: TantivyDocument = searcher
+                .doc(*address)
+                .map_err(|e| AppError::internal(format!("search: {e}")))?;
+            let row_json = document
+                .get_first(self.fields.row)
+                .and_then(|v| v.as_str())
+                .unwrap_or("{}");
+            let row: Row = serde_json::from_str(row_json)
+                .map_err(|e| AppError::internal(format!("stored row: {e}")))?;
+            let body = document
+                .get_first(self.fields.body_text)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let snippet = match (snippets, text, row.language.parse::<Language>()) {
+                (true, Some(text), Ok(language)) => {
+                    let generator = generators.entry(language).or_insert_with(|| {
+                        SnippetGenerator::create(searcher, text, self.fields.text(language).body)
+                            .ok()
+                            .map(|mut g| {
+                                g.set_max_num_chars(SNIPPET_CHARS);
+                                g
+                            })
+                    });
+                    match generator.as_ref().map(|g| g.snippet(body)) {
+                        Some(snippet) if !snippet.highlighted().is_empty() => marked(&snippet),
+                        _ => opening(body),
+                    }
+                }
+                (true, _, _) => opening(body),
+                (false, _, _) => String::new(),
+            };
+            hits.push(Hit { row, snippet });
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_everywhere() {
+        let mut out = String::new();
+        escape_html(r#"<script>alert("x")</script> & 'y'"#, &mut out);
+        assert_eq!(
+            out,
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+        assert_eq!(opening("<b>"), "&lt;b&gt;");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let cursor = Cursor {
+            generation: 7,
+            offset: 40,
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("!!"), None);
+        assert_eq!(Cursor::decode("e30"), None);
+    }
+}

@@ -1,0 +1,327 @@
+//! Full-text search of the public catalogue: a tantivy index under the data
+//! directory, derived from the database and rebuilt from it at will. The
+//! indexer applies `catalogue_changes` in order after the last sequence it
+//! committed (kept in the index's commit payload), so a crash between a
+//! database commit and an index commit loses nothing, and every replica
+//! converges on the same catalogue.
+
+pub mod analyzers;
+pub mod codes;
+pub mod engine;
+pub mod facets;
+pub mod query;
+pub mod schema;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::Datelike;
+use serde::Serialize;
+use tantivy::schema::Term;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::domain::Language;
+use crate::entities::{registry, Entity, EntityCode};
+use crate::error::AppError;
+use crate::store::catalogue::{self, CatalogueEntry};
+use crate::store::{organisations, AnyConnection};
+use schema::Fields;
+
+/// Changes applied per index commit.
+const CHANGES_PER_COMMIT: i64 = 5_000;
+/// How long a searcher is kept for the cursors that point into it.
+const SEARCHER_KEPT_FOR: Duration = Duration::from_secs(15 * 60);
+const SEARCHERS_KEPT: usize = 16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index at {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl From<IndexError> for AppError {
+    fn from(error: IndexError) -> Self {
+        AppError::internal(error)
+    }
+}
+
+/// What a result row shows, stored in the index.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub title: String,
+    pub entity: String,
+    pub entity_name: String,
+    pub entity_type: String,
+    pub language: String,
+    pub items: Vec<u8>,
+    pub sections: Vec<String>,
+    pub accepted_at: String,
+    pub submission_id: String,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    pub fields: Fields,
+    writer: Mutex<IndexWriter>,
+    /// The last catalogue change the index holds.
+    applied: AtomicI64,
+    /// Whether the index has caught up with the database since start.
+    caught_up: AtomicBool,
+    searchers: Mutex<VecDeque<(u64, Searcher, Instant)>>,
+}
+
+const VERSION_FILE: &str = "compendium-schema-version";
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or makes an empty one when there is none
+    /// or it was built with another schema (it is then rebuilt from the
+    /// database by catching up from sequence 0).
+    pub fn open(dir: &Path, writer_memory: usize) -> Result<SearchIndex, IndexError> {
+        let failed = |message: String| IndexError::Open {
+            path: dir.to_owned(),
+            message,
+        };
+        let version_path = dir.join(VERSION_FILE);
+        let wanted = schema::SCHEMA_VERSION.to_string();
+        let current = std::fs::read_to_string(&version_path).ok();
+        if current.as_deref().map(str::trim) != Some(wanted.as_str()) && dir.exists() {
+            tracing::info!(path = %dir.display(), "search index missing or of another schema: rebuilding from the database");
+            std::fs::remove_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+        let (schema, fields) = schema::build();
+        let directory =
+            tantivy::directory::MmapDirectory::open(dir).map_err(|e| failed(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        std::fs::write(&version_path, &wanted).map_err(|e| failed(e.to_string()))?;
+        analyzers::register(index.tokenizers());
+        let writer = index
+            .writer_with_num_threads(1, writer_memory)
+            .map_err(|e| {
+                failed(format!(
+                    "{e} (is another process, such as a running server, using this index?)"
+                ))
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let applied = index
+            .load_metas()?
+            .payload
+            .and_then(|payload| payload.parse::<i64>().ok())
+            .unwrap_or(0);
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(writer),
+            applied: AtomicI64::new(applied),
+            caught_up: AtomicBool::new(false),
+            searchers: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn applied_sequence(&self) -> i64 {
+        self.applied.load(Ordering::SeqCst)
+    }
+
+    pub fn is_caught_up(&self) -> bool {
+        self.caught_up.load(Ordering::SeqCst)
+    }
+
+    /// The current searcher, remembered for the cursors that will point to it.
+    pub fn searcher(&self) -> (u64, Searcher) {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut kept = self.searchers.lock().unwrap_or_else(|p| p.into_inner());
+        kept.retain(|(_, _, at)| at.elapsed() < SEARCHER_KEPT_FOR);
+        if !kept.iter().any(|(g, _, _)| *g == generation) {
+            kept.push_back((generation, searcher.clone(), Instant::now()));
+            while kept.len() > SEARCHERS_KEPT {
+                kept.pop_front();
+            }
+        }
+        (generation, searcher)
+    }
+
+    /// The searcher of an earlier page, if it is still kept.
+    pub fn searcher_of(&self, generation: u64) -> Option<Searcher> {
+        let kept = self.searchers.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter()
+            .find(|(g, _, _)| *g == generation)
+            .map(|(_, s, _)| s.clone())
+    }
+
+    /// Applies every catalogue change after the last one applied, in
+    /// commits of [`CHANGES_PER_COMMIT`]; answers how many were applied.
+    /// Blocking: run it off the HTTP workers.
+    pub fn catch_up(&self, connection: &mut AnyConnection) -> Result<usize, AppError> {
+        let mut applied = 0;
+        loop {
+            let after = self.applied_sequence();
+            let changes = catalogue::changes_after(connection, after, CHANGES_PER_COMMIT)?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let mut ids: Vec<String> = changes.into_iter().map(|c| c.practice_id).collect();
+            ids.sort();
+            ids.dedup();
+            let mut entries = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                entries.extend(catalogue::entries(connection, chunk)?);
+            }
+            let entities = Entities::load(connection)?;
+            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            for id in &ids {
+                writer.delete_term(Term::from_field_text(self.fields.id, id));
+            }
+            for entry in &entries {
+                writer
+                    .add_document(self.document(entry, &entities)?)
+                    .map_err(IndexError::from)?;
+            }
+            let mut commit = writer.prepare_commit().map_err(IndexError::from)?;
+            commit.set_payload(&last.to_string());
+            commit.commit().map_err(IndexError::from)?;
+            drop(writer);
+            self.applied.store(last, Ordering::SeqCst);
+            self.reader.reload().map_err(IndexError::from)?;
+            applied += ids.len();
+        }
+        self.caught_up.store(true, Ordering::SeqCst);
+        Ok(applied)
+    }
+
+    /// Rebuilds the whole index from the database; answers how many
+    /// practices it holds.
+    pub fn rebuild(&self, connection: &mut AnyConnection) -> Result<usize, AppError> {
+        // Read the sequence first: changes made during the rebuild are
+        // applied again afterwards, which is harmless.
+        let sequence = catalogue::last_sequence(connection)?;
+        let entities = Entities::load(connection)?;
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents().map_err(IndexError::from)?;
+        let mut after: Option<String> = None;
+        let mut count = 0;
+        loop {
+            let entries = catalogue::entries_after(connection, after.as_deref(), 2_000)?;
+            let Some(last) = entries.last().map(|e| e.practice.id.clone()) else {
+                break;
+            };
+            for entry in &entries {
+                writer
+                    .add_document(self.document(entry, &entities)?)
+                    .map_err(IndexError::from)?;
+            }
+            count += entries.len();
+            after = Some(last);
+        }
+        let mut commit = writer.prepare_commit().map_err(IndexError::from)?;
+        commit.set_payload(&sequence.to_string());
+        commit.commit().map_err(IndexError::from)?;
+        drop(writer);
+        self.applied.store(sequence, Ordering::SeqCst);
+        self.reader.reload().map_err(IndexError::from)?;
+        Ok(count)
+    }
+
+    fn document(
+        &self,
+        entry: &CatalogueEntry,
+        entities: &Entities,
+    ) -> Result<TantivyDocument, AppError> {
+        let f = &self.fields;
+        let practice = &entry.practice;
+        let language: Language = entry.language.parse().map_err(AppError::internal)?;
+        let entity = entities.get(&entry.entity)?;
+        let sections: std::collections::BTreeSet<_> =
+            practice.items.iter().map(|i| i.section()).collect();
+        let row = Row {
+            id: practice.id.clone(),
+            title: practice.title.clone(),
+            entity: entity.code.to_string(),
+            entity_name: entity.name.clone(),
+            entity_type: entity.entity_type.as_str().to_owned(),
+            language: language.code().to_owned(),
+            items: practice.items.iter().map(|i| i.number()).collect(),
+            sections: sections.iter().map(|s| s.to_string()).collect(),
+            accepted_at: entry
+                .accepted_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            submission_id: practice.submission_id.clone(),
+        };
+        let text = f.text(language);
+        let mut document = doc!(
+            f.id => practice.id.clone(),
+            f.row => serde_json::to_string(&row).map_err(AppError::internal)?,
+            f.body_text => practice.body.clone(),
+            f.entity => entity.code.to_string(),
+            f.entity_type => codes::entity_type(entity.entity_type),
+            f.language => codes::language(language),
+            f.year => codes::year(entry.accepted_at.year()),
+            f.accepted_at => entry.accepted_at.timestamp(),
+            text.title => practice.title.clone(),
+            text.body => practice.body.clone(),
+            f.words => practice.title.clone(),
+            f.words => practice.body.clone(),
+        );
+        if let Some(region) = entity.region {
+            document.add_u64(f.region, codes::region(region));
+        }
+        if let Some(group) = entity.regional_group {
+            document.add_u64(f.regional_group, codes::regional_group(group));
+        }
+        for item in &practice.items {
+            document.add_u64(f.item, u64::from(item.number()));
+        }
+        for section in sections {
+            document.add_u64(f.section, codes::section(section));
+        }
+        for sector in &practice.sectors {
+            document.add_u64(f.sector, codes::sector(*sector));
+        }
+        Ok(document)
+    }
+}
+
+/// Every entity by code, for a batch of documents.
+struct Entities(HashMap<String, Entity>);
+
+impl Entities {
+    fn load(connection: &mut AnyConnection) -> Result<Entities, AppError> {
+        let mut all: HashMap<String, Entity> = registry()
+            .all()
+            .iter()
+            .map(|e| (e.code.to_string(), e.clone()))
+            .collect();
+        for organisation in organisations::list(connection)? {
+            all.insert(organisation.code.to_string(), organisation);
+        }
+        Ok(Entities(all))
+    }
+
+    fn get(&self, code: &str) -> Result<&Entity, AppError> {
+        self.0.get(code).ok_or_else(|| {
+            AppError::internal(format!(
+                "a catalogue practice names the unknown entity {code}"
+            ))
+        })
+    }
+}
+
+/// Used by `EntityCode` filters.
+pub fn entity_term(fields: &Fields, code: &EntityCode) -> Term {
+    Term::from_field_text(fields.entity, code.as_str())
+}

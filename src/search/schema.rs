@@ -1,0 +1,101 @@
+//! The index's fields. Each practice's title and body go into the fields
+//! of its own language, analyzed the way that language needs; a query runs
+//! against every language's fields. What a result shows is stored, so a
+//! search never reads the database.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use super::analyzers;
+use crate::domain::Language;
+
+/// Bumped whenever the fields or the analyzers change: an index built by
+/// another version is rebuilt from the database at start.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug)]
+pub struct LanguageFields {
+    pub title: Field,
+    pub body: Field,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub id: Field,
+    /// The result row as JSON (everything but the snippet).
+    pub row: Field,
+    /// The body as written, for snippets.
+    pub body_text: Field,
+    pub entity: Field,
+    pub entity_type: Field,
+    pub region: Field,
+    pub regional_group: Field,
+    pub language: Field,
+    pub item: Field,
+    pub section: Field,
+    pub sector: Field,
+    pub year: Field,
+    pub accepted_at: Field,
+    /// Title and body of every language, folded but not stemmed: what
+    /// `prefix*` queries match, since a stem may be shorter than a prefix
+    /// (`accession` stems to `access`, so `accessi*` would miss it).
+    pub words: Field,
+    texts: Vec<(Language, LanguageFields)>,
+}
+
+impl Fields {
+    pub fn text(&self, language: Language) -> LanguageFields {
+        self.texts
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, fields)| *fields)
+            .expect("the schema has fields for every language")
+    }
+
+    pub fn texts(&self) -> impl Iterator<Item = (Language, LanguageFields)> + '_ {
+        self.texts.iter().copied()
+    }
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let facet = NumericOptions::default().set_indexed().set_fast();
+    let mut texts = Vec::new();
+    for language in Language::ALL {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(&analyzers::name(language))
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let title = builder.add_text_field(&format!("title_{}", language.code()), options.clone());
+        let body = builder.add_text_field(&format!("body_{}", language.code()), options);
+        texts.push((language, LanguageFields { title, body }));
+    }
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        row: builder.add_text_field("row", STORED),
+        body_text: builder.add_text_field("body_text", STORED),
+        entity: builder.add_text_field("entity", STRING),
+        entity_type: builder.add_u64_field("entity_type", facet.clone()),
+        region: builder.add_u64_field("region", facet.clone()),
+        regional_group: builder.add_u64_field("regional_group", facet.clone()),
+        language: builder.add_u64_field("language", facet.clone()),
+        item: builder.add_u64_field("item", facet.clone()),
+        section: builder.add_u64_field("section", facet.clone()),
+        sector: builder.add_u64_field("sector", facet.clone()),
+        year: builder.add_u64_field("year", facet),
+        accepted_at: builder.add_i64_field("accepted_at", INDEXED | FAST),
+        words: builder.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzers::PREFIX)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        texts,
+    };
+    (builder.build(), fields)
+}

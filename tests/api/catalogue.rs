@@ -1,0 +1,351 @@
+//! Searching the catalogue in the six languages, with facets, snippets and
+//! pages, over HTTP on both backends.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use compendium::domain::account::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{backends, each_backend, Backend, TestApp, TestUser};
+
+/// (entity, language, title, body, items)
+const FIXTURES: [(&str, &str, &str, &str, &[u8]); 8] = [
+    ("GBR", "en", "National CSIRT", "The national computer incident response team coordinates cybersecurity incidents.", &[11]),
+    ("FRA", "fr", "Campagne nationale", "Une campagne nationale de sensibilisation à la cybersécurité pour les écoles.", &[18]),
+    ("ESP", "es", "Ley de ciberdelincuencia", "La legislación sobre ciberdelincuencia y la protección de datos.", &[13]),
+    ("RUS", "ru", "Реагирование", "Национальная группа реагирования на компьютерные инциденты защищает сети.", &[11]),
+    ("EGY", "ar", "التشريعات", "حماية البيانات والتوقيع الإلكتروني", &[13]),
+    ("CHN", "zh", "应急响应", "国家计算机应急响应小组负责保护政府网络。", &[11]),
+    ("AU", "en", "Budapest Convention accession", "Support for accession to the Budapest Convention, with <script>alert('x')</script> in the text.", &[13, 17]),
+    ("KEN", "en", "Awareness week", "A yearly awareness week for children and their schools.", &[18]),
+];
+
+/// Submits and accepts one submission per fixture; answers the editor.
+fn publish_fixtures(app: &TestApp) -> TestUser {
+    let editor = app.user(Role::Editor, None);
+    for (entity, language, title, body, items) in FIXTURES {
+        let draft = json!({
+            "entity": entity, "language": language, "title": format!("Submission of {entity}"),
+            "practices": [{"title": title, "body": body, "items": items}]
+        });
+        let created = app.post_as(&editor.token, "/api/v1/submissions", &draft);
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        for action in ["submit", "accept"] {
+            let answer = app.call(
+                "POST",
+                &format!("/api/v1/submissions/{id}/{action}"),
+                Some(&editor.token),
+                None,
+            );
+            assert_eq!(answer.status, 200, "{}", answer.body);
+        }
+    }
+    wait_for_total(app, "", FIXTURES.len());
+    editor
+}
+
+/// Waits until the index shows `total` results for `query` (the indexer
+/// polls every second).
+fn wait_for_total(app: &TestApp, query: &str, total: usize) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = app.get(&format!("/api/v1/practices?{query}"));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let body = answer.json();
+        if body["total"] == total {
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the index did not reach {total} for {query:?}: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn search(app: &TestApp, query: &str) -> Value {
+    let answer = app.get(&format!("/api/v1/practices?{query}"));
+    assert_eq!(answer.status, 200, "{query}: {}", answer.body);
+    answer.json()
+}
+
+fn titles(result: &Value) -> Vec<String> {
+    let mut titles: Vec<String> = result["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect();
+    titles.sort();
+    titles
+}
+
+fn q(text: &str) -> String {
+    format!(
+        "q={}",
+        form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+    )
+}
+
+#[test]
+fn every_language_is_found_with_its_own_rules() {
+    each_backend(|app| {
+        publish_fixtures(app);
+        let cases = [
+            ("cybersecurity", "National CSIRT"),
+            ("cybersécurité", "Campagne nationale"),
+            ("cybersecurite", "Campagne nationale"),
+            ("CIBERDELINCUENCIA", "Ley de ciberdelincuencia"),
+            ("инцидентов", "Реагирование"),
+            ("الإلكترونية", "التشريعات"),
+            ("应急响应", "应急响应"),
+            ("coordinated", "National CSIRT"),
+        ];
+        for (query, title) in cases {
+            let result = search(app, &q(query));
+            assert!(
+                titles(&result).contains(&title.to_owned()),
+                "{query} should find {title}: {result}"
+            );
+        }
+    });
+}
+
+#[test]
+fn phrases_exclusions_and_prefixes() {
+    each_backend(|app| {
+        publish_fixtures(app);
+        assert_eq!(
+            titles(&search(app, &q("\"Budapest Convention\""))),
+            ["Budapest Convention accession"]
+        );
+        assert_eq!(search(app, &q("\"Convention Budapest\""))["total"], 0);
+        assert_eq!(titles(&search(app, &q("awareness"))), ["Awareness week"]);
+        assert_eq!(search(app, &q("awareness -children"))["total"], 0);
+        assert_eq!(
+            search(app, &q("-awareness"))["total"],
+            FIXTURES.len() - 1,
+            "an exclusion alone searches everything else"
+        );
+        assert_eq!(
+            titles(&search(app, &q("ciberdelin*"))),
+            ["Ley de ciberdelincuencia"]
+        );
+        assert_eq!(
+            titles(&search(app, &q("accessi*"))),
+            ["Budapest Convention accession"]
+        );
+        assert_eq!(search(app, &q("\"unbalanced quote"))["total"], 0);
+        app.get(&format!("/api/v1/practices?{}", q(&"x".repeat(10 * 1024))))
+            .problem(400);
+    });
+}
+
+#[test]
+fn filters_combine_and_facets_are_disjunctive() {
+    each_backend(|app| {
+        publish_fixtures(app);
+        let all = search(app, "");
+        assert_eq!(all["total"], 8);
+        assert_eq!(
+            all["facets"]["language"],
+            json!({"ar": 1, "en": 3, "es": 1, "fr": 1, "ru": 1, "zh": 1})
+        );
+        assert_eq!(all["facets"]["section"], json!({"E": 3, "F": 3, "G": 2}));
+        assert_eq!(
+            all["facets"]["entity_type"],
+            json!({"member_state": 7, "regional_org": 1})
+        );
+
+        let english = search(app, "language=en");
+        assert_eq!(english["total"], 3);
+        assert_eq!(
+            english["facets"]["language"], all["facets"]["language"],
+            "a field's counts ignore its own filter"
+        );
+        assert_eq!(
+            english["facets"]["section"],
+            json!({"E": 1, "F": 1, "G": 1}),
+            "other fields' counts follow the filter"
+        );
+
+        let either = search(app, "language=en&language=fr");
+        assert_eq!(either["total"], 4, "repeats are OR within a field");
+        let both = search(app, "language=en&item=18");
+        assert_eq!(titles(&both), ["Awareness week"], "fields are AND across");
+        assert_eq!(
+            search(app, "section=F&entity_type=regional_org")["total"],
+            1
+        );
+        assert_eq!(search(app, "entity=CHN&entity=RUS")["total"], 2);
+        assert_eq!(
+            search(app, "region=africa")["total"],
+            2,
+            "Egypt and Kenya; the AU has no region"
+        );
+        let this_year = chrono::Utc::now().format("%Y").to_string();
+        assert_eq!(search(app, &format!("from={this_year}-01-01"))["total"], 8);
+        assert_eq!(search(app, "to=2001-01-01")["total"], 0);
+        assert_eq!(all["facets"]["year"][&this_year], 8);
+
+        for bad in [
+            "item=19",
+            "section=H",
+            "language=de",
+            "entity_type=country",
+            "sort=best",
+            "limit=0",
+            "colour=red",
+            "from=yesterday",
+            "cursor=xyz",
+            "q=a&q=b",
+        ] {
+            app.get(&format!("/api/v1/practices?{bad}")).problem(400);
+        }
+    });
+}
+
+#[test]
+fn snippets_mark_matches_and_escape_everything_else() {
+    each_backend(|app| {
+        publish_fixtures(app);
+        let result = search(app, &q("Budapest"));
+        let snippet = result["items"][0]["snippet"].as_str().unwrap();
+        assert!(snippet.contains("<mark>Budapest</mark>"), "{snippet}");
+        assert!(snippet.contains("&lt;script&gt;"), "{snippet}");
+        assert!(!snippet.contains("<script>"), "{snippet}");
+        let plain = search(app, "entity=AU");
+        assert!(plain["items"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .starts_with("Support for accession"));
+    });
+}
+
+#[test]
+fn pages_follow_a_cursor_and_stay_stable_while_the_index_changes() {
+    each_backend(|app| {
+        let editor = publish_fixtures(app);
+        let first = search(app, "limit=3&sort=newest");
+        assert_eq!(first["items"].as_array().unwrap().len(), 3);
+        let mut seen: HashSet<String> = first["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect();
+
+        // A new practice enters the catalogue between two pages.
+        let draft = json!({"entity": "BRA", "language": "es", "title": "Nueva",
+            "practices": [{"title": "Nueva práctica", "body": "Una práctica nueva.", "items": [4]}]});
+        let id = app
+            .post_as(&editor.token, "/api/v1/submissions", &draft)
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/submit"),
+            Some(&editor.token),
+            None,
+        );
+        app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/accept"),
+            Some(&editor.token),
+            None,
+        );
+        wait_for_total(app, "", FIXTURES.len() + 1);
+
+        let mut cursor = first["next_cursor"].as_str().unwrap().to_owned();
+        loop {
+            let page = search(app, &format!("limit=3&sort=newest&cursor={cursor}"));
+            assert_eq!(
+                page["total"], 8,
+                "a cursor keeps the searcher of its first page"
+            );
+            for item in page["items"].as_array().unwrap() {
+                assert!(
+                    seen.insert(item["id"].as_str().unwrap().to_owned()),
+                    "no practice twice"
+                );
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 8);
+        assert_eq!(
+            search(app, "")["total"],
+            9,
+            "a new search sees the new practice"
+        );
+    });
+}
+
+#[test]
+fn readiness_waits_for_the_index_and_curation_reaches_it() {
+    each_backend(|app| {
+        let ready = app.get("/readyz");
+        assert_eq!(
+            ready.status, 200,
+            "the harness waits for readiness: {}",
+            ready.body
+        );
+        let editor = publish_fixtures(app);
+        let found = search(app, "entity=KEN");
+        let practice = found["items"][0]["id"].as_str().unwrap().to_owned();
+        let curated = app.patch_as(
+            &editor.token,
+            &format!("/api/v1/practices/{practice}"),
+            &json!({"items": [5, 18]}),
+        );
+        assert_eq!(curated.status, 200, "{}", curated.body);
+        let result = wait_for_total(app, "entity=KEN&item=5", 1);
+        assert_eq!(result["items"][0]["sections"], json!(["B", "G"]));
+    });
+}
+
+#[test]
+fn a_practice_accepted_through_one_replica_is_found_through_another() {
+    // Replicas share a database only on PostgreSQL; CI always sets it.
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!("skipped: COMPENDIUM_TEST_DATABASE_URL is not set");
+        return;
+    }
+    let first = TestApp::spawn(Backend::Postgres);
+    let url = first.settings.database_url.clone();
+    let second = TestApp::spawn_with(Backend::Postgres, |s| s.database_url = url.clone());
+    let editor = first.user(Role::Editor, None);
+    let draft = json!({"entity": "NOR", "language": "en", "title": "Replicas",
+        "practices": [{"title": "Shared practice", "body": "Seen from every replica.", "items": [9]}]});
+    let id = first
+        .post_as(&editor.token, "/api/v1/submissions", &draft)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    first.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/submit"),
+        Some(&editor.token),
+        None,
+    );
+    let accepted_at = Instant::now();
+    first.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/accept"),
+        Some(&editor.token),
+        None,
+    );
+    wait_for_total(&second, &q("replica"), 1);
+    assert!(
+        accepted_at.elapsed() < Duration::from_secs(5),
+        "converged in {:?}",
+        accepted_at.elapsed()
+    );
+}
