@@ -15,6 +15,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod intake;
+pub mod publish;
 pub mod search;
 pub mod store;
 pub mod telemetry;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -277,4 +278,147 @@ pub async fn search_practices(
         .await
         .map_err(|e| AppError::internal(format!("search did not complete: {e}")))??;
     Ok(HttpResponse::Ok().json(SearchResponse::new(results)))
+}
+
+/// Rows fetched from the index per step of a CSV export.
+const CSV_PAGE: usize = 500;
+const CSV_COLUMNS: [&str; 10] = [
+    "id",
+    "title",
+    "entity",
+    "entity_name",
+    "entity_type",
+    "language",
+    "items",
+    "sections",
+    "accepted_at",
+    "submission_id",
+];
+
+fn csv_rows(results: &SearchResults, out: &mut String) {
+    for hit in &results.hits {
+        let row = &hit.row;
+        let items: Vec<String> = row.items.iter().map(ToString::to_string).collect();
+        let items = items.join(" ");
+        let sections = row.sections.join(" ");
+        crate::publish::csv::line(
+            [
+                row.id.as_str(),
+                &row.title,
+                &row.entity,
+                &row.entity_name,
+                &row.entity_type,
+                &row.language,
+                &items,
+                &sections,
+                &row.accepted_at,
+                &row.submission_id,
+            ],
+            out,
+        );
+    }
+}
+
+/// The matching practices as CSV (UTF-8, a header row), streamed a page at
+/// a time from one searcher, so the whole result is never in memory.
+#[utoipa::path(
+    get,
+    path = "/api/v1/practices.csv",
+    tag = "catalogue",
+    params(
+        ("q" = Option<String>, Query, description = "As for GET /api/v1/practices"),
+        ("section" = Option<Vec<String>>, Query, explode),
+        ("item" = Option<Vec<u8>>, Query, explode),
+        ("entity" = Option<Vec<String>>, Query, explode),
+        ("entity_type" = Option<Vec<EntityType>>, Query, explode),
+        ("region" = Option<Vec<Region>>, Query, explode),
+        ("regional_group" = Option<Vec<RegionalGroup>>, Query, explode),
+        ("language" = Option<Vec<Language>>, Query, explode),
+        ("sector" = Option<Vec<Sector>>, Query, explode),
+        ("from" = Option<String>, Query),
+        ("to" = Option<String>, Query),
+        ("sort" = Option<String>, Query, description = "relevance or newest"),
+    ),
+    responses(
+        (status = 200, description = "Every matching practice, one a line", content_type = "text/csv", body = String),
+        (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export_csv(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let mut query = CatalogueQuery::parse(request.query_string(), false)?;
+    if query.request.cursor.is_some() {
+        return Err(invalid(
+            "cursor",
+            "the CSV export has every result; it takes no cursor",
+        ));
+    }
+    query.request.limit = CSV_PAGE;
+    let request = std::sync::Arc::new(query.request);
+    let search = std::sync::Arc::clone(&state.search);
+    let first = {
+        let (search, request) = (
+            std::sync::Arc::clone(&search),
+            std::sync::Arc::clone(&request),
+        );
+        web::block(move || search.search(&request))
+            .await
+            .map_err(|e| AppError::internal(format!("search did not complete: {e}")))??
+    };
+    let mut head = String::new();
+    crate::publish::csv::line(CSV_COLUMNS, &mut head);
+    csv_rows(&first, &mut head);
+    let pages = futures_util::stream::unfold(first.next_cursor, move |cursor| {
+        let (search, request) = (
+            std::sync::Arc::clone(&search),
+            std::sync::Arc::clone(&request),
+        );
+        async move {
+            let cursor = cursor?;
+            let page = web::block(move || {
+                let next = SearchRequest {
+                    query: request.query.clone(),
+                    filters: request.filters.clone(),
+                    sort: request.sort,
+                    limit: CSV_PAGE,
+                    cursor: Some(cursor),
+                    snippets: false,
+                };
+                search.search(&next)
+            })
+            .await;
+            match page {
+                Ok(Ok(results)) => {
+                    let mut chunk = String::new();
+                    csv_rows(&results, &mut chunk);
+                    Some((
+                        Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
+                        results.next_cursor,
+                    ))
+                }
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "CSV export stopped");
+                    None
+                }
+                Err(error) => {
+                    tracing::error!(%error, "CSV export stopped");
+                    None
+                }
+            }
+        }
+    });
+    let body =
+        futures_util::stream::once(
+            async move { Ok::<_, actix_web::Error>(web::Bytes::from(head)) },
+        )
+        .chain(pages);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"practices.csv\"",
+        ))
+        .streaming(body))
 }

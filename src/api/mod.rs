@@ -124,6 +124,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/practices").route(web::get().to(catalogue::search_practices)),
                 )
                 .service(
+                    web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)),
+                )
+                .service(
                     web::resource("/practices/{id}")
                         .route(web::get().to(practices::get_practice))
                         .route(web::patch().to(practices::curate_practice)),

@@ -46,6 +46,7 @@ use crate::error::{FieldError, Problem};
         submissions::get_version,
         submissions::list_events,
         catalogue::search_practices,
+        catalogue::export_csv,
         practices::get_practice,
         practices::curate_practice,
         health::healthz,

@@ -349,3 +349,55 @@ fn a_practice_accepted_through_one_replica_is_found_through_another() {
         accepted_at.elapsed()
     );
 }
+
+#[test]
+fn the_csv_export_has_every_match_and_no_live_formula() {
+    each_backend(|app| {
+        let editor = publish_fixtures(app);
+        let draft = json!({"entity": "CAN", "language": "en", "title": "Spreadsheet",
+            "practices": [{"title": "=HYPERLINK(\"http://evil.example\",\"click\")", "body": "A title that looks like a formula.", "items": [1]}]});
+        let id = app
+            .post_as(&editor.token, "/api/v1/submissions", &draft)
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/submit"),
+            Some(&editor.token),
+            None,
+        );
+        app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/accept"),
+            Some(&editor.token),
+            None,
+        );
+        wait_for_total(app, "", FIXTURES.len() + 1);
+
+        let csv = app.get("/api/v1/practices.csv");
+        assert_eq!(csv.status, 200, "{}", csv.body);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines[0], "id,title,entity,entity_name,entity_type,language,items,sections,accepted_at,submission_id");
+        assert_eq!(lines.len(), 1 + FIXTURES.len() + 1);
+        assert!(
+            csv.body
+                .contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+            "{}",
+            csv.body
+        );
+        assert!(
+            csv.body.contains("التشريعات") && csv.body.contains("应急响应"),
+            "UTF-8 throughout"
+        );
+
+        let english = app.get("/api/v1/practices.csv?language=en&q=awareness");
+        assert_eq!(
+            english.body.split("\r\n").filter(|l| !l.is_empty()).count(),
+            2
+        );
+        app.get("/api/v1/practices.csv?colour=red").problem(400);
+    });
+}

@@ -104,6 +104,12 @@ fn rows() -> Vec<Row> {
         row("GET /api/v1/annex", [200; 6], |_, _| {
             ("GET", "/api/v1/annex".into(), None)
         }),
+        row("GET /api/v1/practices", [200; 6], |_, _| {
+            ("GET", "/api/v1/practices?q=csirt".into(), None)
+        }),
+        row("GET /api/v1/practices.csv", [200; 6], |_, _| {
+            ("GET", "/api/v1/practices.csv".into(), None)
+        }),
         row("GET /api/v1/entities", [200; 6], |_, _| {
             ("GET", "/api/v1/entities".into(), None)
         }),

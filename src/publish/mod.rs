@@ -1,0 +1,3 @@
+//! Renderers: how the catalogue and compilations leave the service.
+
+pub mod csv;
