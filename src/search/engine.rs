@@ -173,7 +173,7 @@ impl SearchIndex {
         match clause {
             Clause::Word(text) | Clause::Phrase(text) => {
                 for (language, fields) in self.fields.texts() {
-                    let terms = analyzers::terms(&mut analyzers::analyzer(language), text);
+                    let terms = analyzers::terms(&mut self.analyzer(language), text);
                     if terms.is_empty() {
                         continue;
                     }

@@ -75,6 +75,9 @@ pub struct SearchIndex {
     /// Whether the index has caught up with the database since start.
     caught_up: AtomicBool,
     searchers: Mutex<VecDeque<(u64, Searcher, Instant)>>,
+    /// Built once: a query clones the one it needs instead of building a
+    /// stemmer per word.
+    analyzers: Vec<(Language, tantivy::tokenizer::TextAnalyzer)>,
 }
 
 const VERSION_FILE: &str = "compendium-schema-version";
@@ -126,7 +129,20 @@ impl SearchIndex {
             applied: AtomicI64::new(applied),
             caught_up: AtomicBool::new(false),
             searchers: Mutex::new(VecDeque::new()),
+            analyzers: Language::ALL
+                .into_iter()
+                .map(|l| (l, analyzers::analyzer(l)))
+                .collect(),
         })
+    }
+
+    /// The analyzer of a language's fields.
+    pub fn analyzer(&self, language: Language) -> tantivy::tokenizer::TextAnalyzer {
+        self.analyzers
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| analyzers::analyzer(language))
     }
 
     pub fn index(&self) -> &Index {

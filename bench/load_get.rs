@@ -1,0 +1,79 @@
+//! Load benchmark for reads: N concurrent clients GET one URL in a loop for
+//! a fixed time; reports throughput and latency percentiles. Used for the
+//! catalogue search and, in the same run, for the Datasette peer.
+//!
+//! `cargo run --release --example load_get -- BASE_URL SECONDS CLIENTS PATH [PATH…]`
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 5 {
+        eprintln!("usage: load_get BASE_URL SECONDS CLIENTS PATH [PATH…]");
+        std::process::exit(2);
+    }
+    let base = &args[1];
+    let seconds: u64 = args[2].parse().expect("SECONDS is a number");
+    let clients: usize = args[3].parse().expect("CLIENTS is a number");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_idle_connections_per_host(clients * 2)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut failed = false;
+    for path in &args[4..] {
+        let url = format!("{base}{path}");
+        let latencies = Mutex::new(Vec::new());
+        let errors = Mutex::new(0usize);
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(seconds);
+        std::thread::scope(|scope| {
+            for _ in 0..clients {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    let mut my_errors = 0;
+                    while Instant::now() < deadline {
+                        let begun = Instant::now();
+                        match agent.get(&url).call() {
+                            Ok(mut answer) if answer.status() == 200 => {
+                                let _ = answer
+                                    .body_mut()
+                                    .with_config()
+                                    .limit(64 << 20)
+                                    .read_to_vec();
+                                mine.push(begun.elapsed().as_secs_f64() * 1000.0);
+                            }
+                            _ => my_errors += 1,
+                        }
+                    }
+                    latencies.lock().unwrap().extend(mine);
+                    *errors.lock().unwrap() += my_errors;
+                });
+            }
+        });
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut latencies = latencies.into_inner().unwrap();
+        latencies.sort_by(|a, b| a.total_cmp(b));
+        let errors = errors.into_inner().unwrap();
+        println!(
+            "{path}\n  requests={} rate={:.1}/s p50_ms={:.2} p99_ms={:.2} errors={errors}",
+            latencies.len(),
+            latencies.len() as f64 / elapsed,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.99),
+        );
+        failed |= errors > 0;
+    }
+    if failed {
+        std::process::exit(1);
+    }
+}
