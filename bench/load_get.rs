@@ -4,15 +4,12 @@
 //!
 //! `cargo run --release --example load_get -- BASE_URL SECONDS CLIENTS PATH [PATH…]`
 
+#[path = "common.rs"]
+mod common;
+
+use common::percentile;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -6,6 +6,10 @@
 //! Run through `bench/submissions.sh`, which starts a release server.
 //! `cargo run --release --example load_submissions -- URL TOKEN [CLIENTS] [SECONDS]`
 
+#[path = "common.rs"]
+mod common;
+
+use common::percentile;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -22,13 +26,6 @@ fn body(client: usize, n: usize) -> Value {
             {"title": "Cybercrime legislation", "body": "The penal code covers cybercrime, data protection and electronic signatures.", "items": [13, 15]}
         ]
     })
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn main() {

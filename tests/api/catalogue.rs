@@ -21,6 +21,23 @@ const FIXTURES: [(&str, &str, &str, &str, &[u8]); 8] = [
     ("KEN", "en", "Awareness week", "A yearly awareness week for children and their schools.", &[18]),
 ];
 
+/// Records, submits and accepts a submission as an editor; answers its id.
+fn accept_new(app: &TestApp, editor: &TestUser, draft: &Value) -> String {
+    let created = app.post_as(&editor.token, "/api/v1/submissions", draft);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    for action in ["submit", "accept"] {
+        let answer = app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/{action}"),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    id
+}
+
 /// Submits and accepts one submission per fixture; answers the editor.
 fn publish_fixtures(app: &TestApp) -> TestUser {
     let editor = app.user(Role::Editor, None);
@@ -29,18 +46,7 @@ fn publish_fixtures(app: &TestApp) -> TestUser {
             "entity": entity, "language": language, "title": format!("Submission of {entity}"),
             "practices": [{"title": title, "body": body, "items": items}]
         });
-        let created = app.post_as(&editor.token, "/api/v1/submissions", &draft);
-        assert_eq!(created.status, 201, "{}", created.body);
-        let id = created.json()["id"].as_str().unwrap().to_owned();
-        for action in ["submit", "accept"] {
-            let answer = app.call(
-                "POST",
-                &format!("/api/v1/submissions/{id}/{action}"),
-                Some(&editor.token),
-                None,
-            );
-            assert_eq!(answer.status, 200, "{}", answer.body);
-        }
+        accept_new(app, &editor, &draft);
     }
     wait_for_total(app, "", FIXTURES.len());
     editor
@@ -240,24 +246,7 @@ fn pages_follow_a_cursor_and_stay_stable_while_the_index_changes() {
         // A new practice enters the catalogue between two pages.
         let draft = json!({"entity": "BRA", "language": "es", "title": "Nueva",
             "practices": [{"title": "Nueva práctica", "body": "Una práctica nueva.", "items": [4]}]});
-        let id = app
-            .post_as(&editor.token, "/api/v1/submissions", &draft)
-            .json()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        app.call(
-            "POST",
-            &format!("/api/v1/submissions/{id}/submit"),
-            Some(&editor.token),
-            None,
-        );
-        app.call(
-            "POST",
-            &format!("/api/v1/submissions/{id}/accept"),
-            Some(&editor.token),
-            None,
-        );
+        accept_new(app, &editor, &draft);
         wait_for_total(app, "", FIXTURES.len() + 1);
 
         let mut cursor = first["next_cursor"].as_str().unwrap().to_owned();
@@ -356,24 +345,7 @@ fn the_csv_export_has_every_match_and_no_live_formula() {
         let editor = publish_fixtures(app);
         let draft = json!({"entity": "CAN", "language": "en", "title": "Spreadsheet",
             "practices": [{"title": "=HYPERLINK(\"http://evil.example\",\"click\")", "body": "A title that looks like a formula.", "items": [1]}]});
-        let id = app
-            .post_as(&editor.token, "/api/v1/submissions", &draft)
-            .json()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        app.call(
-            "POST",
-            &format!("/api/v1/submissions/{id}/submit"),
-            Some(&editor.token),
-            None,
-        );
-        app.call(
-            "POST",
-            &format!("/api/v1/submissions/{id}/accept"),
-            Some(&editor.token),
-            None,
-        );
+        accept_new(app, &editor, &draft);
         wait_for_total(app, "", FIXTURES.len() + 1);
 
         let csv = app.get("/api/v1/practices.csv");
