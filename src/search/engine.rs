@@ -11,8 +11,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
@@ -113,9 +113,26 @@ pub struct SearchResults {
 }
 
 fn set_query(field: Field, codes: impl Iterator<Item = u64>) -> Box<dyn Query> {
-    Box::new(TermSetQuery::new(
-        codes.map(|code| Term::from_field_u64(field, code)),
-    ))
+    terms_query(
+        codes
+            .map(|code| Term::from_field_u64(field, code))
+            .collect(),
+    )
+}
+
+/// A filter: any of the terms, adding nothing to the score. Postings are
+/// walked lazily alongside the rest of the query; a `TermSetQuery` would
+/// first build a bitset of every matching document, which for a broad
+/// filter such as one section cost more than the whole selective search.
+fn terms_query(terms: Vec<Term>) -> Box<dyn Query> {
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|term| {
+            let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Should, query)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(boolean(alternatives), 0.0))
 }
 
 fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
@@ -288,9 +305,13 @@ impl SearchIndex {
             ));
         }
         if !filters.entities.is_empty() {
-            queries.push(Box::new(TermSetQuery::new(
-                filters.entities.iter().map(|e| super::entity_term(f, e)),
-            )));
+            queries.push(terms_query(
+                filters
+                    .entities
+                    .iter()
+                    .map(|e| super::entity_term(f, e))
+                    .collect(),
+            ));
         }
         if filters.from.is_some() || filters.until.is_some() {
             let lower = filters.from.map_or(Bound::Unbounded, |t| {

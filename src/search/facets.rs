@@ -5,7 +5,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::codes::CODES;
+use super::codes::{pack, CODES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetField {
@@ -26,23 +26,12 @@ impl FacetField {
         FacetField::Language,
         FacetField::Year,
     ];
-
-    /// The fast field it is counted from.
-    pub fn field_name(self) -> &'static str {
-        match self {
-            FacetField::Section => "section",
-            FacetField::Item => "item",
-            FacetField::EntityType => "entity_type",
-            FacetField::Region => "region",
-            FacetField::Language => "language",
-            FacetField::Year => "year",
-        }
-    }
 }
 
 pub type Counts = Vec<(FacetField, Vec<u64>)>;
 
-/// Counts the values of some facet fields over the matching documents.
+/// Counts the values of some facet fields over the matching documents,
+/// from the packed facet column (see [`super::codes::pack`]).
 pub struct FacetCounts {
     fields: Vec<FacetField>,
 }
@@ -54,9 +43,30 @@ impl FacetCounts {
 }
 
 pub struct SegmentFacetCounts {
-    columns: Vec<Column<u64>>,
+    column: Column<u64>,
     counts: Vec<Vec<u64>>,
     fields: Vec<FacetField>,
+    buffer: Vec<u64>,
+}
+
+impl SegmentFacetCounts {
+    fn count(&mut self, packed: u64) {
+        for (field, counts) in self.fields.iter().zip(self.counts.iter_mut()) {
+            match field {
+                FacetField::Section => {
+                    pack::each_bit(packed, pack::SECTIONS, 7, |b| counts[b] += 1)
+                }
+                FacetField::Item => pack::each_bit(packed, pack::ITEMS, 18, |b| counts[b + 1] += 1),
+                FacetField::EntityType => counts[pack::field(packed, pack::ENTITY_TYPE, 3)] += 1,
+                FacetField::Region => match pack::field(packed, pack::REGION, 3) {
+                    0 => {}
+                    code => counts[code - 1] += 1,
+                },
+                FacetField::Language => counts[pack::field(packed, pack::LANGUAGE, 3)] += 1,
+                FacetField::Year => counts[pack::field(packed, pack::YEAR, 8)] += 1,
+            }
+        }
+    }
 }
 
 impl Collector for FacetCounts {
@@ -68,15 +78,11 @@ impl Collector for FacetCounts {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounts> {
-        let columns = self
-            .fields
-            .iter()
-            .map(|f| segment.fast_fields().u64(f.field_name()))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(SegmentFacetCounts {
-            counts: vec![vec![0; CODES]; columns.len()],
-            columns,
+            column: segment.fast_fields().u64(FACET_PACK)?,
+            counts: vec![vec![0; CODES]; self.fields.len()],
             fields: self.fields.clone(),
+            buffer: Vec::new(),
         })
     }
 
@@ -97,15 +103,26 @@ impl Collector for FacetCounts {
     }
 }
 
+/// The packed facet field's name in the schema.
+pub const FACET_PACK: &str = "facet_pack";
+
 impl SegmentCollector for SegmentFacetCounts {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
-            for value in column.values_for_doc(doc) {
-                counts[(value as usize).min(CODES - 1)] += 1;
-            }
+        // Every document has the packed value: the column is dense.
+        let packed = self.column.values.get_val(doc);
+        self.count(packed);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.resize(docs.len(), 0);
+        self.column.values.get_vals(docs, &mut buffer);
+        for packed in &buffer {
+            self.count(*packed);
         }
+        self.buffer = buffer;
     }
 
     fn harvest(self) -> Counts {

@@ -293,6 +293,17 @@ impl SearchIndex {
             f.words => practice.title.clone(),
             f.words => practice.body.clone(),
         );
+        document.add_u64(
+            f.facet_pack,
+            codes::pack::pack(&codes::pack::Facets {
+                sections: sections.iter().map(|s| codes::section(*s)).collect(),
+                items: practice.items.iter().map(|i| i.number()).collect(),
+                entity_type: codes::entity_type(entity.entity_type),
+                region: entity.region.map(codes::region),
+                language: codes::language(language),
+                year: codes::year(entry.accepted_at.year()),
+            }),
+        );
         if let Some(region) = entity.region {
             document.add_u64(f.region, codes::region(region));
         }

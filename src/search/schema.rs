@@ -13,7 +13,7 @@ use crate::domain::Language;
 
 /// Bumped whenever the fields or the analyzers change: an index built by
 /// another version is rebuilt from the database at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -38,6 +38,8 @@ pub struct Fields {
     pub sector: Field,
     pub year: Field,
     pub accepted_at: Field,
+    /// Every facet value of the document in one number (`codes::pack`).
+    pub facet_pack: Field,
     /// Title and body of every language, folded but not stemmed: what
     /// `prefix*` queries match, since a stem may be shorter than a prefix
     /// (`accession` stems to `access`, so `accessi*` would miss it).
@@ -61,7 +63,8 @@ impl Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let facet = NumericOptions::default().set_indexed().set_fast();
+    // Filters only: facets are counted from `facet_pack`.
+    let facet = NumericOptions::default().set_indexed();
     let mut texts = Vec::new();
     for language in Language::ALL {
         let options = TextOptions::default().set_indexing_options(
@@ -87,6 +90,7 @@ pub fn build() -> (Schema, Fields) {
         sector: builder.add_u64_field("sector", facet.clone()),
         year: builder.add_u64_field("year", facet),
         accepted_at: builder.add_i64_field("accepted_at", INDEXED | FAST),
+        facet_pack: builder.add_u64_field(super::facets::FACET_PACK, FAST),
         words: builder.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(

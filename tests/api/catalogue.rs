@@ -373,3 +373,57 @@ fn the_csv_export_has_every_match_and_no_live_formula() {
         app.get("/api/v1/practices.csv?colour=red").problem(400);
     });
 }
+
+#[test]
+fn relevance_puts_title_matches_first_and_newest_sorts_by_date() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let in_body = json!({"entity": "ITA", "language": "en", "title": "Body",
+            "practices": [{"title": "Annual review", "body": "The resilience programme covers energy and resilience of water.", "items": [2]}]});
+        let in_title = json!({"entity": "PRT", "language": "en", "title": "Title",
+            "practices": [{"title": "Resilience programme", "body": "The programme covers energy operators.", "items": [2]}]});
+        accept_new(app, &editor, &in_body);
+        accept_new(app, &editor, &in_title);
+        let ranked = wait_for_total(app, &q("resilience"), 2);
+        assert_eq!(
+            ranked["items"][0]["title"], "Resilience programme",
+            "{ranked}"
+        );
+        let newest = search(app, "sort=newest");
+        let dates: Vec<&str> = newest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["accepted_at"].as_str().unwrap())
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted);
+    });
+}
+
+#[test]
+fn the_index_is_not_caught_up_until_it_has_read_the_catalogue() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend);
+        let editor = app.user(Role::Editor, None);
+        accept_new(
+            &app,
+            &editor,
+            &json!({"entity": "PER", "language": "es", "title": "t",
+            "practices": [{"title": "Práctica", "body": "Cuerpo.", "items": [1]}]}),
+        );
+        // A second index on the same catalogue, as a new replica starts.
+        let dir = tempfile::tempdir().unwrap();
+        let index = compendium::search::SearchIndex::open(dir.path(), 16 * 1024 * 1024).unwrap();
+        assert!(
+            !index.is_caught_up(),
+            "{backend:?}: /readyz answers 503 while this is false"
+        );
+        let store = compendium::store::Store::open(&app.settings).unwrap();
+        let mut connection = store.blocking_connection().unwrap();
+        assert_eq!(index.catch_up(&mut connection).unwrap(), 1);
+        assert!(index.is_caught_up());
+        assert_eq!(index.applied_sequence(), 1);
+    }
+}
