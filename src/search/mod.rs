@@ -199,7 +199,7 @@ impl SearchIndex {
                 entries.extend(catalogue::entries(connection, chunk)?);
             }
             let entities = Entities::load(connection)?;
-            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
             for id in &ids {
                 writer.delete_term(Term::from_field_text(self.fields.id, id));
             }
@@ -208,12 +208,7 @@ impl SearchIndex {
                     .add_document(self.document(entry, &entities)?)
                     .map_err(IndexError::from)?;
             }
-            let mut commit = writer.prepare_commit().map_err(IndexError::from)?;
-            commit.set_payload(&last.to_string());
-            commit.commit().map_err(IndexError::from)?;
-            drop(writer);
-            self.applied.store(last, Ordering::SeqCst);
-            self.reader.reload().map_err(IndexError::from)?;
+            self.commit(writer, last)?;
             applied += ids.len();
         }
         self.caught_up.store(true, Ordering::SeqCst);
@@ -227,7 +222,7 @@ impl SearchIndex {
         // applied again afterwards, which is harmless.
         let sequence = catalogue::last_sequence(connection)?;
         let entities = Entities::load(connection)?;
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.delete_all_documents().map_err(IndexError::from)?;
         let mut after: Option<String> = None;
         let mut count = 0;
@@ -244,13 +239,24 @@ impl SearchIndex {
             count += entries.len();
             after = Some(last);
         }
-        let mut commit = writer.prepare_commit().map_err(IndexError::from)?;
+        self.commit(writer, sequence)?;
+        Ok(count)
+    }
+
+    /// Commits what the writer holds as the index up to catalogue change
+    /// `sequence` (kept in the commit's payload), and shows it to searches.
+    fn commit(
+        &self,
+        mut writer: std::sync::MutexGuard<'_, IndexWriter>,
+        sequence: i64,
+    ) -> Result<(), IndexError> {
+        let mut commit = writer.prepare_commit()?;
         commit.set_payload(&sequence.to_string());
-        commit.commit().map_err(IndexError::from)?;
+        commit.commit()?;
         drop(writer);
         self.applied.store(sequence, Ordering::SeqCst);
-        self.reader.reload().map_err(IndexError::from)?;
-        Ok(count)
+        self.reader.reload()?;
+        Ok(())
     }
 
     fn document(

@@ -135,37 +135,18 @@ fn into_entries(rows: Vec<EntryRow>) -> Result<Vec<CatalogueEntry>, AppError> {
         .collect()
 }
 
-/// The listed practices that are in the catalogue (of accepted submissions).
-pub fn entries(
+/// Practices of accepted submissions: those listed, or a page of all by
+/// practice id.
+fn accepted_entries(
     connection: &mut AnyConnection,
-    practice_ids: &[String],
-) -> Result<Vec<CatalogueEntry>, AppError> {
-    let rows: Vec<EntryRow> = practices::table
-        .inner_join(submissions::table)
-        .filter(practices::id.eq_any(practice_ids))
-        .filter(submissions::status.eq("accepted"))
-        .select((
-            PracticeRow::as_select(),
-            submissions::entity,
-            submissions::language,
-            submissions::decided_at,
-            submissions::updated_at,
-        ))
-        .load(connection)?;
-    into_entries(rows)
-}
-
-/// The whole catalogue a page at a time, by practice id (for a rebuild).
-pub fn entries_after(
-    connection: &mut AnyConnection,
+    listed: Option<&[String]>,
     after: Option<&str>,
-    limit: i64,
+    limit: Option<i64>,
 ) -> Result<Vec<CatalogueEntry>, AppError> {
     let mut query = practices::table
         .inner_join(submissions::table)
         .filter(submissions::status.eq("accepted"))
         .order(practices::id)
-        .limit(limit)
         .select((
             PracticeRow::as_select(),
             submissions::entity,
@@ -174,8 +155,31 @@ pub fn entries_after(
             submissions::updated_at,
         ))
         .into_boxed();
+    if let Some(listed) = listed {
+        query = query.filter(practices::id.eq_any(listed.to_vec()));
+    }
     if let Some(after) = after {
         query = query.filter(practices::id.gt(after.to_owned()));
     }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
     into_entries(query.load(connection)?)
+}
+
+/// The listed practices that are in the catalogue (of accepted submissions).
+pub fn entries(
+    connection: &mut AnyConnection,
+    practice_ids: &[String],
+) -> Result<Vec<CatalogueEntry>, AppError> {
+    accepted_entries(connection, Some(practice_ids), None, None)
+}
+
+/// The whole catalogue a page at a time, by practice id (for a rebuild).
+pub fn entries_after(
+    connection: &mut AnyConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<CatalogueEntry>, AppError> {
+    accepted_entries(connection, None, after, Some(limit))
 }
