@@ -19,7 +19,7 @@ use crate::domain::clock;
 use crate::domain::submission::{optional_note, validate, SubmissionDraft, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
 use crate::domain::Language;
-use crate::entities::{registry, EntityCode};
+use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
 use crate::intake::view::{etag, SubmissionView};
 use crate::intake::{self, Outcome};
@@ -260,13 +260,12 @@ pub struct SubmissionList {
     next_cursor: Option<String>,
 }
 
+/// The entity's name, or its code should it be unknown (a list must not
+/// fail for one odd row).
 fn name_of(connection: &mut AnyConnection, code: &EntityCode) -> Result<String, AppError> {
-    match registry().get(code) {
-        Some(entity) => Ok(entity.name.clone()),
-        None => Ok(organisations::find(connection, code)?
-            .map(|e| e.name)
-            .unwrap_or_else(|| code.to_string())),
-    }
+    Ok(organisations::lookup(connection, code)?
+        .map(|e| e.name)
+        .unwrap_or_else(|| code.to_string()))
 }
 
 /// Submissions, oldest first: a focal point's own entity's, or all for editors.

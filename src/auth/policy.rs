@@ -40,12 +40,16 @@ pub enum SubmissionAction {
     Review,
 }
 
+fn sign_in_needed() -> AppError {
+    AppError::Unauthorized(
+        "this needs a signed-in account: send Authorization: Bearer <token>".to_owned(),
+    )
+}
+
 /// The signed-in user when `caller` may do `action`.
 pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, AppError> {
     let Caller::User(user) = caller else {
-        return Err(AppError::Unauthorized(
-            "this needs a signed-in account: send Authorization: Bearer <token>".to_owned(),
-        ));
+        return Err(sign_in_needed());
     };
     let allowed = match action {
         Action::ReadOwnAccount | Action::ManageOwnApiTokens => true,
@@ -82,9 +86,7 @@ pub fn authorize_submission<'a>(
     id: &str,
 ) -> Result<&'a AuthenticatedUser, AppError> {
     let Caller::User(user) = caller else {
-        return Err(AppError::Unauthorized(
-            "this needs a signed-in account: send Authorization: Bearer <token>".to_owned(),
-        ));
+        return Err(sign_in_needed());
     };
     if user.role.is_editor() {
         return Ok(user);

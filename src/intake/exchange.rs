@@ -16,7 +16,6 @@ use super::{event_row, new_id, practices_from};
 use crate::domain::clock;
 use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
 use crate::domain::workflow::Status;
-use crate::entities::registry;
 use crate::error::AppError;
 use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
@@ -150,15 +149,10 @@ fn check_line(
 
 /// Every entity's name by code: the reference list and the database's.
 fn entity_names(connection: &mut AnyConnection) -> Result<HashMap<String, String>, AppError> {
-    let mut names: HashMap<String, String> = registry()
-        .all()
-        .iter()
-        .map(|e| (e.code.to_string(), e.name.clone()))
-        .collect();
-    for organisation in organisations::list(connection)? {
-        names.insert(organisation.code.to_string(), organisation.name);
-    }
-    Ok(names)
+    Ok(organisations::all_by_code(connection)?
+        .into_iter()
+        .map(|(code, entity)| (code, entity.name))
+        .collect())
 }
 
 /// Stores checked submissions in one transaction, with their version 1,

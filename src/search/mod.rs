@@ -24,7 +24,7 @@ use tantivy::schema::Term;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::domain::Language;
-use crate::entities::{registry, Entity, EntityCode};
+use crate::entities::{Entity, EntityCode};
 use crate::error::AppError;
 use crate::store::catalogue::{self, CatalogueEntry};
 use crate::store::{organisations, AnyConnection};
@@ -334,15 +334,7 @@ struct Entities(HashMap<String, Entity>);
 
 impl Entities {
     fn load(connection: &mut AnyConnection) -> Result<Entities, AppError> {
-        let mut all: HashMap<String, Entity> = registry()
-            .all()
-            .iter()
-            .map(|e| (e.code.to_string(), e.clone()))
-            .collect();
-        for organisation in organisations::list(connection)? {
-            all.insert(organisation.code.to_string(), organisation);
-        }
-        Ok(Entities(all))
+        organisations::all_by_code(connection).map(Entities)
     }
 
     fn get(&self, code: &str) -> Result<&Entity, AppError> {

@@ -101,3 +101,19 @@ pub fn lookup(
         None => find(connection, code),
     }
 }
+
+/// Every entity by code: the reference list, then the database's
+/// organisations (for work on many practices at once).
+pub fn all_by_code(
+    connection: &mut AnyConnection,
+) -> Result<std::collections::HashMap<String, Entity>, AppError> {
+    let mut all: std::collections::HashMap<String, Entity> = crate::entities::registry()
+        .all()
+        .iter()
+        .map(|e| (e.code.to_string(), e.clone()))
+        .collect();
+    for organisation in list(connection)? {
+        all.insert(organisation.code.to_string(), organisation);
+    }
+    Ok(all)
+}
