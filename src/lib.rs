@@ -3,9 +3,9 @@
 //! resolution 64/211. This crate builds the whole service; `main.rs` is only
 //! its command line.
 //!
-//! `api/` speaks HTTP, `domain/` decides, `store/` remembers; `annex/` and
-//! `entities/` are the reference data; `telemetry/` tells operators what
-//! happens.
+//! `api/` speaks HTTP to programs and `web/` to readers' browsers;
+//! `domain/` decides, `store/` remembers; `annex/` and `entities/` are the
+//! reference data; `telemetry/` tells operators what happens.
 
 pub mod annex;
 pub mod api;
@@ -19,13 +19,14 @@ pub mod publish;
 pub mod search;
 pub mod store;
 pub mod telemetry;
+pub mod web;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::ErrorHandlers;
-use actix_web::{web, App, HttpServer};
+use actix_web::{middleware, App, HttpServer};
 
 use crate::api::extract::BodyLimit;
 use crate::api::AppState;
@@ -126,7 +127,7 @@ impl Application {
         let settings = Arc::new(settings);
         let (store, secret, passwords, search) = {
             let settings = Arc::clone(&settings);
-            web::block(move || -> Result<_, StartupError> {
+            actix_web::web::block(move || -> Result<_, StartupError> {
                 let store = Store::open(&settings)?;
                 let applied = store.migrate()?;
                 tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
@@ -151,7 +152,7 @@ impl Application {
 
         spawn_maintenance(store.clone());
         spawn_indexer(store.clone(), Arc::clone(&search));
-        let state = web::Data::new(AppState {
+        let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
             tokens,
@@ -159,17 +160,20 @@ impl Application {
             login_throttle: LoginThrottle::new(settings.login_attempts_per_minute),
             search,
         });
-        let metrics = web::Data::new(Metrics::new());
+        let metrics = actix_web::web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(BodyLimit(body_limit))
-                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(actix_web::web::PayloadConfig::new(body_limit))
                 .configure(api::configure)
-                .default_service(web::to(api::not_found))
+                .configure(web::configure)
+                .default_service(actix_web::web::to(web::fallback))
                 .wrap(ErrorHandlers::new().default_handler(api::problem_for_bare_error))
+                .wrap_fn(web::headers::secure)
+                .wrap(middleware::Compress::default())
                 .wrap_fn(telemetry::observe_request)
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);

@@ -190,10 +190,7 @@ fn label(facet: FacetField, code: usize) -> Option<String> {
         FacetField::Section => SectionId::ALL.get(code)?.to_string(),
         FacetField::Item => AnnexItem::new(u8::try_from(code).ok()?)?.to_string(),
         FacetField::EntityType => EntityType::ALL.get(code)?.as_str().to_owned(),
-        FacetField::Region => serde_json::to_value(Region::ALL.get(code)?)
-            .ok()?
-            .as_str()?
-            .to_owned(),
+        FacetField::Region => Region::ALL.get(code)?.as_str().to_owned(),
         FacetField::Language => Language::ALL.get(code)?.code().to_owned(),
         FacetField::Year => codes::year_of(code as u64).to_string(),
     })

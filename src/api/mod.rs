@@ -155,11 +155,16 @@ pub async fn not_found(request: HttpRequest) -> Result<actix_web::HttpResponse, 
 pub fn problem_for_bare_error<B>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = response
+    // Problem documents, and the reader pages' own error pages, are
+    // already what the client should see.
+    let finished = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
-    if is_problem {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes())
+                || v.as_bytes().starts_with(b"text/html")
+        });
+    if finished {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));

@@ -25,24 +25,26 @@ use crate::store::{organisations, AnyConnection};
 /// A practice of the catalogue, with where it came from.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CataloguePractice {
-    id: String,
-    title: String,
+    pub id: String,
+    pub title: String,
     /// Markdown.
-    body: String,
+    pub body: String,
     #[schema(example = json!([10, 11]))]
-    items: Vec<u8>,
+    pub items: Vec<u8>,
     /// The annex sections of its items.
     #[schema(example = json!(["E"]))]
-    sections: Vec<String>,
-    sectors: Vec<Sector>,
+    pub sections: Vec<String>,
+    pub sectors: Vec<Sector>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    editorial_note: Option<String>,
-    entity: String,
-    entity_name: String,
-    entity_type: EntityType,
-    language: Language,
-    accepted_at: DateTime<Utc>,
-    submission_id: String,
+    pub editorial_note: Option<String>,
+    pub entity: String,
+    pub entity_name: String,
+    pub entity_type: EntityType,
+    pub language: Language,
+    /// When the Secretariat received the submission.
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub submission_id: String,
 }
 
 fn catalogue_view(
@@ -70,13 +72,14 @@ fn catalogue_view(
         entity_name: entity.name,
         entity_type: entity.entity_type,
         language: submission.language,
+        received_at: submission.submitted_at.unwrap_or(submission.created_at),
         accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
         submission_id: submission.id.clone(),
     })
 }
 
 /// The practice, if it is in the public catalogue.
-fn find_public(
+pub fn find_public(
     connection: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<CataloguePractice>, AppError> {

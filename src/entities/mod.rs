@@ -86,20 +86,26 @@ impl Region {
         Region::Europe,
         Region::Oceania,
     ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Africa => "africa",
+            Region::Americas => "americas",
+            Region::Asia => "asia",
+            Region::Europe => "europe",
+            Region::Oceania => "oceania",
+        }
+    }
 }
 
 impl FromStr for Region {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "africa" => Ok(Region::Africa),
-            "americas" => Ok(Region::Americas),
-            "asia" => Ok(Region::Asia),
-            "europe" => Ok(Region::Europe),
-            "oceania" => Ok(Region::Oceania),
-            other => Err(format!("unknown region '{other}'")),
-        }
+        Region::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown region '{s}'"))
     }
 }
 

@@ -26,6 +26,18 @@ impl FacetField {
         FacetField::Language,
         FacetField::Year,
     ];
+
+    /// The field's name in the API's `facets` object.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetField::Section => "section",
+            FacetField::Item => "item",
+            FacetField::EntityType => "entity_type",
+            FacetField::Region => "region",
+            FacetField::Language => "language",
+            FacetField::Year => "year",
+        }
+    }
 }
 
 pub type Counts = Vec<(FacetField, Vec<u64>)>;

@@ -1,0 +1,346 @@
+//! The reader's language: which of the six it is (`?lang=`, else the
+//! browser's `Accept-Language`, else English) and the interface labels in
+//! it. The labels live in one TOML file per language beside this module,
+//! compiled in; their keys are fields here, so a template cannot ask for a
+//! label that does not exist, and the tests below refuse a file that lacks one.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::domain::Language;
+use crate::entities::{EntityType, Region};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub language_name: String,
+    pub thousands_separator: String,
+    pub site_name: String,
+    pub site_tagline: String,
+    pub skip_to_content: String,
+    pub nav_label: String,
+    pub nav_search: String,
+    pub nav_compilations: String,
+    pub nav_coverage: String,
+    pub nav_api: String,
+    pub language_menu: String,
+    pub footer: String,
+
+    pub search_heading: String,
+    pub search_label: String,
+    pub search_hint: String,
+    pub search_placeholder: String,
+    pub search_button: String,
+    pub filters_heading: String,
+    pub apply_filters: String,
+    pub clear_filters: String,
+    pub facet_section: String,
+    pub facet_item: String,
+    pub facet_entity_type: String,
+    pub facet_region: String,
+    pub facet_language: String,
+    pub facet_year: String,
+    pub any_year: String,
+    pub results_heading: String,
+    pub results_count: String,
+    pub sort_label: String,
+    pub sort_relevance: String,
+    pub sort_newest: String,
+    pub sort_button: String,
+    pub no_results_title: String,
+    pub no_results_words: String,
+    pub no_results_filters: String,
+    pub remove_filter: String,
+    pub pagination_label: String,
+    pub page_of: String,
+    pub previous_page: String,
+    pub next_page: String,
+    pub section_label: String,
+    pub item_label: String,
+    pub accepted_on: String,
+
+    pub practice_from: String,
+    pub practice_language: String,
+    pub practice_received: String,
+    pub practice_accepted: String,
+    pub practice_items: String,
+    pub practice_note: String,
+    pub practice_submission: String,
+    pub permalink: String,
+    pub back_to_search: String,
+
+    pub compilations_heading: String,
+    pub compilations_intro: String,
+    pub compilations_none: String,
+
+    pub not_found_title: String,
+    pub not_found_text: String,
+    pub not_found_home: String,
+    pub bad_search_title: String,
+    pub bad_search_text: String,
+    pub unavailable_title: String,
+    pub unavailable_text: String,
+
+    pub entity_type: EntityTypeLabels,
+    pub region: RegionLabels,
+    pub language: LanguageLabels,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityTypeLabels {
+    member_state: String,
+    observer_state: String,
+    regional_org: String,
+    international_org: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionLabels {
+    africa: String,
+    americas: String,
+    asia: String,
+    europe: String,
+    oceania: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageLabels {
+    ar: String,
+    zh: String,
+    en: String,
+    fr: String,
+    ru: String,
+    es: String,
+}
+
+impl Labels {
+    pub fn entity_type(&self, entity_type: EntityType) -> &str {
+        let names = &self.entity_type;
+        match entity_type {
+            EntityType::MemberState => &names.member_state,
+            EntityType::ObserverState => &names.observer_state,
+            EntityType::RegionalOrg => &names.regional_org,
+            EntityType::InternationalOrg => &names.international_org,
+        }
+    }
+
+    pub fn region(&self, region: Region) -> &str {
+        let names = &self.region;
+        match region {
+            Region::Africa => &names.africa,
+            Region::Americas => &names.americas,
+            Region::Asia => &names.asia,
+            Region::Europe => &names.europe,
+            Region::Oceania => &names.oceania,
+        }
+    }
+
+    /// The name of a language in the reader's language ("French" to an
+    /// English reader, "francés" to a Spanish one).
+    pub fn language(&self, language: Language) -> &str {
+        let names = &self.language;
+        match language {
+            Language::Ar => &names.ar,
+            Language::Zh => &names.zh,
+            Language::En => &names.en,
+            Language::Fr => &names.fr,
+            Language::Ru => &names.ru,
+            Language::Es => &names.es,
+        }
+    }
+
+    /// A whole number with the language's thousands separator.
+    pub fn number(&self, n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + 8);
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(&self.thousands_separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+}
+
+/// A label with its `{name}` places filled in.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A label around one place, split so that the page can put markup (a
+/// `<time>`) in the place: `("Accepted on ", "")` for "Accepted on {date}".
+pub fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
+    let place = format!("{{{name}}}");
+    template.split_once(&place).unwrap_or((template, ""))
+}
+
+fn source(language: Language) -> &'static str {
+    match language {
+        Language::Ar => include_str!("labels/ar.toml"),
+        Language::Zh => include_str!("labels/zh.toml"),
+        Language::En => include_str!("labels/en.toml"),
+        Language::Fr => include_str!("labels/fr.toml"),
+        Language::Ru => include_str!("labels/ru.toml"),
+        Language::Es => include_str!("labels/es.toml"),
+    }
+}
+
+/// The labels of a language, parsed once. The files are compiled in and
+/// checked by the tests, so a failure here is a broken build, not input.
+pub fn labels(language: Language) -> &'static Labels {
+    static ALL: OnceLock<Vec<Labels>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Language::ALL
+            .iter()
+            .map(|&language| {
+                toml::from_str(source(language)).unwrap_or_else(|e| {
+                    panic!("labels/{language}.toml is broken: {e}");
+                })
+            })
+            .collect()
+    });
+    let position = Language::ALL
+        .iter()
+        .position(|&l| l == language)
+        .unwrap_or_default();
+    &all[position]
+}
+
+/// The language to answer in: an explicit `?lang=` wins, then the first
+/// of the browser's preferences (by weight) that is one of the six, then
+/// English. A `lang` that is not one of the six is ignored, not an error: a
+/// reader who typed it still gets a page.
+pub fn negotiate(requested: Option<&str>, accept_language: Option<&str>) -> Language {
+    if let Some(language) = requested.and_then(|code| code.trim().parse::<Language>().ok()) {
+        return language;
+    }
+    accept_language
+        .and_then(preferred_of_accept_language)
+        .unwrap_or_default()
+}
+
+fn preferred_of_accept_language(header: &str) -> Option<Language> {
+    let mut choices: Vec<(f32, usize, Language)> = Vec::new();
+    for (position, part) in header.split(',').enumerate() {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim();
+        let weight = pieces
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .unwrap_or(0.0);
+        if weight <= 0.0 {
+            continue;
+        }
+        // "zh-Hant-TW" is Chinese, "es-419" Spanish: the primary subtag decides.
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        if let Ok(language) = primary.to_ascii_lowercase().parse::<Language>() {
+            choices.push((weight, position, language));
+        }
+    }
+    choices.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    choices.first().map(|c| c.2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut found: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_language_file_is_whole_and_fills_the_same_places() {
+        let english: toml::Table = toml::from_str(source(Language::En)).unwrap();
+        for language in Language::ALL {
+            let labels = labels(language);
+            assert!(!labels.site_name.is_empty());
+            let table: toml::Table = toml::from_str(source(language)).unwrap();
+            for (key, value) in &english {
+                if let toml::Value::String(text) = value {
+                    let theirs = table[key].as_str().unwrap();
+                    assert!(!theirs.trim().is_empty() || key == "thousands_separator");
+                    assert_eq!(
+                        placeholders(text),
+                        placeholders(theirs),
+                        "{language}: {key} fills other places than in English"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_switcher_names_each_language_in_itself() {
+        let names: Vec<&str> = Language::ALL
+            .iter()
+            .map(|&l| labels(l).language_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "العربية",
+                "中文",
+                "English",
+                "Français",
+                "Русский",
+                "Español"
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_language_wins_then_the_browser_then_english() {
+        assert_eq!(negotiate(Some("ar"), Some("fr")), Language::Ar);
+        assert_eq!(negotiate(Some("xx"), Some("fr-CH, en;q=0.8")), Language::Fr);
+        assert_eq!(
+            negotiate(None, Some("de-DE, es;q=0.5, ru;q=0.9")),
+            Language::Ru
+        );
+        assert_eq!(negotiate(None, Some("zh-Hant-TW")), Language::Zh);
+        assert_eq!(negotiate(None, Some("fr;q=0, de")), Language::En);
+        assert_eq!(negotiate(None, Some("garbage;;q=x,,")), Language::En);
+        assert_eq!(negotiate(None, None), Language::En);
+    }
+
+    #[test]
+    fn numbers_are_grouped_the_way_each_language_writes_them() {
+        assert_eq!(labels(Language::En).number(100000), "100,000");
+        assert_eq!(
+            labels(Language::Fr).number(1234567),
+            "1\u{202F}234\u{202F}567"
+        );
+        assert_eq!(labels(Language::En).number(999), "999");
+        assert_eq!(labels(Language::En).number(0), "0");
+    }
+
+    #[test]
+    fn around_splits_at_the_place() {
+        assert_eq!(around("Accepted on {date}", "date"), ("Accepted on ", ""));
+        assert_eq!(around("接受日期：{date}", "date"), ("接受日期：", ""));
+        assert_eq!(around("no place", "date"), ("no place", ""));
+    }
+
+    #[test]
+    fn fill_replaces_every_named_place() {
+        assert_eq!(
+            fill("Page {page} of {pages}", &[("page", "2"), ("pages", "9")]),
+            "Page 2 of 9"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Practice bodies are Markdown written by focal points; pages show them as
+//! HTML. Safe by construction rather than by cleaning afterwards: raw HTML
+//! in the source is shown as text, never passed through; the only tags that
+//! reach the page are those the Markdown renderer writes, and links are
+//! written here, with their address checked against a list of safe schemes.
+//! So no `<script>`, no event handler and no `javascript:` link can appear,
+//! whatever the body holds.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::search::engine::escape_html;
+
+/// Schemes a link may use; an address without a scheme is relative to the
+/// page and therefore safe.
+const SAFE_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// The link's address if it is safe to follow, else `None`.
+fn safe_href(address: &str) -> Option<String> {
+    // Browsers ignore ASCII whitespace and control characters inside a
+    // URL ("java\tscript:"), so the check must see the address as they do.
+    let seen: String = address
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    if seen.is_empty() {
+        return None;
+    }
+    let scheme_end = seen.find(':');
+    let path_start = seen.find(['/', '?', '#']);
+    match (scheme_end, path_start) {
+        (Some(colon), Some(slash)) if slash < colon => Some(seen),
+        (Some(colon), _) => {
+            let scheme = seen[..colon].to_ascii_lowercase();
+            SAFE_SCHEMES.contains(&scheme.as_str()).then_some(seen)
+        }
+        (None, _) => Some(seen),
+    }
+}
+
+/// Headings of a body sit under the page's own title (h1) and the
+/// practice's sections (h2): a body's `#` becomes an h3.
+fn demoted(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn opening_link(href: &str) -> String {
+    let mut tag = String::from("<a href=\"");
+    escape_html(href, &mut tag);
+    tag.push_str("\" rel=\"nofollow noopener noreferrer\">");
+    tag
+}
+
+/// The body as HTML that is safe to put in a page as it is.
+pub fn to_safe_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // For each open link or image: whether it was written as a link.
+    let mut open_links: Vec<bool> = Vec::new();
+    // Inside an image its alt text arrives as text events; it becomes the
+    // text of a link to the image (images are not loaded from elsewhere).
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            match safe_href(&dest_url) {
+                Some(href) => {
+                    open_links.push(true);
+                    Event::InlineHtml(CowStr::from(opening_link(&href)))
+                }
+                None => {
+                    open_links.push(false);
+                    Event::Text(CowStr::Borrowed(""))
+                }
+            }
+        }
+        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+            if open_links.pop().unwrap_or(false) {
+                Event::InlineHtml(CowStr::Borrowed("</a>"))
+            } else {
+                Event::Text(CowStr::Borrowed(""))
+            }
+        }
+        Event::Start(Tag::Heading { level, .. }) => Event::Start(Tag::Heading {
+            level: demoted(level),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demoted(level))),
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_html() {
+        let html = to_safe_html("# Plan\n\nA *national* CERT.\n\n- one\n- two");
+        assert!(html.contains("<h3>Plan</h3>"), "{html}");
+        assert!(html.contains("<em>national</em>"));
+        assert!(html.contains("<li>one</li>"));
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = to_safe_html(
+            "Before <script>alert(1)</script> after\n\n<img src=x onerror=\"alert(2)\">\n\n<div onclick=\"x()\">d</div>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn dangerous_links_lose_their_address_and_keep_their_text() {
+        for address in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            " javascript:alert(1)",
+            "javascript&#58;alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+        ] {
+            let html = to_safe_html(&format!("[click](<{address}>) and [again]({address})"));
+            assert!(!html.contains("<a"), "{address}: {html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("href"),
+                "{address}: {html}"
+            );
+            assert!(html.contains("click"), "{address}: {html}");
+        }
+    }
+
+    #[test]
+    fn safe_links_are_kept_and_do_not_pass_the_referrer() {
+        let html = to_safe_html(
+            "[ITU](https://www.itu.int/) [mail](mailto:cert@example.org) [here](/practices/1) [q](\"onmouseover=\"x)",
+        );
+        assert!(html.contains(
+            "<a href=\"https://www.itu.int/\" rel=\"nofollow noopener noreferrer\">ITU</a>"
+        ));
+        assert!(html.contains("href=\"mailto:cert@example.org\""));
+        assert!(html.contains("href=\"/practices/1\""));
+        assert!(!html.contains(" onmouseover="), "{html}");
+    }
+
+    #[test]
+    fn images_become_links_to_them() {
+        let html = to_safe_html("![diagram](https://example.org/d.png) ![x](javascript:alert(1))");
+        assert!(html.contains("<a href=\"https://example.org/d.png\""));
+        assert!(html.contains(">diagram</a>"));
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("javascript"));
+    }
+}

@@ -1,0 +1,97 @@
+//! `/practices/{id}`: one practice of the catalogue, whole, with where it
+//! came from and a link that will always find it.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup, PreEscaped};
+
+use super::layout::{self, Reader, Section};
+use super::markdown;
+use crate::annex::{annex, AnnexItem};
+use crate::api::practices::{find_public, CataloguePractice};
+use crate::api::AppState;
+
+/// The page of a practice; its text is in its own language, the frame in
+/// the reader's.
+pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) -> Markup {
+    let l = reader.labels;
+    let language = practice.language;
+    let direction = if language.is_right_to_left() {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let annex = annex();
+    let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let main = html! {
+        article.practice aria-labelledby="practice-title" {
+            p.back { a href=(reader.link("/")) { "← " (l.back_to_search) } }
+            h1 #practice-title lang=(language.code()) dir=(direction) { (practice.title) }
+            dl.facts {
+                dt { (l.practice_from) }
+                dd { (practice.entity_name) " (" (l.entity_type(practice.entity_type)) ")" }
+                dt { (l.practice_language) }
+                dd { (l.language(language)) }
+                dt { (l.practice_received) }
+                dd { time dir="ltr" datetime=(practice.received_at.to_rfc3339()) { (day(&practice.received_at)) } }
+                dt { (l.practice_accepted) }
+                dd { time dir="ltr" datetime=(practice.accepted_at.to_rfc3339()) { (day(&practice.accepted_at)) } }
+                dt { (l.practice_submission) }
+                dd { code dir="ltr" { (practice.submission_id) } }
+                dt { (l.permalink) }
+                dd { a dir="ltr" href=(permalink) { (permalink) } }
+            }
+            div.body lang=(language.code()) dir=(direction) {
+                (PreEscaped(markdown::to_safe_html(&practice.body)))
+            }
+            @if let Some(note) = &practice.editorial_note {
+                section.note aria-labelledby="note-heading" {
+                    h2 #note-heading { (l.practice_note) }
+                    p { (note) }
+                }
+            }
+            section aria-labelledby="items-heading" {
+                h2 #items-heading { (l.practice_items) }
+                ul.annex-items {
+                    @for item in practice.items.iter().filter_map(|&n| AnnexItem::new(n)) {
+                        @let text = annex.item(item);
+                        li {
+                            a href=(reader.link_with("/", &[("item", &item.to_string())])) {
+                                strong { (item) ". " (text.title.get(reader.language)) }
+                            }
+                            " — " (text.summary.get(reader.language))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(reader, Section::Search, &practice.title, main)
+}
+
+/// `GET /practices/{id}`.
+pub async fn show(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let id = id.into_inner();
+    let lookup = id.clone();
+    match state.store.run(move |c| find_public(c, &lookup)).await {
+        Ok(Some(practice)) => {
+            let permalink = format!(
+                "{}/practices/{}",
+                state.settings.public_url.trim_end_matches('/'),
+                practice.id
+            );
+            layout::respond(
+                &reader,
+                StatusCode::OK,
+                render(&reader, &practice, &permalink),
+            )
+        }
+        Ok(None) => super::not_found_page(&request),
+        Err(error) => super::error_page(&reader, error),
+    }
+}
