@@ -143,6 +143,7 @@ impl CatalogueQuery {
                 sort,
                 limit: limit.unwrap_or(DEFAULT_LIMIT as usize),
                 cursor,
+                offset: 0,
                 snippets,
             },
         })
@@ -381,6 +382,7 @@ pub async fn export_csv(
                     sort: request.sort,
                     limit: CSV_PAGE,
                     cursor: Some(cursor),
+                    offset: 0,
                     snippets: false,
                 };
                 search.search(&next)

@@ -95,6 +95,9 @@ pub struct SearchRequest {
     pub sort: Sort,
     pub limit: usize,
     pub cursor: Option<Cursor>,
+    /// Where to start without a cursor: a numbered page of the reader
+    /// site, counted on the present state of the index.
+    pub offset: usize,
     /// Whether to make snippets (the CSV export needs none).
     pub snippets: bool,
 }
@@ -358,7 +361,7 @@ impl SearchIndex {
             },
             None => {
                 let (generation, searcher) = self.searcher();
-                (generation, searcher, 0)
+                (generation, searcher, request.offset)
             }
         };
         let text = self.text_query(&request.query);

@@ -65,10 +65,16 @@ pub fn url(name: &str) -> String {
 fn last_modified() -> SystemTime {
     static WHEN: OnceLock<SystemTime> = OnceLock::new();
     *WHEN.get_or_init(|| {
-        std::env::current_exe()
+        let exact = std::env::current_exe()
             .and_then(std::fs::metadata)
             .and_then(|m| m.modified())
-            .unwrap_or_else(|_| SystemTime::now())
+            .unwrap_or_else(|_| SystemTime::now());
+        // HTTP dates have whole seconds; a revalidation compares with one.
+        let seconds = exact
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
     })
 }
 

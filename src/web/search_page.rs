@@ -15,7 +15,7 @@ use crate::domain::Language;
 use crate::entities::{EntityType, Region};
 use crate::error::AppError;
 use crate::search::codes;
-use crate::search::engine::{Cursor, SearchResults, Sort};
+use crate::search::engine::{SearchResults, Sort};
 use crate::search::facets::FacetField;
 
 const PAGE_SIZE: usize = 20;
@@ -110,14 +110,7 @@ impl SearchForm {
         let mut query = CatalogueQuery::parse(&passed.finish(), true)?;
         let page = page.unwrap_or(1);
         query.request.limit = PAGE_SIZE;
-        if page > 1 {
-            // Generation 0 is never a searcher's: the page is counted on
-            // the present state of the index.
-            query.request.cursor = Some(Cursor {
-                generation: 0,
-                offset: (page - 1) * PAGE_SIZE,
-            });
-        }
+        query.request.offset = (page - 1) * PAGE_SIZE;
         Ok(SearchForm {
             query,
             words,

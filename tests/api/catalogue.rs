@@ -21,23 +21,6 @@ const FIXTURES: [(&str, &str, &str, &str, &[u8]); 8] = [
     ("KEN", "en", "Awareness week", "A yearly awareness week for children and their schools.", &[18]),
 ];
 
-/// Records, submits and accepts a submission as an editor; answers its id.
-fn accept_new(app: &TestApp, editor: &TestUser, draft: &Value) -> String {
-    let created = app.post_as(&editor.token, "/api/v1/submissions", draft);
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.json()["id"].as_str().unwrap().to_owned();
-    for action in ["submit", "accept"] {
-        let answer = app.call(
-            "POST",
-            &format!("/api/v1/submissions/{id}/{action}"),
-            Some(&editor.token),
-            None,
-        );
-        assert_eq!(answer.status, 200, "{}", answer.body);
-    }
-    id
-}
-
 /// Submits and accepts one submission per fixture; answers the editor.
 fn publish_fixtures(app: &TestApp) -> TestUser {
     let editor = app.user(Role::Editor, None);
@@ -46,29 +29,10 @@ fn publish_fixtures(app: &TestApp) -> TestUser {
             "entity": entity, "language": language, "title": format!("Submission of {entity}"),
             "practices": [{"title": title, "body": body, "items": items}]
         });
-        accept_new(app, &editor, &draft);
+        app.accept_new(&editor, &draft);
     }
-    wait_for_total(app, "", FIXTURES.len());
+    app.wait_for_total("", FIXTURES.len());
     editor
-}
-
-/// Waits until the index shows `total` results for `query` (the indexer
-/// polls every second).
-fn wait_for_total(app: &TestApp, query: &str, total: usize) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let answer = app.get(&format!("/api/v1/practices?{query}"));
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let body = answer.json();
-        if body["total"] == total {
-            return body;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the index did not reach {total} for {query:?}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 fn search(app: &TestApp, query: &str) -> Value {
@@ -246,8 +210,8 @@ fn pages_follow_a_cursor_and_stay_stable_while_the_index_changes() {
         // A new practice enters the catalogue between two pages.
         let draft = json!({"entity": "BRA", "language": "es", "title": "Nueva",
             "practices": [{"title": "Nueva práctica", "body": "Una práctica nueva.", "items": [4]}]});
-        accept_new(app, &editor, &draft);
-        wait_for_total(app, "", FIXTURES.len() + 1);
+        app.accept_new(&editor, &draft);
+        app.wait_for_total("", FIXTURES.len() + 1);
 
         let mut cursor = first["next_cursor"].as_str().unwrap().to_owned();
         loop {
@@ -294,7 +258,7 @@ fn readiness_waits_for_the_index_and_curation_reaches_it() {
             &json!({"items": [5, 18]}),
         );
         assert_eq!(curated.status, 200, "{}", curated.body);
-        let result = wait_for_total(app, "entity=KEN&item=5", 1);
+        let result = app.wait_for_total("entity=KEN&item=5", 1);
         assert_eq!(result["items"][0]["sections"], json!(["B", "G"]));
     });
 }
@@ -331,7 +295,7 @@ fn a_practice_accepted_through_one_replica_is_found_through_another() {
         Some(&editor.token),
         None,
     );
-    wait_for_total(&second, &q("replica"), 1);
+    second.wait_for_total(&q("replica"), 1);
     assert!(
         accepted_at.elapsed() < Duration::from_secs(5),
         "converged in {:?}",
@@ -345,8 +309,8 @@ fn the_csv_export_has_every_match_and_no_live_formula() {
         let editor = publish_fixtures(app);
         let draft = json!({"entity": "CAN", "language": "en", "title": "Spreadsheet",
             "practices": [{"title": "=HYPERLINK(\"http://evil.example\",\"click\")", "body": "A title that looks like a formula.", "items": [1]}]});
-        accept_new(app, &editor, &draft);
-        wait_for_total(app, "", FIXTURES.len() + 1);
+        app.accept_new(&editor, &draft);
+        app.wait_for_total("", FIXTURES.len() + 1);
 
         let csv = app.get("/api/v1/practices.csv");
         assert_eq!(csv.status, 200, "{}", csv.body);
@@ -382,9 +346,9 @@ fn relevance_puts_title_matches_first_and_newest_sorts_by_date() {
             "practices": [{"title": "Annual review", "body": "The resilience programme covers energy and resilience of water.", "items": [2]}]});
         let in_title = json!({"entity": "PRT", "language": "en", "title": "Title",
             "practices": [{"title": "Resilience programme", "body": "The programme covers energy operators.", "items": [2]}]});
-        accept_new(app, &editor, &in_body);
-        accept_new(app, &editor, &in_title);
-        let ranked = wait_for_total(app, &q("resilience"), 2);
+        app.accept_new(&editor, &in_body);
+        app.accept_new(&editor, &in_title);
+        let ranked = app.wait_for_total(&q("resilience"), 2);
         assert_eq!(
             ranked["items"][0]["title"], "Resilience programme",
             "{ranked}"
@@ -407,8 +371,7 @@ fn the_index_is_not_caught_up_until_it_has_read_the_catalogue() {
     for backend in backends() {
         let app = TestApp::spawn(backend);
         let editor = app.user(Role::Editor, None);
-        accept_new(
-            &app,
+        app.accept_new(
             &editor,
             &json!({"entity": "PER", "language": "es", "title": "t",
             "practices": [{"title": "Práctica", "body": "Cuerpo.", "items": [1]}]}),

@@ -356,6 +356,42 @@ impl TestApp {
         )
     }
 
+    /// Records, submits and accepts a submission as an editor; answers its id.
+    pub fn accept_new(&self, editor: &TestUser, draft: &Value) -> String {
+        let created = self.post_as(&editor.token, "/api/v1/submissions", draft);
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        for action in ["submit", "accept"] {
+            let answer = self.call(
+                "POST",
+                &format!("/api/v1/submissions/{id}/{action}"),
+                Some(&editor.token),
+                None,
+            );
+            assert_eq!(answer.status, 200, "{}", answer.body);
+        }
+        id
+    }
+
+    /// Waits until the index shows `total` results for `query` (the
+    /// indexer polls every second).
+    pub fn wait_for_total(&self, query: &str, total: usize) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let answer = self.get(&format!("/api/v1/practices?{query}"));
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            let body = answer.json();
+            if body["total"] == total {
+                return body;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the index did not reach {total} for {query:?}: {body}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     pub fn request(&self, method: &str, path: &str) -> Answer {
         let request = ureq::http::Request::builder()
             .method(method)

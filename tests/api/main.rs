@@ -15,5 +15,6 @@ mod health;
 mod identity;
 mod matrix;
 mod openapi;
+mod pages;
 mod submissions;
 mod token_attacks;
