@@ -284,20 +284,22 @@ impl SearchIndex {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             submission_id: practice.submission_id.clone(),
         };
+        // Matched and quoted as a reader sees it, not as Markdown source.
+        let body = crate::publish::markdown::to_plain_text(&practice.body);
         let text = f.text(language);
         let mut document = doc!(
             f.id => practice.id.clone(),
             f.row => serde_json::to_string(&row).map_err(AppError::internal)?,
-            f.body_text => practice.body.clone(),
+            f.body_text => body.clone(),
             f.entity => entity.code.to_string(),
             f.entity_type => codes::entity_type(entity.entity_type),
             f.language => codes::language(language),
             f.year => codes::year(entry.accepted_at.year()),
             f.accepted_at => entry.accepted_at.timestamp(),
             text.title => practice.title.clone(),
-            text.body => practice.body.clone(),
+            text.body => body.clone(),
             f.words => practice.title.clone(),
-            f.words => practice.body.clone(),
+            f.words => body,
         );
         document.add_u64(
             f.facet_pack,

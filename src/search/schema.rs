@@ -13,7 +13,8 @@ use crate::domain::Language;
 
 /// Bumped whenever the fields or the analyzers change: an index built by
 /// another version is rebuilt from the database at start.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: bodies are indexed as plain text, not Markdown.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {

@@ -8,7 +8,6 @@ pub mod compilations_page;
 pub mod headers;
 pub mod i18n;
 pub mod layout;
-pub mod markdown;
 pub mod practice_page;
 pub mod search_page;
 

@@ -6,10 +6,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use super::markdown;
 use crate::annex::{annex, AnnexItem};
 use crate::api::practices::{find_public, CataloguePractice};
 use crate::api::AppState;
+use crate::publish::markdown;
 
 /// The page of a practice; its text is in its own language, the frame in
 /// the reader's.

@@ -4,8 +4,10 @@
 //! so the suite links once.
 
 mod helpers;
+mod webdriver;
 
 mod annex;
+mod browser;
 mod catalogue;
 mod cli;
 mod entities;

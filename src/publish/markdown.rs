@@ -1,5 +1,8 @@
-//! Practice bodies are Markdown written by focal points; pages show them as
-//! HTML. Safe by construction rather than by cleaning afterwards: raw HTML
+//! Practice bodies are Markdown written by focal points. Pages and
+//! compilations show them as HTML; the search index and snippets read
+//! them as plain text, without the Markdown's punctuation.
+//!
+//! The HTML is safe by construction rather than by cleaning afterwards: raw HTML
 //! in the source is shown as text, never passed through; the only tags that
 //! reach the page are those the Markdown renderer writes, and links are
 //! written here, with their address checked against a list of safe schemes.
@@ -97,9 +100,50 @@ pub fn to_safe_html(markdown: &str) -> String {
     html
 }
 
+/// The text a reader sees, without markup: what search matches and quotes.
+/// Raw HTML stays as the text it is shown as; link addresses are dropped.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_),
+            ) => {
+                if !text.ends_with(char::is_whitespace) {
+                    text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    text.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_drops_the_markup_and_keeps_the_words() {
+        let text = to_plain_text(
+            "# Plan\n\nA **national** [CERT](https://cert.example) `24/7`.\n\n- one\n- two\n\n<b>raw</b>",
+        );
+        assert_eq!(text, "Plan\nA national CERT 24/7.\none\ntwo\n<b>raw</b>");
+    }
 
     #[test]
     fn markdown_becomes_html() {
