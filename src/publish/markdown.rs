@@ -122,11 +122,7 @@ pub fn to_plain_text(markdown: &str) -> String {
                 | TagEnd::TableRow
                 | TagEnd::TableHead
                 | TagEnd::BlockQuote(_),
-            ) => {
-                if !text.ends_with(char::is_whitespace) {
-                    text.push('\n');
-                }
-            }
+            ) if !text.ends_with(char::is_whitespace) => text.push('\n'),
             _ => {}
         }
     }
