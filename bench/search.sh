@@ -3,7 +3,9 @@
 # time, resident memory, latency of a broad and a selective query with 8
 # clients, and the throughput of the same broad query (full-text match,
 # the same facets, 20 results) against Datasette serving the corpus as an
-# SQLite FTS5 table, measured in the same run.
+# SQLite FTS5 table, measured in the same run. The reader site's search
+# page (HTML: the same search, facets with annex titles, 20 results) is
+# measured with the same clients for the broad query and a filtered one.
 # Usage: bench/search.sh [SECONDS=15] [CLIENTS=8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +42,9 @@ echo "server resident memory after start: $(rss $server)"
 broad='/api/v1/practices?q=incident%20response&limit=20'
 selective='/api/v1/practices?q=%22Budapest%20Convention%22&language=fr&section=F'
 echo "== Compendium ($clients clients, $seconds s each)"
-$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$selective"
+page_broad='/?q=incident%20response&lang=en'
+page_filtered='/?q=incident%20response&language=fr&section=E&year=2020&lang=ar'
+$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$selective" "$page_broad" "$page_filtered"
 echo "server resident memory after the runs: $(rss $server)"
 
 [ -n "${BENCH_SKIP_PEER:-}" ] && exit 0

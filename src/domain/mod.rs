@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod clock;
+pub mod compilation;
 pub mod language;
 pub mod submission;
 pub mod workflow;
