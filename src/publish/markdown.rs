@@ -40,13 +40,16 @@ fn safe_href(address: &str) -> Option<String> {
     }
 }
 
-/// Headings of a body sit under the page's own title (h1) and the
-/// practice's sections (h2): a body's `#` becomes an h3.
-fn demoted(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
+/// A body's headings sit under the headings of the page or document that
+/// shows it: its `#` becomes an h`top`, `##` the next level, and so on.
+fn demoted(level: HeadingLevel, top: u8) -> HeadingLevel {
+    let depth = level as u8 - 1;
+    match top.saturating_add(depth).min(6) {
+        0..=1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
 }
@@ -58,8 +61,9 @@ fn opening_link(href: &str) -> String {
     tag
 }
 
-/// The body as HTML that is safe to put in a page as it is.
-pub fn to_safe_html(markdown: &str) -> String {
+/// The body as HTML that is safe to put in a page as it is; its `#`
+/// headings become h`top`.
+pub fn to_safe_html(markdown: &str, top: u8) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     // For each open link or image: whether it was written as a link.
     let mut open_links: Vec<bool> = Vec::new();
@@ -87,12 +91,12 @@ pub fn to_safe_html(markdown: &str) -> String {
             }
         }
         Event::Start(Tag::Heading { level, .. }) => Event::Start(Tag::Heading {
-            level: demoted(level),
+            level: demoted(level, top),
             id: None,
             classes: Vec::new(),
             attrs: Vec::new(),
         }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demoted(level))),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demoted(level, top))),
         other => other,
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -143,7 +147,7 @@ mod tests {
 
     #[test]
     fn markdown_becomes_html() {
-        let html = to_safe_html("# Plan\n\nA *national* CERT.\n\n- one\n- two");
+        let html = to_safe_html("# Plan\n\nA *national* CERT.\n\n- one\n- two", 3);
         assert!(html.contains("<h3>Plan</h3>"), "{html}");
         assert!(html.contains("<em>national</em>"));
         assert!(html.contains("<li>one</li>"));
@@ -153,6 +157,7 @@ mod tests {
     fn raw_html_is_shown_as_text() {
         let html = to_safe_html(
             "Before <script>alert(1)</script> after\n\n<img src=x onerror=\"alert(2)\">\n\n<div onclick=\"x()\">d</div>",
+            3,
         );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
@@ -174,7 +179,7 @@ mod tests {
             "data:text/html,<script>alert(1)</script>",
             "vbscript:msgbox",
         ] {
-            let html = to_safe_html(&format!("[click](<{address}>) and [again]({address})"));
+            let html = to_safe_html(&format!("[click](<{address}>) and [again]({address})"), 3);
             assert!(!html.contains("<a"), "{address}: {html}");
             assert!(
                 !html.to_ascii_lowercase().contains("href"),
@@ -188,6 +193,7 @@ mod tests {
     fn safe_links_are_kept_and_do_not_pass_the_referrer() {
         let html = to_safe_html(
             "[ITU](https://www.itu.int/) [mail](mailto:cert@example.org) [here](/practices/1) [q](\"onmouseover=\"x)",
+            3,
         );
         assert!(html.contains(
             "<a href=\"https://www.itu.int/\" rel=\"nofollow noopener noreferrer\">ITU</a>"
@@ -198,8 +204,19 @@ mod tests {
     }
 
     #[test]
+    fn body_headings_sit_under_the_given_level() {
+        let html = to_safe_html("# One\n\n## Two\n\n###### Six", 5);
+        assert!(html.contains("<h5>One</h5>"), "{html}");
+        assert!(html.contains("<h6>Two</h6>"), "{html}");
+        assert!(html.contains("<h6>Six</h6>"), "{html}");
+    }
+
+    #[test]
     fn images_become_links_to_them() {
-        let html = to_safe_html("![diagram](https://example.org/d.png) ![x](javascript:alert(1))");
+        let html = to_safe_html(
+            "![diagram](https://example.org/d.png) ![x](javascript:alert(1))",
+            3,
+        );
         assert!(html.contains("<a href=\"https://example.org/d.png\""));
         assert!(html.contains(">diagram</a>"));
         assert!(!html.contains("<img"));

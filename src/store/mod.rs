@@ -6,6 +6,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod catalogue;
+pub mod compilations;
 pub mod connection;
 pub mod history;
 pub mod idempotency;

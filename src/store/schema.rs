@@ -132,5 +132,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    compilations (id) {
+        id -> Text,
+        status -> Text,
+        title -> Text,
+        introduction -> Nullable<Text>,
+        scope -> Text,
+        excluded -> Text,
+        untagged -> Text,
+        entries_count -> BigInt,
+        version -> BigInt,
+        edition_year -> Nullable<BigInt>,
+        edition_rank -> Nullable<BigInt>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        assembled_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    compilation_entries (compilation_id, position) {
+        compilation_id -> Text,
+        position -> BigInt,
+        item -> BigInt,
+        practice_id -> Text,
+        title -> Text,
+        body -> Text,
+        items -> Text,
+        submission_id -> Text,
+        submission_version -> BigInt,
+        entity -> Text,
+        entity_name -> Text,
+        entity_type -> Text,
+        language -> Text,
+        received_at -> Timestamp,
+        accepted_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(practices -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, practices, users);

@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
 use super::assets;
-use super::i18n::{self, Labels};
 use crate::domain::Language;
+use crate::i18n::{self, Labels};
 
 /// Which entry of the navigation the page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

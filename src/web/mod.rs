@@ -6,7 +6,6 @@
 pub mod assets;
 pub mod compilations_page;
 pub mod headers;
-pub mod i18n;
 pub mod layout;
 pub mod practice_page;
 pub mod search_page;

@@ -42,7 +42,7 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
                 dd { a dir="ltr" href=(permalink) { (permalink) } }
             }
             div.body lang=(language.code()) dir=(direction) {
-                (PreEscaped(markdown::to_safe_html(&practice.body)))
+                (PreEscaped(markdown::to_safe_html(&practice.body, 3)))
             }
             @if let Some(note) = &practice.editorial_note {
                 section.note aria-labelledby="note-heading" {

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
-use super::i18n::{around, fill};
 use super::layout::{self, Reader, Section};
 use crate::annex::{annex, AnnexItem, SectionId};
 use crate::api::catalogue::CatalogueQuery;
@@ -14,6 +13,7 @@ use crate::api::AppState;
 use crate::domain::Language;
 use crate::entities::{EntityType, Region};
 use crate::error::AppError;
+use crate::i18n::{around, fill};
 use crate::search::codes;
 use crate::search::engine::{SearchResults, Sort};
 use crate::search::facets::FacetField;

@@ -5,7 +5,7 @@
 
 use compendium::domain::account::Role;
 use compendium::domain::Language;
-use compendium::web::i18n::labels;
+use compendium::i18n::labels;
 use serde_json::{json, Value};
 
 use crate::helpers::{each_backend, Answer, Backend, TestApp, TestUser};

@@ -1,8 +1,9 @@
 //! The reader's language: which of the six it is (`?lang=`, else the
-//! browser's `Accept-Language`, else English) and the interface labels in
-//! it. The labels live in one TOML file per language beside this module,
-//! compiled in; their keys are fields here, so a template cannot ask for a
-//! label that does not exist, and the tests below refuse a file that lacks one.
+//! browser's `Accept-Language`, else English) and the labels of pages and
+//! published documents in it. The labels live in one TOML file per language
+//! in `labels/`, compiled in; their keys are fields here, so a template
+//! cannot ask for a label that does not exist, and the tests below refuse a
+//! file that lacks one.
 
 use std::sync::OnceLock;
 
@@ -73,6 +74,19 @@ pub struct Labels {
     pub compilations_heading: String,
     pub compilations_intro: String,
     pub compilations_none: String,
+    pub edition_number: String,
+    pub draft: String,
+    pub published_on: String,
+    pub entries_count: String,
+    pub contents: String,
+    pub introduction: String,
+    pub downloads: String,
+    pub citation: String,
+    pub also_items: String,
+    pub column_edition: String,
+    pub column_title: String,
+    pub column_published: String,
+    pub column_practices: String,
 
     pub not_found_title: String,
     pub not_found_text: String,

@@ -1,0 +1,2 @@
+DROP TABLE compilation_entries;
+DROP TABLE compilations;

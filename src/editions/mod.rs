@@ -1,0 +1,247 @@
+//! The use cases of compilations, each one transaction: create a draft,
+//! change and reassemble it, publish it as a numbered edition. Drafts
+//! keep the entries of their last assembly, so an editor reviews exactly
+//! what would be published and sees what changed in the catalogue since.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::domain::compilation::{
+    self, assemble, Assembly, Drift, EditionNumber, Entry, Scope, MAX_EXCLUDED,
+    MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
+};
+use crate::error::{AppError, FieldError};
+use crate::store::compilations::{self, Compilation, CompilationStatus};
+use crate::store::{write_transaction, AnyConnection};
+
+/// What an editor gives to start a compilation.
+pub struct NewCompilation {
+    pub title: String,
+    pub introduction: Option<String>,
+    pub scope: Scope,
+}
+
+/// What an editor may change in a draft; `None` keeps the present value.
+#[derive(Default)]
+pub struct Changes {
+    pub title: Option<String>,
+    pub introduction: Option<Option<String>>,
+    pub scope: Option<Scope>,
+    pub excluded: Option<BTreeSet<String>>,
+}
+
+fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+        errors.push(FieldError::new(
+            "title",
+            format!("must have 1 to {MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    title.to_owned()
+}
+
+fn check_introduction(text: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+    if text.chars().count() > MAX_INTRODUCTION_CHARS {
+        errors.push(FieldError::new(
+            "introduction",
+            format!("may have at most {MAX_INTRODUCTION_CHARS} characters"),
+        ));
+    }
+    Some(text.to_owned())
+}
+
+fn unprocessable(errors: Vec<FieldError>) -> AppError {
+    AppError::Unprocessable {
+        detail: "the compilation is not valid; see errors".to_owned(),
+        errors,
+    }
+}
+
+/// Assembles from the catalogue as it is now.
+fn assemble_now(
+    connection: &mut AnyConnection,
+    scope: &Scope,
+    excluded: &BTreeSet<String>,
+) -> Result<Assembly, AppError> {
+    let candidates = compilations::candidates(connection, scope)?;
+    Ok(assemble(candidates, scope, excluded))
+}
+
+/// Starts a draft, assembled at once.
+pub fn create(
+    connection: &mut AnyConnection,
+    author: &str,
+    new: NewCompilation,
+    now: DateTime<Utc>,
+) -> Result<(Compilation, Vec<Entry>), AppError> {
+    let mut errors = Vec::new();
+    let title = check_title(&new.title, &mut errors);
+    let introduction = check_introduction(new.introduction.as_deref(), &mut errors);
+    new.scope.check(&mut errors);
+    if !errors.is_empty() {
+        return Err(unprocessable(errors));
+    }
+    let scope = new.scope.normalized();
+    write_transaction(connection, |c| {
+        let assembly = assemble_now(c, &scope, &BTreeSet::new())?;
+        let compilation = Compilation {
+            id: uuid::Uuid::now_v7().to_string(),
+            status: CompilationStatus::Draft,
+            title,
+            introduction,
+            scope,
+            excluded: BTreeSet::new(),
+            untagged: assembly.untagged,
+            entries_count: assembly.entries.len() as i64,
+            version: 1,
+            number: None,
+            created_by: Some(author.to_owned()),
+            created_at: now,
+            updated_at: now,
+            assembled_at: now,
+            published_at: None,
+            published_by: None,
+        };
+        compilations::insert(c, &compilation)?;
+        compilations::replace_entries(c, &compilation.id, &assembly.entries)?;
+        Ok((compilation, assembly.entries))
+    })
+}
+
+/// The compilation if it may still change: a draft, at the version the
+/// caller last saw when it says which (`If-Match`).
+fn changeable(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: Option<i64>,
+) -> Result<Compilation, AppError> {
+    let compilation = compilations::find(connection, id)?
+        .ok_or_else(|| AppError::NotFound(format!("there is no compilation {id}")))?;
+    if let Some(number) = compilation.number {
+        return Err(AppError::Conflict(format!(
+            "compilation {id} was published as edition {number}; a published edition never changes"
+        )));
+    }
+    if let Some(expected) = expected_version {
+        if expected != compilation.version {
+            return Err(AppError::PreconditionFailed(format!(
+                "compilation {id} is at version {}, not {expected}: fetch it again",
+                compilation.version
+            )));
+        }
+    }
+    Ok(compilation)
+}
+
+/// Changes a draft and reassembles it from the catalogue as it is now.
+pub fn update(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: Option<i64>,
+    changes: Changes,
+    now: DateTime<Utc>,
+) -> Result<(Compilation, Vec<Entry>), AppError> {
+    let mut errors = Vec::new();
+    let title = changes
+        .title
+        .as_deref()
+        .map(|t| check_title(t, &mut errors));
+    let introduction = changes
+        .introduction
+        .as_ref()
+        .map(|text| check_introduction(text.as_deref(), &mut errors));
+    if let Some(scope) = &changes.scope {
+        scope.check(&mut errors);
+    }
+    if changes
+        .excluded
+        .as_ref()
+        .is_some_and(|e| e.len() > MAX_EXCLUDED)
+    {
+        errors.push(FieldError::new(
+            "excluded_practices",
+            format!("may name at most {MAX_EXCLUDED} practices"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(unprocessable(errors));
+    }
+    write_transaction(connection, |c| {
+        compilations::lock_editions(c)?;
+        let mut compilation = changeable(c, id, expected_version)?;
+        if let Some(title) = title {
+            compilation.title = title;
+        }
+        if let Some(introduction) = introduction {
+            compilation.introduction = introduction;
+        }
+        if let Some(scope) = changes.scope {
+            compilation.scope = scope.normalized();
+        }
+        if let Some(excluded) = changes.excluded {
+            compilation.excluded = excluded;
+        }
+        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
+        compilation.untagged = assembly.untagged;
+        compilation.entries_count = assembly.entries.len() as i64;
+        compilation.version += 1;
+        compilation.updated_at = now;
+        compilation.assembled_at = now;
+        compilations::save(c, &compilation)?;
+        compilations::replace_entries(c, id, &assembly.entries)?;
+        Ok((compilation, assembly.entries))
+    })
+}
+
+/// Publishes a draft: reassembles it from the catalogue at this moment,
+/// freezes those entries and gives the edition the next number of the year.
+pub fn publish(
+    connection: &mut AnyConnection,
+    id: &str,
+    expected_version: Option<i64>,
+    publisher: &str,
+    now: DateTime<Utc>,
+) -> Result<(Compilation, Vec<Entry>), AppError> {
+    write_transaction(connection, |c| {
+        compilations::lock_editions(c)?;
+        let mut compilation = changeable(c, id, expected_version)?;
+        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
+        if assembly.entries.is_empty() {
+            return Err(AppError::Unprocessable {
+                detail: format!(
+                    "compilation {id} has no practice in its scope: there is nothing to publish"
+                ),
+                errors: vec![FieldError::new("scope", "no accepted practice is in scope")],
+            });
+        }
+        let highest = compilations::highest_rank(c, now.year())?;
+        compilation.number = Some(EditionNumber::next(now, highest));
+        compilation.status = CompilationStatus::Published;
+        compilation.untagged = assembly.untagged;
+        compilation.entries_count = assembly.entries.len() as i64;
+        compilation.version += 1;
+        compilation.updated_at = now;
+        compilation.assembled_at = now;
+        compilation.published_at = Some(now);
+        compilation.published_by = Some(publisher.to_owned());
+        compilations::save(c, &compilation)?;
+        compilations::replace_entries(c, id, &assembly.entries)?;
+        Ok((compilation, assembly.entries))
+    })
+}
+
+/// What reassembling a draft now would change (nothing for an edition).
+pub fn drift(
+    connection: &mut AnyConnection,
+    compilation: &Compilation,
+    entries: &[Entry],
+) -> Result<Drift, AppError> {
+    if compilation.status == CompilationStatus::Published {
+        return Ok(Drift::default());
+    }
+    let now = assemble_now(connection, &compilation.scope, &compilation.excluded)?;
+    Ok(compilation::drift(entries, &now.entries))
+}

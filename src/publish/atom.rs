@@ -1,0 +1,162 @@
+//! Atom 1.0 feeds (RFC 4287): the published editions, and the newest
+//! practices of the catalogue. Ids are `urn:uuid:` of our own ids, so they
+//! never change whatever the address the service is reached at.
+
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+
+use crate::search::engine::escape_html;
+
+/// An entry of a feed.
+pub struct FeedEntry {
+    /// A UUID: the entry's id becomes `urn:uuid:…`.
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub updated: DateTime<Utc>,
+    pub published: Option<DateTime<Utc>>,
+    pub author: String,
+    pub summary: String,
+    /// Category terms (annex items, the contributor's kind…).
+    pub categories: Vec<String>,
+}
+
+/// A whole feed.
+pub struct Feed {
+    /// The feed's own address, which is also its id.
+    pub self_link: String,
+    pub alternate: String,
+    pub title: String,
+    pub subtitle: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Characters XML 1.0 forbids cannot appear even escaped.
+    let allowed: String = text
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect();
+    escape_html(&allowed, &mut out);
+    out
+}
+
+/// When a feed without entries was last updated: the adoption of
+/// resolution 64/211 (21 December 2009), a fixed time, so an empty feed
+/// stays byte-identical.
+fn beginning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2009, 12, 21, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+impl Feed {
+    pub fn render(&self) -> String {
+        let updated = self
+            .entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or_else(beginning);
+        let mut xml = String::with_capacity(1024 + self.entries.len() * 800);
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+        xml.push_str(&format!("  <id>{}</id>\n", escaped(&self.self_link)));
+        xml.push_str(&format!("  <title>{}</title>\n", escaped(&self.title)));
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escaped(&self.subtitle)
+        ));
+        xml.push_str(&format!("  <updated>{}</updated>\n", time(&updated)));
+        xml.push_str(&format!(
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            escaped(&self.self_link)
+        ));
+        xml.push_str(&format!(
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escaped(&self.alternate)
+        ));
+        xml.push_str("  <author><name>United Nations Secretariat</name></author>\n");
+        xml.push_str("  <generator>Compendium</generator>\n");
+        for entry in &self.entries {
+            xml.push_str("  <entry>\n");
+            xml.push_str(&format!("    <id>urn:uuid:{}</id>\n", escaped(&entry.id)));
+            xml.push_str(&format!("    <title>{}</title>\n", escaped(&entry.title)));
+            xml.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                escaped(&entry.link)
+            ));
+            xml.push_str(&format!(
+                "    <updated>{}</updated>\n",
+                time(&entry.updated)
+            ));
+            if let Some(published) = &entry.published {
+                xml.push_str(&format!("    <published>{}</published>\n", time(published)));
+            }
+            xml.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                escaped(&entry.author)
+            ));
+            for term in &entry.categories {
+                xml.push_str(&format!("    <category term=\"{}\"/>\n", escaped(term)));
+            }
+            xml.push_str(&format!(
+                "    <summary type=\"text\">{}</summary>\n",
+                escaped(&entry.summary)
+            ));
+            xml.push_str("  </entry>\n");
+        }
+        xml.push_str("</feed>\n");
+        xml
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_feed_is_still_whole_and_stable() {
+        let feed = Feed {
+            self_link: "https://x/feeds/compilations.atom".to_owned(),
+            alternate: "https://x/compilations".to_owned(),
+            title: "Compilations".to_owned(),
+            subtitle: "Editions".to_owned(),
+            entries: Vec::new(),
+        };
+        let xml = feed.render();
+        assert!(xml.contains("<updated>2009-12-21T00:00:00Z</updated>"));
+        assert_eq!(xml, feed.render());
+    }
+
+    #[test]
+    fn text_is_escaped_and_forbidden_characters_dropped() {
+        let at = Utc.with_ymd_and_hms(2027, 1, 5, 10, 0, 0).unwrap();
+        let feed = Feed {
+            self_link: "https://x/feeds/practices.atom".to_owned(),
+            alternate: "https://x/".to_owned(),
+            title: "Practices".to_owned(),
+            subtitle: "New".to_owned(),
+            entries: vec![FeedEntry {
+                id: "0190-…".to_owned(),
+                title: "<b>A & B</b>\u{1}".to_owned(),
+                link: "https://x/practices/1?a=1&b=2".to_owned(),
+                updated: at,
+                published: Some(at),
+                author: "Côte d’Ivoire".to_owned(),
+                summary: "x".to_owned(),
+                categories: vec!["item-11".to_owned()],
+            }],
+        };
+        let xml = feed.render();
+        assert!(xml.contains("<title>&lt;b&gt;A &amp; B&lt;/b&gt;</title>"));
+        assert!(xml.contains("href=\"https://x/practices/1?a=1&amp;b=2\""));
+        assert!(xml.contains("<updated>2027-01-05T10:00:00Z</updated>"));
+    }
+}

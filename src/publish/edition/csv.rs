@@ -1,0 +1,78 @@
+//! A compilation as CSV: one row per entry, in the compilation's order,
+//! with the annex item it stands under and its full source citation.
+
+use super::day;
+use crate::annex::annex;
+use crate::domain::compilation::Entry;
+use crate::domain::Language;
+use crate::publish::csv::line;
+
+pub const COLUMNS: [&str; 17] = [
+    "position",
+    "section",
+    "item",
+    "item_title",
+    "practice_id",
+    "title",
+    "entity",
+    "entity_name",
+    "entity_type",
+    "language",
+    "submission_id",
+    "submission_version",
+    "received_at",
+    "accepted_at",
+    "items",
+    "body",
+    "edition",
+];
+
+/// The whole table, header first; `edition` is the number (or empty for a
+/// draft) repeated on each row, so rows keep their edition when mixed.
+pub fn document(edition: Option<String>, entries: &[Entry]) -> String {
+    let edition = edition.unwrap_or_default();
+    let mut out = String::with_capacity(entries.len() * 1200 + 256);
+    line(COLUMNS, &mut out);
+    for entry in entries {
+        let source = &entry.source;
+        let items: Vec<String> = source.items.iter().map(ToString::to_string).collect();
+        let cells = [
+            entry.position.to_string(),
+            entry.section().to_string(),
+            entry.item.to_string(),
+            annex().item(entry.item).title.get(Language::En).to_owned(),
+            source.practice_id.clone(),
+            source.title.clone(),
+            source.entity.clone(),
+            source.entity_name.clone(),
+            source.entity_type.as_str().to_owned(),
+            source.language.code().to_owned(),
+            source.submission_id.clone(),
+            source.submission_version.to_string(),
+            day(&source.received_at),
+            day(&source.accepted_at),
+            items.join(" "),
+            source.body.clone(),
+            edition.clone(),
+        ];
+        line(cells.iter().map(String::as_str), &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::edition::fixture;
+
+    #[test]
+    fn one_row_per_entry_and_no_live_formula() {
+        let (_, entries) = fixture::edition();
+        let csv = document(Some("2027/1".to_owned()), &entries);
+        let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert!(lines[0].starts_with("position,section,item,item_title,practice_id"));
+        assert!(lines[1].starts_with("1,A,4,National strategy and its goals,p2,"));
+        assert!(csv.contains("'=SUM(A1)"), "{csv}");
+        assert!(csv.contains(",2027/1\r\n"));
+    }
+}
