@@ -231,6 +231,34 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
+/// The version an `If-Match` header names (ETags are `"v<version>"`):
+/// `None` without the header, `Some(None)` for `*`.
+pub fn if_match_version(
+    request: &actix_web::HttpRequest,
+    what: &str,
+) -> Result<Option<Option<i64>>, AppError> {
+    let Some(header) = request.headers().get(actix_web::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = header.to_str().unwrap_or("");
+    if text.trim() == "*" {
+        return Ok(Some(None));
+    }
+    text.split(',')
+        .map(str::trim)
+        .find_map(|tag| {
+            tag.strip_prefix("\"v")
+                .and_then(|t| t.strip_suffix('"'))
+                .and_then(|n| n.parse::<i64>().ok())
+        })
+        .map(|version| Some(Some(version)))
+        .ok_or_else(|| {
+            AppError::PreconditionFailed(format!(
+                "If-Match {text:?} names no version of this {what}"
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,8 @@
 pub mod annex;
 pub mod auth;
 pub mod catalogue;
+pub mod compilations;
+pub mod conditional;
 pub mod entities;
 pub mod extract;
 pub mod health;
@@ -125,6 +127,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)),
+                )
+                .service(
+                    web::resource("/compilations")
+                        .route(web::get().to(compilations::list_compilations))
+                        .route(web::post().to(compilations::create_compilation)),
+                )
+                .service(
+                    web::resource("/compilations/{id}")
+                        .route(web::get().to(compilations::get_compilation))
+                        .route(web::put().to(compilations::update_compilation)),
+                )
+                .service(
+                    web::resource("/compilations/{id}/publish")
+                        .route(web::post().to(compilations::publish_compilation)),
+                )
+                .service(
+                    web::resource("/compilations/{id}/export")
+                        .route(web::get().to(compilations::export_compilation)),
                 )
                 .service(
                     web::resource("/practices/{id}")

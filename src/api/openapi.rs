@@ -5,7 +5,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{annex, auth, catalogue, entities, health, practices, submissions, users};
+use super::{
+    annex, auth, catalogue, compilations, entities, health, practices, submissions, users,
+};
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
@@ -49,6 +51,12 @@ use crate::error::{FieldError, Problem};
         catalogue::export_csv,
         practices::get_practice,
         practices::curate_practice,
+        compilations::create_compilation,
+        compilations::list_compilations,
+        compilations::get_compilation,
+        compilations::update_compilation,
+        compilations::publish_compilation,
+        compilations::export_compilation,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -59,6 +67,7 @@ use crate::error::{FieldError, Problem};
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
         (name = "catalogue", description = "The accepted practices, public"),
+        (name = "compilations", description = "Numbered editions of the accepted practices, assembled and published by editors"),
         (name = "reference", description = "The annex of the resolution and the entities that may contribute"),
         (name = "operations", description = "Probes and metrics"),
     )

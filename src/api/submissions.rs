@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiQuery, JsonBody};
+use super::extract::{if_match_version, ApiQuery, JsonBody};
 use super::{pagination, AppState};
 use crate::auth::accounts::unprocessable;
 use crate::auth::{
@@ -404,30 +404,13 @@ pub async fn get_submission(
         .json(SubmissionView::new(&submission, name)))
 }
 
-/// The version an `If-Match` header names: `None` for `*`.
+/// The version an `If-Match` header names: `None` for `*`; required here.
 fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
-    let header = request.headers().get(header::IF_MATCH).ok_or_else(|| {
+    if_match_version(request, "submission")?.ok_or_else(|| {
         AppError::PreconditionRequired(
             "send If-Match with the ETag of the version you are changing, so that no one's change is lost".to_owned(),
         )
-    })?;
-    let text = header.to_str().unwrap_or("");
-    if text.trim() == "*" {
-        return Ok(None);
-    }
-    text.split(',')
-        .map(str::trim)
-        .find_map(|tag| {
-            tag.strip_prefix("\"v")
-                .and_then(|t| t.strip_suffix('"'))
-                .and_then(|n| n.parse::<i64>().ok())
-        })
-        .map(Some)
-        .ok_or_else(|| {
-            AppError::PreconditionFailed(format!(
-                "If-Match {text:?} names no version of this submission"
-            ))
-        })
+    })
 }
 
 /// Replaces the content of a draft or of a submission returned for changes.

@@ -11,4 +11,6 @@ pub mod throttle;
 pub mod tokens;
 
 pub use caller::{AuthenticatedUser, Caller};
-pub use policy::{authorize, authorize_submission, Action, SubmissionAction};
+pub use policy::{
+    authorize, authorize_submission, sees_draft_compilations, Action, SubmissionAction,
+};

@@ -27,6 +27,8 @@ pub enum Action {
     ListSubmissions,
     /// Curate the tags of accepted practices.
     CuratePractices,
+    /// Create, change and publish compilations, and read their drafts.
+    ManageCompilations,
 }
 
 /// What may be done to one submission; the entity it belongs to decides.
@@ -64,7 +66,7 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
         }
         Action::ManageUsers | Action::AddOrganisation => user.role == Role::Admin,
         Action::CreateSubmission | Action::ListSubmissions => true,
-        Action::CuratePractices => user.role.is_editor(),
+        Action::CuratePractices | Action::ManageCompilations => user.role.is_editor(),
     };
     if allowed {
         Ok(user)
@@ -74,6 +76,12 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
             user.role
         )))
     }
+}
+
+/// Whether the caller may see draft compilations (to anyone else they do
+/// not exist).
+pub fn sees_draft_compilations(caller: &Caller) -> bool {
+    matches!(caller, Caller::User(user) if user.role.is_editor())
 }
 
 /// The signed-in user when `caller` may do `action` on a submission of

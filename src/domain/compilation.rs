@@ -13,6 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::annex::{AnnexItem, SectionId};
 use crate::domain::Language;
@@ -25,14 +26,22 @@ pub const MAX_EXCLUDED: usize = 10_000;
 
 /// Which accepted practices a compilation gathers. Dates are of
 /// acceptance, both ends included; empty lists mean "all".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Scope {
+    /// Accepted on or after this day (YYYY-MM-DD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-01-01")]
     pub from: Option<NaiveDate>,
+    /// Accepted on or before this day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
     pub to: Option<NaiveDate>,
+    /// Annex sections, A to G; none means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>, example = json!(["E", "F"]))]
     pub sections: Vec<SectionId>,
+    /// Kinds of contributor; none means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_types: Vec<EntityType>,
 }
@@ -175,7 +184,7 @@ pub fn assemble(
 }
 
 /// What a fresh assembly would change in a draft assembled earlier.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Drift {
     /// In scope now, not in the draft (accepted since, or re-tagged into scope).
     pub added: Vec<String>,

@@ -12,6 +12,7 @@ use crate::domain::compilation::{
     MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
 };
 use crate::error::{AppError, FieldError};
+use crate::store::audit::{self, Actor};
 use crate::store::compilations::{self, Compilation, CompilationStatus};
 use crate::store::{write_transaction, AnyConnection};
 
@@ -60,6 +61,49 @@ fn unprocessable(errors: Vec<FieldError>) -> AppError {
     }
 }
 
+/// What the audit trail keeps of a compilation: not its entries, which
+/// are kept with it.
+fn summary(compilation: &Compilation) -> serde_json::Value {
+    serde_json::json!({
+        "title": compilation.title,
+        "status": compilation.status.as_str(),
+        "number": compilation.number.map(|n| n.to_string()),
+        "scope": compilation.scope,
+        "excluded_practices": compilation.excluded,
+        "entries_count": compilation.entries_count,
+        "version": compilation.version,
+    })
+}
+
+fn record(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    action: &str,
+    before: Option<&Compilation>,
+    after: &Compilation,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit::record(
+        connection,
+        audit::Entry {
+            actor: *actor,
+            action,
+            target_type: "compilation",
+            target_id: &after.id,
+            before: before.map(summary),
+            after: Some(summary(after)),
+        },
+        now,
+    )
+}
+
+fn actor_id(actor: &Actor<'_>) -> Option<String> {
+    match actor {
+        Actor::User { id, .. } => Some((*id).to_owned()),
+        Actor::CommandLine => None,
+    }
+}
+
 /// Assembles from the catalogue as it is now.
 fn assemble_now(
     connection: &mut AnyConnection,
@@ -73,7 +117,7 @@ fn assemble_now(
 /// Starts a draft, assembled at once.
 pub fn create(
     connection: &mut AnyConnection,
-    author: &str,
+    actor: &Actor<'_>,
     new: NewCompilation,
     now: DateTime<Utc>,
 ) -> Result<(Compilation, Vec<Entry>), AppError> {
@@ -98,7 +142,7 @@ pub fn create(
             entries_count: assembly.entries.len() as i64,
             version: 1,
             number: None,
-            created_by: Some(author.to_owned()),
+            created_by: actor_id(actor),
             created_at: now,
             updated_at: now,
             assembled_at: now,
@@ -107,6 +151,7 @@ pub fn create(
         };
         compilations::insert(c, &compilation)?;
         compilations::replace_entries(c, &compilation.id, &assembly.entries)?;
+        record(c, actor, "compilation.create", None, &compilation, now)?;
         Ok((compilation, assembly.entries))
     })
 }
@@ -139,6 +184,7 @@ fn changeable(
 /// Changes a draft and reassembles it from the catalogue as it is now.
 pub fn update(
     connection: &mut AnyConnection,
+    actor: &Actor<'_>,
     id: &str,
     expected_version: Option<i64>,
     changes: Changes,
@@ -172,6 +218,7 @@ pub fn update(
     write_transaction(connection, |c| {
         compilations::lock_editions(c)?;
         let mut compilation = changeable(c, id, expected_version)?;
+        let before = compilation.clone();
         if let Some(title) = title {
             compilation.title = title;
         }
@@ -192,6 +239,14 @@ pub fn update(
         compilation.assembled_at = now;
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
+        record(
+            c,
+            actor,
+            "compilation.update",
+            Some(&before),
+            &compilation,
+            now,
+        )?;
         Ok((compilation, assembly.entries))
     })
 }
@@ -200,14 +255,15 @@ pub fn update(
 /// freezes those entries and gives the edition the next number of the year.
 pub fn publish(
     connection: &mut AnyConnection,
+    actor: &Actor<'_>,
     id: &str,
     expected_version: Option<i64>,
-    publisher: &str,
     now: DateTime<Utc>,
 ) -> Result<(Compilation, Vec<Entry>), AppError> {
     write_transaction(connection, |c| {
         compilations::lock_editions(c)?;
         let mut compilation = changeable(c, id, expected_version)?;
+        let before = compilation.clone();
         let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
         if assembly.entries.is_empty() {
             return Err(AppError::Unprocessable {
@@ -226,9 +282,17 @@ pub fn publish(
         compilation.updated_at = now;
         compilation.assembled_at = now;
         compilation.published_at = Some(now);
-        compilation.published_by = Some(publisher.to_owned());
+        compilation.published_by = actor_id(actor);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
+        record(
+            c,
+            actor,
+            "compilation.publish",
+            Some(&before),
+            &compilation,
+            now,
+        )?;
         Ok((compilation, assembly.entries))
     })
 }

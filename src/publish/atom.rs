@@ -16,8 +16,8 @@ pub struct FeedEntry {
     pub published: Option<DateTime<Utc>>,
     pub author: String,
     pub summary: String,
-    /// Category terms (annex items, the contributor's kind…).
-    pub categories: Vec<String>,
+    /// Categories as (term, label): annex items, for one.
+    pub categories: Vec<(String, String)>,
 }
 
 /// A whole feed.
@@ -103,8 +103,12 @@ impl Feed {
                 "    <author><name>{}</name></author>\n",
                 escaped(&entry.author)
             ));
-            for term in &entry.categories {
-                xml.push_str(&format!("    <category term=\"{}\"/>\n", escaped(term)));
+            for (term, label) in &entry.categories {
+                xml.push_str(&format!(
+                    "    <category term=\"{}\" label=\"{}\"/>\n",
+                    escaped(term),
+                    escaped(label)
+                ));
             }
             xml.push_str(&format!(
                 "    <summary type=\"text\">{}</summary>\n",
@@ -151,7 +155,7 @@ mod tests {
                 published: Some(at),
                 author: "Côte d’Ivoire".to_owned(),
                 summary: "x".to_owned(),
-                categories: vec!["item-11".to_owned()],
+                categories: vec![("11".to_owned(), "Incident response".to_owned())],
             }],
         };
         let xml = feed.render();

@@ -13,7 +13,7 @@ use super::utc;
 use crate::error::AppError;
 
 /// Who acted: an account, or the command line run on the server itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
     User { id: &'a str, email: &'a str },
     CommandLine,

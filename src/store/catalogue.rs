@@ -183,3 +183,25 @@ pub fn entries_after(
 ) -> Result<Vec<CatalogueEntry>, AppError> {
     accepted_entries(connection, None, after, Some(limit))
 }
+
+/// The most recently accepted practices, newest first (for the feed).
+pub fn newest(connection: &mut AnyConnection, limit: i64) -> Result<Vec<CatalogueEntry>, AppError> {
+    let rows = practices::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq("accepted"))
+        .order((
+            submissions::decided_at.desc(),
+            practices::submission_id.desc(),
+            practices::position,
+        ))
+        .limit(limit)
+        .select((
+            PracticeRow::as_select(),
+            submissions::entity,
+            submissions::language,
+            submissions::decided_at,
+            submissions::updated_at,
+        ))
+        .load(connection)?;
+    into_entries(rows)
+}

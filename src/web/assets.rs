@@ -92,20 +92,15 @@ pub async fn serve(request: HttpRequest, name: web::Path<String>) -> HttpRespons
     } else {
         "public, max-age=3600"
     };
-    let unchanged = match request.headers().get(header::IF_NONE_MATCH) {
-        Some(value) => value
-            .to_str()
-            .map(|v| {
-                v.split(',')
-                    .any(|t| t.trim() == tag.to_string() || t.trim() == "*")
-            })
-            .unwrap_or(false),
-        None => request
+    let unchanged = if request.headers().contains_key(header::IF_NONE_MATCH) {
+        crate::api::conditional::client_has(&request, &tag.to_string())
+    } else {
+        request
             .headers()
             .get(header::IF_MODIFIED_SINCE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<HttpDate>().ok())
-            .is_some_and(|since| SystemTime::from(since) >= SystemTime::from(modified)),
+            .is_some_and(|since| SystemTime::from(since) >= SystemTime::from(modified))
     };
     let mut response = HttpResponse::build(if unchanged {
         StatusCode::NOT_MODIFIED

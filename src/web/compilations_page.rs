@@ -1,21 +1,60 @@
-//! `/compilations`: the published editions of the compilation. None exist
-//! until editors can publish them; the page says so rather than showing an
-//! empty list.
+//! `/compilations` and `/compilations/{id}`: the published editions of the
+//! compilation, listed and read, in the reader's language around the
+//! practices' own. Drafts are not pages: they exist only for editors, in
+//! the API.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::layout::{self, Reader, Section};
+use crate::api::AppState;
+use crate::domain::compilation::Entry;
+use crate::i18n::fill;
+use crate::publish::edition::{self, html::contents, status_line};
+use crate::store::compilations::{self, CompilationStatus};
+
+/// Editions a page lists: more than the Secretariat publishes in years.
+const LISTED: i64 = 500;
 
 /// `GET /compilations`.
-pub async fn list(request: HttpRequest) -> HttpResponse {
+pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
+    let editions = match state
+        .store
+        .run(|c| compilations::published(c, LISTED))
+        .await
+    {
+        Ok(editions) => editions,
+        Err(error) => return super::error_page(&reader, error),
+    };
     let main = html! {
         h1 { (l.compilations_heading) }
         p { (l.compilations_intro) }
-        section.empty { p { (l.compilations_none) } }
+        @if editions.is_empty() {
+            section.empty { p { (l.compilations_none) } }
+        } @else {
+            table.editions {
+                thead { tr {
+                    th scope="col" { (l.column_edition) }
+                    th scope="col" { (l.column_title) }
+                    th scope="col" { (l.column_published) }
+                    th scope="col" { (l.column_practices) }
+                } }
+                tbody {
+                    @for compilation in &editions {
+                        tr {
+                            td { (compilation.number.map(|n| n.to_string()).unwrap_or_default()) }
+                            td { a href=(reader.link(&format!("/compilations/{}", compilation.id))) { (compilation.title) } }
+                            td { time dir="ltr" { (compilation.published_at.as_ref().map(edition::day).unwrap_or_default()) } }
+                            td.number { (l.number(compilation.entries_count.max(0) as u64)) }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/feeds/compilations.atom" type="application/atom+xml" { "Atom" } }
     };
     layout::respond(
         &reader,
@@ -26,5 +65,68 @@ pub async fn list(request: HttpRequest) -> HttpResponse {
             &l.compilations_heading,
             main,
         ),
+    )
+}
+
+/// `GET /compilations/{id}`: an edition, whole.
+pub async fn show(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let l = reader.labels;
+    let id = id.into_inner();
+    let found = state
+        .store
+        .run(move |c| {
+            let Some(compilation) = compilations::find(c, &id)?
+                .filter(|found| found.status == CompilationStatus::Published)
+            else {
+                return Ok(None);
+            };
+            let entries = compilations::entries_of(c, &id)?;
+            Ok(Some((compilation, entries)))
+        })
+        .await;
+    let (compilation, entries) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return super::not_found_page(&request),
+        Err(error) => return super::error_page(&reader, error),
+    };
+    let link =
+        |entry: &Entry| Some(reader.link(&format!("/practices/{}", entry.source.practice_id)));
+    let export = |format: &str| {
+        format!(
+            "/api/v1/compilations/{}/export?format={format}",
+            compilation.id
+        )
+    };
+    let title = match compilation.number {
+        Some(number) => format!(
+            "{} · {}",
+            fill(&l.edition_number, &[("number", &number.to_string())]),
+            compilation.title
+        ),
+        None => compilation.title.clone(),
+    };
+    let main = html! {
+        article.compilation {
+            h1 { (compilation.title) }
+            p.total { (status_line(l, &compilation)) }
+            nav.downloads aria-label=(l.downloads) {
+                (l.downloads) ": "
+                a href=(export("html")) { "HTML" } " · "
+                a href=(export("md")) { "Markdown" } " · "
+                a href=(export("csv")) { "CSV" } " · "
+                a href=(export("json")) { "JSON" }
+            }
+            (contents(l, reader.language, &compilation, &entries, &link))
+        }
+    };
+    layout::respond(
+        &reader,
+        StatusCode::OK,
+        layout::page(&reader, Section::Compilations, &title, main),
     )
 }

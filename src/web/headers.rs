@@ -45,7 +45,11 @@ where
             ),
         ];
         for (name, value) in fixed {
-            headers.insert(name, HeaderValue::from_static(value));
+            // A handler that set its own (a standalone document's policy)
+            // knows better.
+            if !headers.contains_key(&name) {
+                headers.insert(name, HeaderValue::from_static(value));
+            }
         }
         Ok(response)
     }

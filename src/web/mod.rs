@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod compilations_page;
+pub mod feeds;
 pub mod headers;
 pub mod layout;
 pub mod practice_page;
@@ -21,6 +22,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(search_page::show)))
         .service(web::resource("/practices/{id}").route(web::get().to(practice_page::show)))
         .service(web::resource("/compilations").route(web::get().to(compilations_page::list)))
+        .service(web::resource("/compilations/{id}").route(web::get().to(compilations_page::show)))
+        .service(
+            web::resource("/feeds/compilations.atom")
+                .route(web::get().to(feeds::compilations_feed)),
+        )
+        .service(web::resource("/feeds/practices.atom").route(web::get().to(feeds::practices_feed)))
         .service(web::resource("/static/{name}").route(web::get().to(assets::serve)));
 }
 

@@ -1,0 +1,521 @@
+//! `/api/v1/compilations`: editors assemble drafts from the accepted
+//! practices, review them and publish numbered editions; anyone reads and
+//! exports the editions. A draft does not exist for anyone but editors.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::ListQuery;
+use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
+use super::{conditional, pagination, AppState};
+use crate::auth::{authorize, sees_draft_compilations, Action, AuthenticatedUser, Caller};
+use crate::domain::clock;
+use crate::domain::compilation::{Drift, Entry, Scope};
+use crate::domain::Language;
+use crate::editions::{self, Changes, NewCompilation};
+use crate::entities::EntityType;
+use crate::error::{AppError, Problem};
+use crate::publish::edition::{self, Format};
+use crate::store::audit::Actor;
+use crate::store::compilations::{self, Compilation, CompilationStatus};
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CompilationStatusView {
+    Draft,
+    Published,
+}
+
+/// A compilation without its entries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompilationView {
+    pub id: String,
+    /// `2027/1`: the year of publication and the edition's rank in it;
+    /// null for a draft.
+    #[schema(example = "2027/1")]
+    pub number: Option<String>,
+    pub title: String,
+    pub status: CompilationStatusView,
+    pub scope: Scope,
+    /// Markdown.
+    pub introduction: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub entries_count: i64,
+    /// Counts every change; the ETag is `"v<version>"`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the entries were last gathered from the catalogue.
+    pub assembled_at: DateTime<Utc>,
+    /// Practices the editors left out.
+    pub excluded_practices: Vec<String>,
+    /// Practices in scope that have no annex item to stand under: tag
+    /// them, then reassemble.
+    pub untagged_practices: Vec<String>,
+}
+
+impl CompilationView {
+    pub fn new(c: &Compilation) -> CompilationView {
+        CompilationView {
+            id: c.id.clone(),
+            number: c.number.map(|n| n.to_string()),
+            title: c.title.clone(),
+            status: match c.status {
+                CompilationStatus::Draft => CompilationStatusView::Draft,
+                CompilationStatus::Published => CompilationStatusView::Published,
+            },
+            scope: c.scope.clone(),
+            introduction: c.introduction.clone(),
+            published_at: c.published_at,
+            entries_count: c.entries_count,
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            assembled_at: c.assembled_at,
+            excluded_practices: c.excluded.iter().cloned().collect(),
+            untagged_practices: c.untagged.clone(),
+        }
+    }
+}
+
+/// A practice in a compilation, with its source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryView {
+    /// 1, 2, 3… in the compilation's order.
+    pub position: i64,
+    /// The section and annex item it stands under.
+    #[schema(example = "E")]
+    pub section: String,
+    #[schema(example = 11)]
+    pub item: u8,
+    pub practice_id: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// All its annex items.
+    pub items: Vec<u8>,
+    pub entity: String,
+    pub entity_name: String,
+    pub entity_type: EntityType,
+    pub language: Language,
+    pub submission_id: String,
+    pub submission_version: i64,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+}
+
+impl EntryView {
+    fn new(entry: &Entry) -> EntryView {
+        let source = &entry.source;
+        EntryView {
+            position: entry.position,
+            section: entry.section().to_string(),
+            item: entry.item.number(),
+            practice_id: source.practice_id.clone(),
+            title: source.title.clone(),
+            body: source.body.clone(),
+            items: source.items.iter().map(|i| i.number()).collect(),
+            entity: source.entity.clone(),
+            entity_name: source.entity_name.clone(),
+            entity_type: source.entity_type,
+            language: source.language,
+            submission_id: source.submission_id.clone(),
+            submission_version: source.submission_version,
+            received_at: source.received_at,
+            accepted_at: source.accepted_at,
+        }
+    }
+}
+
+/// A compilation with its entries: for an edition, the frozen snapshot
+/// (the JSON export is exactly this).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompilationDetail {
+    #[serde(flatten)]
+    pub compilation: CompilationView,
+    /// For a draft read by an editor: what reassembling now would change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes_since_assembly: Option<Drift>,
+    pub entries: Vec<EntryView>,
+}
+
+impl CompilationDetail {
+    fn new(compilation: &Compilation, entries: &[Entry], drift: Option<Drift>) -> Self {
+        CompilationDetail {
+            compilation: CompilationView::new(compilation),
+            changes_since_assembly: drift,
+            entries: entries.iter().map(EntryView::new).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompilationList {
+    items: Vec<CompilationView>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCompilationRequest {
+    #[schema(example = "Compilation of best practices, 2026")]
+    title: String,
+    /// Which accepted practices it gathers; `{}` for all.
+    #[serde(default)]
+    scope: Scope,
+    /// Markdown.
+    introduction: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompilationChanges {
+    title: Option<String>,
+    /// Markdown; null removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, nullable)]
+    introduction: Option<Option<String>>,
+    scope: Option<Scope>,
+    /// Practices to leave out, replacing the present list.
+    excluded_practices: Option<Vec<String>>,
+}
+
+fn actor(user: &AuthenticatedUser) -> Actor<'_> {
+    Actor::User {
+        id: &user.id,
+        email: user.email.as_str(),
+    }
+}
+
+fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+fn answer(status: StatusCode, compilation: &Compilation, entries: &[Entry]) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::ETAG, etag(compilation.version)));
+    if status == StatusCode::CREATED {
+        response.insert_header((
+            header::LOCATION,
+            format!("/api/v1/compilations/{}", compilation.id),
+        ));
+    }
+    response.json(CompilationDetail::new(compilation, entries, None))
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("there is no compilation {id}"))
+}
+
+/// The compilation if the caller may see it: editions for anyone, drafts
+/// for editors only.
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: String,
+) -> Result<(Compilation, Vec<Entry>, Option<Drift>), AppError> {
+    let drafts = sees_draft_compilations(caller);
+    state
+        .store
+        .run(move |c| {
+            let compilation = compilations::find(c, &id)?
+                .filter(|found| drafts || found.status == CompilationStatus::Published)
+                .ok_or_else(|| not_found(&id))?;
+            let entries = compilations::entries_of(c, &id)?;
+            let drift = match compilation.status {
+                CompilationStatus::Draft => Some(editions::drift(c, &compilation, &entries)?),
+                CompilationStatus::Published => None,
+            };
+            Ok((compilation, entries, drift))
+        })
+        .await
+}
+
+/// Starts a draft compilation, assembled from the accepted practices in
+/// its scope: section → item → contributor (Member States alphabetically,
+/// then observer States, then organisations).
+#[utoipa::path(
+    post,
+    path = "/api/v1/compilations",
+    tag = "compilations",
+    request_body = NewCompilationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The draft, with its entries", body = CompilationDetail,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A title or scope that breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_compilation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let editor = authorize(&caller, Action::ManageCompilations)?.clone();
+    let request: NewCompilationRequest = body.parse()?;
+    let new = NewCompilation {
+        title: request.title,
+        introduction: request.introduction,
+        scope: request.scope,
+    };
+    let (compilation, entries) = state
+        .store
+        .run(move |c| editions::create(c, &actor(&editor), new, clock::now()))
+        .await?;
+    Ok(answer(StatusCode::CREATED, &compilation, &entries))
+}
+
+/// The published editions, oldest first; editors also see drafts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/compilations",
+    tag = "compilations",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of compilations", body = CompilationList),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_compilations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.page()?;
+    let drafts = sees_draft_compilations(&caller);
+    let (mut found, page) = state
+        .store
+        .run(move |c| Ok((compilations::list(c, drafts, &page)?, page)))
+        .await?;
+    let next_cursor = pagination::finish(&mut found, &page, |c| &c.id);
+    Ok(HttpResponse::Ok().json(CompilationList {
+        items: found.iter().map(CompilationView::new).collect(),
+        next_cursor,
+    }))
+}
+
+/// A compilation with its entries. For a draft, editors also see what
+/// reassembling now would change.
+#[utoipa::path(
+    get,
+    path = "/api/v1/compilations/{id}",
+    tag = "compilations",
+    params(("id" = String, Path, description = "The compilation's id")),
+    responses(
+        (status = 200, description = "The compilation and its entries", body = CompilationDetail, headers(("ETag" = String))),
+        (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_compilation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (compilation, entries, drift) = visible(&state, &caller, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(compilation.version)))
+        .json(CompilationDetail::new(&compilation, &entries, drift)))
+}
+
+/// Changes a draft and reassembles it from the catalogue as it is now.
+/// `If-Match` is honoured when sent.
+#[utoipa::path(
+    put,
+    path = "/api/v1/compilations/{id}",
+    tag = "compilations",
+    request_body = CompilationChanges,
+    params(
+        ("id" = String, Path, description = "The compilation's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version being changed"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The draft, reassembled", body = CompilationDetail, headers(("ETag" = String))),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such compilation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Published: an edition never changes", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names another version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A title or scope that breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_compilation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let editor = authorize(&caller, Action::ManageCompilations)?.clone();
+    let expected = if_match_version(&request, "compilation")?.flatten();
+    let patch: CompilationChanges = body.parse()?;
+    let changes = Changes {
+        title: patch.title,
+        introduction: patch.introduction,
+        scope: patch.scope,
+        excluded: patch
+            .excluded_practices
+            .map(|ids| ids.into_iter().collect()),
+    };
+    let id = path.into_inner();
+    let (compilation, entries) = state
+        .store
+        .run(move |c| editions::update(c, &actor(&editor), &id, expected, changes, clock::now()))
+        .await?;
+    Ok(answer(StatusCode::OK, &compilation, &entries))
+}
+
+/// Publishes a draft as the year's next numbered edition: its entries are
+/// gathered once more and frozen; nothing about it changes afterwards.
+#[utoipa::path(
+    post,
+    path = "/api/v1/compilations/{id}/publish",
+    tag = "compilations",
+    params(
+        ("id" = String, Path, description = "The compilation's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version reviewed"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The edition", body = CompilationDetail, headers(("ETag" = String))),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such compilation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names another version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No practice is in its scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn publish_compilation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let editor = authorize(&caller, Action::ManageCompilations)?.clone();
+    let expected = if_match_version(&request, "compilation")?.flatten();
+    let id = path.into_inner();
+    let (compilation, entries) = state
+        .store
+        .run(move |c| editions::publish(c, &actor(&editor), &id, expected, clock::now()))
+        .await?;
+    Ok(answer(StatusCode::OK, &compilation, &entries))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// json, html, md or csv.
+    format: String,
+}
+
+/// The policy of a standalone HTML export: its own inline styles, nothing
+/// else (the pages' policy forbids inline styles).
+const EXPORT_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// The whole compilation in one format. The same edition gives the same
+/// bytes every time, with a strong ETag of them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/compilations/{id}/export",
+    tag = "compilations",
+    params(("id" = String, Path, description = "The compilation's id"), ExportQuery),
+    responses(
+        (status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry",
+            content(
+                (CompilationDetail = "application/json"),
+                (String = "text/html"),
+                (String = "text/markdown"),
+                (String = "text/csv"),
+            ),
+            headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        (status = 400, description = "An unknown format", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export_compilation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let format = Format::parse(&query.format)
+        .ok_or_else(|| AppError::invalid_field("format", "use json, html, md or csv"))?;
+    let id = path.into_inner();
+    let drafts = sees_draft_compilations(&caller);
+    let public_url = state.settings.public_url.clone();
+    let (compilation, body) = state
+        .store
+        .run(move |c| {
+            let compilation = compilations::find(c, &id)?
+                .filter(|found| drafts || found.status == CompilationStatus::Published)
+                .ok_or_else(|| not_found(&id))?;
+            let entries = compilations::entries_of(c, &id)?;
+            let body = match format {
+                Format::Json => {
+                    serde_json::to_vec_pretty(&CompilationDetail::new(&compilation, &entries, None))
+                        .map_err(AppError::internal)?
+                }
+                Format::Html => {
+                    edition::html::document(&compilation, &entries, &public_url).into_bytes()
+                }
+                Format::Markdown => {
+                    edition::markdown::document(&compilation, &entries).into_bytes()
+                }
+                Format::Csv => {
+                    edition::csv::document(compilation.number.map(|n| n.to_string()), &entries)
+                        .into_bytes()
+                }
+            };
+            Ok((compilation, body))
+        })
+        .await?;
+    let tag = conditional::tag_of(&body);
+    let cache = match compilation.status {
+        CompilationStatus::Published => "public, max-age=86400",
+        CompilationStatus::Draft => "private, no-cache",
+    };
+    let unchanged = conditional::client_has(&request, &tag);
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, cache));
+    if unchanged {
+        return Ok(response.finish());
+    }
+    let disposition = if format == Format::Html {
+        "inline"
+    } else {
+        "attachment"
+    };
+    response.content_type(format.content_type()).insert_header((
+        header::CONTENT_DISPOSITION,
+        format!(
+            "{disposition}; filename=\"{}\"",
+            edition::file_name(&compilation, format)
+        ),
+    ));
+    if format == Format::Html {
+        response.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(EXPORT_POLICY),
+        ));
+    }
+    Ok(response.body(body))
+}

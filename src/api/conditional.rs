@@ -1,0 +1,22 @@
+//! Conditional GET for documents whose bytes are known before sending:
+//! a strong ETag of the content, and 304 when the client has it already.
+
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use sha2::{Digest, Sha256};
+
+/// A strong entity tag of the bytes.
+pub fn tag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names the tag (or `*`).
+pub fn client_has(request: &HttpRequest, tag: &str) -> bool {
+    request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}

@@ -1,0 +1,153 @@
+//! `/feeds/compilations.atom` and `/feeds/practices.atom`: Atom feeds of
+//! the published editions and of the newest accepted practices, for feed
+//! readers and for other sites that follow the catalogue.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::annex::annex;
+use crate::api::conditional;
+use crate::api::AppState;
+use crate::domain::Language;
+use crate::error::AppError;
+use crate::i18n::{fill, labels};
+use crate::publish::atom::{Feed, FeedEntry};
+use crate::publish::markdown::to_plain_text;
+use crate::store::{catalogue, compilations, organisations};
+
+/// Entries a feed holds: feed readers poll, they do not page back.
+const FEED_ENTRIES: i64 = 50;
+const SUMMARY_CHARS: usize = 400;
+
+fn shortened(text: &str) -> String {
+    let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+fn atom(request: &HttpRequest, xml: String) -> HttpResponse {
+    let tag = conditional::tag_of(xml.as_bytes());
+    let unchanged = conditional::client_has(request, &tag);
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"));
+    if unchanged {
+        return response.finish();
+    }
+    response
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(xml)
+}
+
+/// `GET /feeds/compilations.atom`.
+pub async fn compilations_feed(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let editions = state
+        .store
+        .run(|c| compilations::published(c, FEED_ENTRIES))
+        .await?;
+    let l = labels(Language::En);
+    let entries = editions
+        .into_iter()
+        .filter_map(|edition| {
+            let (number, published) = (edition.number?, edition.published_at?);
+            let count = fill(
+                &l.entries_count,
+                &[("count", &l.number(edition.entries_count.max(0) as u64))],
+            );
+            let introduction = edition
+                .introduction
+                .as_deref()
+                .map(to_plain_text)
+                .unwrap_or_default();
+            Some(FeedEntry {
+                id: edition.id.clone(),
+                title: format!(
+                    "{}: {}",
+                    fill(&l.edition_number, &[("number", &number.to_string())]),
+                    edition.title
+                ),
+                link: format!("{base}/compilations/{}", edition.id),
+                updated: published,
+                published: Some(published),
+                author: "United Nations Secretariat".to_owned(),
+                summary: shortened(format!("{count}. {introduction}").trim()),
+                categories: Vec::new(),
+            })
+        })
+        .collect();
+    let feed = Feed {
+        self_link: format!("{base}/feeds/compilations.atom"),
+        alternate: format!("{base}/compilations"),
+        title: format!("{}: {}", l.site_name, l.compilations_heading),
+        subtitle: l.compilations_intro.clone(),
+        entries,
+    };
+    Ok(atom(&request, feed.render()))
+}
+
+/// `GET /feeds/practices.atom`.
+pub async fn practices_feed(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let (newest, entities) = state
+        .store
+        .run(|c| {
+            Ok((
+                catalogue::newest(c, FEED_ENTRIES)?,
+                organisations::all_by_code(c)?,
+            ))
+        })
+        .await?;
+    let l = labels(Language::En);
+    let annex = annex();
+    let entries = newest
+        .into_iter()
+        .map(|entry| {
+            let practice = entry.practice;
+            let author = entities
+                .get(&entry.entity)
+                .map(|e| e.name.clone())
+                .unwrap_or_else(|| entry.entity.clone());
+            FeedEntry {
+                link: format!("{base}/practices/{}", practice.id),
+                title: practice.title,
+                updated: entry.accepted_at.max(practice.updated_at),
+                published: Some(entry.accepted_at),
+                author,
+                summary: shortened(&to_plain_text(&practice.body)),
+                categories: practice
+                    .items
+                    .iter()
+                    .map(|&item| {
+                        (
+                            item.to_string(),
+                            annex.item(item).title.get(Language::En).to_owned(),
+                        )
+                    })
+                    .collect(),
+                id: practice.id,
+            }
+        })
+        .collect();
+    let feed = Feed {
+        self_link: format!("{base}/feeds/practices.atom"),
+        alternate: format!("{base}/"),
+        title: l.site_name.clone(),
+        subtitle: l.site_tagline.clone(),
+        entries,
+    };
+    Ok(atom(&request, feed.render()))
+}
