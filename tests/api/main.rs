@@ -10,6 +10,7 @@ mod annex;
 mod browser;
 mod catalogue;
 mod cli;
+mod compilations;
 mod entities;
 mod errors;
 mod exchange;

@@ -342,6 +342,70 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "POST /api/v1/compilations",
+            [401, 403, 403, 201, 201, 401],
+            |app, f| {
+                accepted_practice_of_x(app, f);
+                (
+                    "POST",
+                    "/api/v1/compilations".into(),
+                    Some(json!({"title": "Matrix", "scope": {}})),
+                )
+            },
+        ),
+        row(
+            "GET /api/v1/compilations",
+            [200, 200, 200, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/compilations".into(), None),
+        ),
+        row(
+            "GET /api/v1/compilations/{draft}",
+            [404, 404, 404, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!("/api/v1/compilations/{}", draft_compilation(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
+            "GET /api/v1/compilations/{edition}/export",
+            [200, 200, 200, 200, 200, 401],
+            |app, f| {
+                (
+                    "GET",
+                    format!(
+                        "/api/v1/compilations/{}/export?format=json",
+                        edition(app, f)
+                    ),
+                    None,
+                )
+            },
+        ),
+        row(
+            "PUT /api/v1/compilations/{draft}",
+            [401, 403, 403, 200, 200, 401],
+            |app, f| {
+                (
+                    "PUT",
+                    format!("/api/v1/compilations/{}", draft_compilation(app, f)),
+                    Some(json!({"title": "Renamed"})),
+                )
+            },
+        ),
+        row(
+            "POST /api/v1/compilations/{draft}/publish",
+            [401, 403, 403, 200, 200, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/compilations/{}/publish", draft_compilation(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
             "PATCH /api/v1/users/{id}",
             [401, 403, 403, 403, 200, 401],
             |_, f| {
@@ -390,6 +454,31 @@ fn accepted_practice_of_x(app: &TestApp, f: &Fixture) -> String {
         .as_str()
         .expect("a practice id")
         .to_owned()
+}
+
+/// A fresh draft compilation with at least one practice in scope.
+fn draft_compilation(app: &TestApp, f: &Fixture) -> String {
+    accepted_practice_of_x(app, f);
+    let created = app.post_as(
+        &f.editor.token,
+        "/api/v1/compilations",
+        &json!({"title": "Matrix draft"}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.json()["id"].as_str().expect("an id").to_owned()
+}
+
+/// A fresh published edition.
+fn edition(app: &TestApp, f: &Fixture) -> String {
+    let id = draft_compilation(app, f);
+    let published = app.call(
+        "POST",
+        &format!("/api/v1/compilations/{id}/publish"),
+        Some(&f.editor.token),
+        None,
+    );
+    assert_eq!(published.status, 200, "{}", published.body);
+    id
 }
 
 #[test]
