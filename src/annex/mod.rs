@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Language;
+pub use crate::domain::language::Translations;
 
 /// An item of the annex: a number from 1 to 18, nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -122,31 +122,6 @@ impl FromStr for SectionId {
     }
 }
 
-/// A text in each of the six languages.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Translations {
-    ar: String,
-    zh: String,
-    en: String,
-    fr: String,
-    ru: String,
-    es: String,
-}
-
-impl Translations {
-    pub fn get(&self, language: Language) -> &str {
-        match language {
-            Language::Ar => &self.ar,
-            Language::Zh => &self.zh,
-            Language::En => &self.en,
-            Language::Fr => &self.fr,
-            Language::Ru => &self.ru,
-            Language::Es => &self.es,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
@@ -200,6 +175,7 @@ pub fn annex() -> &'static Annex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Language;
 
     #[test]
     fn the_data_file_has_seven_sections_and_eighteen_items_in_order() {

@@ -482,40 +482,31 @@ pub async fn export_compilation(
             Ok((compilation, body))
         })
         .await?;
-    let tag = conditional::tag_of(&body);
     let cache = match compilation.status {
         CompilationStatus::Published => "public, max-age=86400",
         CompilationStatus::Draft => "private, no-cache",
     };
-    let unchanged = conditional::client_has(&request, &tag);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, cache));
-    if unchanged {
-        return Ok(response.finish());
-    }
-    let disposition = if format == Format::Html {
-        "inline"
-    } else {
-        "attachment"
-    };
-    response.content_type(format.content_type()).insert_header((
-        header::CONTENT_DISPOSITION,
-        format!(
+    let mut response = conditional::document(&request, body, format.content_type(), cache);
+    if response.status() == StatusCode::OK {
+        let disposition = if format == Format::Html {
+            "inline"
+        } else {
+            "attachment"
+        };
+        let headers = response.headers_mut();
+        let name = format!(
             "{disposition}; filename=\"{}\"",
             edition::file_name(&compilation, format)
-        ),
-    ));
-    if format == Format::Html {
-        response.insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(EXPORT_POLICY),
-        ));
+        );
+        if let Ok(value) = HeaderValue::from_str(&name) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        if format == Format::Html {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(EXPORT_POLICY),
+            );
+        }
     }
-    Ok(response.body(body))
+    Ok(response)
 }

@@ -84,6 +84,31 @@ impl FromStr for Language {
     }
 }
 
+/// A text in each of the six languages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translations {
+    ar: String,
+    zh: String,
+    en: String,
+    fr: String,
+    ru: String,
+    es: String,
+}
+
+impl Translations {
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::Ar => &self.ar,
+            Language::Zh => &self.zh,
+            Language::En => &self.en,
+            Language::Fr => &self.fr,
+            Language::Ru => &self.ru,
+            Language::Es => &self.es,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

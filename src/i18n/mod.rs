@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::domain::language::Translations;
 use crate::domain::Language;
 use crate::entities::{EntityType, Region};
 
@@ -98,7 +99,8 @@ pub struct Labels {
 
     pub entity_type: EntityTypeLabels,
     pub region: RegionLabels,
-    pub language: LanguageLabels,
+    /// Each language's name in this one.
+    pub language: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,17 +120,6 @@ pub struct RegionLabels {
     asia: String,
     europe: String,
     oceania: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LanguageLabels {
-    ar: String,
-    zh: String,
-    en: String,
-    fr: String,
-    ru: String,
-    es: String,
 }
 
 impl Labels {
@@ -156,15 +147,7 @@ impl Labels {
     /// The name of a language in the reader's language ("French" to an
     /// English reader, "francés" to a Spanish one).
     pub fn language(&self, language: Language) -> &str {
-        let names = &self.language;
-        match language {
-            Language::Ar => &names.ar,
-            Language::Zh => &names.zh,
-            Language::En => &names.en,
-            Language::Fr => &names.fr,
-            Language::Ru => &names.ru,
-            Language::Es => &names.es,
-        }
+        self.language.get(language)
     }
 
     /// A whole number with the language's thousands separator.

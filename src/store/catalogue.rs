@@ -135,18 +135,24 @@ fn into_entries(rows: Vec<EntryRow>) -> Result<Vec<CatalogueEntry>, AppError> {
         .collect()
 }
 
-/// Practices of accepted submissions: those listed, or a page of all by
-/// practice id.
+/// Which practices of the catalogue to read, and in what order.
+enum Selection<'a> {
+    /// These, by practice id.
+    Listed(&'a [String]),
+    /// A page of all, by practice id.
+    After(Option<&'a str>, i64),
+    /// The most recently accepted first.
+    Newest(i64),
+}
+
+/// Practices of accepted submissions.
 fn accepted_entries(
     connection: &mut AnyConnection,
-    listed: Option<&[String]>,
-    after: Option<&str>,
-    limit: Option<i64>,
+    selection: Selection<'_>,
 ) -> Result<Vec<CatalogueEntry>, AppError> {
     let mut query = practices::table
         .inner_join(submissions::table)
         .filter(submissions::status.eq("accepted"))
-        .order(practices::id)
         .select((
             PracticeRow::as_select(),
             submissions::entity,
@@ -155,15 +161,24 @@ fn accepted_entries(
             submissions::updated_at,
         ))
         .into_boxed();
-    if let Some(listed) = listed {
-        query = query.filter(practices::id.eq_any(listed.to_vec()));
-    }
-    if let Some(after) = after {
-        query = query.filter(practices::id.gt(after.to_owned()));
-    }
-    if let Some(limit) = limit {
-        query = query.limit(limit);
-    }
+    query = match selection {
+        Selection::Listed(ids) => query
+            .filter(practices::id.eq_any(ids.to_vec()))
+            .order(practices::id),
+        Selection::After(after, limit) => {
+            if let Some(after) = after {
+                query = query.filter(practices::id.gt(after.to_owned()));
+            }
+            query.order(practices::id).limit(limit)
+        }
+        Selection::Newest(limit) => query
+            .order((
+                submissions::decided_at.desc(),
+                practices::submission_id.desc(),
+                practices::position,
+            ))
+            .limit(limit),
+    };
     into_entries(query.load(connection)?)
 }
 
@@ -172,7 +187,7 @@ pub fn entries(
     connection: &mut AnyConnection,
     practice_ids: &[String],
 ) -> Result<Vec<CatalogueEntry>, AppError> {
-    accepted_entries(connection, Some(practice_ids), None, None)
+    accepted_entries(connection, Selection::Listed(practice_ids))
 }
 
 /// The whole catalogue a page at a time, by practice id (for a rebuild).
@@ -181,27 +196,10 @@ pub fn entries_after(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<CatalogueEntry>, AppError> {
-    accepted_entries(connection, None, after, Some(limit))
+    accepted_entries(connection, Selection::After(after, limit))
 }
 
 /// The most recently accepted practices, newest first (for the feed).
 pub fn newest(connection: &mut AnyConnection, limit: i64) -> Result<Vec<CatalogueEntry>, AppError> {
-    let rows = practices::table
-        .inner_join(submissions::table)
-        .filter(submissions::status.eq("accepted"))
-        .order((
-            submissions::decided_at.desc(),
-            practices::submission_id.desc(),
-            practices::position,
-        ))
-        .limit(limit)
-        .select((
-            PracticeRow::as_select(),
-            submissions::entity,
-            submissions::language,
-            submissions::decided_at,
-            submissions::updated_at,
-        ))
-        .load(connection)?;
-    into_entries(rows)
+    accepted_entries(connection, Selection::Newest(limit))
 }

@@ -2,7 +2,6 @@
 //! the published editions and of the newest accepted practices, for feed
 //! readers and for other sites that follow the catalogue.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::annex::annex;
@@ -28,22 +27,12 @@ fn shortened(text: &str) -> String {
 }
 
 fn atom(request: &HttpRequest, xml: String) -> HttpResponse {
-    let tag = conditional::tag_of(xml.as_bytes());
-    let unchanged = conditional::client_has(request, &tag);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"));
-    if unchanged {
-        return response.finish();
-    }
-    response
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(xml)
+    conditional::document(
+        request,
+        xml.into_bytes(),
+        "application/atom+xml; charset=utf-8",
+        "public, max-age=300",
+    )
 }
 
 /// `GET /feeds/compilations.atom`.

@@ -65,11 +65,7 @@ fn a_reader_searches_filters_reads_and_switches_to_arabic() {
                 "practices": [{"title": title, "body": body, "items": items}]}),
         );
         if entity == "CAN" {
-            let view = app.get_as(&editor.token, &format!("/api/v1/submissions/{submission}"));
-            trap_id = view.json()["practices"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned();
+            trap_id = app.first_practice(&editor.token, &submission);
         }
     }
     app.wait_for_total("", PRACTICES.len());

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use compendium::domain::account::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{each_backend, Answer, TestApp, TestUser};
+use crate::helpers::{each_backend, error_fields, Answer, TestApp, TestUser};
 
 struct Catalogue {
     editor: TestUser,
@@ -42,14 +42,7 @@ fn accept_all(app: &TestApp) -> Catalogue {
             &json!({"entity": entity, "language": language, "title": format!("Contribution {name}"),
                 "practices": [{"title": format!("Practice of {name}"), "body": format!("# Heading of {name}\n\nThe *body* of {name}."), "items": items}]}),
         );
-        let view = app.get_as(&editor.token, &format!("/api/v1/submissions/{submission}"));
-        ids.insert(
-            name,
-            view.json()["practices"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        ids.insert(name, app.first_practice(&editor.token, &submission));
     }
     Catalogue { editor, ids }
 }
@@ -241,15 +234,7 @@ fn scope_exclusion_and_reassembly_with_what_changed_since() {
             &json!({"entity": "GHA", "language": "en", "title": "Ghana",
                 "practices": [{"title": "Ghana CERT", "body": "A CERT.", "items": [12]}]}),
         );
-        let ghana = app
-            .get_as(
-                &editor.token,
-                &format!("/api/v1/submissions/{new_submission}"),
-            )
-            .json()["practices"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let ghana = app.first_practice(&editor.token, &new_submission);
         let curated = app.patch_as(
             &editor.token,
             &format!("/api/v1/practices/{}", catalogue.id("austria")),
@@ -318,12 +303,7 @@ fn scope_exclusion_and_reassembly_with_what_changed_since() {
             json!({"title": " ", "scope": {"from": "2026-05-01", "to": "2026-04-01"}}),
         )
         .problem(422);
-        let fields: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap())
-            .collect();
+        let fields = error_fields(&problem);
         assert_eq!(fields, ["title", "scope.to"]);
         let unchanged = app
             .get_as(&editor.token, &format!("/api/v1/compilations/{id}"))

@@ -121,6 +121,19 @@ pub struct Answer {
     pub body: String,
 }
 
+/// The fields a problem document names, in order.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -371,6 +384,16 @@ impl TestApp {
             assert_eq!(answer.status, 200, "{}", answer.body);
         }
         id
+    }
+
+    /// The id of a submission's first practice, as its editor sees it.
+    pub fn first_practice(&self, token: &str, submission: &str) -> String {
+        let view = self.get_as(token, &format!("/api/v1/submissions/{submission}"));
+        assert_eq!(view.status, 200, "{}", view.body);
+        view.json()["practices"][0]["id"]
+            .as_str()
+            .expect("a practice")
+            .to_owned()
     }
 
     /// Waits until the index shows `total` results for `query` (the

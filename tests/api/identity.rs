@@ -4,7 +4,7 @@ use compendium::domain::account::Role;
 use compendium::store::{audit, Store};
 use serde_json::json;
 
-use crate::helpers::{each_backend, TestApp, PASSWORD};
+use crate::helpers::{each_backend, error_fields, TestApp, PASSWORD};
 
 #[test]
 fn signing_in_gives_a_short_lived_bearer_token_for_me() {
@@ -158,13 +158,8 @@ fn api_token_lifetimes_and_names_are_bounded() {
                 &json!({"name": " ", "expires_in_days": 731}),
             )
             .problem(422);
-        let fields: Vec<_> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].clone())
-            .collect();
-        assert_eq!(fields, [json!("name"), json!("expires_in_days")]);
+        let fields = error_fields(&problem);
+        assert_eq!(fields, ["name", "expires_in_days"]);
     });
 }
 

@@ -212,10 +212,7 @@ fn a_practice_page_shows_the_whole_practice_and_nothing_executable() {
             &json!({"entity": "KEN", "language": "en", "title": "Kenya",
                 "practices": [{"title": "National plan <b>bold</b>", "body": body, "items": [4, 11]}]}),
         );
-        let view = app
-            .get_as(&editor.token, &format!("/api/v1/submissions/{submission}"))
-            .json();
-        let id = view["practices"][0]["id"].as_str().unwrap().to_owned();
+        let id = app.first_practice(&editor.token, &submission);
 
         let html = page(app, &format!("/practices/{id}?lang=es"));
         assert!(html.contains("<html lang=\"es\""));

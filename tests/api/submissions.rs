@@ -4,7 +4,7 @@ use compendium::domain::account::Role;
 use compendium::store::{catalogue, Store};
 use serde_json::{json, Value};
 
-use crate::helpers::{each_backend, Answer, TestApp};
+use crate::helpers::{each_backend, error_fields, Answer, TestApp};
 
 pub fn draft(title: &str) -> Value {
     json!({
@@ -350,12 +350,7 @@ fn invalid_submissions_name_every_field_and_write_nothing() {
             ]
         });
         let problem = create(app, &focal.token, &bad).problem(422);
-        let fields: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap())
-            .collect();
+        let fields = error_fields(&problem);
         assert_eq!(
             fields,
             [
@@ -530,13 +525,8 @@ fn editors_curate_the_tags_of_accepted_practices_only() {
                 &json!({"items": [18, 99], "sectors": ["moon"]}),
             )
             .problem(422);
-        let fields: Vec<_> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].clone())
-            .collect();
-        assert_eq!(fields, [json!("items[1]"), json!("sectors[0]")]);
+        let fields = error_fields(&problem);
+        assert_eq!(fields, ["items[1]", "sectors[0]"]);
         let curated = app.patch_as(&editor.token, &path, &json!({"items": [18, 5], "sectors": ["health"], "editorial_note": "Also a stakeholder practice."}));
         assert_eq!(curated.status, 200, "{}", curated.body);
         let curated = curated.json();
