@@ -5,7 +5,8 @@
 # the same facets, 20 results) against Datasette serving the corpus as an
 # SQLite FTS5 table, measured in the same run. The reader site's search
 # page (HTML: the same search, facets with annex titles, 20 results) is
-# measured with the same clients for the broad query and a filtered one.
+# measured with the same clients for the broad query and a filtered one,
+# and so are the coverage table (API, by region and by entity) and its page.
 # Usage: bench/search.sh [SECONDS=15] [CLIENTS=8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +45,11 @@ selective='/api/v1/practices?q=%22Budapest%20Convention%22&language=fr&section=F
 echo "== Compendium ($clients clients, $seconds s each)"
 page_broad='/?q=incident%20response&lang=en'
 page_filtered='/?q=incident%20response&language=fr&section=E&year=2020&lang=ar'
-$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$selective" "$page_broad" "$page_filtered"
+coverage_regions='/api/v1/coverage?by=region'
+coverage_entities='/api/v1/coverage?by=entity&language=fr'
+coverage_page='/coverage?by=regional_group&lang=en'
+$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$selective" "$page_broad" "$page_filtered" \
+  "$coverage_regions" "$coverage_entities" "$coverage_page"
 echo "server resident memory after the runs: $(rss $server)"
 
 [ -n "${BENCH_SKIP_PEER:-}" ] && exit 0

@@ -39,7 +39,7 @@ fn parse_value<T, E: std::fmt::Display>(
 }
 
 /// A date (`2024-05-01`, the whole day) or a time (RFC 3339).
-fn parse_time(field: &str, value: &str, end_of_day: bool) -> Result<i64, AppError> {
+pub fn parse_time(field: &str, value: &str, end_of_day: bool) -> Result<i64, AppError> {
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         let date = if end_of_day {
             date + Duration::days(1)

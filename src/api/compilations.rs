@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::ListQuery;
 use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use super::{conditional, pagination, AppState};
-use crate::auth::{authorize, sees_draft_compilations, Action, AuthenticatedUser, Caller};
+use crate::auth::{authorize, sees_editorial_work, Action, AuthenticatedUser, Caller};
 use crate::domain::clock;
 use crate::domain::compilation::{Drift, Entry, Scope};
 use crate::domain::Language;
@@ -218,7 +218,7 @@ async fn visible(
     caller: &Caller,
     id: String,
 ) -> Result<(Compilation, Vec<Entry>, Option<Drift>), AppError> {
-    let drafts = sees_draft_compilations(caller);
+    let drafts = sees_editorial_work(caller);
     state
         .store
         .run(move |c| {
@@ -289,7 +289,7 @@ pub async fn list_compilations(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.page()?;
-    let drafts = sees_draft_compilations(&caller);
+    let drafts = sees_editorial_work(&caller);
     let (mut found, page) = state
         .store
         .run(move |c| Ok((compilations::list(c, drafts, &page)?, page)))
@@ -454,7 +454,7 @@ pub async fn export_compilation(
     let format = Format::parse(&query.format)
         .ok_or_else(|| AppError::invalid_field("format", "use json, html, md or csv"))?;
     let id = path.into_inner();
-    let drafts = sees_draft_compilations(&caller);
+    let drafts = sees_editorial_work(&caller);
     let public_url = state.settings.public_url.clone();
     let (compilation, body) = state
         .store

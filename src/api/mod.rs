@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod compilations;
 pub mod conditional;
+pub mod coverage;
 pub mod entities;
 pub mod extract;
 pub mod health;
@@ -124,6 +125,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/practices").route(web::get().to(catalogue::search_practices)),
+                )
+                .service(web::resource("/coverage").route(web::get().to(coverage::get_coverage)))
+                .service(
+                    web::resource("/coverage.csv").route(web::get().to(coverage::get_coverage_csv)),
                 )
                 .service(
                     web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)),

@@ -11,6 +11,4 @@ pub mod throttle;
 pub mod tokens;
 
 pub use caller::{AuthenticatedUser, Caller};
-pub use policy::{
-    authorize, authorize_submission, sees_draft_compilations, Action, SubmissionAction,
-};
+pub use policy::{authorize, authorize_submission, sees_editorial_work, Action, SubmissionAction};

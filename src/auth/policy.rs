@@ -78,9 +78,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
     }
 }
 
-/// Whether the caller may see draft compilations (to anyone else they do
-/// not exist).
-pub fn sees_draft_compilations(caller: &Caller) -> bool {
+/// Whether the caller sees the Secretariat's work in progress: draft
+/// compilations (to anyone else they do not exist) and the pipeline of
+/// submissions awaiting review.
+pub fn sees_editorial_work(caller: &Caller) -> bool {
     matches!(caller, Caller::User(user) if user.role.is_editor())
 }
 

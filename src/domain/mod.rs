@@ -4,6 +4,7 @@
 pub mod account;
 pub mod clock;
 pub mod compilation;
+pub mod coverage;
 pub mod language;
 pub mod submission;
 pub mod workflow;

@@ -130,22 +130,26 @@ impl RegionalGroup {
         RegionalGroup::LatinAmericanAndCaribbeanStates,
         RegionalGroup::WesternEuropeanAndOtherStates,
     ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionalGroup::AfricanStates => "african_states",
+            RegionalGroup::AsiaPacificStates => "asia_pacific_states",
+            RegionalGroup::EasternEuropeanStates => "eastern_european_states",
+            RegionalGroup::LatinAmericanAndCaribbeanStates => "latin_american_and_caribbean_states",
+            RegionalGroup::WesternEuropeanAndOtherStates => "western_european_and_other_states",
+        }
+    }
 }
 
 impl FromStr for RegionalGroup {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "african_states" => Ok(RegionalGroup::AfricanStates),
-            "asia_pacific_states" => Ok(RegionalGroup::AsiaPacificStates),
-            "eastern_european_states" => Ok(RegionalGroup::EasternEuropeanStates),
-            "latin_american_and_caribbean_states" => {
-                Ok(RegionalGroup::LatinAmericanAndCaribbeanStates)
-            }
-            "western_european_and_other_states" => Ok(RegionalGroup::WesternEuropeanAndOtherStates),
-            other => Err(format!("unknown regional group '{other}'")),
-        }
+        RegionalGroup::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| format!("unknown regional group '{s}'"))
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::domain::language::Translations;
 use crate::domain::Language;
-use crate::entities::{EntityType, Region};
+use crate::entities::{EntityType, Region, RegionalGroup};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +89,25 @@ pub struct Labels {
     pub column_published: String,
     pub column_practices: String,
 
+    pub coverage_heading: String,
+    pub coverage_intro: String,
+    pub coverage_by: String,
+    pub by_region: String,
+    pub by_regional_group: String,
+    pub by_entity_type: String,
+    pub by_entity: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub any_language: String,
+    pub show_table: String,
+    pub download_csv: String,
+    pub column_other: String,
+    pub column_total: String,
+    pub cell_label: String,
+    pub missing_heading: String,
+    pub missing_none: String,
+    pub pipeline_heading: String,
+
     pub not_found_title: String,
     pub not_found_text: String,
     pub not_found_home: String,
@@ -99,6 +118,7 @@ pub struct Labels {
 
     pub entity_type: EntityTypeLabels,
     pub region: RegionLabels,
+    pub regional_group: RegionalGroupLabels,
     /// Each language's name in this one.
     pub language: Translations,
 }
@@ -122,6 +142,16 @@ pub struct RegionLabels {
     oceania: String,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalGroupLabels {
+    african_states: String,
+    asia_pacific_states: String,
+    eastern_european_states: String,
+    latin_american_and_caribbean_states: String,
+    western_european_and_other_states: String,
+}
+
 impl Labels {
     pub fn entity_type(&self, entity_type: EntityType) -> &str {
         let names = &self.entity_type;
@@ -141,6 +171,21 @@ impl Labels {
             Region::Asia => &names.asia,
             Region::Europe => &names.europe,
             Region::Oceania => &names.oceania,
+        }
+    }
+
+    pub fn regional_group(&self, group: RegionalGroup) -> &str {
+        let names = &self.regional_group;
+        match group {
+            RegionalGroup::AfricanStates => &names.african_states,
+            RegionalGroup::AsiaPacificStates => &names.asia_pacific_states,
+            RegionalGroup::EasternEuropeanStates => &names.eastern_european_states,
+            RegionalGroup::LatinAmericanAndCaribbeanStates => {
+                &names.latin_american_and_caribbean_states
+            }
+            RegionalGroup::WesternEuropeanAndOtherStates => {
+                &names.western_european_and_other_states
+            }
         }
     }
 

@@ -349,6 +349,11 @@ impl SearchIndex {
         }
     }
 
+    /// The query of the filters alone (every practice when there are none).
+    pub(crate) fn filter_query(&self, filters: &Filters) -> Box<dyn Query> {
+        self.full_query(None, filters, None)
+    }
+
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, AppError> {
         let failed = |e: tantivy::TantivyError| AppError::internal(format!("search: {e}"));
         let (generation, searcher, offset) = match request.cursor {

@@ -7,6 +7,7 @@
 
 pub mod analyzers;
 pub mod codes;
+pub mod coverage;
 pub mod engine;
 pub mod facets;
 pub mod query;

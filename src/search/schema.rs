@@ -14,7 +14,8 @@ use crate::domain::Language;
 /// Bumped whenever the fields or the analyzers change: an index built by
 /// another version is rebuilt from the database at start.
 /// 3: bodies are indexed as plain text, not Markdown.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: the entity is a fast column (coverage).
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -81,7 +82,8 @@ pub fn build() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED),
         row: builder.add_text_field("row", STORED),
         body_text: builder.add_text_field("body_text", STORED),
-        entity: builder.add_text_field("entity", STRING),
+        // Fast too: coverage counts practices per entity from the column.
+        entity: builder.add_text_field("entity", STRING | FAST),
         entity_type: builder.add_u64_field("entity_type", facet.clone()),
         region: builder.add_u64_field("region", facet.clone()),
         regional_group: builder.add_u64_field("regional_group", facet.clone()),

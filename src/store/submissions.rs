@@ -358,3 +358,28 @@ pub fn practices_of(
     }
     Ok(by_submission)
 }
+
+/// Practices awaiting the Secretariat (submitted, or returned for changes),
+/// in all (slot 0) and per annex item: what is coming into the catalogue.
+pub fn pipeline(
+    connection: &mut AnyConnection,
+) -> Result<crate::domain::coverage::ItemCounts, AppError> {
+    let waiting = [
+        Status::Submitted.as_str(),
+        Status::ChangesRequested.as_str(),
+    ];
+    let rows: Vec<String> = practices::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq_any(waiting))
+        .select(practices::items)
+        .load(connection)?;
+    let mut counts = [0; AnnexItem::LAST as usize + 1];
+    for items in rows {
+        let items: Vec<AnnexItem> = serde_json::from_str(&items).map_err(corrupt)?;
+        counts[0] += 1;
+        for item in items {
+            counts[usize::from(item.number())] += 1;
+        }
+    }
+    Ok(counts)
+}

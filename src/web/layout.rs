@@ -16,6 +16,7 @@ use crate::i18n::{self, Labels};
 pub enum Section {
     Search,
     Compilations,
+    Coverage,
     Other,
 }
 
@@ -82,6 +83,7 @@ fn navigation(reader: &Reader, current: Section) -> Markup {
     let entries = [
         (Section::Search, "/", &l.nav_search),
         (Section::Compilations, "/compilations", &l.nav_compilations),
+        (Section::Coverage, "/coverage", &l.nav_coverage),
     ];
     html! {
         nav.site-nav aria-label=(l.nav_label) {

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod compilations_page;
+pub mod coverage_page;
 pub mod feeds;
 pub mod headers;
 pub mod layout;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(search_page::show)))
         .service(web::resource("/practices/{id}").route(web::get().to(practice_page::show)))
         .service(web::resource("/compilations").route(web::get().to(compilations_page::list)))
+        .service(web::resource("/coverage").route(web::get().to(coverage_page::show)))
         .service(web::resource("/compilations/{id}").route(web::get().to(compilations_page::show)))
         .service(
             web::resource("/feeds/compilations.atom")

@@ -149,4 +149,20 @@ fn a_reader_searches_filters_reads_and_switches_to_arabic() {
         "in Arabic the filters stand on the right"
     );
     browser.screenshot(&artifacts().join("search-ar.png"));
+
+    // The coverage heat map: mirrored in Arabic, a row per annex item,
+    // every cell's numbers in words as well as in shade.
+    browser.go(&app.url("/coverage?lang=ar"));
+    assert_eq!(browser.script("return document.documentElement.dir"), "rtl");
+    assert_eq!(
+        browser.script("return document.querySelectorAll('table.heat-map tbody tr').length"),
+        18
+    );
+    assert_eq!(
+        browser.script("return [...document.querySelectorAll('table.heat-map tbody td[class^=heat-]')].every(td => td.querySelector('.visually-hidden').textContent.trim().length > 0)"),
+        true
+    );
+    browser.screenshot(&artifacts().join("coverage-ar.png"));
+    browser.go(&app.url("/coverage?lang=en"));
+    browser.screenshot(&artifacts().join("coverage-en.png"));
 }

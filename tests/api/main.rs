@@ -11,6 +11,7 @@ mod browser;
 mod catalogue;
 mod cli;
 mod compilations;
+mod coverage;
 mod entities;
 mod errors;
 mod exchange;
