@@ -66,6 +66,11 @@ pub struct Settings {
     /// Failed sign-ins allowed per account, and per client address, in any
     /// minute before further attempts get a 429.
     pub login_attempts_per_minute: u32,
+    /// Seconds before the first retry of a mail that failed; each further
+    /// retry waits twice as long (at most an hour).
+    pub mail_retry_seconds: u64,
+    /// Attempts before a mail is dead (for an admin to retry).
+    pub mail_max_attempts: u32,
 }
 
 impl Default for Settings {
@@ -89,6 +94,8 @@ impl Default for Settings {
             argon2_iterations: 2,
             argon2_parallelism: 1,
             login_attempts_per_minute: 10,
+            mail_retry_seconds: 30,
+            mail_max_attempts: 8,
         }
     }
 }
@@ -115,6 +122,8 @@ struct FileSettings {
     argon2_iterations: Option<u32>,
     argon2_parallelism: Option<u32>,
     login_attempts_per_minute: Option<u32>,
+    mail_retry_seconds: Option<u64>,
+    mail_max_attempts: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +274,18 @@ impl Settings {
                 file_settings.login_attempts_per_minute,
                 defaults.login_attempts_per_minute,
             )?,
+            mail_retry_seconds: pick(
+                "MAIL_RETRY_SECONDS",
+                take("MAIL_RETRY_SECONDS"),
+                file_settings.mail_retry_seconds,
+                defaults.mail_retry_seconds,
+            )?,
+            mail_max_attempts: pick(
+                "MAIL_MAX_ATTEMPTS",
+                take("MAIL_MAX_ATTEMPTS"),
+                file_settings.mail_max_attempts,
+                defaults.mail_max_attempts,
+            )?,
         };
         settings.check()?;
         let unknown_variables = env
@@ -311,6 +332,13 @@ impl Settings {
                 "ARGON2_MEMORY_KIB",
                 self.argon2_memory_kib.to_string(),
                 "argon2 needs at least 1 iteration, 1 lane and 8 KiB of memory per lane",
+            ));
+        }
+        if self.mail_max_attempts == 0 {
+            return Err(invalid(
+                "MAIL_MAX_ATTEMPTS",
+                "0".into(),
+                "must be at least 1",
             ));
         }
         if self.login_attempts_per_minute == 0 {

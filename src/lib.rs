@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod mail;
 pub mod publish;
 pub mod search;
 pub mod store;
@@ -55,6 +56,8 @@ pub enum StartupError {
     Index(#[from] search::IndexError),
     #[error("cannot set up authentication: {0}")]
     Auth(String),
+    #[error("cannot set up mail: {0}")]
+    Mail(String),
     #[error("start-up was interrupted: {0}")]
     Interrupted(String),
 }
@@ -152,6 +155,9 @@ impl Application {
             source,
         })?;
 
+        let transport = mail::Transport::from_settings(&settings).map_err(StartupError::Mail)?;
+        mail::spawn_sender(store.clone(), Arc::clone(&settings), transport)
+            .map_err(StartupError::Mail)?;
         spawn_maintenance(store.clone());
         spawn_indexer(store.clone(), Arc::clone(&search));
         let state = actix_web::web::Data::new(AppState {

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod extract;
 pub mod health;
 pub mod openapi;
+pub mod outbox;
 pub mod pagination;
 pub mod practices;
 pub mod submissions;
@@ -125,6 +126,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/practices").route(web::get().to(catalogue::search_practices)),
+                )
+                .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
+                .service(
+                    web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry_mail)),
                 )
                 .service(web::resource("/coverage").route(web::get().to(coverage::get_coverage)))
                 .service(

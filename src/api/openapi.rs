@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    annex, auth, catalogue, compilations, coverage, entities, health, practices, submissions, users,
+    annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
+    submissions, users,
 };
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
@@ -51,6 +52,8 @@ use crate::error::{FieldError, Problem};
         catalogue::export_csv,
         practices::get_practice,
         practices::curate_practice,
+        outbox::list_outbox,
+        outbox::retry_mail,
         coverage::get_coverage,
         coverage::get_coverage_csv,
         compilations::create_compilation,

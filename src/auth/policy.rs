@@ -29,6 +29,8 @@ pub enum Action {
     CuratePractices,
     /// Create, change and publish compilations, and read their drafts.
     ManageCompilations,
+    /// See the mail outbox and retry dead mail.
+    ManageOutbox,
 }
 
 /// What may be done to one submission; the entity it belongs to decides.
@@ -64,7 +66,9 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
             }
             true
         }
-        Action::ManageUsers | Action::AddOrganisation => user.role == Role::Admin,
+        Action::ManageUsers | Action::AddOrganisation | Action::ManageOutbox => {
+            user.role == Role::Admin
+        }
         Action::CreateSubmission | Action::ListSubmissions => true,
         Action::CuratePractices | Action::ManageCompilations => user.role.is_editor(),
     };

@@ -108,6 +108,18 @@ pub struct Labels {
     pub missing_none: String,
     pub pipeline_heading: String,
 
+    pub mail_changes_requested_subject: String,
+    pub mail_changes_requested_text: String,
+    pub mail_accepted_subject: String,
+    pub mail_accepted_text: String,
+    pub mail_rejected_subject: String,
+    pub mail_rejected_text: String,
+    pub mail_new_submission_subject: String,
+    pub mail_new_submission_text: String,
+    pub mail_note: String,
+    pub mail_open: String,
+    pub mail_signature: String,
+
     pub not_found_title: String,
     pub not_found_text: String,
     pub not_found_home: String,

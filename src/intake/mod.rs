@@ -13,10 +13,13 @@ use crate::domain::submission::{ValidPractice, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
 use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError};
+use crate::mail::compose;
 use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
+use crate::store::outbox::{self, NewMail};
 use crate::store::submissions::{self, Practice, Submission};
+use crate::store::users::{self, Recipients};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use view::SubmissionView;
@@ -294,8 +297,57 @@ pub fn transition(
             publish(c, &submission, &practices, now)?;
         }
         let name = entity_name(c, &submission.entity)?;
+        notify(c, &submission, &name, action, now)?;
         snapshot(c, &submission, name, now)
     })
+}
+
+/// Queues the mail a move causes, in its transaction: the entity's focal
+/// points hear of requests for changes and of decisions, the Secretariat
+/// of each new submission. In the submission's language.
+fn notify(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    entity_name: &str,
+    action: Move,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (kind, recipients, message) = match action {
+        Move::Submit => (compose::NEW_SUBMISSION, Recipients::Editors, None),
+        Move::RequestChanges => (
+            compose::CHANGES_REQUESTED,
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            submission.editor_message.clone(),
+        ),
+        Move::Accept => (
+            compose::ACCEPTED,
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            submission.decision_note.clone(),
+        ),
+        Move::Reject => (
+            compose::REJECTED,
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            submission.decision_note.clone(),
+        ),
+        Move::Withdraw | Move::Edit => return Ok(()),
+    };
+    let payload = serde_json::to_value(compose::SubmissionNotice {
+        submission_id: submission.id.clone(),
+        title: submission.title.clone(),
+        entity_name: entity_name.to_owned(),
+        message,
+    })
+    .map_err(AppError::internal)?;
+    let mails: Vec<NewMail> = users::emails_of(connection, recipients)?
+        .into_iter()
+        .map(|recipient| NewMail {
+            kind,
+            recipient,
+            language: submission.language,
+            payload: payload.clone(),
+        })
+        .collect();
+    outbox::enqueue(connection, &mails, now)
 }
 
 /// An editor's change to the tags of an accepted practice.

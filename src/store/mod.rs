@@ -12,6 +12,7 @@ pub mod history;
 pub mod idempotency;
 pub mod migrations;
 pub mod organisations;
+pub mod outbox;
 pub mod schema;
 pub mod submissions;
 pub mod users;

@@ -174,5 +174,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        language -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(practices -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, practices, users);

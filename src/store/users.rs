@@ -172,3 +172,32 @@ pub fn update(
         .execute(connection)?;
     find(connection, id)?.ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))
 }
+
+/// Who a mail goes to.
+pub enum Recipients<'a> {
+    /// The focal points of an entity.
+    FocalPointsOf(&'a str),
+    /// The Secretariat: editors and admins.
+    Editors,
+}
+
+/// The addresses of the enabled accounts of a kind, in a stable order.
+pub fn emails_of(
+    connection: &mut AnyConnection,
+    recipients: Recipients<'_>,
+) -> Result<Vec<String>, AppError> {
+    let mut query = users::table
+        .filter(users::disabled.eq(false))
+        .order(users::email)
+        .select(users::email)
+        .into_boxed();
+    query = match recipients {
+        Recipients::FocalPointsOf(entity) => query
+            .filter(users::role.eq(Role::FocalPoint.as_str()))
+            .filter(users::entity.eq(entity)),
+        Recipients::Editors => {
+            query.filter(users::role.eq_any([Role::Editor.as_str(), Role::Admin.as_str()]))
+        }
+    };
+    Ok(query.load(connection)?)
+}

@@ -4,6 +4,7 @@
 //! so the suite links once.
 
 mod helpers;
+mod smtp;
 mod webdriver;
 
 mod annex;
@@ -17,6 +18,7 @@ mod errors;
 mod exchange;
 mod health;
 mod identity;
+mod mail;
 mod matrix;
 mod openapi;
 mod pages;

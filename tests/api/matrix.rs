@@ -406,6 +406,24 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "GET /api/v1/outbox",
+            [401, 403, 403, 403, 200, 401],
+            |_, _| ("GET", "/api/v1/outbox".into(), None),
+        ),
+        row(
+            "POST /api/v1/outbox/{id}/retry",
+            [401, 403, 403, 403, 404, 401],
+            |_, _| ("POST", "/api/v1/outbox/no-such-mail/retry".into(), None),
+        ),
+        row(
+            "GET /api/v1/coverage",
+            [200, 200, 200, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/coverage?by=region".into(), None),
+        ),
+        row("GET /api/v1/coverage.csv", [200; 6], |_, _| {
+            ("GET", "/api/v1/coverage.csv".into(), None)
+        }),
+        row(
             "PATCH /api/v1/users/{id}",
             [401, 403, 403, 403, 200, 401],
             |_, f| {

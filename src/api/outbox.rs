@@ -1,0 +1,150 @@
+//! `/api/v1/outbox`: what the mail sender has done and has yet to do, for
+//! admins; a dead mail (every attempt failed) can be given new attempts.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::ApiQuery;
+use super::{pagination, AppState};
+use crate::auth::{authorize, Action, Caller};
+use crate::domain::clock;
+use crate::domain::Language;
+use crate::error::{AppError, Problem};
+use crate::store::outbox::{self, Mail, MailStatus};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailView {
+    id: String,
+    /// changes_requested, accepted, rejected, new_submission, …
+    kind: String,
+    recipient: String,
+    language: Language,
+    status: MailStatus,
+    attempts: i64,
+    /// When the next attempt is due (pending mail).
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+impl MailView {
+    fn new(mail: Mail) -> MailView {
+        MailView {
+            id: mail.id,
+            kind: mail.kind,
+            recipient: mail.recipient,
+            language: mail.language,
+            status: mail.status,
+            attempts: mail.attempts,
+            next_attempt_at: mail.next_attempt_at,
+            last_error: mail.last_error,
+            created_at: mail.created_at,
+            sent_at: mail.sent_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailList {
+    items: Vec<MailView>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// pending, sending, sent or dead.
+    status: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// The outbox, oldest first, optionally of one status (admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/outbox",
+    tag = "operations",
+    params(OutboxQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of mails", body = MailList),
+        (status = 400, description = "Bad status, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    authorize(&caller, Action::ManageOutbox)?;
+    let page = pagination::page(query.limit, query.cursor.as_deref())?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some("pending") => Some(MailStatus::Pending),
+        Some("sending") => Some(MailStatus::Sending),
+        Some("sent") => Some(MailStatus::Sent),
+        Some("dead") => Some(MailStatus::Dead),
+        Some(_) => {
+            return Err(AppError::invalid_field(
+                "status",
+                "use pending, sending, sent or dead",
+            ))
+        }
+    };
+    let (mut mails, page) = state
+        .store
+        .run(move |c| Ok((outbox::list(c, status, &page)?, page)))
+        .await?;
+    let next_cursor = pagination::finish(&mut mails, &page, |m| &m.id);
+    Ok(HttpResponse::Ok().json(MailList {
+        items: mails.into_iter().map(MailView::new).collect(),
+        next_cursor,
+    }))
+}
+
+/// Gives a dead mail a new series of attempts, starting now (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/outbox/{id}/retry",
+    tag = "operations",
+    params(("id" = String, Path, description = "The mail's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The mail, pending again", body = MailView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mail", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The mail is not dead", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn retry_mail(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    authorize(&caller, Action::ManageOutbox)?;
+    let id = path.into_inner();
+    let mail = state
+        .store
+        .run(move |c| {
+            let mail = outbox::find(c, &id)?
+                .ok_or_else(|| AppError::NotFound(format!("there is no mail {id}")))?;
+            if !outbox::revive(c, &id, clock::now())? {
+                return Err(AppError::Conflict(format!(
+                    "mail {id} is {}, not dead: the sender is still on it",
+                    mail.status.as_str()
+                )));
+            }
+            outbox::find(c, &id)?
+                .ok_or_else(|| AppError::NotFound(format!("there is no mail {id}")))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(MailView::new(mail)))
+}

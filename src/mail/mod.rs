@@ -1,0 +1,186 @@
+//! Mail leaves the service through the outbox (`store::outbox`): the
+//! transaction that causes a mail writes its row; the sender here claims
+//! due rows, composes each message (`compose`) and hands it to SMTP, or,
+//! with no SMTP configured, writes it as an `.eml` file under the data
+//! directory. A failed delivery is retried with exponential backoff; after
+//! the last attempt the mail is dead until an admin retries it.
+
+pub mod compose;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+use lettre::{SmtpTransport, Transport as _};
+
+use crate::config::Settings;
+use crate::domain::clock;
+use crate::store::outbox::{self, Mail};
+use crate::store::Store;
+
+/// How mail leaves this process.
+pub enum Transport {
+    Smtp(SmtpTransport),
+    /// One `.eml` file a message in this folder.
+    Files(PathBuf),
+}
+
+impl Transport {
+    pub fn from_settings(settings: &Settings) -> Result<Transport, String> {
+        match &settings.smtp_url {
+            Some(url) => SmtpTransport::from_url(url)
+                .map(|builder| {
+                    Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build())
+                })
+                .map_err(|e| format!("COMPENDIUM_SMTP_URL is not usable: {e}")),
+            None => Ok(Transport::Files(settings.data_dir.join("mail"))),
+        }
+    }
+
+    fn deliver(&self, mail: &Mail, message: &lettre::Message) -> Result<(), String> {
+        match self {
+            Transport::Smtp(smtp) => smtp.send(message).map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Files(folder) => {
+                std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+                let name = format!("{}.eml", mail.id);
+                // Written whole, then renamed: a reader never sees half a mail.
+                let partial = folder.join(format!(".{name}.part"));
+                std::fs::write(&partial, message.formatted()).map_err(|e| e.to_string())?;
+                std::fs::rename(&partial, folder.join(name)).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// Mails claimed at a time, and how long a claim holds.
+const BATCH: i64 = 50;
+const LEASE_SECONDS: i64 = 120;
+/// How often the sender looks for due mail.
+const POLL: Duration = Duration::from_secs(1);
+/// The longest wait between two attempts.
+const MAX_BACKOFF_SECONDS: u64 = 3600;
+
+/// When to try again after `attempts` failed attempts, if at all.
+pub fn next_attempt(
+    settings: &Settings,
+    attempts: i64,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if attempts >= i64::from(settings.mail_max_attempts) {
+        return None;
+    }
+    let exponent = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .min(20);
+    let wait = settings
+        .mail_retry_seconds
+        .saturating_mul(1u64 << exponent)
+        .min(MAX_BACKOFF_SECONDS);
+    Some(now + chrono::Duration::seconds(i64::try_from(wait).unwrap_or(i64::MAX)))
+}
+
+/// One round: claims what is due and tries each; answers how many were sent.
+fn send_due(
+    store: &Store,
+    settings: &Settings,
+    transport: &Transport,
+    from: &Mailbox,
+) -> Result<usize, crate::error::AppError> {
+    let mut connection = store
+        .blocking_connection()
+        .map_err(|e| crate::error::AppError::Unavailable(e.to_string()))?;
+    let claimed = outbox::claim(
+        &mut connection,
+        clock::now(),
+        chrono::Duration::seconds(LEASE_SECONDS),
+        BATCH,
+    )?;
+    let mut sent = 0;
+    for mail in claimed {
+        let outcome = compose::compose(&mail, from, &settings.public_url)
+            .and_then(|message| transport.deliver(&mail, &message));
+        let now = clock::now();
+        match outcome {
+            Ok(()) => {
+                outbox::mark_sent(&mut connection, &mail.id, now)?;
+                sent += 1;
+            }
+            Err(error) => {
+                let retry_at = next_attempt(settings, mail.attempts + 1, now);
+                tracing::warn!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
+                outbox::mark_failed(&mut connection, &mail.id, &error, now, retry_at)?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Starts the sender with the server: each round runs on the blocking
+/// pool (SMTP is blocking) and the loop ends when the server stops.
+pub fn spawn_sender(
+    store: Store,
+    settings: std::sync::Arc<Settings>,
+    transport: Transport,
+) -> Result<(), String> {
+    let from: Mailbox = settings.mail_from.parse().map_err(|e| {
+        format!(
+            "COMPENDIUM_MAIL_FROM {:?} is not an address: {e}",
+            settings.mail_from
+        )
+    })?;
+    let transport = std::sync::Arc::new(transport);
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(POLL);
+        loop {
+            let (store, settings, transport, from) = (
+                store.clone(),
+                std::sync::Arc::clone(&settings),
+                std::sync::Arc::clone(&transport),
+                from.clone(),
+            );
+            let round =
+                actix_web::web::block(move || send_due(&store, &settings, &transport, &from)).await;
+            match round {
+                // More may be due: go on at once.
+                Ok(Ok(count)) if count > 0 => {
+                    tracing::info!(count, "mail sent");
+                    continue;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "mail sender failed; trying again"),
+                Err(error) => tracing::warn!(%error, "mail sender interrupted; trying again"),
+            }
+            interval.tick().await;
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_then_stop() {
+        let settings = Settings {
+            mail_retry_seconds: 30,
+            mail_max_attempts: 4,
+            ..Settings::default()
+        };
+        let now = clock::now();
+        let waits: Vec<Option<i64>> = (1..=4)
+            .map(|attempts| next_attempt(&settings, attempts, now).map(|t| (t - now).num_seconds()))
+            .collect();
+        assert_eq!(waits, [Some(30), Some(60), Some(120), None]);
+        let patient = Settings {
+            mail_retry_seconds: 600,
+            mail_max_attempts: 20,
+            ..Settings::default()
+        };
+        assert_eq!(
+            next_attempt(&patient, 10, now).map(|t| (t - now).num_seconds()),
+            Some(3600)
+        );
+    }
+}

@@ -1,0 +1,360 @@
+//! Mail through the outbox, against a real SMTP server on loopback:
+//! workflow notices, an outage that loses nothing and sends nothing twice,
+//! two replicas draining one queue, dead mail and its retry, and the
+//! `.eml` files of the embedded default.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use compendium::domain::account::Role;
+use compendium::domain::Language;
+use compendium::store::outbox::{self, NewMail};
+use compendium::store::Store;
+use serde_json::{json, Value};
+
+use crate::helpers::{backends, each_backend, Backend, TestApp};
+use crate::smtp::{decoded_parts, header, subject, SmtpServer};
+
+fn with_smtp(smtp: &SmtpServer, backend: Backend) -> TestApp {
+    let url = smtp.url();
+    TestApp::spawn_with(backend, |s| {
+        s.smtp_url = Some(url);
+        s.mail_retry_seconds = 1;
+        s.public_url = "https://compendium.un.example".to_owned();
+        s.mail_from = "Compendium <compendium@un.example>".to_owned();
+    })
+}
+
+fn submit(app: &TestApp, token: &str, language: &str, title: &str) -> String {
+    let created = app.post_as(
+        token,
+        "/api/v1/submissions",
+        &json!({"entity": "FRA", "language": language, "title": title,
+            "practices": [{"title": "Practice", "body": "Body.", "items": [11]}]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let submitted = app.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/submit"),
+        Some(token),
+        None,
+    );
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    id
+}
+
+fn decide(app: &TestApp, token: &str, id: &str, action: &str, body: Value) {
+    let answer = app.call(
+        "POST",
+        &format!("/api/v1/submissions/{id}/{action}"),
+        Some(token),
+        Some(&body),
+    );
+    assert_eq!(answer.status, 200, "{action}: {}", answer.body);
+}
+
+/// Messages by recipient, each as (subject, decoded text).
+fn by_recipient(messages: &[String]) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut sorted: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for message in messages {
+        let to = header(message, "To").unwrap_or_default().to_owned();
+        sorted
+            .entry(to)
+            .or_default()
+            .push((subject(message), decoded_parts(message)));
+    }
+    sorted
+}
+
+#[test]
+fn workflow_notices_reach_the_right_people_in_the_submissions_language() {
+    let Some(smtp) = SmtpServer::start() else {
+        return;
+    };
+    for backend in backends() {
+        let app = with_smtp(&smtp, backend);
+        let before = smtp.messages().len();
+        let editor = app.user(Role::Editor, None);
+        let first = app.user(Role::FocalPoint, Some("FRA"));
+        let second = app.user(Role::FocalPoint, Some("FRA"));
+        let other = app.user(Role::FocalPoint, Some("KEN"));
+
+        // A new submission: the Secretariat hears of it.
+        let id = submit(&app, &first.token, "fr", "Plan national");
+        // Changes requested, then accepted with a note: the entity's focal
+        // points hear of both, in French; Kenya's hears nothing.
+        decide(
+            &app,
+            &editor.token,
+            &id,
+            "request-changes",
+            json!({"message": "Précisez le point 11, s’il vous plaît."}),
+        );
+        let resubmitted = app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/submit"),
+            Some(&first.token),
+            None,
+        );
+        assert_eq!(resubmitted.status, 200, "{}", resubmitted.body);
+        decide(
+            &app,
+            &editor.token,
+            &id,
+            "accept",
+            json!({"note": "Merci."}),
+        );
+        // An English submission, rejected.
+        let rejected = submit(&app, &first.token, "en", "Draft law");
+        decide(
+            &app,
+            &editor.token,
+            &rejected,
+            "reject",
+            json!({"reason": "Out of scope."}),
+        );
+
+        // editor: 3 new submissions (one resubmitted); each focal point: changes, accepted, rejected.
+        let messages = smtp.wait_for(before + 9, Duration::from_secs(20));
+        let mine: Vec<String> = messages[before..].to_vec();
+        let sorted = by_recipient(&mine);
+        assert!(
+            !sorted.contains_key(other.email.as_str()),
+            "another entity hears nothing"
+        );
+        let to_editor = &sorted[editor.email.as_str()];
+        assert_eq!(to_editor.len(), 3);
+        assert!(
+            to_editor
+                .iter()
+                .any(|(s, _)| s == "Nouvelle communication à examiner : Plan national"),
+            "{to_editor:?}"
+        );
+        for focal in [&first, &second] {
+            let received = &sorted[focal.email.as_str()];
+            let subjects: BTreeSet<&str> = received.iter().map(|(s, _)| s.as_str()).collect();
+            assert_eq!(
+                subjects,
+                BTreeSet::from([
+                    "Modifications demandées : Plan national",
+                    "Acceptée : Plan national",
+                    "Not accepted: Draft law"
+                ]),
+            );
+            let changes = &received
+                .iter()
+                .find(|(s, _)| s.starts_with("Modifications"))
+                .unwrap()
+                .1;
+            assert!(
+                changes.contains("Précisez le point 11, s’il vous plaît."),
+                "{changes}"
+            );
+            assert!(changes.contains(&format!(
+                "https://compendium.un.example/api/v1/submissions/{id}"
+            )));
+            let refusal = &received
+                .iter()
+                .find(|(s, _)| s.starts_with("Not accepted"))
+                .unwrap()
+                .1;
+            assert!(refusal.contains("Out of scope."));
+        }
+        for message in &mine {
+            assert!(message.contains("multipart/alternative"));
+            assert!(message.contains("text/plain") && message.contains("text/html"));
+            assert!(header(message, "Message-ID")
+                .unwrap()
+                .ends_with("@compendium.un.example>"));
+            assert_eq!(
+                header(message, "From"),
+                Some("Compendium <compendium@un.example>")
+            );
+        }
+    }
+}
+
+#[test]
+fn an_smtp_outage_loses_nothing_and_sends_nothing_twice() {
+    let Some(mut smtp) = SmtpServer::start() else {
+        return;
+    };
+    for backend in backends() {
+        let app = with_smtp(&smtp, backend);
+        let admin = app.user(Role::Admin, None);
+        let _editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("FRA"));
+        let before = smtp.messages().len();
+        smtp.stop();
+        for n in 0..3 {
+            submit(&app, &focal.token, "en", &format!("During the outage {n}"));
+        }
+        // The sender tries, fails, and keeps the mail for later.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let pending = app
+                .get_as(&admin.token, "/api/v1/outbox?status=pending")
+                .json();
+            let failed = pending["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["attempts"].as_i64().unwrap() >= 1 && m["last_error"].is_string())
+                .count();
+            if failed >= 6 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no failed attempt recorded: {pending}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        smtp.resume();
+        // 3 submissions × (editor + admin) = 6 mails, each exactly once.
+        smtp.wait_for(before + 6, Duration::from_secs(30));
+        std::thread::sleep(Duration::from_secs(3));
+        let messages = &smtp.messages()[before..];
+        assert_eq!(messages.len(), 6, "each mail once, none twice");
+        let ids: BTreeSet<&str> = messages
+            .iter()
+            .map(|m| header(m, "Message-ID").unwrap())
+            .collect();
+        assert_eq!(ids.len(), 6);
+        let sent = app
+            .get_as(&admin.token, "/api/v1/outbox?status=sent")
+            .json();
+        assert_eq!(sent["items"].as_array().unwrap().len(), 6);
+    }
+}
+
+#[test]
+fn two_replicas_drain_one_queue_and_deliver_each_mail_once() {
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!("skipped: replicas share a database only on PostgreSQL");
+        return;
+    }
+    let Some(smtp) = SmtpServer::start() else {
+        return;
+    };
+    let first = with_smtp(&smtp, Backend::Postgres);
+    let url = first.settings.database_url.clone();
+    let second = {
+        let smtp_url = smtp.url();
+        TestApp::spawn_with(Backend::Postgres, |s| {
+            s.database_url = url.clone();
+            s.smtp_url = Some(smtp_url);
+        })
+    };
+    let store = Store::open(&first.settings).expect("the shared database");
+    let mails: Vec<NewMail> = (0..500)
+        .map(|n| NewMail {
+            kind: "new_submission",
+            recipient: format!("editor{n}@un.example"),
+            language: Language::En,
+            payload: json!({"submission_id": format!("s{n}"), "title": format!("Queued {n}"), "entity_name": "France", "message": null}),
+        })
+        .collect();
+    let mut connection = store.blocking_connection().expect("a connection");
+    outbox::enqueue(&mut connection, &mails, compendium::domain::clock::now()).expect("queued");
+    drop(connection);
+    smtp.wait_for(500, Duration::from_secs(90));
+    std::thread::sleep(Duration::from_secs(3));
+    let messages = smtp.messages();
+    let recipients: BTreeSet<&str> = messages.iter().filter_map(|m| header(m, "To")).collect();
+    assert_eq!(messages.len(), 500, "no mail twice");
+    assert_eq!(recipients.len(), 500, "no mail lost");
+    let _ = (first, second);
+}
+
+#[test]
+fn a_mail_that_keeps_failing_dies_and_an_admin_can_retry_it() {
+    for backend in backends() {
+        // Nothing listens on this port.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let app = TestApp::spawn_with(backend, |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"));
+            s.mail_retry_seconds = 1;
+            s.mail_max_attempts = 2;
+        });
+        let admin = app.user(Role::Admin, None);
+        let focal = app.user(Role::FocalPoint, Some("FRA"));
+        submit(&app, &focal.token, "en", "Never delivered");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let dead = loop {
+            let dead = app
+                .get_as(&admin.token, "/api/v1/outbox?status=dead")
+                .json();
+            if dead["items"].as_array().unwrap().len() == 1 {
+                break dead["items"][0].clone();
+            }
+            assert!(Instant::now() < deadline, "the mail did not die: {dead}");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert_eq!(dead["attempts"], 2);
+        assert_eq!(dead["recipient"], admin.email.as_str());
+        assert!(dead["last_error"].is_string());
+        let id = dead["id"].as_str().unwrap();
+
+        let retried = app.call(
+            "POST",
+            &format!("/api/v1/outbox/{id}/retry"),
+            Some(&admin.token),
+            None,
+        );
+        assert_eq!(retried.status, 200, "{}", retried.body);
+        assert_eq!(retried.json()["attempts"], 0);
+        app.call(
+            "POST",
+            &format!("/api/v1/outbox/{id}/retry"),
+            Some(&admin.token),
+            None,
+        )
+        .problem(409);
+        app.call(
+            "POST",
+            "/api/v1/outbox/nothing/retry",
+            Some(&admin.token),
+            None,
+        )
+        .problem(404);
+        app.get_as(&focal.token, "/api/v1/outbox").problem(403);
+        app.get("/api/v1/outbox").problem(401);
+        app.get_as(&admin.token, "/api/v1/outbox?status=lost")
+            .problem(400);
+    }
+}
+
+#[test]
+fn without_smtp_mail_is_written_as_eml_files() {
+    each_backend(|app| {
+        let focal = app.user(Role::FocalPoint, Some("FRA"));
+        let editor = app.user(Role::Editor, None);
+        submit(app, &focal.token, "en", "Filed as a file");
+        let folder = app.settings.data_dir.join("mail");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let files = loop {
+            let files: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+                .map(|d| {
+                    d.filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !files.is_empty() {
+                break files;
+            }
+            assert!(Instant::now() < deadline, "no .eml in {}", folder.display());
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let text = std::fs::read_to_string(&files[0]).unwrap();
+        assert_eq!(header(&text, "To"), Some(editor.email.as_str()));
+        assert_eq!(subject(&text), "New submission to review: Filed as a file");
+    });
+}
