@@ -34,7 +34,7 @@ use actix_web::{middleware, App, HttpServer};
 use crate::api::extract::BodyLimit;
 use crate::api::AppState;
 use crate::auth::password::Passwords;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::search::SearchIndex;
@@ -88,6 +88,10 @@ fn spawn_maintenance(store: Store) {
         }
     });
 }
+
+/// Subscription requests a client address may make a minute: enough for a
+/// person, too few to flood strangers' mailboxes with confirmations.
+const SUBSCRIPTIONS_PER_MINUTE: u32 = 5;
 
 /// The indexer's memory budget in a server: small, as it applies a few
 /// changes at a time (a rebuild from the command line gets more).
@@ -156,8 +160,14 @@ impl Application {
         })?;
 
         let transport = mail::Transport::from_settings(&settings).map_err(StartupError::Mail)?;
-        mail::spawn_sender(store.clone(), Arc::clone(&settings), transport)
-            .map_err(StartupError::Mail)?;
+        let links = mail::links::Links::new(&secret);
+        mail::spawn_sender(
+            store.clone(),
+            Arc::clone(&settings),
+            transport,
+            links.clone(),
+        )
+        .map_err(StartupError::Mail)?;
         spawn_maintenance(store.clone());
         spawn_indexer(store.clone(), Arc::clone(&search));
         let state = actix_web::web::Data::new(AppState {
@@ -165,8 +175,10 @@ impl Application {
             settings: Arc::clone(&settings),
             tokens,
             passwords,
-            login_throttle: LoginThrottle::new(settings.login_attempts_per_minute),
+            login_throttle: Throttle::new(settings.login_attempts_per_minute),
+            subscribe_throttle: Throttle::new(SUBSCRIPTIONS_PER_MINUTE),
             search,
+            links,
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;

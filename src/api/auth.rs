@@ -96,7 +96,7 @@ pub async fn issue_token(
     .map_err(|e| AppError::internal(format!("password check did not complete: {e}")))?;
 
     let Some(user) = verified else {
-        state.login_throttle.record_failure(&keys, Instant::now());
+        state.login_throttle.record(&keys, Instant::now());
         return Err(AppError::Unauthorized(WRONG_CREDENTIALS.to_owned()));
     };
     if user.disabled {

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod practices;
 pub mod submissions;
+pub mod subscriptions;
 pub mod users;
 
 use std::sync::Arc;
@@ -29,7 +30,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::password::Passwords;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
@@ -42,8 +43,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub tokens: Tokens,
     pub passwords: Passwords,
-    pub login_throttle: LoginThrottle,
+    pub login_throttle: Throttle,
+    /// Subscription requests, per client address.
+    pub subscribe_throttle: Throttle,
     pub search: Arc<SearchIndex>,
+    /// Signs and checks the links of subscription mail.
+    pub links: crate::mail::links::Links,
 }
 
 /// Registers every route of the service.
@@ -126,6 +131,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/practices").route(web::get().to(catalogue::search_practices)),
+                )
+                .service(
+                    web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
                 )
                 .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
                 .service(

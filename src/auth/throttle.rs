@@ -1,6 +1,7 @@
-//! Limits failed sign-ins, per account and per client address, over a
-//! sliding minute. Kept in memory: each replica counts for itself, which
-//! bounds guessing per replica; a proxy in front can add a global limit.
+//! Limits events (failed sign-ins, subscription requests) per key (an
+//! account, a client address) over a sliding minute. Kept in memory: each
+//! replica counts for itself, which bounds guessing per replica; a proxy in
+//! front can add a global limit.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -11,14 +12,14 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// made-up emails cannot grow memory without bound.
 const SWEEP_ABOVE: usize = 10_000;
 
-pub struct LoginThrottle {
+pub struct Throttle {
     limit: usize,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-impl LoginThrottle {
-    pub fn new(failures_per_minute: u32) -> LoginThrottle {
-        LoginThrottle {
+impl Throttle {
+    pub fn new(failures_per_minute: u32) -> Throttle {
+        Throttle {
             limit: failures_per_minute as usize,
             failures: Mutex::new(HashMap::new()),
         }
@@ -48,7 +49,7 @@ impl LoginThrottle {
         wait.map_or(Ok(()), Err)
     }
 
-    pub fn record_failure(&self, keys: &[&str], now: Instant) {
+    pub fn record(&self, keys: &[&str], now: Instant) {
         let mut failures = self
             .failures
             .lock()
@@ -82,11 +83,11 @@ mod tests {
 
     #[test]
     fn the_limit_applies_per_key_and_lifts_after_a_minute() {
-        let throttle = LoginThrottle::new(3);
+        let throttle = Throttle::new(3);
         let start = Instant::now();
         for _ in 0..3 {
             assert!(throttle.check(&["a@x.org", "10.0.0.1"], start).is_ok());
-            throttle.record_failure(&["a@x.org", "10.0.0.1"], start);
+            throttle.record(&["a@x.org", "10.0.0.1"], start);
         }
         let wait = throttle.check(&["a@x.org", "10.0.0.2"], start).unwrap_err();
         assert!((59..=60).contains(&wait), "{wait}");

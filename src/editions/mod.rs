@@ -3,17 +3,23 @@
 //! keep the entries of their last assembly, so an editor reviews exactly
 //! what would be published and sees what changed in the catalogue since.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
+use crate::annex::SectionId;
 use crate::domain::compilation::{
     self, assemble, Assembly, Drift, EditionNumber, Entry, Scope, MAX_EXCLUDED,
     MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
 };
+use crate::domain::Language;
 use crate::error::{AppError, FieldError};
+use crate::mail::compose::{self, PublicationNotice};
 use crate::store::audit::{self, Actor};
 use crate::store::compilations::{self, Compilation, CompilationStatus};
+use crate::store::outbox::{self, NewMail};
+use crate::store::subscriptions;
+use crate::store::users::{self, Recipients};
 use crate::store::{write_transaction, AnyConnection};
 
 /// What an editor gives to start a compilation.
@@ -293,8 +299,63 @@ pub fn publish(
             &compilation,
             now,
         )?;
+        announce(c, &compilation, &assembly.entries, now)?;
         Ok((compilation, assembly.entries))
     })
+}
+
+/// Queues the announcement of a new edition: to every confirmed subscriber
+/// whose sections it covers (in their language, with a way out), and to
+/// every focal point (in English) who is not also such a subscriber.
+fn announce(
+    connection: &mut AnyConnection,
+    compilation: &Compilation,
+    entries: &[Entry],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(number) = compilation.number else {
+        return Ok(());
+    };
+    let mut counts: BTreeMap<SectionId, i64> = BTreeMap::new();
+    for entry in entries {
+        *counts.entry(entry.section()).or_default() += 1;
+    }
+    let notice = |subscription_id: Option<String>| {
+        serde_json::to_value(PublicationNotice {
+            compilation_id: compilation.id.clone(),
+            number: number.to_string(),
+            title: compilation.title.clone(),
+            sections: counts.iter().map(|(s, n)| (*s, *n)).collect(),
+            subscription_id,
+        })
+        .map_err(AppError::internal)
+    };
+    let mut mails = Vec::new();
+    let mut told = BTreeSet::new();
+    for subscriber in subscriptions::confirmed(connection)? {
+        let wanted = subscriber.sections.is_empty()
+            || subscriber.sections.iter().any(|s| counts.contains_key(s));
+        if wanted {
+            told.insert(subscriber.email.clone());
+            mails.push(NewMail {
+                kind: compose::PUBLICATION,
+                recipient: subscriber.email,
+                language: subscriber.language,
+                payload: notice(Some(subscriber.id))?,
+            });
+        }
+    }
+    for email in users::emails_of(connection, Recipients::AllFocalPoints)? {
+        if !told.contains(&email) {
+            mails.push(NewMail {
+                kind: compose::PUBLICATION,
+                recipient: email,
+                language: Language::En,
+                payload: notice(None)?,
+            });
+        }
+    }
+    outbox::enqueue(connection, &mails, now)
 }
 
 /// What reassembling a draft now would change (nothing for an edition).

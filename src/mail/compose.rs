@@ -3,12 +3,15 @@
 //! Composition is a pure function of the row, so every attempt sends the
 //! same message with the same Message-ID.
 
-use lettre::message::header::ContentType;
+use chrono::DateTime;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
+use super::links::Links;
+use crate::annex::{annex, SectionId};
 use crate::i18n::{fill, labels, Labels};
 use crate::store::outbox::Mail;
 
@@ -17,6 +20,8 @@ pub const CHANGES_REQUESTED: &str = "changes_requested";
 pub const ACCEPTED: &str = "accepted";
 pub const REJECTED: &str = "rejected";
 pub const NEW_SUBMISSION: &str = "new_submission";
+pub const CONFIRM_SUBSCRIPTION: &str = "confirm_subscription";
+pub const PUBLICATION: &str = "publication";
 
 /// What a workflow notice says.
 #[derive(Debug, Deserialize, serde::Serialize)]
@@ -28,18 +33,47 @@ pub struct SubmissionNotice {
     pub message: Option<String>,
 }
 
+/// What a confirmation mail needs.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct ConfirmationNotice {
+    pub subscription_id: String,
+    /// Until when the link works (seconds since the epoch).
+    pub expires: i64,
+}
+
+/// What a publication announcement says.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct PublicationNotice {
+    pub compilation_id: String,
+    pub number: String,
+    pub title: String,
+    /// Entries per annex section, in order.
+    pub sections: Vec<(SectionId, i64)>,
+    /// For a subscriber: the subscription the unsubscribe link ends.
+    pub subscription_id: Option<String>,
+}
+
 /// A message's words before they become parts.
 struct Words {
     subject: String,
     paragraphs: Vec<String>,
     /// Quoted as the Secretariat wrote it.
     quote: Option<(String, String)>,
-    link: (String, String),
+    /// Labelled links, in order.
+    links: Vec<(String, String)>,
+    /// Said after the links.
+    closing: Vec<String>,
+    /// Where a subscriber stops the mail (also the List-Unsubscribe header).
+    unsubscribe: Option<String>,
 }
 
-fn words(l: &Labels, mail: &Mail, public_url: &str) -> Result<Words, String> {
-    let notice: SubmissionNotice = serde_json::from_value(mail.payload.clone())
-        .map_err(|e| format!("payload of {}: {e}", mail.kind))?;
+fn parse<T: serde::de::DeserializeOwned>(mail: &Mail) -> Result<T, String> {
+    serde_json::from_value(mail.payload.clone())
+        .map_err(|e| format!("payload of {}: {e}", mail.kind))
+}
+
+fn notice_words(l: &Labels, mail: &Mail, public_url: &str) -> Result<Words, String> {
+    let notice: SubmissionNotice = parse(mail)?;
     let values = [
         ("title", notice.title.as_str()),
         ("entity", notice.entity_name.as_str()),
@@ -56,12 +90,11 @@ fn words(l: &Labels, mail: &Mail, public_url: &str) -> Result<Words, String> {
             Some(&l.mail_note),
         ),
         REJECTED => (&l.mail_rejected_subject, &l.mail_rejected_text, None),
-        NEW_SUBMISSION => (
+        _ => (
             &l.mail_new_submission_subject,
             &l.mail_new_submission_text,
             None,
         ),
-        other => return Err(format!("no message for mail of kind {other}")),
     };
     let quote = notice
         .message
@@ -71,11 +104,80 @@ fn words(l: &Labels, mail: &Mail, public_url: &str) -> Result<Words, String> {
         subject: fill(subject, &values),
         paragraphs: vec![fill(text, &values)],
         quote,
-        link: (
+        links: vec![(
             l.mail_open.clone(),
             format!("{public_url}/api/v1/submissions/{}", notice.submission_id),
-        ),
+        )],
+        closing: Vec::new(),
+        unsubscribe: None,
     })
+}
+
+fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Words, String> {
+    let language = mail.language.code();
+    match mail.kind.as_str() {
+        CHANGES_REQUESTED | ACCEPTED | REJECTED | NEW_SUBMISSION => {
+            notice_words(l, mail, public_url)
+        }
+        CONFIRM_SUBSCRIPTION => {
+            let notice: ConfirmationNotice = parse(mail)?;
+            let expires = DateTime::from_timestamp(notice.expires, 0)
+                .ok_or_else(|| format!("expiry {} of a confirmation", notice.expires))?;
+            let token = links.confirm_token(&notice.subscription_id, expires);
+            Ok(Words {
+                subject: l.mail_confirm_subject.clone(),
+                paragraphs: vec![l.mail_confirm_text.clone()],
+                quote: None,
+                links: vec![(
+                    String::new(),
+                    format!("{public_url}/subscriptions/confirm?token={token}&lang={language}"),
+                )],
+                closing: vec![l.mail_confirm_ignore.clone()],
+                unsubscribe: None,
+            })
+        }
+        PUBLICATION => {
+            let notice: PublicationNotice = parse(mail)?;
+            let values = [
+                ("number", notice.number.as_str()),
+                ("title", notice.title.as_str()),
+            ];
+            let mut paragraphs = vec![fill(&l.mail_publication_text, &values)];
+            paragraphs.extend(notice.sections.iter().map(|(section, count)| {
+                format!(
+                    "{section}. {}: {}",
+                    annex().section(*section).title.get(mail.language),
+                    l.number((*count).max(0) as u64)
+                )
+            }));
+            Ok(Words {
+                subject: fill(&l.mail_publication_subject, &values),
+                paragraphs,
+                quote: None,
+                links: vec![
+                    (
+                        l.mail_read.clone(),
+                        format!(
+                            "{public_url}/compilations/{}?lang={language}",
+                            notice.compilation_id
+                        ),
+                    ),
+                    (
+                        l.mail_feed.clone(),
+                        format!("{public_url}/feeds/compilations.atom"),
+                    ),
+                ],
+                closing: Vec::new(),
+                unsubscribe: notice.subscription_id.map(|id| {
+                    format!(
+                        "{public_url}/subscriptions/unsubscribe?token={}&lang={language}",
+                        links.unsubscribe_token(&id)
+                    )
+                }),
+            })
+        }
+        other => Err(format!("no message for mail of kind {other}")),
+    }
 }
 
 fn text_part(l: &Labels, words: &Words) -> String {
@@ -96,10 +198,21 @@ fn text_part(l: &Labels, words: &Words) -> String {
         }
         text.push('\n');
     }
-    text.push_str(&format!(
-        "{} {}\n\n-- \n{}\n",
-        words.link.0, words.link.1, l.mail_signature
-    ));
+    for (label, url) in &words.links {
+        if label.is_empty() {
+            text.push_str(&format!("{url}\n\n"));
+        } else {
+            text.push_str(&format!("{label} {url}\n\n"));
+        }
+    }
+    for paragraph in &words.closing {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+    }
+    if let Some(url) = &words.unsubscribe {
+        text.push_str(&format!("{} {url}\n\n", l.mail_unsubscribe));
+    }
+    text.push_str(&format!("-- \n{}\n", l.mail_signature));
     text
 }
 
@@ -121,10 +234,51 @@ fn html_part(l: &Labels, mail: &Mail, words: &Words) -> Markup {
                         @for line in quote.lines() { (line) br; }
                     }
                 }
-                p { (words.link.0) " " a href=(words.link.1) { (words.link.1) } }
+                @for (label, url) in &words.links {
+                    p { @if !label.is_empty() { (label) " " } a href=(url) { (url) } }
+                }
+                @for paragraph in &words.closing { p { (paragraph) } }
+                @if let Some(url) = &words.unsubscribe {
+                    p style="font-size: 0.9em;" { (l.mail_unsubscribe) " " a href=(url) { (url) } }
+                }
                 p style="color: #4d4d4d; font-size: 0.9em;" { (l.mail_signature) }
             }
         }
+    }
+}
+
+/// `List-Unsubscribe` (RFC 2369) and its one-click companion (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 
@@ -139,14 +293,25 @@ fn id_domain(public_url: &str) -> &str {
 }
 
 /// The whole message, ready to send.
-pub fn compose(mail: &Mail, from: &Mailbox, public_url: &str) -> Result<Message, String> {
+pub fn compose(
+    mail: &Mail,
+    from: &Mailbox,
+    public_url: &str,
+    links: &Links,
+) -> Result<Message, String> {
     let l = labels(mail.language);
-    let words = words(l, mail, public_url)?;
+    let words = words(l, mail, public_url, links)?;
     let to: Mailbox = mail
         .recipient
         .parse()
         .map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
-    Message::builder()
+    let mut builder = Message::builder();
+    if let Some(url) = &words.unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(ListUnsubscribePost);
+    }
+    builder
         .from(from.clone())
         .to(to)
         .subject(words.subject.clone())
@@ -201,6 +366,10 @@ mod tests {
         }
     }
 
+    fn links() -> Links {
+        Links::new(b"a test secret that is long enough")
+    }
+
     fn from() -> Mailbox {
         "Compendium <compendium@un.example>".parse().unwrap()
     }
@@ -211,6 +380,7 @@ mod tests {
             &mail(CHANGES_REQUESTED, Language::Fr, Some("Ajoutez l’item 11.")),
             &from(),
             "https://compendium.un.example",
+            &links(),
         )
         .unwrap();
         let text = String::from_utf8(message.formatted()).unwrap();
@@ -226,6 +396,7 @@ mod tests {
             &mail(CHANGES_REQUESTED, Language::Fr, Some("Ajoutez l’item 11.")),
             &from(),
             "https://compendium.un.example",
+            &links(),
         )
         .unwrap();
         assert_eq!(message.formatted(), again.formatted());
@@ -235,7 +406,7 @@ mod tests {
     fn the_html_part_escapes_and_follows_the_language() {
         let l = labels(Language::Ar);
         let m = mail(REJECTED, Language::Ar, Some("<script>x</script>"));
-        let words = words(l, &m, "https://x").unwrap();
+        let words = words(l, &m, "https://x", &links()).unwrap();
         let html = html_part(l, &m, &words).into_string();
         assert!(html.contains("dir=\"rtl\""));
         assert!(html.contains("&lt;script&gt;"));
@@ -245,9 +416,15 @@ mod tests {
 
     #[test]
     fn unknown_kinds_and_addresses_are_errors_not_panics() {
-        assert!(compose(&mail("nonsense", Language::En, None), &from(), "https://x").is_err());
+        assert!(compose(
+            &mail("nonsense", Language::En, None),
+            &from(),
+            "https://x",
+            &links()
+        )
+        .is_err());
         let mut bad = mail(ACCEPTED, Language::En, None);
         bad.recipient = "not an address".to_owned();
-        assert!(compose(&bad, &from(), "https://x").is_err());
+        assert!(compose(&bad, &from(), "https://x", &links()).is_err());
     }
 }

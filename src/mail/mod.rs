@@ -6,6 +6,7 @@
 //! the last attempt the mail is dead until an admin retries it.
 
 pub mod compose;
+pub mod links;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use crate::config::Settings;
 use crate::domain::clock;
 use crate::store::outbox::{self, Mail};
 use crate::store::Store;
+use links::Links;
 
 /// How mail leaves this process.
 pub enum Transport {
@@ -86,6 +88,7 @@ fn send_due(
     settings: &Settings,
     transport: &Transport,
     from: &Mailbox,
+    links: &Links,
 ) -> Result<usize, crate::error::AppError> {
     let mut connection = store
         .blocking_connection()
@@ -98,7 +101,7 @@ fn send_due(
     )?;
     let mut sent = 0;
     for mail in claimed {
-        let outcome = compose::compose(&mail, from, &settings.public_url)
+        let outcome = compose::compose(&mail, from, &settings.public_url, links)
             .and_then(|message| transport.deliver(&mail, &message));
         let now = clock::now();
         match outcome {
@@ -122,6 +125,7 @@ pub fn spawn_sender(
     store: Store,
     settings: std::sync::Arc<Settings>,
     transport: Transport,
+    links: Links,
 ) -> Result<(), String> {
     let from: Mailbox = settings.mail_from.parse().map_err(|e| {
         format!(
@@ -133,14 +137,17 @@ pub fn spawn_sender(
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(POLL);
         loop {
-            let (store, settings, transport, from) = (
+            let (store, settings, transport, from, links) = (
                 store.clone(),
                 std::sync::Arc::clone(&settings),
                 std::sync::Arc::clone(&transport),
                 from.clone(),
+                links.clone(),
             );
-            let round =
-                actix_web::web::block(move || send_due(&store, &settings, &transport, &from)).await;
+            let round = actix_web::web::block(move || {
+                send_due(&store, &settings, &transport, &from, &links)
+            })
+            .await;
             match round {
                 // More may be due: go on at once.
                 Ok(Ok(count)) if count > 0 => {

@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod schema;
 pub mod submissions;
+pub mod subscriptions;
 pub mod users;
 
 use std::time::Duration;

@@ -191,5 +191,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        email -> Text,
+        language -> Text,
+        sections -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(practices -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, practices, users);

@@ -179,6 +179,8 @@ pub enum Recipients<'a> {
     FocalPointsOf(&'a str),
     /// The Secretariat: editors and admins.
     Editors,
+    /// Every focal point of every entity.
+    AllFocalPoints,
 }
 
 /// The addresses of the enabled accounts of a kind, in a stable order.
@@ -195,6 +197,7 @@ pub fn emails_of(
         Recipients::FocalPointsOf(entity) => query
             .filter(users::role.eq(Role::FocalPoint.as_str()))
             .filter(users::entity.eq(entity)),
+        Recipients::AllFocalPoints => query.filter(users::role.eq(Role::FocalPoint.as_str())),
         Recipients::Editors => {
             query.filter(users::role.eq_any([Role::Editor.as_str(), Role::Admin.as_str()]))
         }

@@ -11,6 +11,7 @@ pub mod headers;
 pub mod layout;
 pub mod practice_page;
 pub mod search_page;
+pub mod subscription_pages;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -30,6 +31,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(feeds::compilations_feed)),
         )
         .service(web::resource("/feeds/practices.atom").route(web::get().to(feeds::practices_feed)))
+        .service(
+            web::resource("/subscriptions/confirm")
+                .route(web::get().to(subscription_pages::confirm)),
+        )
+        .service(
+            web::resource("/subscriptions/unsubscribe")
+                .route(web::get().to(subscription_pages::ask_unsubscribe))
+                .route(web::post().to(subscription_pages::unsubscribe)),
+        )
         .service(web::resource("/static/{name}").route(web::get().to(assets::serve)));
 }
 

@@ -358,3 +358,288 @@ fn without_smtp_mail_is_written_as_eml_files() {
         assert_eq!(subject(&text), "New submission to review: Filed as a file");
     });
 }
+
+/// The first link in a message's text that starts with `prefix`.
+fn link_in(message: &str, prefix: &str) -> String {
+    let text = decoded_parts(message);
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The path and query of one of the service's own links.
+fn local(link: &str) -> String {
+    link.trim_start_matches("https://compendium.un.example")
+        .to_owned()
+}
+
+fn subscribe(app: &TestApp, body: Value) -> u16 {
+    let answer = app.post_json("/api/v1/subscriptions", &body);
+    if answer.status == 202 {
+        assert!(answer.json()["detail"].is_string());
+    }
+    answer.status
+}
+
+fn to_address<'a>(messages: &'a [String], address: &str) -> Vec<&'a String> {
+    messages
+        .iter()
+        .filter(|m| header(m, "To") == Some(address))
+        .collect()
+}
+
+#[test]
+fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
+    let Some(smtp) = SmtpServer::start() else {
+        return;
+    };
+    for backend in backends() {
+        let app = with_smtp(&smtp, backend);
+        let tag = if backend == Backend::Sqlite { "s" } else { "p" };
+        let reader = format!("lecteur-{tag}@example.org");
+        let other = format!("other-{tag}@example.org");
+        let silent = format!("silent-{tag}@example.org");
+        let before = smtp.messages().len();
+
+        // Anyone may ask; the answer never says whether the address is known.
+        assert_eq!(
+            subscribe(
+                &app,
+                json!({"email": reader, "language": "fr", "sections": ["E"]})
+            ),
+            202
+        );
+        assert_eq!(
+            subscribe(&app, json!({"email": other, "sections": ["A"]})),
+            202
+        );
+        assert_eq!(subscribe(&app, json!({"email": silent})), 202);
+        app.post_json("/api/v1/subscriptions", &json!({"email": "not an address"}))
+            .problem(422);
+        app.post_json(
+            "/api/v1/subscriptions",
+            &json!({"email": reader, "colour": "red"}),
+        )
+        .problem(400);
+        let messages = smtp.wait_for(before + 3, Duration::from_secs(20));
+        let confirmation = to_address(&messages[before..], &reader)[0].clone();
+        assert_eq!(
+            subject(&confirmation),
+            "Confirmez votre abonnement aux recueils"
+        );
+        let confirm = local(&link_in(
+            &confirmation,
+            "https://compendium.un.example/subscriptions/confirm?token=",
+        ));
+
+        // A forged, altered or expired link confirms nothing.
+        let token = confirm
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned();
+        let subscription = token.split('.').next().unwrap().to_owned();
+        let links = compendium::mail::links::Links::new(crate::helpers::TEST_SECRET.as_bytes());
+        let expired = links.confirm_token(
+            &subscription,
+            chrono::Utc::now() - chrono::Duration::hours(1),
+        );
+        for bad in [
+            "garbage".to_owned(),
+            format!("{}x", &token[..token.len() - 1]),
+            expired,
+            links.unsubscribe_token(&subscription),
+        ] {
+            let answer = app.call_with(
+                "GET",
+                &format!("/subscriptions/confirm?token={bad}&lang=en"),
+                None,
+                None,
+                &[("accept", "text/html")],
+            );
+            assert_eq!(answer.status, 400, "{bad}");
+            assert!(answer.body.contains("This link is not valid"));
+        }
+        let confirmed = app.call_with("GET", &confirm, None, None, &[("accept", "text/html")]);
+        assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+        assert!(confirmed.body.contains("Abonnement confirmé"));
+        let other_mail = to_address(&messages[before..], &other)[0].clone();
+        let other_confirm = local(&link_in(
+            &other_mail,
+            "https://compendium.un.example/subscriptions/confirm?token=",
+        ));
+        assert_eq!(app.get(&other_confirm).status, 200);
+
+        // Asking again for a confirmed address changes nothing and sends nothing.
+        assert_eq!(
+            subscribe(
+                &app,
+                json!({"email": reader, "language": "en", "sections": ["A"]})
+            ),
+            202
+        );
+
+        // A new edition covering section E only.
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        app.accept_new(
+            &editor,
+            &json!({"entity": "KEN", "language": "en", "title": "KE-CIRT",
+                "practices": [{"title": "National CIRT", "body": "Incident response.", "items": [11]}]}),
+        );
+        let draft = app
+            .post_as(
+                &editor.token,
+                "/api/v1/compilations",
+                &json!({"title": "Édition de test"}),
+            )
+            .json();
+        let id = draft["id"].as_str().unwrap().to_owned();
+        let published = app.call(
+            "POST",
+            &format!("/api/v1/compilations/{id}/publish"),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(published.status, 200, "{}", published.body);
+        let number = published.json()["number"].as_str().unwrap().to_owned();
+
+        let after_publication = smtp.messages().len();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let announcement = loop {
+            let messages = smtp.messages();
+            let found: Vec<String> = to_address(&messages[before..], &reader)
+                .into_iter()
+                .filter(|m| subject(m).starts_with("Nouveau recueil"))
+                .cloned()
+                .collect();
+            if let Some(first) = found.first() {
+                break first.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no announcement for the subscriber"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let _ = after_publication;
+        assert_eq!(
+            subject(&announcement),
+            format!("Nouveau recueil publié : édition {number}")
+        );
+        let unsubscribe = header(&announcement, "List-Unsubscribe").unwrap();
+        assert!(unsubscribe
+            .starts_with("<https://compendium.un.example/subscriptions/unsubscribe?token="));
+        assert_eq!(
+            header(&announcement, "List-Unsubscribe-Post"),
+            Some("List-Unsubscribe=One-Click")
+        );
+        let text = decoded_parts(&announcement);
+        assert!(text.contains(&format!(
+            "https://compendium.un.example/compilations/{id}?lang=fr"
+        )));
+        assert!(text.contains("https://compendium.un.example/feeds/compilations.atom"));
+        assert!(text.contains("E. "), "{text}");
+        // The focal point hears of it in English, without a way to unsubscribe.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let messages = smtp.messages();
+            if let Some(m) = to_address(&messages[before..], focal.email.as_str())
+                .into_iter()
+                .find(|m| subject(m).starts_with("New compilation"))
+            {
+                assert!(header(m, "List-Unsubscribe").is_none());
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no announcement for the focal point"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        let messages = smtp.messages();
+        let mine = &messages[before..];
+        assert_eq!(
+            to_address(mine, &reader).len(),
+            2,
+            "one confirmation, one announcement: asking again sent nothing"
+        );
+        assert_eq!(
+            to_address(mine, &other).len(),
+            1,
+            "its sections are not covered"
+        );
+        assert_eq!(
+            to_address(mine, &silent).len(),
+            1,
+            "never confirmed: no announcement"
+        );
+
+        // Leaving: the link shows a button; pressing it (or one-click) ends it.
+        let leave = local(&link_in(
+            &announcement,
+            "https://compendium.un.example/subscriptions/unsubscribe?token=",
+        ));
+        let page = app.call_with("GET", &leave, None, None, &[("accept", "text/html")]);
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<form method=\"post\""));
+        let left = app.call_with("POST", &leave, None, None, &[("accept", "text/html")]);
+        assert_eq!(left.status, 200, "{}", left.body);
+        assert!(left.body.contains("désabonné"));
+        assert_eq!(
+            app.call_with(
+                "POST",
+                "/subscriptions/unsubscribe?token=forged.abc",
+                None,
+                None,
+                &[("accept", "text/html")]
+            )
+            .status,
+            400
+        );
+        let second = app
+            .post_as(
+                &editor.token,
+                "/api/v1/compilations",
+                &json!({"title": "Second"}),
+            )
+            .json();
+        let published = app.call(
+            "POST",
+            &format!(
+                "/api/v1/compilations/{}/publish",
+                second["id"].as_str().unwrap()
+            ),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(published.status, 200);
+        smtp.wait_for(messages.len() + 1, Duration::from_secs(20));
+        std::thread::sleep(Duration::from_secs(2));
+        assert_eq!(
+            to_address(&smtp.messages()[before..], &reader).len(),
+            2,
+            "nothing after leaving"
+        );
+
+        // Requests are limited per client address.
+        let statuses: Vec<u16> = (0..6)
+            .map(|n| {
+                subscribe(
+                    &app,
+                    json!({"email": format!("flood{n}-{tag}@example.org")}),
+                )
+            })
+            .collect();
+        assert!(statuses.contains(&429), "{statuses:?}");
+    }
+}

@@ -1,0 +1,120 @@
+//! `POST /api/v1/subscriptions`: a reader asks for the compilations by
+//! mail. The answer is the same whatever the address's state, so nobody
+//! learns who is subscribed; only a confirmed address gets announcements.
+
+use std::time::Instant;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::JsonBody;
+use super::AppState;
+use crate::annex::SectionId;
+use crate::domain::account::Email;
+use crate::domain::clock;
+use crate::domain::Language;
+use crate::error::{AppError, Problem};
+use crate::mail::compose::{self, ConfirmationNotice};
+use crate::mail::links::CONFIRM_HOURS;
+use crate::store::outbox::{self, NewMail};
+use crate::store::subscriptions::{self, SubscriptionStatus};
+use crate::store::write_transaction;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionRequest {
+    #[schema(example = "reader@example.org")]
+    email: String,
+    /// The language of the mail; English when absent.
+    language: Option<Language>,
+    /// Annex sections of interest; none means every compilation.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, example = json!(["E"]))]
+    sections: Vec<SectionId>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionAccepted {
+    detail: String,
+}
+
+/// Asks for a confirmation link to be mailed (double opt-in).
+#[utoipa::path(
+    post,
+    path = "/api/v1/subscriptions",
+    tag = "dissemination",
+    request_body = SubscriptionRequest,
+    responses(
+        (status = 202, description = "If the address can be subscribed, a confirmation link is on its way", body = SubscriptionAccepted),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn subscribe(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    let wanted: SubscriptionRequest = body.parse()?;
+    let email = Email::parse(&wanted.email).map_err(|message| AppError::Unprocessable {
+        detail: "the subscription is not valid; see errors".to_owned(),
+        errors: vec![crate::error::FieldError::new("email", message)],
+    })?;
+    // Only requests that could send a mail count: a malformed one sends none.
+    let address = request
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let key = format!("subscribe:{address}");
+    let now_instant = Instant::now();
+    state
+        .subscribe_throttle
+        .check(&[&key], now_instant)
+        .map_err(|seconds| AppError::TooManyRequests {
+            detail: format!("too many subscription requests; try again in {seconds} s"),
+            retry_after_seconds: seconds,
+        })?;
+    state.subscribe_throttle.record(&[&key], now_instant);
+    let language = wanted.language.unwrap_or_default();
+    let mut sections = wanted.sections;
+    sections.sort();
+    sections.dedup();
+    state
+        .store
+        .run(move |c| {
+            write_transaction(c, |c| {
+                let now = clock::now();
+                let existing = subscriptions::find_by_email(c, email.as_str())?;
+                // A confirmed address is left as it is: a stranger must not
+                // change its preferences, nor learn that it exists.
+                if existing
+                    .as_ref()
+                    .is_some_and(|s| s.status == SubscriptionStatus::Confirmed)
+                {
+                    return Ok(());
+                }
+                let id = existing
+                    .map(|s| s.id)
+                    .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+                subscriptions::save_pending(c, &id, email.as_str(), language, &sections, now)?;
+                let notice = ConfirmationNotice {
+                    subscription_id: id,
+                    expires: (now + Duration::hours(CONFIRM_HOURS)).timestamp(),
+                };
+                let mail = NewMail {
+                    kind: compose::CONFIRM_SUBSCRIPTION,
+                    recipient: email.as_str().to_owned(),
+                    language,
+                    payload: serde_json::to_value(notice).map_err(AppError::internal)?,
+                };
+                outbox::enqueue(c, &[mail], now)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(SubscriptionAccepted {
+        detail: "if this address can be subscribed, a confirmation link is on its way; it works for 48 hours".to_owned(),
+    }))
+}

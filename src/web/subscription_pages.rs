@@ -1,0 +1,133 @@
+//! `/subscriptions/confirm` and `/subscriptions/unsubscribe`: the pages a
+//! subscription mail links to. Unsubscribing takes a press of a button (a
+//! POST, also RFC 8058's one-click): mail scanners that open every link
+//! must not end anyone's subscription.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::html;
+
+use super::layout::{self, Reader, Section};
+use crate::api::AppState;
+use crate::domain::clock;
+use crate::mail::links::LinkError;
+use crate::store::subscriptions::{self, SubscriptionStatus};
+
+fn token_of(request: &HttpRequest) -> String {
+    form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn invalid(reader: &Reader) -> HttpResponse {
+    let l = reader.labels;
+    layout::message_page(
+        reader,
+        StatusCode::BAD_REQUEST,
+        &l.subscription_invalid_title,
+        &[&l.subscription_invalid_text],
+    )
+}
+
+/// Sets the subscription's status if it exists; answers whether it did.
+async fn set(
+    state: &AppState,
+    id: String,
+    status: SubscriptionStatus,
+) -> Result<bool, crate::error::AppError> {
+    state
+        .store
+        .run(move |c| {
+            if subscriptions::find(c, &id)?.is_none() {
+                return Ok(false);
+            }
+            subscriptions::set_status(c, &id, status, clock::now())?;
+            Ok(true)
+        })
+        .await
+}
+
+/// `GET /subscriptions/confirm?token=`.
+pub async fn confirm(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let l = reader.labels;
+    let id = match state.links.check_confirm(&token_of(&request), clock::now()) {
+        Ok(id) => id,
+        Err(LinkError::Invalid | LinkError::Expired) => return invalid(&reader),
+    };
+    match set(&state, id.clone(), SubscriptionStatus::Confirmed).await {
+        Ok(true) => {
+            let leave = reader.link_with(
+                "/subscriptions/unsubscribe",
+                &[("token", &state.links.unsubscribe_token(&id))],
+            );
+            let main = html! {
+                h1 { (l.subscription_confirmed_title) }
+                p { (l.subscription_confirmed_text) }
+                p { (l.mail_unsubscribe) " " a href=(leave) { (l.unsubscribe_button) } }
+            };
+            layout::respond(
+                &reader,
+                StatusCode::OK,
+                layout::page(
+                    &reader,
+                    Section::Compilations,
+                    &l.subscription_confirmed_title,
+                    main,
+                ),
+            )
+        }
+        Ok(false) => invalid(&reader),
+        Err(error) => super::error_page(&reader, error),
+    }
+}
+
+/// `GET /subscriptions/unsubscribe?token=`: asks to press the button.
+pub async fn ask_unsubscribe(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let l = reader.labels;
+    let token = token_of(&request);
+    if state.links.check_unsubscribe(&token).is_err() {
+        return invalid(&reader);
+    }
+    let action = reader.link_with("/subscriptions/unsubscribe", &[("token", &token)]);
+    let main = html! {
+        h1 { (l.unsubscribe_title) }
+        p { (l.unsubscribe_text) }
+        form method="post" action=(action) {
+            button type="submit" name="List-Unsubscribe" value="One-Click" { (l.unsubscribe_button) }
+        }
+    };
+    let mut response = layout::respond(
+        &reader,
+        StatusCode::OK,
+        layout::page(&reader, Section::Compilations, &l.unsubscribe_title, main),
+    );
+    // The page carries a working link in its address: keep it out of caches.
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// `POST /subscriptions/unsubscribe?token=`: the button, or a mail
+/// client's one-click request.
+pub async fn unsubscribe(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let l = reader.labels;
+    let Ok(id) = state.links.check_unsubscribe(&token_of(&request)) else {
+        return invalid(&reader);
+    };
+    match set(&state, id, SubscriptionStatus::Unsubscribed).await {
+        Ok(true) => layout::message_page(
+            &reader,
+            StatusCode::OK,
+            &l.unsubscribed_title,
+            &[&l.unsubscribed_text],
+        ),
+        Ok(false) => invalid(&reader),
+        Err(error) => super::error_page(&reader, error),
+    }
+}
