@@ -45,6 +45,9 @@ pub struct Settings {
     pub public_url: String,
     /// Signing key for tokens; generated and kept in the data directory when unset.
     pub jwt_secret: Option<String>,
+    /// Several signing keys, `id:secret,id:secret`, oldest first: the last
+    /// signs new tokens, all are accepted (key rotation). Excludes `jwt_secret`.
+    pub jwt_keys: Option<String>,
     /// `smtp://host:port` or `smtps://…`; unset means mail is written as `.eml` files.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -81,6 +84,7 @@ impl Default for Settings {
             database_url: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
             jwt_secret: None,
+            jwt_keys: None,
             smtp_url: None,
             mail_from: "compendium@localhost".to_owned(),
             log_format: LogFormat::Text,
@@ -110,6 +114,7 @@ struct FileSettings {
     database_url: Option<String>,
     public_url: Option<String>,
     jwt_secret: Option<String>,
+    jwt_keys: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     log_format: Option<LogFormat>,
@@ -211,6 +216,7 @@ impl Settings {
             .trim_end_matches('/')
             .to_owned(),
             jwt_secret: optional(take("JWT_SECRET"), file_settings.jwt_secret),
+            jwt_keys: optional(take("JWT_KEYS"), file_settings.jwt_keys),
             smtp_url: optional(take("SMTP_URL"), file_settings.smtp_url),
             mail_from: pick_text(
                 take("MAIL_FROM"),
@@ -332,6 +338,13 @@ impl Settings {
                 "ARGON2_MEMORY_KIB",
                 self.argon2_memory_kib.to_string(),
                 "argon2 needs at least 1 iteration, 1 lane and 8 KiB of memory per lane",
+            ));
+        }
+        if self.jwt_keys.is_some() && self.jwt_secret.is_some() {
+            return Err(invalid(
+                "JWT_KEYS",
+                "(hidden)".into(),
+                "set COMPENDIUM_JWT_KEYS or COMPENDIUM_JWT_SECRET, not both: list the secret as a key (default:SECRET) to keep its tokens",
             ));
         }
         if self.mail_max_attempts == 0 {

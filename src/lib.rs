@@ -140,7 +140,7 @@ impl Application {
                 let store = Store::open(&settings)?;
                 let applied = store.migrate()?;
                 tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
-                let secret = auth::keys::signing_secret(&settings)?;
+                let secret = auth::keys::signing_keys(&settings)?;
                 let passwords = Passwords::new(&settings).map_err(|e| StartupError::Auth(e.to_string()))?;
                 let search = SearchIndex::open(&settings.index_dir(), SERVER_INDEX_MEMORY)?;
                 Ok((store, secret, passwords, Arc::new(search)))

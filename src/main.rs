@@ -36,6 +36,18 @@ struct Cli {
 enum Command {
     /// Apply pending migrations, then serve HTTP until SIGTERM or SIGINT.
     Serve,
+    /// Copy the SQLite database (and the generated signing key) into DIR,
+    /// consistently, while the server runs. PostgreSQL: use pg_dump.
+    Backup {
+        /// A new or empty directory.
+        dir: std::path::PathBuf,
+    },
+    /// Put a backup into an empty data directory; the search index is
+    /// rebuilt at the next start.
+    Restore {
+        /// A directory written by `compendium backup`.
+        dir: std::path::PathBuf,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the OpenAPI document (regenerates openapi/openapi.json).
@@ -103,6 +115,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
+        Command::Backup { dir } => backup(&settings, &dir),
+        Command::Restore { dir } => restore(&settings, &dir),
         Command::Openapi => Ok(()),
         Command::Import { file, dry_run } => import(&settings, &file, dry_run),
         Command::Export { file } => export(&settings, &file),
@@ -140,6 +154,33 @@ fn serve(settings: Settings) -> Result<(), String> {
         tracing::info!("stopped gracefully");
         Ok(())
     })
+}
+
+fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
+    let store = Store::open(settings).map_err(|e| e.to_string())?;
+    let report =
+        compendium::store::backup::backup(&store, settings, dir).map_err(|e| e.to_string())?;
+    println!(
+        "backed up the database ({} bytes{}) into {}",
+        report.bytes,
+        if report.signing_key {
+            " and the signing key"
+        } else {
+            ""
+        },
+        dir.display()
+    );
+    Ok(())
+}
+
+fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
+    compendium::store::backup::restore(settings, dir).map_err(|e| e.to_string())?;
+    println!(
+        "restored {} into {}; the search index is rebuilt at the next start",
+        dir.display(),
+        settings.data_dir.display()
+    );
+    Ok(())
 }
 
 fn migrate(settings: &Settings) -> Result<(), String> {

@@ -1,7 +1,10 @@
-//! The token signing key: from `COMPENDIUM_JWT_SECRET` when set, otherwise
-//! generated on first start and kept in the data directory, readable by the
-//! service's user only. Replicas behind one load balancer must share a key,
-//! so they must be given the same secret.
+//! The token signing keys. `COMPENDIUM_JWT_KEYS` lists several, each with
+//! an id (`kid`), oldest first: new tokens are signed with the last, tokens
+//! of every listed key are accepted, so a key can be rotated without
+//! signing anyone out. Otherwise one key (id `default`): from
+//! `COMPENDIUM_JWT_SECRET`, or generated on first start and kept in the data
+//! directory, readable by the service's user only. Replicas behind one load
+//! balancer must be given the same keys.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,90 @@ pub enum KeyError {
     },
     #[error("cannot generate a signing key: {0}")]
     Random(String),
+    #[error("COMPENDIUM_JWT_KEYS: {0}")]
+    Keys(String),
+}
+
+/// The id of the one key of a service that lists none (and of tokens made
+/// before keys had ids).
+pub const DEFAULT_KEY_ID: &str = "default";
+
+#[derive(Clone)]
+pub struct SigningKey {
+    pub id: String,
+    pub secret: Vec<u8>,
+}
+
+/// Every key tokens may be signed with, oldest first; the last signs.
+#[derive(Clone)]
+pub struct SigningKeys {
+    keys: Vec<SigningKey>,
+}
+
+impl SigningKeys {
+    pub fn single(secret: Vec<u8>) -> SigningKeys {
+        SigningKeys {
+            keys: vec![SigningKey {
+                id: DEFAULT_KEY_ID.to_owned(),
+                secret,
+            }],
+        }
+    }
+
+    /// `id:secret,id:secret`, oldest first.
+    pub fn parse(text: &str) -> Result<SigningKeys, KeyError> {
+        let mut keys: Vec<SigningKey> = Vec::new();
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (id, secret) = entry
+                .split_once(':')
+                .ok_or_else(|| KeyError::Keys("write each key as id:secret".to_owned()))?;
+            let id = id.trim();
+            let valid_id = !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !valid_id {
+                return Err(KeyError::Keys(format!(
+                    "key id {id:?}: use 1 to 64 letters, digits, '.', '_' or '-'"
+                )));
+            }
+            if secret.len() < MIN_SECRET_BYTES {
+                return Err(KeyError::Keys(format!(
+                    "key {id}: a secret needs at least {MIN_SECRET_BYTES} bytes"
+                )));
+            }
+            if keys.iter().any(|k| k.id == id) {
+                return Err(KeyError::Keys(format!("key id {id} is listed twice")));
+            }
+            keys.push(SigningKey {
+                id: id.to_owned(),
+                secret: secret.as_bytes().to_vec(),
+            });
+        }
+        if keys.is_empty() {
+            return Err(KeyError::Keys("lists no key".to_owned()));
+        }
+        Ok(SigningKeys { keys })
+    }
+
+    /// The key new tokens are signed with.
+    pub fn newest(&self) -> &SigningKey {
+        // `parse` and `single` never make an empty list.
+        &self.keys[self.keys.len() - 1]
+    }
+
+    pub fn all(&self) -> &[SigningKey] {
+        &self.keys
+    }
+}
+
+/// The keys of the settings: `COMPENDIUM_JWT_KEYS`, else the one secret.
+pub fn signing_keys(settings: &Settings) -> Result<SigningKeys, KeyError> {
+    match &settings.jwt_keys {
+        Some(text) => SigningKeys::parse(text),
+        None => signing_secret(settings).map(SigningKeys::single),
+    }
 }
 
 pub fn signing_secret(settings: &Settings) -> Result<Vec<u8>, KeyError> {
@@ -81,6 +168,24 @@ fn load_or_generate(path: &Path) -> Result<Vec<u8>, KeyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_keys_are_checked_and_the_last_signs() {
+        let long = "k".repeat(32);
+        let keys =
+            SigningKeys::parse(&format!("2026-01:{long}, 2027-01:{}", "n".repeat(40))).unwrap();
+        assert_eq!(keys.all().len(), 2);
+        assert_eq!(keys.newest().id, "2027-01");
+        for bad in [
+            String::new(),
+            "nocolon".to_owned(),
+            format!("a:{}", "short"),
+            format!("a b:{long}"),
+            format!("a:{long},a:{long}"),
+        ] {
+            assert!(SigningKeys::parse(&bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_generated_key_is_private_and_kept_across_starts() {

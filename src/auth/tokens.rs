@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::keys::{SigningKeys, DEFAULT_KEY_ID};
 use crate::domain::account::Role;
 use crate::error::AppError;
 
@@ -48,23 +49,37 @@ pub struct Subject<'a> {
 }
 
 pub struct Tokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The newest key's id and its signing key.
+    signing: (String, EncodingKey),
+    /// Every accepted key, by id.
+    checking: Vec<(String, DecodingKey)>,
     validation: Validation,
     access_lifetime: Duration,
 }
 
 impl Tokens {
-    pub fn new(secret: &[u8], access_minutes: u32) -> Result<Tokens, String> {
+    pub fn new(keys: &SigningKeys, access_minutes: u32) -> Result<Tokens, String> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECONDS;
+        let newest = keys.newest();
         Ok(Tokens {
-            encoding: EncodingKey::from_secret(secret).map_err(|e| e.to_string())?,
-            decoding: DecodingKey::from_secret(secret).map_err(|e| e.to_string())?,
+            signing: (
+                newest.id.clone(),
+                EncodingKey::from_secret(&newest.secret).map_err(|e| e.to_string())?,
+            ),
+            checking: keys
+                .all()
+                .iter()
+                .map(|key| {
+                    DecodingKey::from_secret(&key.secret)
+                        .map(|decoding| (key.id.clone(), decoding))
+                        .map_err(|e| e.to_string())
+                })
+                .collect::<Result<_, _>>()?,
             validation,
             access_lifetime: Duration::minutes(i64::from(access_minutes)),
         })
@@ -128,7 +143,9 @@ impl Tokens {
             jti,
             typ,
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.signing.0.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &self.signing.1)
             .map_err(|e| AppError::internal(format!("signing a token: {e}")))?;
         Ok((token, claims))
     }
@@ -136,7 +153,21 @@ impl Tokens {
     /// The claims of a token whose signature, algorithm, issuer, audience
     /// and times are all right; anything else is a 401.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| AppError::Unauthorized("the token is malformed".to_owned()))?;
+        // Tokens made before keys had ids carry none: the default key's.
+        let kid = header.kid.as_deref().unwrap_or(DEFAULT_KEY_ID);
+        let (_, key) = self
+            .checking
+            .iter()
+            .find(|(id, _)| id == kid)
+            .ok_or_else(|| {
+                AppError::Unauthorized(
+                    "the token is signed with a key this service no longer accepts: sign in again"
+                        .to_owned(),
+                )
+            })?;
+        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
             .map(|data| data.claims)
             .map_err(|error| {
                 use jsonwebtoken::errors::ErrorKind;
@@ -162,6 +193,10 @@ mod tests {
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
+    fn keys(secret: &[u8]) -> SigningKeys {
+        SigningKeys::single(secret.to_vec())
+    }
+
     fn subject() -> Subject<'static> {
         Subject {
             user_id: "u1",
@@ -172,7 +207,7 @@ mod tests {
 
     #[test]
     fn an_access_token_round_trips_with_every_claim() {
-        let tokens = Tokens::new(SECRET, 15).unwrap();
+        let tokens = Tokens::new(&keys(SECRET), 15).unwrap();
         let now = crate::domain::clock::now();
         let (token, issued) = tokens.issue_access(&subject(), now).unwrap();
         let claims = tokens.verify(&token).unwrap();
@@ -188,8 +223,8 @@ mod tests {
 
     #[test]
     fn another_key_expired_tokens_and_future_tokens_are_refused() {
-        let tokens = Tokens::new(SECRET, 15).unwrap();
-        let other = Tokens::new(b"another-secret-another-secret-xx", 15).unwrap();
+        let tokens = Tokens::new(&keys(SECRET), 15).unwrap();
+        let other = Tokens::new(&keys(b"another-secret-another-secret-xx"), 15).unwrap();
         let now = crate::domain::clock::now();
         let (foreign, _) = other.issue_access(&subject(), now).unwrap();
         assert!(tokens.verify(&foreign).is_err());
@@ -214,5 +249,33 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not valid yet"));
+    }
+
+    #[test]
+    fn rotating_keys_keeps_old_tokens_valid_until_their_key_is_removed() {
+        let old = "o".repeat(32);
+        let new = "n".repeat(32);
+        let before = Tokens::new(&keys(old.as_bytes()), 15).unwrap();
+        let now = crate::domain::clock::now();
+        let (token, _) = before.issue_access(&subject(), now).unwrap();
+        let rotated = Tokens::new(
+            &SigningKeys::parse(&format!("default:{old},2027:{new}")).unwrap(),
+            15,
+        )
+        .unwrap();
+        assert!(rotated.verify(&token).is_ok(), "old tokens still work");
+        let (fresh, _) = rotated.issue_access(&subject(), now).unwrap();
+        assert_eq!(
+            jsonwebtoken::decode_header(&fresh).unwrap().kid.as_deref(),
+            Some("2027")
+        );
+        let retired =
+            Tokens::new(&SigningKeys::parse(&format!("2027:{new}")).unwrap(), 15).unwrap();
+        assert!(retired.verify(&fresh).is_ok());
+        assert!(retired
+            .verify(&token)
+            .unwrap_err()
+            .to_string()
+            .contains("no longer accepts"));
     }
 }

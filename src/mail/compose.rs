@@ -367,7 +367,9 @@ mod tests {
     }
 
     fn links() -> Links {
-        Links::new(b"a test secret that is long enough")
+        Links::new(&crate::auth::keys::SigningKeys::single(
+            b"a test secret that is long enough".to_vec(),
+        ))
     }
 
     fn from() -> Mailbox {

@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::auth::keys::SigningKeys;
+
 /// How long a confirmation link works.
 pub const CONFIRM_HOURS: i64 = 48;
 
@@ -20,24 +22,31 @@ pub enum LinkError {
     Expired,
 }
 
+/// Signs with the newest of the service's keys and accepts any of them, so
+/// links in mail already sent survive a key rotation until the key goes.
 #[derive(Clone)]
 pub struct Links {
-    key: Vec<u8>,
+    /// Oldest first; the last signs.
+    keys: Vec<Vec<u8>>,
+}
+
+/// A key of its own for links, derived from a signing secret.
+fn link_key(secret: &[u8]) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"compendium subscription links\0");
+    hasher.update(secret);
+    hasher.finalize().to_vec()
 }
 
 impl Links {
-    /// Links signed with a key of their own, derived from the signing secret.
-    pub fn new(secret: &[u8]) -> Links {
-        let mut hasher = Sha256::new();
-        hasher.update(b"compendium subscription links\0");
-        hasher.update(secret);
+    pub fn new(keys: &SigningKeys) -> Links {
         Links {
-            key: hasher.finalize().to_vec(),
+            keys: keys.all().iter().map(|k| link_key(&k.secret)).collect(),
         }
     }
 
-    fn mac(&self, purpose: &str, message: &str) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+    fn mac_with(key: &[u8], purpose: &str, message: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         mac.update(purpose.as_bytes());
         mac.update(b"\0");
@@ -46,13 +55,22 @@ impl Links {
     }
 
     fn sign(&self, purpose: &str, message: &str) -> String {
-        URL_SAFE_NO_PAD.encode(self.mac(purpose, message).finalize().into_bytes())
+        let newest = self.keys.last().map(Vec::as_slice).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(
+            Self::mac_with(newest, purpose, message)
+                .finalize()
+                .into_bytes(),
+        )
     }
 
     fn verify(&self, purpose: &str, message: &str, signature: &str) -> bool {
-        URL_SAFE_NO_PAD
-            .decode(signature)
-            .is_ok_and(|bytes| self.mac(purpose, message).verify_slice(&bytes).is_ok())
+        URL_SAFE_NO_PAD.decode(signature).is_ok_and(|bytes| {
+            self.keys.iter().any(|key| {
+                Self::mac_with(key, purpose, message)
+                    .verify_slice(&bytes)
+                    .is_ok()
+            })
+        })
     }
 
     pub fn confirm_token(&self, subscription: &str, expires: DateTime<Utc>) -> String {
@@ -96,7 +114,9 @@ mod tests {
 
     #[test]
     fn links_verify_for_their_purpose_only() {
-        let links = Links::new(b"a secret of the service, long enough");
+        let links = Links::new(&SigningKeys::single(
+            b"a secret of the service, long enough".to_vec(),
+        ));
         let now = Utc::now();
         let confirm = links.confirm_token("sub-1", now + Duration::hours(1));
         assert_eq!(links.check_confirm(&confirm, now), Ok("sub-1".to_owned()));
@@ -113,7 +133,9 @@ mod tests {
             links.check_unsubscribe("sub-2.AAAA"),
             Err(LinkError::Invalid)
         );
-        let other = Links::new(b"another service's secret, long enough");
+        let other = Links::new(&SigningKeys::single(
+            b"another service's secret, long enough".to_vec(),
+        ));
         assert_eq!(other.check_unsubscribe(&leave), Err(LinkError::Invalid));
         // A longer life cannot be granted by editing the expiry.
         let forged = confirm.replacen(

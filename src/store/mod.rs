@@ -5,6 +5,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod catalogue;
 pub mod compilations;
 pub mod connection;

@@ -447,7 +447,10 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
             .unwrap()
             .to_owned();
         let subscription = token.split('.').next().unwrap().to_owned();
-        let links = compendium::mail::links::Links::new(crate::helpers::TEST_SECRET.as_bytes());
+        let links =
+            compendium::mail::links::Links::new(&compendium::auth::keys::SigningKeys::single(
+                crate::helpers::TEST_SECRET.as_bytes().to_vec(),
+            ));
         let expired = links.confirm_token(
             &subscription,
             chrono::Utc::now() - chrono::Duration::hours(1),

@@ -8,6 +8,7 @@ mod smtp;
 mod webdriver;
 
 mod annex;
+mod backup;
 mod browser;
 mod catalogue;
 mod cli;
@@ -18,6 +19,7 @@ mod errors;
 mod exchange;
 mod health;
 mod identity;
+mod keys;
 mod mail;
 mod matrix;
 mod openapi;
