@@ -48,6 +48,9 @@ pub struct Settings {
     /// Several signing keys, `id:secret,id:secret`, oldest first: the last
     /// signs new tokens, all are accepted (key rotation). Excludes `jwt_secret`.
     pub jwt_keys: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` is believed:
+    /// addresses or networks, comma-separated (`127.0.0.1,10.0.0.0/8`).
+    pub trusted_proxies: String,
     /// `smtp://host:port` or `smtps://…`; unset means mail is written as `.eml` files.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -85,6 +88,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             jwt_secret: None,
             jwt_keys: None,
+            trusted_proxies: String::new(),
             smtp_url: None,
             mail_from: "compendium@localhost".to_owned(),
             log_format: LogFormat::Text,
@@ -115,6 +119,7 @@ struct FileSettings {
     public_url: Option<String>,
     jwt_secret: Option<String>,
     jwt_keys: Option<String>,
+    trusted_proxies: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     log_format: Option<LogFormat>,
@@ -217,6 +222,8 @@ impl Settings {
             .to_owned(),
             jwt_secret: optional(take("JWT_SECRET"), file_settings.jwt_secret),
             jwt_keys: optional(take("JWT_KEYS"), file_settings.jwt_keys),
+            trusted_proxies: optional(take("TRUSTED_PROXIES"), file_settings.trusted_proxies)
+                .unwrap_or_default(),
             smtp_url: optional(take("SMTP_URL"), file_settings.smtp_url),
             mail_from: pick_text(
                 take("MAIL_FROM"),
@@ -338,6 +345,13 @@ impl Settings {
                 "ARGON2_MEMORY_KIB",
                 self.argon2_memory_kib.to_string(),
                 "argon2 needs at least 1 iteration, 1 lane and 8 KiB of memory per lane",
+            ));
+        }
+        if let Err(message) = crate::api::client::parse_networks(&self.trusted_proxies) {
+            return Err(invalid(
+                "TRUSTED_PROXIES",
+                self.trusted_proxies.clone(),
+                &message,
             ));
         }
         if self.jwt_keys.is_some() && self.jwt_secret.is_some() {

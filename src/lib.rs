@@ -179,6 +179,8 @@ impl Application {
             subscribe_throttle: Throttle::new(SUBSCRIPTIONS_PER_MINUTE),
             search,
             links,
+            trusted_proxies: api::client::parse_networks(&settings.trusted_proxies)
+                .map_err(StartupError::Auth)?,
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;

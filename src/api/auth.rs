@@ -62,10 +62,7 @@ pub async fn issue_token(
     if body.password.len() > NewPassword::MAX_BYTES {
         return Err(AppError::invalid_field("password", "too long"));
     }
-    let address = request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = super::client::address(&request, &state.trusted_proxies);
     let keys = [format!("account:{email}"), format!("address:{address}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     state

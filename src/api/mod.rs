@@ -5,6 +5,7 @@
 pub mod annex;
 pub mod auth;
 pub mod catalogue;
+pub mod client;
 pub mod compilations;
 pub mod conditional;
 pub mod coverage;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Signs and checks the links of subscription mail.
     pub links: crate::mail::links::Links,
+    /// Proxies whose forwarded-for headers are believed.
+    pub trusted_proxies: Vec<client::Network>,
 }
 
 /// Registers every route of the service.

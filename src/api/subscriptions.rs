@@ -64,10 +64,7 @@ pub async fn subscribe(
         errors: vec![crate::error::FieldError::new("email", message)],
     })?;
     // Only requests that could send a mail count: a malformed one sends none.
-    let address = request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = super::client::address(&request, &state.trusted_proxies);
     let key = format!("subscribe:{address}");
     let now_instant = Instant::now();
     state

@@ -42,7 +42,11 @@ where
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let method = request.method().clone();
     let path = request.path().to_owned();
-    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let client = request
+        .app_data::<web::Data<crate::api::AppState>>()
+        .map(|state| crate::api::client::address(request.request(), &state.trusted_proxies))
+        .unwrap_or_default();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path, %client);
     let started = Instant::now();
     // The call itself may already answer (an extractor failing at once), so
     // it runs with the id in scope as well as the future it returns.

@@ -1,5 +1,6 @@
-//! Rotating the token signing key without signing anyone out: a new key
-//! signs, the old one is still accepted until it is removed.
+//! Running behind the Secretariat's infrastructure: rotating the token
+//! signing key without signing anyone out, and a reverse proxy whose
+//! forwarded addresses count only when it is trusted.
 
 use compendium::domain::account::Role;
 use serde_json::json;
@@ -58,4 +59,42 @@ fn keys_rotate_without_signing_anyone_out() {
         .as_str()
         .unwrap()
         .contains("no longer accepts"));
+}
+
+/// Three failed sign-ins, each for another account, "from" `client`.
+fn failures_from(app: &TestApp, client: &str, tag: &str) -> Vec<u16> {
+    (0..3)
+        .map(|n| {
+            app.call_with(
+                "POST",
+                "/api/v1/auth/token",
+                None,
+                Some(&json!({"email": format!("nobody{n}-{tag}@example.org"), "password": "wrong password here"})),
+                &[("x-forwarded-for", client)],
+            )
+            .status
+        })
+        .collect()
+}
+
+#[test]
+fn rate_limits_see_the_client_behind_a_trusted_proxy_only() {
+    let behind_proxy = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.trusted_proxies = "127.0.0.1/32, ::1".to_owned();
+        s.login_attempts_per_minute = 2;
+    });
+    assert_eq!(
+        failures_from(&behind_proxy, "198.51.100.1", "a"),
+        [401, 401, 429]
+    );
+    // Another client behind the same proxy is not held back by the first.
+    assert_eq!(failures_from(&behind_proxy, "198.51.100.2", "b")[0], 401);
+
+    // Without a trusted proxy the header is anyone's to write: ignored.
+    let exposed = TestApp::spawn_with(Backend::Sqlite, |s| s.login_attempts_per_minute = 2);
+    assert_eq!(
+        failures_from(&exposed, "198.51.100.1", "c"),
+        [401, 401, 429]
+    );
+    assert_eq!(failures_from(&exposed, "198.51.100.2", "d")[0], 429);
 }
