@@ -20,8 +20,13 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d)
 db=compendium_cluster_$$
-base_port=$((30000 + RANDOM % 20000))
-r1=$base_port r2=$((base_port + 1)) proxy=$((base_port + 2))
+# Three ports the system says are free (a random pick could collide with
+# a port in use, and a replica that cannot listen never becomes ready).
+read -r r1 r2 proxy < <(python3 -c '
+import socket
+sockets = [socket.socket() for _ in range(3)]
+for s in sockets: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in sockets])')
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -49,19 +54,21 @@ start_replica() {
   pids+=("$started")
 }
 ready() {
-  for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return 0
+  local port=$1 name=$2
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0
     sleep 0.1
   done
-  echo "replica on $1 never became ready" >&2
+  echo "replica $name on $port never became ready; its log:" >&2
+  tail -n 30 "$work/$name.log" >&2
   return 1
 }
 # The first replica migrates; the second starts on a migrated database.
 start_replica "$r1" one
-ready "$r1"
+ready "$r1" one
 start_replica "$r2" two
 replica_2=$started
-ready "$r2"
+ready "$r2" two
 
 cat > "$work/nginx.conf" <<EOF
 worker_processes 1;

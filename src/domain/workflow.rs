@@ -254,4 +254,44 @@ mod tests {
         }
         assert!("approved".parse::<Status>().is_err());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            // Shrunk failures are reported in the test output; no files
+            // are written beside the sources.
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn no_sequence_of_moves_leaves_the_contract(
+                moves in prop::collection::vec(prop::sample::select(Move::ALL.to_vec()), 0..40)
+            ) {
+                let mut status = Status::Draft;
+                let mut submitted_before = false;
+                for action in moves {
+                    let before = status;
+                    match status.apply(action) {
+                        Ok(next) => {
+                            prop_assert!(!before.is_final(), "{:?} moved out of final {:?}", action, before);
+                            let decided = matches!(next, Status::Accepted | Status::Rejected | Status::ChangesRequested);
+                            if decided && next != before {
+                                prop_assert_eq!(before, Status::Submitted);
+                            }
+                            status = next;
+                        }
+                        Err(_) => prop_assert!(!before.allowed_moves().contains(&action)),
+                    }
+                    submitted_before |= status == Status::Submitted;
+                    if matches!(status, Status::Accepted | Status::Rejected) {
+                        prop_assert!(submitted_before, "decided without being submitted");
+                    }
+                }
+            }
+        }
+    }
 }

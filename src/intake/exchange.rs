@@ -382,4 +382,63 @@ mod tests {
         assert_eq!(submission.status, Status::Submitted);
         assert!(submission.decided_at.is_none() && submission.submitted_at.is_some());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn json_like() -> impl Strategy<Value = String> {
+            let pieces = vec![
+                "{",
+                "}",
+                "[",
+                "]",
+                ",",
+                ":",
+                "\"entity\"",
+                "\"FRA\"",
+                "\"language\"",
+                "\"fr\"",
+                "\"title\"",
+                "\"practices\"",
+                "\"items\"",
+                "\"status\"",
+                "\"accepted\"",
+                "\"received_at\"",
+                "\"2026-13-45T99:00:00Z\"",
+                "\"body\"",
+                "1",
+                "19",
+                "-1",
+                "1e400",
+                "null",
+                "true",
+                "\"\"",
+                "\"x\"",
+                " ",
+            ];
+            prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            // Shrunk failures are reported in the test output; no files
+            // are written beside the sources.
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn any_line_is_taken_or_refused_never_a_panic(text in any::<String>()) {
+                let _ = line(&text);
+            }
+
+            #[test]
+            fn json_shaped_lines_are_taken_or_refused(text in json_like()) {
+                if let Ok((submission, _)) = line(&text) {
+                    prop_assert!(!submission.practices.is_empty());
+                }
+            }
+        }
+    }
 }

@@ -222,4 +222,126 @@ mod tests {
         assert!(!html.contains("<img"));
         assert!(!html.contains("javascript"));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Markdown made of the pieces attacks are made of.
+        fn hostile() -> impl Strategy<Value = String> {
+            let pieces = vec![
+                "<script>",
+                "</script>",
+                "alert(1)",
+                "<img src=x onerror=alert(1)>",
+                "[a](javascript:alert(1))",
+                "[b](JaVaScRiPt:x)",
+                "![c](data:text/html,x)",
+                "[d](<java\tscript:x>)",
+                "<a href=\"javascript:x\">",
+                "onmouseover=",
+                "<svg onload=x>",
+                "<iframe src=x>",
+                "[e](https://ok.example/)",
+                "[f](/relative)",
+                "[g]: javascript:x\n[g]",
+                "\n",
+                "\n\n",
+                "*",
+                "**",
+                "#",
+                "`",
+                "```",
+                "> ",
+                "| a | b |\n|---|---|\n",
+                "- ",
+                "1. ",
+                "[",
+                "]",
+                "(",
+                ")",
+                "<",
+                ">",
+                "\"",
+                "'",
+                "&",
+                "&#58;",
+                "text",
+                " ",
+            ];
+            prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|v| v.concat())
+        }
+
+        /// What the renderer may write; never an image, a frame, a script.
+        const TAGS: [&str; 25] = [
+            "p",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "em",
+            "strong",
+            "del",
+            "a",
+            "ul",
+            "ol",
+            "li",
+            "code",
+            "pre",
+            "blockquote",
+            "hr",
+            "br",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "h1",
+            "h2",
+        ];
+
+        /// Every tag of the output (text is escaped, so each `<` opens one).
+        fn tags(html: &str) -> Vec<&str> {
+            html.split('<')
+                .skip(1)
+                .filter_map(|rest| rest.split('>').next())
+                .collect()
+        }
+
+        proptest! {
+            // Shrunk failures are reported in the test output; no files
+            // are written beside the sources.
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn nothing_executable_survives(markdown in hostile()) {
+                let html = to_safe_html(&markdown, 3);
+                for tag in tags(&html) {
+                    let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+                    prop_assert!(TAGS.contains(&name), "tag <{}> in {}", tag, html);
+                    let lower = tag.to_ascii_lowercase();
+                    for attribute in lower.split_whitespace().skip(1) {
+                        prop_assert!(!attribute.starts_with("on"), "handler in <{}>", tag);
+                    }
+                    if let Some(start) = lower.find("href=\"") {
+                        let value = &lower[start + 6..];
+                        for scheme in ["javascript:", "vbscript:", "data:"] {
+                            prop_assert!(!value.starts_with(scheme), "{} link in <{}>", scheme, tag);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn any_text_renders(text in any::<String>()) {
+                let html = to_safe_html(&text, 3);
+                prop_assert!(!html.contains("<script"));
+                let _ = to_plain_text(&text);
+            }
+        }
+    }
 }

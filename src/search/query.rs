@@ -139,4 +139,55 @@ mod tests {
         assert!(parse(&"word ".repeat(MAX_CLAUSES + 1)).is_err());
         assert!(parse(&"word ".repeat(MAX_CLAUSES)).is_ok());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn query_like() -> impl Strategy<Value = String> {
+            let pieces = vec![
+                "\"",
+                "-",
+                "*",
+                " ",
+                "  ",
+                "a",
+                "ab",
+                "é",
+                "инцидент",
+                "应急响应",
+                "(",
+                ":",
+                "~",
+                "\t",
+                "-\"",
+                "*\"",
+                "\u{0}",
+                "🙂",
+                "الأمن",
+            ];
+            prop::collection::vec(prop::sample::select(pieces), 0..80).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            // Shrunk failures are reported in the test output; no files
+            // are written beside the sources.
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn any_text_is_parsed_or_refused_never_a_panic(q in any::<String>()) {
+                let _ = parse(&q);
+            }
+
+            #[test]
+            fn parsed_queries_stay_within_their_limits(q in query_like()) {
+                if let Ok(parsed) = parse(&q) {
+                    prop_assert!(parsed.required.len() + parsed.excluded.len() <= MAX_CLAUSES);
+                }
+            }
+        }
+    }
 }
