@@ -105,38 +105,10 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$proxy/healthz" >/dev/null &
 echo 'a long cluster password' | "$bin" user create --email editor@cluster.example \
   --name Editor --role editor --password-stdin >/dev/null
 
-echo "== 1. one service through the proxy, the same catalogue on each replica"
-python3 - "$proxy" "$r1" "$r2" <<'PY'
-import json, sys, time, urllib.request, uuid
-proxy, r1, r2 = sys.argv[1:4]
-def call(port, method, path, body=None, token=None, key=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
-        data=None if body is None else json.dumps(body).encode())
-    request.add_header("content-type", "application/json")
-    if token: request.add_header("authorization", f"Bearer {token}")
-    if key: request.add_header("idempotency-key", key)
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read() or b"null")
-token = call(proxy, "POST", "/api/v1/auth/token", {"email": "editor@cluster.example", "password": "a long cluster password"})["access_token"]
-title = f"Cluster practice {uuid.uuid4().hex[:8]}"
-created = call(proxy, "POST", "/api/v1/submissions", {"entity": "NOR", "language": "en", "title": "Cluster",
-    "practices": [{"title": title, "body": "Seen from every replica.", "items": [9]}]}, token, str(uuid.uuid4()))
-for action in ("submit", "accept"):
-    call(proxy, "POST", f"/api/v1/submissions/{created['id']}/{action}", {} if action == "accept" else None, token)
-accepted = time.monotonic()
-query = urllib.parse.quote(f'"{title}"')
-for port in (r1, r2):
-    while call(port, "GET", f"/api/v1/practices?q={query}")["total"] != 1:
-        if time.monotonic() - accepted > 5:
-            sys.exit(f"replica {port} did not find the practice within 5 s")
-        time.sleep(0.1)
-print(f"found on both replicas {time.monotonic() - accepted:.2f} s after acceptance")
-PY
+cat > "$work/cluster_client.py" <<'PY'
+"""The proof's HTTP client: JSON in and out, a bearer token, an Idempotency-Key."""
+import json, urllib.request
 
-echo "== 2. a replica killed during a stream of requests"
-python3 - "$proxy" "$r1" "$replica_2" <<'PY'
-import json, os, signal, sys, threading, time, urllib.error, urllib.request, uuid
-proxy, r1, victim = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def call(port, method, path, body=None, token=None, key=None):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
         data=None if body is None else json.dumps(body).encode())
@@ -145,8 +117,40 @@ def call(port, method, path, body=None, token=None, key=None):
     if key: request.add_header("idempotency-key", key)
     with urllib.request.urlopen(request, timeout=15) as answer:
         return answer.status, json.loads(answer.read() or b"null")
-_, signed = call(proxy, "POST", "/api/v1/auth/token", {"email": "editor@cluster.example", "password": "a long cluster password"})
-token = signed["access_token"]
+
+def sign_in(port):
+    return call(port, "POST", "/api/v1/auth/token",
+        {"email": "editor@cluster.example", "password": "a long cluster password"})[1]["access_token"]
+PY
+export PYTHONPATH=$work
+
+echo "== 1. one service through the proxy, the same catalogue on each replica"
+python3 - "$proxy" "$r1" "$r2" <<'PY'
+import sys, time, urllib.parse, uuid
+from cluster_client import call, sign_in
+proxy, r1, r2 = sys.argv[1:4]
+token = sign_in(proxy)
+title = f"Cluster practice {uuid.uuid4().hex[:8]}"
+_, created = call(proxy, "POST", "/api/v1/submissions", {"entity": "NOR", "language": "en", "title": "Cluster",
+    "practices": [{"title": title, "body": "Seen from every replica.", "items": [9]}]}, token, str(uuid.uuid4()))
+for action in ("submit", "accept"):
+    call(proxy, "POST", f"/api/v1/submissions/{created['id']}/{action}", {} if action == "accept" else None, token)
+accepted = time.monotonic()
+query = urllib.parse.quote(f'"{title}"')
+for port in (r1, r2):
+    while call(port, "GET", f"/api/v1/practices?q={query}")[1]["total"] != 1:
+        if time.monotonic() - accepted > 5:
+            sys.exit(f"replica {port} did not find the practice within 5 s")
+        time.sleep(0.1)
+print(f"found on both replicas {time.monotonic() - accepted:.2f} s after acceptance")
+PY
+
+echo "== 2. a replica killed during a stream of requests"
+python3 - "$proxy" "$r1" "$replica_2" <<'PY'
+import os, signal, sys, threading, time, urllib.error, uuid
+from cluster_client import call, sign_in
+proxy, r1, victim = sys.argv[1], sys.argv[2], int(sys.argv[3])
+token = sign_in(proxy)
 failures, written, done = [], [], threading.Event()
 lock = threading.Lock()
 def client(n):
