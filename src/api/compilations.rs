@@ -12,15 +12,15 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::ListQuery;
 use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use super::{conditional, pagination, AppState};
-use crate::auth::{authorize, sees_editorial_work, Action, AuthenticatedUser, Caller};
+use crate::auth::{authorize, sees_editorial_work, Action, Caller};
 use crate::domain::clock;
 use crate::domain::compilation::{Drift, Entry, Scope};
 use crate::domain::Language;
 use crate::editions::{self, Changes, NewCompilation};
 use crate::entities::EntityType;
 use crate::error::{AppError, Problem};
+use crate::intake::view::etag;
 use crate::publish::edition::{self, Format};
-use crate::store::audit::Actor;
 use crate::store::compilations::{self, Compilation, CompilationStatus};
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -184,17 +184,6 @@ pub struct CompilationChanges {
     excluded_practices: Option<Vec<String>>,
 }
 
-fn actor(user: &AuthenticatedUser) -> Actor<'_> {
-    Actor::User {
-        id: &user.id,
-        email: user.email.as_str(),
-    }
-}
-
-fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
-
 fn answer(status: StatusCode, compilation: &Compilation, entries: &[Entry]) -> HttpResponse {
     let mut response = HttpResponse::build(status);
     response.insert_header((header::ETAG, etag(compilation.version)));
@@ -267,7 +256,7 @@ pub async fn create_compilation(
     };
     let (compilation, entries) = state
         .store
-        .run(move |c| editions::create(c, &actor(&editor), new, clock::now()))
+        .run(move |c| editions::create(c, &editor.actor(), new, clock::now()))
         .await?;
     Ok(answer(StatusCode::CREATED, &compilation, &entries))
 }
@@ -368,7 +357,7 @@ pub async fn update_compilation(
     let id = path.into_inner();
     let (compilation, entries) = state
         .store
-        .run(move |c| editions::update(c, &actor(&editor), &id, expected, changes, clock::now()))
+        .run(move |c| editions::update(c, &editor.actor(), &id, expected, changes, clock::now()))
         .await?;
     Ok(answer(StatusCode::OK, &compilation, &entries))
 }
@@ -405,7 +394,7 @@ pub async fn publish_compilation(
     let id = path.into_inner();
     let (compilation, entries) = state
         .store
-        .run(move |c| editions::publish(c, &actor(&editor), &id, expected, clock::now()))
+        .run(move |c| editions::publish(c, &editor.actor(), &id, expected, clock::now()))
         .await?;
     Ok(answer(StatusCode::OK, &compilation, &entries))
 }

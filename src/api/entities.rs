@@ -11,7 +11,7 @@ use crate::domain::account::parse_name;
 use crate::domain::clock;
 use crate::entities::{registry, Entity, EntityCode, EntityType};
 use crate::error::{AppError, FieldError, Problem};
-use crate::store::audit::{self, Actor};
+use crate::store::audit;
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::write_transaction;
 
@@ -141,10 +141,7 @@ pub async fn add_organisation(
                 audit::record(
                     c,
                     audit::Entry {
-                        actor: Actor::User {
-                            id: &admin.id,
-                            email: admin.email.as_str(),
-                        },
+                        actor: admin.actor(),
                         action: "entity.create",
                         target_type: "entity",
                         target_id: entity.code.as_str(),

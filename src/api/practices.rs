@@ -18,7 +18,6 @@ use crate::domain::Language;
 use crate::entities::EntityType;
 use crate::error::{AppError, Problem};
 use crate::intake::{self, Curation};
-use crate::store::audit::Actor;
 use crate::store::submissions::{self, Practice, Submission};
 use crate::store::{organisations, AnyConnection};
 
@@ -181,11 +180,8 @@ pub async fn curate_practice(
     let view = state
         .store
         .run(move |c| {
-            let actor = Actor::User {
-                id: &editor.id,
-                email: editor.email.as_str(),
-            };
-            let (submission, practice) = intake::curate(c, &actor, &id, curation, clock::now())?;
+            let (submission, practice) =
+                intake::curate(c, &editor.actor(), &id, curation, clock::now())?;
             catalogue_view(c, &submission, &practice)
         })
         .await?;

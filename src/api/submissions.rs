@@ -23,7 +23,6 @@ use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
 use crate::intake::view::{etag, SubmissionView};
 use crate::intake::{self, Outcome};
-use crate::store::audit::Actor;
 use crate::store::history::{self, Event, VersionInfo};
 use crate::store::idempotency::{self, StoredAnswer};
 use crate::store::submissions::{self, ListFilter, Submission};
@@ -31,13 +30,6 @@ use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
-
-fn actor(user: &AuthenticatedUser) -> Actor<'_> {
-    Actor::User {
-        id: &user.id,
-        email: user.email.as_str(),
-    }
-}
 
 /// The answer for a saved submission: its document, ETag and Location.
 fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse {
@@ -141,7 +133,7 @@ fn create_once(
         }
     }
     let attempt = write_transaction::<_, CreateError, _>(connection, |c| {
-        let outcome = intake::create(c, &actor(user), entity, valid, now)?;
+        let outcome = intake::create(c, &user.actor(), entity, valid, now)?;
         if let Some((key, hash)) = &key {
             let answer = StoredAnswer {
                 request_hash: hash.clone(),
@@ -462,7 +454,7 @@ pub async fn update_submission(
                 .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
             guard(&current)?;
             let version = expected?.unwrap_or(current.version);
-            intake::update(c, &actor(&user), &id, &guard, version, valid?, clock::now())
+            intake::update(c, &user.actor(), &id, &guard, version, valid?, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))
@@ -507,7 +499,7 @@ async fn run_move(
             let guard = |s: &Submission| {
                 authorize_submission(&caller, needed, &s.entity, &s.id).map(|_| ())
             };
-            intake::transition(c, &actor(&user), &id, &guard, action, message, clock::now())
+            intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))

@@ -12,10 +12,11 @@ use utoipa::ToSchema;
 use super::extract::JsonBody;
 use super::AppState;
 use crate::annex::SectionId;
+use crate::auth::accounts::unprocessable;
 use crate::domain::account::Email;
 use crate::domain::clock;
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, FieldError, Problem};
 use crate::mail::compose::{self, ConfirmationNotice};
 use crate::mail::links::CONFIRM_HOURS;
 use crate::store::outbox::{self, NewMail};
@@ -59,10 +60,8 @@ pub async fn subscribe(
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let wanted: SubscriptionRequest = body.parse()?;
-    let email = Email::parse(&wanted.email).map_err(|message| AppError::Unprocessable {
-        detail: "the subscription is not valid; see errors".to_owned(),
-        errors: vec![crate::error::FieldError::new("email", message)],
-    })?;
+    let email = Email::parse(&wanted.email)
+        .map_err(|message| unprocessable(vec![FieldError::new("email", message)]))?;
     // Only requests that could send a mail count: a malformed one sends none.
     let address = super::client::address(&request, &state.trusted_proxies);
     let key = format!("subscribe:{address}");

@@ -9,12 +9,12 @@ use super::auth::ListQuery;
 use super::extract::{double_option, ApiQuery, JsonBody};
 use super::{pagination, AppState};
 use crate::auth::accounts::{self, unprocessable, AccountRequest};
-use crate::auth::{authorize, Action, AuthenticatedUser, Caller};
+use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::{check_binding, Email, Role};
 use crate::domain::clock;
 use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
-use crate::store::audit::{self, Actor};
+use crate::store::audit;
 use crate::store::users::{self, User, UserChange};
 use crate::store::write_transaction;
 
@@ -49,13 +49,6 @@ pub struct UserPatch {
 pub struct UserList {
     items: Vec<User>,
     next_cursor: Option<String>,
-}
-
-fn actor(user: &AuthenticatedUser) -> Actor<'_> {
-    Actor::User {
-        id: &user.id,
-        email: user.email.as_str(),
-    }
 }
 
 fn as_json(user: &User) -> Option<serde_json::Value> {
@@ -102,7 +95,7 @@ pub async fn create_user(
     let password_hash = password_hash.map_err(AppError::internal)?;
     let created = state
         .store
-        .run(move |c| accounts::create(c, account, password_hash, actor(&admin)))
+        .run(move |c| accounts::create(c, account, password_hash, admin.actor()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
@@ -235,7 +228,7 @@ pub async fn update_user(
                 audit::record(
                     c,
                     audit::Entry {
-                        actor: actor(&admin),
+                        actor: admin.actor(),
                         action: "user.update",
                         target_type: "user",
                         target_id: &id,

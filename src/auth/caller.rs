@@ -16,6 +16,7 @@ use crate::domain::account::{Email, Role};
 use crate::domain::clock;
 use crate::entities::EntityCode;
 use crate::error::AppError;
+use crate::store::audit::Actor;
 use crate::store::{api_tokens, users, AnyConnection};
 
 #[derive(Debug, Clone)]
@@ -27,6 +28,16 @@ pub struct AuthenticatedUser {
     pub entity: Option<EntityCode>,
     /// Whether the request came with an access token or an API token.
     pub via: TokenKind,
+}
+
+impl AuthenticatedUser {
+    /// This user as the audit trail names who acted.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::User {
+            id: &self.id,
+            email: self.email.as_str(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

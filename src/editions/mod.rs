@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::annex::SectionId;
+use crate::auth::accounts::unprocessable;
 use crate::domain::compilation::{
     self, assemble, Assembly, Drift, EditionNumber, Entry, Scope, MAX_EXCLUDED,
     MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
@@ -60,13 +61,6 @@ fn check_introduction(text: Option<&str>, errors: &mut Vec<FieldError>) -> Optio
     Some(text.to_owned())
 }
 
-fn unprocessable(errors: Vec<FieldError>) -> AppError {
-    AppError::Unprocessable {
-        detail: "the compilation is not valid; see errors".to_owned(),
-        errors,
-    }
-}
-
 /// What the audit trail keeps of a compilation: not its entries, which
 /// are kept with it.
 fn summary(compilation: &Compilation) -> serde_json::Value {
@@ -101,13 +95,6 @@ fn record(
         },
         now,
     )
-}
-
-fn actor_id(actor: &Actor<'_>) -> Option<String> {
-    match actor {
-        Actor::User { id, .. } => Some((*id).to_owned()),
-        Actor::CommandLine => None,
-    }
 }
 
 /// Assembles from the catalogue as it is now.
@@ -148,7 +135,7 @@ pub fn create(
             entries_count: assembly.entries.len() as i64,
             version: 1,
             number: None,
-            created_by: actor_id(actor),
+            created_by: actor.user_id(),
             created_at: now,
             updated_at: now,
             assembled_at: now,
@@ -288,7 +275,7 @@ pub fn publish(
         compilation.updated_at = now;
         compilation.assembled_at = now;
         compilation.published_at = Some(now);
-        compilation.published_by = actor_id(actor);
+        compilation.published_by = actor.user_id();
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
         record(

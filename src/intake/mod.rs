@@ -153,10 +153,7 @@ pub fn create(
             summary: valid.summary,
             status: Status::Draft,
             version: 1,
-            created_by: match actor {
-                Actor::User { id, .. } => Some((*id).to_owned()),
-                Actor::CommandLine => None,
-            },
+            created_by: actor.user_id(),
             created_at: now,
             updated_at: now,
             submitted_at: None,

@@ -19,6 +19,16 @@ pub enum Actor<'a> {
     CommandLine,
 }
 
+impl Actor<'_> {
+    /// The account's id, for the columns that record who made a thing.
+    pub fn user_id(&self) -> Option<String> {
+        match self {
+            Actor::User { id, .. } => Some((*id).to_owned()),
+            Actor::CommandLine => None,
+        }
+    }
+}
+
 pub struct Entry<'a> {
     pub actor: Actor<'a>,
     /// `user.create`, `user.update`, `entity.create`, …
