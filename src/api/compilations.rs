@@ -196,10 +196,6 @@ fn answer(status: StatusCode, compilation: &Compilation, entries: &[Entry]) -> H
     response.json(CompilationDetail::new(compilation, entries, None))
 }
 
-fn not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("there is no compilation {id}"))
-}
-
 /// The compilation if the caller may see it: editions for anyone, drafts
 /// for editors only.
 async fn visible(
@@ -211,10 +207,7 @@ async fn visible(
     state
         .store
         .run(move |c| {
-            let compilation = compilations::find(c, &id)?
-                .filter(|found| drafts || found.status == CompilationStatus::Published)
-                .ok_or_else(|| not_found(&id))?;
-            let entries = compilations::entries_of(c, &id)?;
+            let (compilation, entries) = editions::visible(c, &id, drafts)?;
             let drift = match compilation.status {
                 CompilationStatus::Draft => Some(editions::drift(c, &compilation, &entries)?),
                 CompilationStatus::Published => None,
@@ -448,10 +441,7 @@ pub async fn export_compilation(
     let (compilation, body) = state
         .store
         .run(move |c| {
-            let compilation = compilations::find(c, &id)?
-                .filter(|found| drafts || found.status == CompilationStatus::Published)
-                .ok_or_else(|| not_found(&id))?;
-            let entries = compilations::entries_of(c, &id)?;
+            let (compilation, entries) = editions::visible(c, &id, drafts)?;
             let body = match format {
                 Format::Json => {
                     serde_json::to_vec_pretty(&CompilationDetail::new(&compilation, &entries, None))

@@ -2,7 +2,7 @@
 //! region, regional group, kind of contributor or contributor; editors also
 //! see what is waiting for review. Counted from the search index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -14,6 +14,7 @@ use crate::annex::annex;
 use crate::auth::{sees_editorial_work, Caller};
 use crate::domain::coverage::{tabulate, By, Table};
 use crate::domain::Language;
+use crate::entities::Entity;
 use crate::error::{AppError, Problem};
 use crate::search::engine::Filters;
 use crate::store::{organisations, submissions};
@@ -26,16 +27,13 @@ pub struct CoverageQuery {
 
 impl CoverageQuery {
     /// Reads `by`, `from`, `to` and `language` (each once); anything else
-    /// is refused. `skip` names parameters a page adds (`lang`).
-    pub fn parse(query_string: &str, skip: &[&str]) -> Result<CoverageQuery, AppError> {
+    /// is refused.
+    pub fn parse(query_string: &str) -> Result<CoverageQuery, AppError> {
         let mut by = None;
         let mut filters = Filters::default();
         let invalid = |field: &str, message: &str| AppError::invalid_field(field, message);
         for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
             let value = value.trim();
-            if skip.contains(&key.as_ref()) {
-                continue;
-            }
             let repeated = match key.as_ref() {
                 "by" => by
                     .replace(value.parse::<By>().map_err(|m| invalid("by", &m))?)
@@ -83,12 +81,13 @@ pub struct CoverageView {
     pub pipeline: Option<BTreeMap<String, u64>>,
 }
 
-/// Builds the table (and, for editors, the pipeline).
+/// Builds the table (and, for editors, the pipeline), with the entities it
+/// was grouped by, which a page needs again for their names.
 pub async fn coverage_of(
     state: &AppState,
     query: CoverageQuery,
     with_pipeline: bool,
-) -> Result<CoverageView, AppError> {
+) -> Result<(CoverageView, HashMap<String, Entity>), AppError> {
     let search = std::sync::Arc::clone(&state.search);
     let filters = query.filters;
     let counts = web::block(move || search.coverage(&filters))
@@ -106,7 +105,7 @@ pub async fn coverage_of(
             Ok((entities, pipeline))
         })
         .await?;
-    Ok(CoverageView {
+    let view = CoverageView {
         table: tabulate(query.by, &counts, &entities),
         pipeline: pipeline.map(|counts| {
             counts
@@ -115,7 +114,8 @@ pub async fn coverage_of(
                 .map(|(item, n)| (item.to_string(), *n))
                 .collect()
         }),
-    })
+    };
+    Ok((view, entities))
 }
 
 /// How the catalogue covers each annex item: accepted practices and
@@ -141,8 +141,8 @@ pub async fn get_coverage(
     caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let query = CoverageQuery::parse(request.query_string(), &[])?;
-    let view = coverage_of(&state, query, sees_editorial_work(&caller)).await?;
+    let query = CoverageQuery::parse(request.query_string())?;
+    let (view, _) = coverage_of(&state, query, sees_editorial_work(&caller)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -194,9 +194,9 @@ pub async fn get_coverage_csv(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let query = CoverageQuery::parse(request.query_string(), &[])?;
+    let query = CoverageQuery::parse(request.query_string())?;
     let by = query.by;
-    let view = coverage_of(&state, query, false).await?;
+    let (view, _) = coverage_of(&state, query, false).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -149,6 +149,25 @@ pub fn create(
     })
 }
 
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("there is no compilation {id}"))
+}
+
+/// A compilation and its entries, if the reader may see it: editions for
+/// anyone, drafts only when `with_drafts` (editors); otherwise a 404, so a
+/// draft's existence is not revealed.
+pub fn visible(
+    connection: &mut AnyConnection,
+    id: &str,
+    with_drafts: bool,
+) -> Result<(Compilation, Vec<Entry>), AppError> {
+    let compilation = compilations::find(connection, id)?
+        .filter(|found| with_drafts || found.status == CompilationStatus::Published)
+        .ok_or_else(|| not_found(id))?;
+    let entries = compilations::entries_of(connection, id)?;
+    Ok((compilation, entries))
+}
+
 /// The compilation if it may still change: a draft, at the version the
 /// caller last saw when it says which (`If-Match`).
 fn changeable(
@@ -156,8 +175,7 @@ fn changeable(
     id: &str,
     expected_version: Option<i64>,
 ) -> Result<Compilation, AppError> {
-    let compilation = compilations::find(connection, id)?
-        .ok_or_else(|| AppError::NotFound(format!("there is no compilation {id}")))?;
+    let compilation = compilations::find(connection, id)?.ok_or_else(|| not_found(id))?;
     if let Some(number) = compilation.number {
         return Err(AppError::Conflict(format!(
             "compilation {id} was published as edition {number}; a published edition never changes"

@@ -10,9 +10,10 @@ use maud::html;
 use super::layout::{self, Reader, Section};
 use crate::api::AppState;
 use crate::domain::compilation::Entry;
+use crate::editions;
 use crate::i18n::fill;
 use crate::publish::edition::{self, html::contents, status_line};
-use crate::store::compilations::{self, CompilationStatus};
+use crate::store::compilations;
 
 /// Editions a page lists: more than the Secretariat publishes in years.
 const LISTED: i64 = 500;
@@ -77,21 +78,13 @@ pub async fn show(
     let reader = Reader::of(&request);
     let l = reader.labels;
     let id = id.into_inner();
+    // Drafts are never pages: an editor reviews them through the API.
     let found = state
         .store
-        .run(move |c| {
-            let Some(compilation) = compilations::find(c, &id)?
-                .filter(|found| found.status == CompilationStatus::Published)
-            else {
-                return Ok(None);
-            };
-            let entries = compilations::entries_of(c, &id)?;
-            Ok(Some((compilation, entries)))
-        })
+        .run(move |c| editions::visible(c, &id, false))
         .await;
     let (compilation, entries) = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => return super::not_found_page(&request),
+        Ok(found) => found,
         Err(error) => return super::error_page(&reader, error),
     };
     let link =

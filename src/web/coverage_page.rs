@@ -14,7 +14,6 @@ use crate::domain::coverage::{By, Table, OTHER};
 use crate::domain::Language;
 use crate::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::i18n::fill;
-use crate::store::organisations;
 
 /// Shades of the heat map: 0 for an empty cell, then four steps up to
 /// the largest cell.
@@ -203,17 +202,13 @@ pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
                 .filter(|(k, v)| k != "lang" && !v.trim().is_empty()),
         )
         .finish();
-    let query = match CoverageQuery::parse(&asked, &[]) {
+    let query = match CoverageQuery::parse(&asked) {
         Ok(query) => query,
         Err(error) => return super::error_page(&reader, error),
     };
     let by = query.by;
-    let view = match coverage_of(&state, query, false).await {
-        Ok(view) => view,
-        Err(error) => return super::error_page(&reader, error),
-    };
-    let names = match state.store.run(organisations::all_by_code).await {
-        Ok(names) => names,
+    let (view, names) = match coverage_of(&state, query, false).await {
+        Ok(found) => found,
         Err(error) => return super::error_page(&reader, error),
     };
     let csv = if asked.is_empty() {
