@@ -21,6 +21,7 @@ pub mod mail;
 pub mod publish;
 pub mod search;
 pub mod store;
+pub mod tagging;
 pub mod telemetry;
 pub mod web;
 

@@ -63,6 +63,28 @@ enum Command {
     Export { file: PathBuf },
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// Measure the annex-item suggestions on practices whose items are
+    /// known (the import format): top-1 accuracy, top-3 recall and
+    /// micro-F1, per language and per section. Needs no database.
+    TaggingEval {
+        file: PathBuf,
+        /// Decided practices (import format) to train the learned model on
+        /// first; without it, the lexicon alone is measured.
+        #[arg(long)]
+        train: Option<PathBuf>,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Fail (exit 1) when top-1 accuracy is below this.
+        #[arg(long, default_value_t = 0.0)]
+        require_top1: f64,
+        /// Fail when top-3 recall is below this.
+        #[arg(long, default_value_t = 0.0)]
+        require_top3: f64,
+        /// Fail when top-1 accuracy in any language is below this.
+        #[arg(long, default_value_t = 0.0)]
+        require_language_top1: f64,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -93,9 +115,29 @@ enum UserCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Openapi = cli.command {
-        print!("{}", compendium::api::openapi::document_json());
-        return ExitCode::SUCCESS;
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", compendium::api::openapi::document_json());
+            return ExitCode::SUCCESS;
+        }
+        Command::TaggingEval {
+            file,
+            train,
+            json,
+            require_top1,
+            require_top3,
+            require_language_top1,
+        } => {
+            let thresholds = (require_top1, require_top3, require_language_top1);
+            return match tagging_eval(&file, train.as_deref(), json, thresholds) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("compendium: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
     }
     let loaded = match Settings::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
@@ -117,7 +159,8 @@ fn main() -> ExitCode {
         Command::Migrate => migrate(&settings),
         Command::Backup { dir } => backup(&settings, &dir),
         Command::Restore { dir } => restore(&settings, &dir),
-        Command::Openapi => Ok(()),
+        // Answered above, before settings are read.
+        Command::Openapi | Command::TaggingEval { .. } => Ok(()),
         Command::Import { file, dry_run } => import(&settings, &file, dry_run),
         Command::Export { file } => export(&settings, &file),
         Command::Reindex => reindex(&settings),
@@ -181,6 +224,39 @@ fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
         settings.data_dir.display()
     );
     Ok(())
+}
+
+fn tagging_eval(
+    file: &Path,
+    train: Option<&Path>,
+    json: bool,
+    (top1, top3, language_top1): (f64, f64, f64),
+) -> Result<(), String> {
+    use compendium::tagging::{evaluation, model::Model, Tagger};
+    let read = |path: &Path| -> Result<Vec<evaluation::Labelled>, String> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        evaluation::read(BufReader::new(file)).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let labelled = read(file)?;
+    let model = match train {
+        Some(path) => evaluation::train(&read(path)?),
+        None => Model::default(),
+    };
+    let tagger = Tagger::new()?;
+    let report = evaluation::evaluate(&tagger, &model, &labelled);
+    if json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", report.to_table());
+    }
+    let shortfalls = report.shortfalls(top1, top3, language_top1);
+    if shortfalls.is_empty() {
+        Ok(())
+    } else {
+        Err(shortfalls.join("; "))
+    }
 }
 
 fn migrate(settings: &Settings) -> Result<(), String> {
