@@ -77,6 +77,9 @@ pub struct Settings {
     pub mail_retry_seconds: u64,
     /// Attempts before a mail is dead (for an admin to retry).
     pub mail_max_attempts: u32,
+    /// How often the tagging model looks for new editors' decisions to
+    /// learn from.
+    pub tagging_learn_seconds: u64,
 }
 
 impl Default for Settings {
@@ -104,6 +107,7 @@ impl Default for Settings {
             login_attempts_per_minute: 10,
             mail_retry_seconds: 30,
             mail_max_attempts: 8,
+            tagging_learn_seconds: 300,
         }
     }
 }
@@ -134,6 +138,7 @@ struct FileSettings {
     login_attempts_per_minute: Option<u32>,
     mail_retry_seconds: Option<u64>,
     mail_max_attempts: Option<u32>,
+    tagging_learn_seconds: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -293,6 +298,12 @@ impl Settings {
                 file_settings.mail_retry_seconds,
                 defaults.mail_retry_seconds,
             )?,
+            tagging_learn_seconds: pick(
+                "TAGGING_LEARN_SECONDS",
+                take("TAGGING_LEARN_SECONDS"),
+                file_settings.tagging_learn_seconds,
+                defaults.tagging_learn_seconds,
+            )?,
             mail_max_attempts: pick(
                 "MAIL_MAX_ATTEMPTS",
                 take("MAIL_MAX_ATTEMPTS"),
@@ -364,6 +375,13 @@ impl Settings {
         if self.mail_max_attempts == 0 {
             return Err(invalid(
                 "MAIL_MAX_ATTEMPTS",
+                "0".into(),
+                "must be at least 1",
+            ));
+        }
+        if self.tagging_learn_seconds == 0 {
+            return Err(invalid(
+                "TAGGING_LEARN_SECONDS",
                 "0".into(),
                 "must be at least 1",
             ));

@@ -59,6 +59,8 @@ pub enum StartupError {
     Auth(String),
     #[error("cannot set up mail: {0}")]
     Mail(String),
+    #[error("cannot load the tagging lexicon: {0}")]
+    Tagging(String),
     #[error("start-up was interrupted: {0}")]
     Interrupted(String),
 }
@@ -124,6 +126,51 @@ fn spawn_indexer(store: Store, search: Arc<SearchIndex>) {
     });
 }
 
+/// Keeps the learned tagging model on editors' decisions: trains at start,
+/// then, every `tagging_learn_seconds`, again if the catalogue changed
+/// (an acceptance or a curation appends a catalogue change).
+fn spawn_learner(store: Store, tagger: Arc<tagging::Tagger>, every: std::time::Duration) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(every);
+        let mut learned_at_sequence = None;
+        loop {
+            interval.tick().await;
+            let learner = Arc::clone(&tagger);
+            let started = std::time::Instant::now();
+            let seen = learned_at_sequence;
+            let learned = store
+                .run(move |c| {
+                    let sequence = store::catalogue::last_sequence(c)?;
+                    if seen == Some(sequence) {
+                        return Ok((sequence, None));
+                    }
+                    let decisions =
+                        store::submissions::decisions(c, tagging::LEARN_FROM_NEWEST)?;
+                    let model = tagging::learn(decisions.iter().map(|d| {
+                        (d.language, d.title.as_str(), d.body.as_str(), d.items.as_slice())
+                    }));
+                    let examples = model.examples();
+                    learner.learn(model);
+                    Ok((sequence, Some(examples)))
+                })
+                .await;
+            match learned {
+                Ok((sequence, examples)) => {
+                    learned_at_sequence = Some(sequence);
+                    if let Some(examples) = examples {
+                        tracing::info!(
+                            examples,
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "tagging model trained on editors' decisions"
+                        );
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "tagging model training failed; retrying"),
+            }
+        }
+    });
+}
+
 /// A running service: the database opened and migrated, the port bound.
 pub struct Application {
     server: Server,
@@ -171,6 +218,12 @@ impl Application {
         .map_err(StartupError::Mail)?;
         spawn_maintenance(store.clone());
         spawn_indexer(store.clone(), Arc::clone(&search));
+        let tagger = Arc::new(tagging::Tagger::new().map_err(StartupError::Tagging)?);
+        spawn_learner(
+            store.clone(),
+            Arc::clone(&tagger),
+            std::time::Duration::from_secs(settings.tagging_learn_seconds),
+        );
         let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
@@ -182,6 +235,7 @@ impl Application {
             links,
             trusted_proxies: api::client::parse_networks(&settings.trusted_proxies)
                 .map_err(StartupError::Auth)?,
+            tagger,
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
         let body_limit = settings.max_body_bytes;

@@ -67,7 +67,9 @@ enum Command {
     /// known (the import format): top-1 accuracy, top-3 recall and
     /// micro-F1, per language and per section. Needs no database.
     TaggingEval {
-        file: PathBuf,
+        /// One or more files, measured together.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Decided practices (import format) to train the learned model on
         /// first; without it, the lexicon alone is measured.
         #[arg(long)]
@@ -121,7 +123,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::TaggingEval {
-            file,
+            files,
             train,
             json,
             require_top1,
@@ -129,7 +131,7 @@ fn main() -> ExitCode {
             require_language_top1,
         } => {
             let thresholds = (require_top1, require_top3, require_language_top1);
-            return match tagging_eval(&file, train.as_deref(), json, thresholds) {
+            return match tagging_eval(&files, train.as_deref(), json, thresholds) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("compendium: {error}");
@@ -227,7 +229,7 @@ fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
 }
 
 fn tagging_eval(
-    file: &Path,
+    files: &[PathBuf],
     train: Option<&Path>,
     json: bool,
     (top1, top3, language_top1): (f64, f64, f64),
@@ -238,7 +240,10 @@ fn tagging_eval(
             .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         evaluation::read(BufReader::new(file)).map_err(|e| format!("{}: {e}", path.display()))
     };
-    let labelled = read(file)?;
+    let mut labelled = Vec::new();
+    for file in files {
+        labelled.extend(read(file)?);
+    }
     let model = match train {
         Some(path) => evaluation::train(&read(path)?),
         None => Model::default(),
@@ -336,10 +341,12 @@ fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String>
     let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut display = ProgressDisplay::new(total_bytes);
+    let tagger = compendium::tagging::Tagger::new()?;
     let report = exchange::import(
         &mut connection,
         BufReader::with_capacity(1 << 20, opened),
         dry_run,
+        &tagger,
         |progress| display.show(progress),
     )
     .map_err(|e| e.to_string())?;

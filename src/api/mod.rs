@@ -14,6 +14,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod outbox;
+pub mod tagging;
 pub mod pagination;
 pub mod practices;
 pub mod submissions;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub links: crate::mail::links::Links,
     /// Proxies whose forwarded-for headers are believed.
     pub trusted_proxies: Vec<client::Network>,
+    /// Annex-item suggestions: the lexicon and what editors' decisions taught.
+    pub tagger: Arc<crate::tagging::Tagger>,
 }
 
 /// Registers every route of the service.
@@ -139,6 +142,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
                 )
                 .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
+                .service(
+                    web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)),
+                )
+                .service(
+                    web::resource("/tagging/stats").route(web::get().to(tagging::tagging_stats)),
+                )
                 .service(
                     web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry_mail)),
                 )

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
-    submissions, subscriptions, users,
+    submissions, subscriptions, tagging, users,
 };
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
@@ -52,6 +52,8 @@ use crate::error::{FieldError, Problem};
         catalogue::export_csv,
         practices::get_practice,
         practices::curate_practice,
+        tagging::suggest,
+        tagging::tagging_stats,
         subscriptions::subscribe,
         outbox::list_outbox,
         outbox::retry_mail,
@@ -73,6 +75,7 @@ use crate::error::{FieldError, Problem};
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
         (name = "catalogue", description = "The accepted practices, public"),
+        (name = "tagging", description = "Annex-item suggestions, explained, and how editors received them"),
         (name = "dissemination", description = "Subscriptions to the compilations by mail"),
         (name = "compilations", description = "Numbered editions of the accepted practices, assembled and published by editors"),
         (name = "reference", description = "The annex of the resolution and the entities that may contribute"),

@@ -28,6 +28,7 @@ use crate::store::idempotency::{self, StoredAnswer};
 use crate::store::submissions::{self, ListFilter, Submission};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
+use crate::tagging::Tagger;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -119,6 +120,7 @@ fn replay(stored: StoredAnswer, hash: &str) -> Result<Created, AppError> {
 }
 
 /// Creates the submission once per key: a retry gets the first answer.
+#[allow(clippy::too_many_arguments)]
 fn create_once(
     connection: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -126,6 +128,7 @@ fn create_once(
     entity: EntityCode,
     valid: ValidSubmission,
     now: DateTime<Utc>,
+    tagger: &Tagger,
 ) -> Result<Created, AppError> {
     if let Some((key, hash)) = &key {
         if let Some(stored) = idempotency::find(connection, &user.id, key, now)? {
@@ -133,7 +136,7 @@ fn create_once(
         }
     }
     let attempt = write_transaction::<_, CreateError, _>(connection, |c| {
-        let outcome = intake::create(c, &user.actor(), entity, valid, now)?;
+        let outcome = intake::create(c, &user.actor(), entity, valid, now, tagger)?;
         if let Some((key, hash)) = &key {
             let answer = StoredAnswer {
                 request_hash: hash.clone(),
@@ -190,9 +193,10 @@ pub async fn create_submission(
     let draft: SubmissionDraft = body.parse()?;
     let mut valid = validate(draft).map_err(unprocessable)?;
     let entity = entity_for(&user, valid.entity.take())?;
+    let tagger = state.tagger.clone();
     let created = state
         .store
-        .run(move |c| create_once(c, &user, key, entity, valid, clock::now()))
+        .run(move |c| create_once(c, &user, key, entity, valid, clock::now(), &tagger))
         .await?;
     Ok(match created {
         Created::New(outcome) => saved(actix_web::http::StatusCode::CREATED, &outcome),
@@ -443,6 +447,7 @@ pub async fn update_submission(
         .parse::<SubmissionDraft>()
         .and_then(|draft| validate(draft).map_err(unprocessable));
     let id = path.into_inner();
+    let tagger = state.tagger.clone();
     let outcome = state
         .store
         .run(move |c| {
@@ -454,7 +459,8 @@ pub async fn update_submission(
                 .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
             guard(&current)?;
             let version = expected?.unwrap_or(current.version);
-            intake::update(c, &user.actor(), &id, &guard, version, valid?, clock::now())
+            let now = clock::now();
+            intake::update(c, &user.actor(), &id, &guard, version, valid?, now, &tagger)
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))

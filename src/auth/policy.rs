@@ -31,6 +31,11 @@ pub enum Action {
     ManageCompilations,
     /// See the mail outbox and retry dead mail.
     ManageOutbox,
+    /// Ask for annex-item suggestions for a text (anyone signed in: the
+    /// work is real, so not for anonymous callers).
+    SuggestItems,
+    /// See how often editors kept the suggestions.
+    ReadTaggingStats,
 }
 
 /// What may be done to one submission; the entity it belongs to decides.
@@ -69,8 +74,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
         Action::ManageUsers | Action::AddOrganisation | Action::ManageOutbox => {
             user.role == Role::Admin
         }
-        Action::CreateSubmission | Action::ListSubmissions => true,
-        Action::CuratePractices | Action::ManageCompilations => user.role.is_editor(),
+        Action::CreateSubmission | Action::ListSubmissions | Action::SuggestItems => true,
+        Action::CuratePractices | Action::ManageCompilations | Action::ReadTaggingStats => {
+            user.role.is_editor()
+        }
     };
     if allowed {
         Ok(user)
@@ -156,6 +163,8 @@ mod tests {
             (Action::CreateSubmission, [401, 200, 200, 200, 200]),
             (Action::ListSubmissions, [401, 200, 200, 200, 200]),
             (Action::CuratePractices, [401, 403, 200, 200, 200]),
+            (Action::SuggestItems, [401, 200, 200, 200, 200]),
+            (Action::ReadTaggingStats, [401, 403, 200, 200, 200]),
         ];
         for (action, statuses) in expected {
             let got: Vec<u16> = [&anonymous, &focal, &editor, &admin, &script]

@@ -223,7 +223,8 @@ pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) 
     value.to_owned()
 }
 
-fn body(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+/// A required Markdown body: not blank, at most `MAX_BODY_BYTES`.
+pub fn body(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     if value.trim().is_empty() {
         errors.push(FieldError::new(field, "cannot be empty"));
     } else if value.len() > MAX_BODY_BYTES {

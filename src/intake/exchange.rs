@@ -23,6 +23,7 @@ use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions::{self, ListFilter, PracticeRow, Submission, SubmissionRow};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection, Page, Store};
+use crate::tagging::Tagger;
 
 /// One line of an import or export file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -85,6 +86,7 @@ fn check_line(
     line: Line,
     names: &HashMap<String, String>,
     now: DateTime<Utc>,
+    tagger: &Tagger,
 ) -> Result<(Submission, String), String> {
     let status = match line.status.as_deref() {
         None => Status::Submitted,
@@ -128,7 +130,7 @@ fn check_line(
     let id = new_id();
     let decided = matches!(status, Status::Accepted | Status::Rejected);
     let submission = Submission {
-        practices: practices_from(valid.practices, &id, received_at),
+        practices: practices_from(valid.practices, &id, valid.language, received_at, tagger),
         id,
         entity,
         language: valid.language,
@@ -215,6 +217,7 @@ pub fn import(
     connection: &mut AnyConnection,
     input: impl BufRead,
     dry_run: bool,
+    tagger: &Tagger,
     mut progress: impl FnMut(Progress),
 ) -> Result<ImportReport, AppError> {
     let now = clock::now();
@@ -233,7 +236,7 @@ pub fn import(
         }
         let checked = serde_json::from_str::<Line>(&line)
             .map_err(|e| format!("not a submission line: {e}"))
-            .and_then(|parsed| check_line(parsed, &names, now));
+            .and_then(|parsed| check_line(parsed, &names, now, tagger));
         match checked {
             Ok(submission) => {
                 report.submissions += 1;
@@ -338,7 +341,8 @@ mod tests {
 
     fn line(json: &str) -> Result<(Submission, String), String> {
         let parsed: Line = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        check_line(parsed, &names(), clock::now())
+        let tagger = Tagger::new()?;
+        check_line(parsed, &names(), clock::now(), &tagger)
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::store::submissions::{self, Practice, Submission};
 use crate::store::users::{self, Recipients};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
+use crate::tagging::Tagger;
+use crate::domain::Language;
 use view::SubmissionView;
 
 /// What a use case answers: the submission as now saved.
@@ -38,14 +40,18 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// The practices as stored, each with the items suggested for it now.
 pub fn practices_from(
     valid: Vec<ValidPractice>,
     submission_id: &str,
+    language: Language,
     now: DateTime<Utc>,
+    tagger: &Tagger,
 ) -> Vec<Practice> {
     valid
         .into_iter()
         .map(|p| Practice {
+            suggested: tagger.suggest(language, &p.title, &p.body),
             id: new_id(),
             submission_id: submission_id.to_owned(),
             title: p.title,
@@ -140,12 +146,15 @@ pub fn create(
     entity: EntityCode,
     valid: ValidSubmission,
     now: DateTime<Utc>,
+    tagger: &Tagger,
 ) -> Result<Outcome, AppError> {
+    // Suggesting is pure work on the text: done before the write lock.
+    let id = new_id();
+    let practices = practices_from(valid.practices, &id, valid.language, now, tagger);
     write_transaction(connection, |c| {
         let name = entity_name(c, &entity)?;
-        let id = new_id();
         let submission = Submission {
-            practices: practices_from(valid.practices, &id, now),
+            practices,
             id,
             entity,
             language: valid.language,
@@ -195,6 +204,7 @@ fn refuse(error: crate::domain::workflow::InvalidMove) -> AppError {
 
 /// Replaces the content of a draft or of a submission returned for
 /// changes, if the caller saw the current version.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
@@ -203,7 +213,9 @@ pub fn update(
     expected_version: i64,
     valid: ValidSubmission,
     now: DateTime<Utc>,
+    tagger: &Tagger,
 ) -> Result<Outcome, AppError> {
+    let practices = practices_from(valid.practices, id, valid.language, now, tagger);
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
         if submission.version != expected_version {
@@ -228,7 +240,7 @@ pub fn update(
         submission.language = valid.language;
         submission.title = valid.title;
         submission.summary = valid.summary;
-        submission.practices = practices_from(valid.practices, &submission.id, now);
+        submission.practices = practices;
         submission.version += 1;
         submission.updated_at = now;
         submissions::save(c, &submission, true)?;

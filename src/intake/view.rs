@@ -8,6 +8,7 @@ use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::store::submissions::{Practice, Submission};
+use crate::tagging::Suggestion;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SubmissionView {
@@ -50,6 +51,9 @@ pub struct PracticeView {
     pub sectors: Vec<Sector>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub editorial_note: Option<String>,
+    /// The annex items suggested for the practice's text when it was
+    /// saved, best first, each with the words that point to it.
+    pub suggested_items: Vec<Suggestion>,
 }
 
 impl PracticeView {
@@ -61,6 +65,7 @@ impl PracticeView {
             items: practice.items.iter().map(|i| i.number()).collect(),
             sectors: practice.sectors.clone(),
             editorial_note: practice.editorial_note.clone(),
+            suggested_items: practice.suggested.clone(),
         }
     }
 }

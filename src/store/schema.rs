@@ -82,6 +82,7 @@ diesel::table! {
         sectors -> Text,
         editorial_note -> Nullable<Text>,
         updated_at -> Timestamp,
+        suggested_items -> Text,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::entities::EntityCode;
 use crate::error::AppError;
+use crate::tagging::Suggestion;
 
 /// A submission as stored, with its practices in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +46,8 @@ pub struct Practice {
     pub sectors: Vec<Sector>,
     pub editorial_note: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The items suggested when the practice was saved: what editors saw.
+    pub suggested: Vec<Suggestion>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -78,6 +81,7 @@ pub struct PracticeRow {
     pub sectors: String,
     pub editorial_note: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub suggested_items: String,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> AppError {
@@ -138,6 +142,8 @@ impl PracticeRow {
             sectors: serde_json::to_string(&practice.sectors).unwrap_or_else(|_| "[]".to_owned()),
             editorial_note: practice.editorial_note.clone(),
             updated_at: practice.updated_at.naive_utc(),
+            suggested_items: serde_json::to_string(&practice.suggested)
+                .unwrap_or_else(|_| "[]".to_owned()),
         }
     }
 
@@ -145,6 +151,7 @@ impl PracticeRow {
         Ok(Practice {
             items: serde_json::from_str(&self.items).map_err(corrupt)?,
             sectors: serde_json::from_str(&self.sectors).map_err(corrupt)?,
+            suggested: serde_json::from_str(&self.suggested_items).map_err(corrupt)?,
             id: self.id,
             submission_id: self.submission_id,
             title: self.title,
@@ -382,4 +389,64 @@ pub fn pipeline(
         }
     }
     Ok(counts)
+}
+
+/// An accepted practice as editors left it: what the tagging model learns from.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub language: Language,
+    pub title: String,
+    pub body: String,
+    pub items: Vec<AnnexItem>,
+}
+
+/// The newest `limit` accepted practices, newest decisions first.
+pub fn decisions(connection: &mut AnyConnection, limit: i64) -> Result<Vec<Decision>, AppError> {
+    let rows: Vec<(String, String, String, String)> = practices::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq(Status::Accepted.as_str()))
+        .order((submissions::decided_at.desc(), practices::id))
+        .limit(limit)
+        .select((
+            submissions::language,
+            practices::title,
+            practices::body,
+            practices::items,
+        ))
+        .load(connection)?;
+    rows.into_iter()
+        .map(|(language, title, body, items)| {
+            Ok(Decision {
+                language: language.parse().map_err(corrupt)?,
+                title,
+                body,
+                items: serde_json::from_str(&items).map_err(corrupt)?,
+            })
+        })
+        .collect()
+}
+
+/// What was suggested for each accepted practice and what editors kept:
+/// `(language, items, suggested)`.
+pub type Outcome = (Language, Vec<AnnexItem>, Vec<Suggestion>);
+
+pub fn suggestion_outcomes(connection: &mut AnyConnection) -> Result<Vec<Outcome>, AppError> {
+    let rows: Vec<(String, String, String)> = practices::table
+        .inner_join(submissions::table)
+        .filter(submissions::status.eq(Status::Accepted.as_str()))
+        .select((
+            submissions::language,
+            practices::items,
+            practices::suggested_items,
+        ))
+        .load(connection)?;
+    rows.into_iter()
+        .map(|(language, items, suggested)| {
+            Ok((
+                language.parse().map_err(corrupt)?,
+                serde_json::from_str(&items).map_err(corrupt)?,
+                serde_json::from_str(&suggested).map_err(corrupt)?,
+            ))
+        })
+        .collect()
 }

@@ -9,8 +9,7 @@ use std::io::BufRead;
 
 use serde::Serialize;
 
-use super::model::{Example, Model};
-use super::text::Analysed;
+use super::model::Model;
 use super::{Suggestion, Tagger};
 use crate::annex::{AnnexItem, SectionId};
 use crate::domain::Language;
@@ -74,14 +73,11 @@ pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
 
 /// A model of the decisions in a labelled set (to measure what learning adds).
 pub fn train(labelled: &[Labelled]) -> Model {
-    let analysed: Vec<(Analysed, &[AnnexItem])> = labelled
-        .iter()
-        .map(|p| (Analysed::new(p.language, &p.title, &p.body), p.items.as_slice()))
-        .collect();
-    Model::train(analysed.iter().map(|(a, items)| Example {
-        terms: a.vocabulary(),
-        items,
-    }))
+    super::learn(
+        labelled
+            .iter()
+            .map(|p| (p.language, p.title.as_str(), p.body.as_str(), p.items.as_slice())),
+    )
 }
 
 #[derive(Debug, Clone, Default)]

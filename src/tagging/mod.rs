@@ -11,6 +11,7 @@
 pub mod evaluation;
 pub mod lexicon;
 pub mod model;
+pub mod stats;
 pub mod text;
 
 use std::sync::{Arc, RwLock};
@@ -48,10 +49,10 @@ const MAX_REASONS: usize = 5;
 const TITLE_WEIGHT: f64 = 2.0;
 /// Lexicon evidence at which the score reaches 1 - 1/e.
 const EVIDENCE_SCALE: f64 = 2.0;
-/// The learned model's share of the score grows with the decisions it saw:
-/// half of `LEARNED_SHARE` after this many.
-const DECISIONS_FOR_HALF_SHARE: f64 = 200.0;
-const LEARNED_SHARE: f64 = 0.5;
+/// The learned model's share of an item's score grows with the decisions
+/// that gave the item: half of `LEARNED_SHARE` after this many.
+const DECISIONS_FOR_HALF_SHARE: f64 = 25.0;
+const LEARNED_SHARE: f64 = 0.6;
 
 /// The lexicons of the six languages and the latest learned model.
 pub struct Tagger {
@@ -117,11 +118,11 @@ impl Tagger {
         let practice = Analysed::new(language, title, body);
         let mut candidates = self.from_lexicon(language, &practice);
         if model.examples() > 0 {
-            let share = LEARNED_SHARE * model.examples() as f64
-                / (model.examples() as f64 + DECISIONS_FOR_HALF_SHARE);
             let vocabulary = practice.vocabulary();
             let posterior = model.posterior(vocabulary.iter().copied());
             for (candidate, learned) in candidates.iter_mut().zip(posterior) {
+                let decided = f64::from(model.examples_of(candidate.item));
+                let share = LEARNED_SHARE * decided / (decided + DECISIONS_FOR_HALF_SHARE);
                 candidate.score = (1.0 - share) * candidate.score + share * learned;
                 if share * learned >= MIN_SCORE {
                     for term in model.evidence(candidate.item, vocabulary.iter().copied(), 3) {
@@ -185,6 +186,25 @@ impl Tagger {
         }
         candidates
     }
+}
+
+/// Editors' decisions the model learns from, newest first: recent
+/// practice says most about how editors tag now, and the bound keeps a
+/// retraining to seconds and bounded memory on any catalogue.
+pub const LEARN_FROM_NEWEST: i64 = 20_000;
+
+/// A model of decided practices: `(language, title, body, items)`.
+pub fn learn<'a>(
+    decided: impl IntoIterator<Item = (Language, &'a str, &'a str, &'a [AnnexItem])>,
+) -> Model {
+    let analysed: Vec<(Analysed, &[AnnexItem])> = decided
+        .into_iter()
+        .map(|(language, title, body, items)| (Analysed::new(language, title, body), items))
+        .collect();
+    Model::train(analysed.iter().map(|(a, items)| model::Example {
+        terms: a.vocabulary(),
+        items,
+    }))
 }
 
 struct Candidate {

@@ -70,14 +70,21 @@ impl Model {
         self.examples
     }
 
+    /// How many decided practices carried the item.
+    pub fn examples_of(&self, item: AnnexItem) -> u32 {
+        self.item_documents[slot(item)]
+    }
+
     fn log_likelihood(&self, term: &[u32; ITEMS], slot: usize) -> f64 {
         let vocabulary = self.term_documents.len() as f64;
         ((f64::from(term[slot]) + 1.0) / (self.item_terms[slot] as f64 + vocabulary)).ln()
     }
 
-    /// The probability of each item (index 0 is item 1) given the terms.
-    /// Naive Bayes is overconfident on long texts; the evidence is
-    /// averaged per term so that a long reply does not drown the lexicon.
+    /// The probability of each item (index 0 is item 1) given the terms,
+    /// among the items editors have given at least once: of an item never
+    /// decided the model knows nothing, and says 0. Naive Bayes is
+    /// overconfident on long texts; the evidence is scaled down with the
+    /// number of terms so that a long reply does not drown the lexicon.
     pub fn posterior<'t>(&self, terms: impl IntoIterator<Item = &'t str>) -> [f64; ITEMS] {
         let mut posterior = [0.0; ITEMS];
         if self.examples == 0 {
@@ -90,6 +97,9 @@ impl Model {
         let scale = 1.0 / (known.len().max(1) as f64).sqrt();
         let mut scores = [f64::NEG_INFINITY; ITEMS];
         for (slot, score) in scores.iter_mut().enumerate() {
+            if self.item_documents[slot] == 0 {
+                continue;
+            }
             let prior = (f64::from(self.item_documents[slot]) + 1.0)
                 / (self.examples as f64 + ITEMS as f64);
             let evidence: f64 = known.iter().map(|t| self.log_likelihood(t, slot)).sum();
@@ -107,7 +117,8 @@ impl Model {
         posterior
     }
 
-    /// The terms that most favour an item over the others, strongest first.
+    /// The terms that most favour an item over the others (most of their
+    /// practices carry it), strongest first.
     pub fn evidence<'t>(
         &self,
         item: AnnexItem,
@@ -122,12 +133,13 @@ impl Model {
                 if counts[slot] < MIN_DOCUMENTS {
                     return None;
                 }
-                let here = self.log_likelihood(counts, slot);
-                let elsewhere = (0..ITEMS)
-                    .filter(|s| *s != slot)
-                    .map(|s| self.log_likelihood(counts, s))
-                    .fold(f64::NEG_INFINITY, f64::max);
-                (here > elsewhere).then_some((here - elsewhere, term))
+                // How typical of the item (share of its practices that
+                // have the term) times how specific to it (share of the
+                // term's practices that carry the item).
+                let here = f64::from(counts[slot]);
+                let typical = here / f64::from(self.item_documents[slot].max(1));
+                let specific = here / f64::from(counts.iter().sum::<u32>().max(1));
+                (specific > 0.5).then_some((typical * specific, term))
             })
             .collect();
         pulls.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -25,4 +25,5 @@ mod openapi;
 mod operations;
 mod pages;
 mod submissions;
+mod tagging;
 mod token_attacks;

@@ -416,6 +416,22 @@ fn rows() -> Vec<Row> {
             |_, _| ("POST", "/api/v1/outbox/no-such-mail/retry".into(), None),
         ),
         row(
+            "POST /api/v1/tagging/suggest",
+            [401, 200, 200, 200, 200, 401],
+            |_, _| {
+                (
+                    "POST",
+                    "/api/v1/tagging/suggest".into(),
+                    Some(json!({"title": "CSIRT", "body": "The national CSIRT.", "language": "en"})),
+                )
+            },
+        ),
+        row(
+            "GET /api/v1/tagging/stats",
+            [401, 403, 403, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/tagging/stats".into(), None),
+        ),
+        row(
             "GET /api/v1/coverage",
             [200, 200, 200, 200, 200, 401],
             |_, _| ("GET", "/api/v1/coverage?by=region".into(), None),

@@ -1,0 +1,112 @@
+//! `/api/v1/tagging`: annex-item suggestions for any text, and how often
+//! editors kept the suggestions they were shown.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::JsonBody;
+use super::AppState;
+use crate::auth::accounts::unprocessable;
+use crate::auth::{authorize, Action, Caller};
+use crate::domain::submission::{body, text, MAX_TITLE_CHARS};
+use crate::domain::Language;
+use crate::error::{AppError, FieldError, Problem};
+use crate::store::submissions;
+use crate::tagging::stats::{self, TaggingStats};
+use crate::tagging::Suggestion;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestRequest {
+    #[schema(example = "National CSIRT")]
+    title: String,
+    /// Markdown, as a practice's body.
+    #[schema(example = "Our national computer incident response team protects government networks.")]
+    body: String,
+    /// ar, zh, en, fr, ru or es: the language of the text.
+    #[schema(example = "en")]
+    language: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestAnswer {
+    /// Best first; at most five; empty when the text names no annex concept.
+    suggestions: Vec<Suggestion>,
+}
+
+/// Annex items for a text, as a practice saved with it would get them.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tagging/suggest",
+    tag = "tagging",
+    request_body = SuggestRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The suggested items, each with its score and reasons", body = SuggestAnswer),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty title or body, or an unknown language (each field named)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn suggest(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: JsonBody,
+) -> Result<HttpResponse, AppError> {
+    authorize(&caller, Action::SuggestItems)?;
+    let request: SuggestRequest = request.parse()?;
+    let mut errors = Vec::new();
+    let title = text("title", &request.title, MAX_TITLE_CHARS, &mut errors);
+    let body = body("body", &request.body, &mut errors);
+    let language = request
+        .language
+        .parse::<Language>()
+        .map_err(|e| errors.push(FieldError::new("language", e.to_string())))
+        .ok();
+    let Some(language) = language.filter(|_| errors.is_empty()) else {
+        return Err(unprocessable(errors));
+    };
+    let tagger = state.tagger.clone();
+    // Analysing up to 100 KiB of text is real work: off the executor.
+    let suggestions = web::block(move || tagger.suggest(language, &title, &body))
+        .await
+        .map_err(|e| AppError::internal(format!("suggesting: {e}")))?;
+    Ok(HttpResponse::Ok().json(SuggestAnswer { suggestions }))
+}
+
+/// How often editors kept the top suggestion of the practices they accepted
+/// (editors and admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/tagging/stats",
+    tag = "tagging",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Acceptance of suggestions, overall and per language", body = TaggingStats),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn tagging_stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    authorize(&caller, Action::ReadTaggingStats)?;
+    let learned_from = state.tagger.model().examples();
+    let stats = state
+        .store
+        .run(move |c| {
+            let outcomes = submissions::suggestion_outcomes(c)?;
+            Ok(stats::tabulate(
+                outcomes
+                    .iter()
+                    .map(|(language, items, suggested)| (*language, items.as_slice(), suggested.as_slice())),
+                learned_from,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(stats))
+}
