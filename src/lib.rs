@@ -144,10 +144,14 @@ fn spawn_learner(store: Store, tagger: Arc<tagging::Tagger>, every: std::time::D
                     if seen == Some(sequence) {
                         return Ok((sequence, None));
                     }
-                    let decisions =
-                        store::submissions::decisions(c, tagging::LEARN_FROM_NEWEST)?;
+                    let decisions = store::submissions::decisions(c, tagging::LEARN_FROM_NEWEST)?;
                     let model = tagging::learn(decisions.iter().map(|d| {
-                        (d.language, d.title.as_str(), d.body.as_str(), d.items.as_slice())
+                        (
+                            d.language,
+                            d.title.as_str(),
+                            d.body.as_str(),
+                            d.items.as_slice(),
+                        )
                     }));
                     let examples = model.examples();
                     learner.learn(model);

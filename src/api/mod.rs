@@ -14,11 +14,11 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod outbox;
-pub mod tagging;
 pub mod pagination;
 pub mod practices;
 pub mod submissions;
 pub mod subscriptions;
+pub mod tagging;
 pub mod users;
 
 use std::sync::Arc;
@@ -142,9 +142,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
                 )
                 .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
-                .service(
-                    web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)),
-                )
+                .service(web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)))
                 .service(
                     web::resource("/tagging/stats").route(web::get().to(tagging::tagging_stats)),
                 )

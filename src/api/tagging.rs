@@ -22,7 +22,9 @@ pub struct SuggestRequest {
     #[schema(example = "National CSIRT")]
     title: String,
     /// Markdown, as a practice's body.
-    #[schema(example = "Our national computer incident response team protects government networks.")]
+    #[schema(
+        example = "Our national computer incident response team protects government networks."
+    )]
     body: String,
     /// ar, zh, en, fr, ru or es: the language of the text.
     #[schema(example = "en")]
@@ -101,9 +103,9 @@ pub async fn tagging_stats(
         .run(move |c| {
             let outcomes = submissions::suggestion_outcomes(c)?;
             Ok(stats::tabulate(
-                outcomes
-                    .iter()
-                    .map(|(language, items, suggested)| (*language, items.as_slice(), suggested.as_slice())),
+                outcomes.iter().map(|(language, items, suggested)| {
+                    (*language, items.as_slice(), suggested.as_slice())
+                }),
                 learned_from,
             ))
         })

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::submission::{ValidPractice, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
+use crate::domain::Language;
 use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError};
 use crate::mail::compose;
@@ -23,7 +24,6 @@ use crate::store::users::{self, Recipients};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use crate::tagging::Tagger;
-use crate::domain::Language;
 use view::SubmissionView;
 
 /// What a use case answers: the submission as now saved.

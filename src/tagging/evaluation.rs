@@ -49,9 +49,15 @@ pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
                 .items
                 .iter()
                 .map(|&n| {
-                    u8::try_from(n).ok().and_then(AnnexItem::new).ok_or_else(|| {
-                        format!("line {number}, practice {}: no annex item {n}", position + 1)
-                    })
+                    u8::try_from(n)
+                        .ok()
+                        .and_then(AnnexItem::new)
+                        .ok_or_else(|| {
+                            format!(
+                                "line {number}, practice {}: no annex item {n}",
+                                position + 1
+                            )
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if items.is_empty() {
@@ -73,11 +79,14 @@ pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
 
 /// A model of the decisions in a labelled set (to measure what learning adds).
 pub fn train(labelled: &[Labelled]) -> Model {
-    super::learn(
-        labelled
-            .iter()
-            .map(|p| (p.language, p.title.as_str(), p.body.as_str(), p.items.as_slice())),
-    )
+    super::learn(labelled.iter().map(|p| {
+        (
+            p.language,
+            p.title.as_str(),
+            p.body.as_str(),
+            p.items.as_slice(),
+        )
+    }))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -132,7 +141,11 @@ impl Tally {
         self.top1_correct += usize::from(first.is_some_and(is_true));
         self.top1_main += usize::from(first == items.first().map(|i| i.number()));
         self.relevant += items.len();
-        self.found_in_top3 += suggestions.iter().take(3).filter(|s| is_true(s.item)).count();
+        self.found_in_top3 += suggestions
+            .iter()
+            .take(3)
+            .filter(|s| is_true(s.item))
+            .count();
         let answered: Vec<u8> = suggestions
             .iter()
             .enumerate()
@@ -158,8 +171,14 @@ impl Tally {
     }
 
     pub fn micro_f1(&self) -> f64 {
-        let precision = ratio(self.true_positives, self.true_positives + self.false_positives);
-        let recall = ratio(self.true_positives, self.true_positives + self.false_negatives);
+        let precision = ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        );
+        let recall = ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        );
         if precision + recall == 0.0 {
             0.0
         } else {
@@ -284,7 +303,10 @@ mod tests {
     fn the_measures_count_what_they_say() {
         let mut tally = Tally::default();
         // Right first, one of two items in the top three.
-        tally.add(&items(&[11, 10]), &suggested(&[(11, 0.9), (3, 0.6), (4, 0.1)]));
+        tally.add(
+            &items(&[11, 10]),
+            &suggested(&[(11, 0.9), (3, 0.6), (4, 0.1)]),
+        );
         // Wrong first, the item second.
         tally.add(&items(&[18]), &suggested(&[(5, 0.4), (18, 0.3)]));
         assert_eq!(tally.top1(), 0.5);
@@ -292,7 +314,11 @@ mod tests {
         assert_eq!(tally.top3_recall(), 2.0 / 3.0);
         // Answered: {11, 3} and {5}; true: {11, 10} and {18}.
         assert_eq!(
-            (tally.true_positives, tally.false_positives, tally.false_negatives),
+            (
+                tally.true_positives,
+                tally.false_positives,
+                tally.false_negatives
+            ),
             (1, 2, 2)
         );
         assert!((tally.micro_f1() - (2.0 * (1.0 / 3.0) * (1.0 / 3.0) / (2.0 / 3.0))).abs() < 1e-9);
@@ -302,7 +328,10 @@ mod tests {
     fn a_practice_without_suggestions_counts_as_missed() {
         let mut tally = Tally::default();
         tally.add(&items(&[2]), &[]);
-        assert_eq!((tally.top1(), tally.top3_recall(), tally.micro_f1()), (0.0, 0.0, 0.0));
+        assert_eq!(
+            (tally.top1(), tally.top3_recall(), tally.micro_f1()),
+            (0.0, 0.0, 0.0)
+        );
     }
 
     #[test]
@@ -311,7 +340,10 @@ mod tests {
         assert!(read(no_items.as_bytes())
             .err()
             .is_some_and(|e| e.contains("line 1")));
-        let bad = format!("\n{}", no_items.replace(r#""body":"b""#, r#""body":"b","items":[19]"#));
+        let bad = format!(
+            "\n{}",
+            no_items.replace(r#""body":"b""#, r#""body":"b","items":[19]"#)
+        );
         assert!(read(bad.as_bytes())
             .err()
             .is_some_and(|e| e.contains("line 2") && e.contains("19")));

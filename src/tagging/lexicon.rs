@@ -97,8 +97,7 @@ impl Lexicon {
     /// Every language's lexicon, from the compiled-in file; an error names
     /// the entry at fault (a test keeps the file valid).
     pub fn compile_all() -> Result<Vec<(Language, Lexicon)>, String> {
-        let file: File =
-            toml::from_str(SOURCE).map_err(|e| format!("tagging lexicon: {e}"))?;
+        let file: File = toml::from_str(SOURCE).map_err(|e| format!("tagging lexicon: {e}"))?;
         let mut seen = [false; AnnexItem::LAST as usize + 1];
         for entry in &file.items {
             let item = AnnexItem::new(entry.number)
@@ -108,7 +107,10 @@ impl Lexicon {
             }
         }
         if let Some(missing) = AnnexItem::all().find(|i| !seen[usize::from(i.number())]) {
-            return Err(format!("tagging lexicon: item {} is missing", missing.number()));
+            return Err(format!(
+                "tagging lexicon: item {} is missing",
+                missing.number()
+            ));
         }
         Language::ALL
             .into_iter()
@@ -126,8 +128,10 @@ impl Lexicon {
                 .ok_or_else(|| format!("tagging lexicon: there is no item {}", entry.number))?;
             for (phrases, weight) in [(&entry.strong, STRONG), (&entry.weak, WEAK)] {
                 for phrase in phrases.for_language(language) {
-                    let terms: Vec<String> =
-                        terms(language, phrase).into_iter().map(|t| t.text).collect();
+                    let terms: Vec<String> = terms(language, phrase)
+                        .into_iter()
+                        .map(|t| t.text)
+                        .collect();
                     let Some(first) = terms.first() else {
                         return Err(format!(
                             "tagging lexicon: item {}, {language}: '{phrase}' has no words",
@@ -183,7 +187,9 @@ impl Lexicon {
                 let phrase = &self.phrases[index];
                 let end = start + phrase.terms.len();
                 let matches = terms.get(start..end).is_some_and(|run| {
-                    run.iter().zip(&phrase.terms).all(|(term, want)| term.text == *want)
+                    run.iter()
+                        .zip(&phrase.terms)
+                        .all(|(term, want)| term.text == *want)
                 });
                 if matches {
                     found.push(Hit {

@@ -116,7 +116,7 @@ impl Tagger {
         body: &str,
     ) -> Vec<Suggestion> {
         let practice = Analysed::new(language, title, body);
-        let mut candidates = self.from_lexicon(language, &practice);
+        let mut candidates = self.lexicon_evidence(language, &practice);
         if model.examples() > 0 {
             let vocabulary = practice.vocabulary();
             let posterior = model.posterior(vocabulary.iter().copied());
@@ -144,7 +144,7 @@ impl Tagger {
     }
 
     /// Every item with its lexicon score and reasons (weakest included).
-    fn from_lexicon(&self, language: Language, practice: &Analysed) -> Vec<Candidate> {
+    fn lexicon_evidence(&self, language: Language, practice: &Analysed) -> Vec<Candidate> {
         let lexicon = self.lexicon(language);
         let mut candidates: Vec<Candidate> = AnnexItem::all()
             .map(|item| Candidate {
@@ -298,7 +298,13 @@ mod tests {
         let tagger = tagger();
         let seventeen = [AnnexItem::new(17).expect("item")];
         let texts: Vec<Analysed> = (0..40)
-            .map(|i| Analysed::new(Language::En, "Case", &format!("Operation Zephyr number {i}")))
+            .map(|i| {
+                Analysed::new(
+                    Language::En,
+                    "Case",
+                    &format!("Operation Zephyr number {i}"),
+                )
+            })
             .collect();
         let model = Model::train(texts.iter().map(|a| model::Example {
             terms: a.vocabulary(),
@@ -306,7 +312,11 @@ mod tests {
         }));
         tagger.learn(model);
         let suggestions = tagger.suggest(Language::En, "Zephyr", "Operation Zephyr again");
-        assert_eq!(suggestions.first().map(|s| s.item), Some(17), "{suggestions:?}");
+        assert_eq!(
+            suggestions.first().map(|s| s.item),
+            Some(17),
+            "{suggestions:?}"
+        );
         assert!(suggestions[0].reasons.iter().any(|r| r == "Zephyr"));
     }
 }

@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(model.examples(), 10);
         let posterior = model.posterior(["school", "campaign"]);
         assert!(posterior[17] > 0.8, "{posterior:?}");
-        assert_eq!(model.evidence(item(18), ["report", "school"], 3), ["school"]);
+        assert_eq!(
+            model.evidence(item(18), ["report", "school"], 3),
+            ["school"]
+        );
     }
 
     #[test]

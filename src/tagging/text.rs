@@ -110,7 +110,11 @@ mod tests {
 
     #[test]
     fn markdown_link_targets_are_not_read() {
-        let analysed = Analysed::new(Language::En, "t", "[our plan](https://cert.example/awareness)");
+        let analysed = Analysed::new(
+            Language::En,
+            "t",
+            "[our plan](https://cert.example/awareness)",
+        );
         assert!(!analysed.vocabulary().contains("awar"));
     }
 }

@@ -422,7 +422,9 @@ fn rows() -> Vec<Row> {
                 (
                     "POST",
                     "/api/v1/tagging/suggest".into(),
-                    Some(json!({"title": "CSIRT", "body": "The national CSIRT.", "language": "en"})),
+                    Some(
+                        json!({"title": "CSIRT", "body": "The national CSIRT.", "language": "en"}),
+                    ),
                 )
             },
         ),

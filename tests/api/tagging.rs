@@ -55,7 +55,11 @@ fn saved_practices_carry_explained_suggestions_and_keep_them_in_their_versions()
             reasons.contains(&"computer incident response team"),
             "reasons quote the practice's words, without its Markdown: {reasons:?}"
         );
-        assert_eq!(items_of(&practices[1]["suggested_items"])[0], 18, "{backend:?}");
+        assert_eq!(
+            items_of(&practices[1]["suggested_items"])[0],
+            18,
+            "{backend:?}"
+        );
 
         // An edit recomputes them; the first version keeps what it showed.
         let id = created.json()["id"].as_str().unwrap().to_owned();
@@ -74,7 +78,10 @@ fn saved_practices_carry_explained_suggestions_and_keep_them_in_their_versions()
             items_of(&updated.json()["practices"][0]["suggested_items"])[0],
             17
         );
-        let version = app.get_as(&focal.token, &format!("/api/v1/submissions/{id}/versions/1"));
+        let version = app.get_as(
+            &focal.token,
+            &format!("/api/v1/submissions/{id}/versions/1"),
+        );
         assert_eq!(version.status, 200, "{}", version.body);
         assert_eq!(
             items_of(&version.json()["practices"][0]["suggested_items"])[0],
@@ -88,12 +95,42 @@ fn the_endpoint_answers_in_all_six_languages() {
     let app = TestApp::spawn(backends()[0]);
     let focal = app.user(Role::FocalPoint, Some("FRA"));
     for (language, title, body, item) in [
-        ("en", "Cybercrime unit", "Prosecutors and judges are trained in digital evidence.", 14),
-        ("fr", "Sensibilisation", "Une campagne de sensibilisation pour les enfants et les élèves.", 18),
-        ("es", "Ley", "La ley de delitos informáticos y la protección de datos personales.", 13),
-        ("ru", "Стратегия", "Национальная стратегия кибербезопасности определяет цели и показатели.", 4),
-        ("ar", "الشراكة", "الشراكة بين القطاعين العام والخاص لتبادل المعلومات.", 8),
-        ("zh", "风险评估", "关键信息基础设施运营者每年开展网络安全风险评估。", 2),
+        (
+            "en",
+            "Cybercrime unit",
+            "Prosecutors and judges are trained in digital evidence.",
+            14,
+        ),
+        (
+            "fr",
+            "Sensibilisation",
+            "Une campagne de sensibilisation pour les enfants et les élèves.",
+            18,
+        ),
+        (
+            "es",
+            "Ley",
+            "La ley de delitos informáticos y la protección de datos personales.",
+            13,
+        ),
+        (
+            "ru",
+            "Стратегия",
+            "Национальная стратегия кибербезопасности определяет цели и показатели.",
+            4,
+        ),
+        (
+            "ar",
+            "الشراكة",
+            "الشراكة بين القطاعين العام والخاص لتبادل المعلومات.",
+            8,
+        ),
+        (
+            "zh",
+            "风险评估",
+            "关键信息基础设施运营者每年开展网络安全风险评估。",
+            2,
+        ),
     ] {
         let answer = app.post_as(
             &focal.token,
@@ -152,15 +189,20 @@ fn editors_see_how_often_they_kept_the_top_suggestion_and_the_model_learns() {
             ]}),
         );
         let zephyr: Vec<Value> = (0..12)
-            .map(|i| json!({"title": format!("Operation Zephyr {i}"),
-                            "body": format!("Operation Zephyr, phase {i}."), "items": [17]}))
+            .map(|i| {
+                json!({"title": format!("Operation Zephyr {i}"),
+                            "body": format!("Operation Zephyr, phase {i}."), "items": [17]})
+            })
             .collect();
         app.accept_new(
             &editor,
             &json!({"entity": "FRA", "language": "en", "title": "Zephyr", "practices": zephyr}),
         );
 
-        assert_eq!(app.get_as(&focal.token, "/api/v1/tagging/stats").status, 403);
+        assert_eq!(
+            app.get_as(&focal.token, "/api/v1/tagging/stats").status,
+            403
+        );
         let stats = app.get_as(&editor.token, "/api/v1/tagging/stats");
         assert_eq!(stats.status, 200, "{}", stats.body);
         let stats = stats.json();
@@ -186,12 +228,18 @@ fn editors_see_how_often_they_kept_the_top_suggestion_and_the_model_learns() {
             let suggestions = answer.json()["suggestions"].clone();
             if suggestions.get(0).is_some_and(|s| s["item"] == 17) {
                 assert!(
-                    suggestions[0]["reasons"].as_array().unwrap().contains(&json!("Zephyr")),
+                    suggestions[0]["reasons"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&json!("Zephyr")),
                     "{suggestions}"
                 );
                 break;
             }
-            assert!(Instant::now() < deadline, "{backend:?}: not learned: {suggestions}");
+            assert!(
+                Instant::now() < deadline,
+                "{backend:?}: not learned: {suggestions}"
+            );
             std::thread::sleep(Duration::from_millis(250));
         }
         let stats = app.get_as(&editor.token, "/api/v1/tagging/stats").json();
@@ -232,7 +280,12 @@ fn the_labelled_set_meets_the_thresholds_in_every_language() {
     assert!(passed, "{errors}\n{report:#}");
     assert!(report["overall"]["practices"].as_u64().unwrap() >= 150);
     for language in ["ar", "zh", "fr", "ru", "es"] {
-        assert!(report["by_language"][language]["practices"].as_u64().unwrap() >= 15);
+        assert!(
+            report["by_language"][language]["practices"]
+                .as_u64()
+                .unwrap()
+                >= 15
+        );
     }
     assert_eq!(report["by_section"].as_object().unwrap().len(), 7);
 }
