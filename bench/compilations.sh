@@ -30,7 +30,7 @@ timed() {
 
 run() {
   local name=$1
-  export COMPENDIUM_DATA_DIR=$work/$name COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn
+  export COMPENDIUM_DATA_DIR=$work/$name COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn COMPENDIUM_WRITES_PER_MINUTE=1000000
   $bin import "$work/corpus.jsonl" >/dev/null
   echo 'a long benchmark password' | $bin user create --email "editor@$name.example" --name Editor --role editor --password-stdin >/dev/null
   $bin serve &

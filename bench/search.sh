@@ -24,7 +24,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-export COMPENDIUM_DATA_DIR=$work/data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn
+export COMPENDIUM_DATA_DIR=$work/data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn COMPENDIUM_WRITES_PER_MINUTE=1000000
 
 python3 ../shared/bench/gen_corpus.py --practices 100000 --jsonl "$work/corpus.jsonl" --sqlite "$work/corpus.db"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"

@@ -11,7 +11,7 @@ cargo build --release --quiet --bin compendium --example load_submissions
 bin=target/release/compendium
 data=$(mktemp -d)
 port=$((20000 + RANDOM % 10000))
-export COMPENDIUM_DATA_DIR=$data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn
+export COMPENDIUM_DATA_DIR=$data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn COMPENDIUM_WRITES_PER_MINUTE=1000000
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 
 echo "a long enough password" | $bin user create --email bench@example.org --name Bench \

@@ -43,6 +43,8 @@ export COMPENDIUM_JWT_SECRET=cluster-proof-secret-of-at-least-32-bytes
 export COMPENDIUM_TRUSTED_PROXIES=127.0.0.1
 export COMPENDIUM_LOG_LEVEL=warn
 export COMPENDIUM_ARGON2_MEMORY_KIB=1024
+# The proof writes as fast as it can with one account.
+export COMPENDIUM_WRITES_PER_MINUTE=1000000
 
 # Sets $started to the new replica's pid (no subshell: it would wait for
 # the server's output to close).

@@ -51,6 +51,16 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` is believed:
     /// addresses or networks, comma-separated (`127.0.0.1,10.0.0.0/8`).
     pub trusted_proxies: String,
+    /// Web origins (`https://host[:port]`, comma-separated) whose pages may
+    /// call the API from a browser; empty (the default) allows none.
+    pub cors_origins: String,
+    /// Seconds a client has to send a request's head, and its body.
+    pub client_timeout_seconds: u64,
+    /// Open connections a worker accepts before it stops accepting more.
+    pub max_connections: usize,
+    /// Writes (POST, PUT, PATCH, DELETE) an account may make a minute,
+    /// across all its tokens.
+    pub writes_per_minute: u32,
     /// `smtp://host:port` or `smtps://…`; unset means mail is written as `.eml` files.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -92,6 +102,10 @@ impl Default for Settings {
             jwt_secret: None,
             jwt_keys: None,
             trusted_proxies: String::new(),
+            cors_origins: String::new(),
+            client_timeout_seconds: 10,
+            max_connections: 10_000,
+            writes_per_minute: 600,
             smtp_url: None,
             mail_from: "compendium@localhost".to_owned(),
             log_format: LogFormat::Text,
@@ -124,6 +138,10 @@ struct FileSettings {
     jwt_secret: Option<String>,
     jwt_keys: Option<String>,
     trusted_proxies: Option<String>,
+    cors_origins: Option<String>,
+    client_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
+    writes_per_minute: Option<u32>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     log_format: Option<LogFormat>,
@@ -229,6 +247,26 @@ impl Settings {
             jwt_keys: optional(take("JWT_KEYS"), file_settings.jwt_keys),
             trusted_proxies: optional(take("TRUSTED_PROXIES"), file_settings.trusted_proxies)
                 .unwrap_or_default(),
+            cors_origins: optional(take("CORS_ORIGINS"), file_settings.cors_origins)
+                .unwrap_or_default(),
+            client_timeout_seconds: pick(
+                "CLIENT_TIMEOUT_SECONDS",
+                take("CLIENT_TIMEOUT_SECONDS"),
+                file_settings.client_timeout_seconds,
+                defaults.client_timeout_seconds,
+            )?,
+            max_connections: pick(
+                "MAX_CONNECTIONS",
+                take("MAX_CONNECTIONS"),
+                file_settings.max_connections,
+                defaults.max_connections,
+            )?,
+            writes_per_minute: pick(
+                "WRITES_PER_MINUTE",
+                take("WRITES_PER_MINUTE"),
+                file_settings.writes_per_minute,
+                defaults.writes_per_minute,
+            )?,
             smtp_url: optional(take("SMTP_URL"), file_settings.smtp_url),
             mail_from: pick_text(
                 take("MAIL_FROM"),
@@ -357,6 +395,18 @@ impl Settings {
                 self.argon2_memory_kib.to_string(),
                 "argon2 needs at least 1 iteration, 1 lane and 8 KiB of memory per lane",
             ));
+        }
+        if let Err(message) = crate::api::cors::Origins::parse(&self.cors_origins) {
+            return Err(invalid("CORS_ORIGINS", self.cors_origins.clone(), &message));
+        }
+        for (name, value) in [
+            ("CLIENT_TIMEOUT_SECONDS", self.client_timeout_seconds),
+            ("MAX_CONNECTIONS", self.max_connections as u64),
+            ("WRITES_PER_MINUTE", u64::from(self.writes_per_minute)),
+        ] {
+            if value == 0 {
+                return Err(invalid(name, "0".into(), "must be at least 1"));
+            }
         }
         if let Err(message) = crate::api::client::parse_networks(&self.trusted_proxies) {
             return Err(invalid(

@@ -61,6 +61,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     PreconditionRequired(String),
+    /// The client took too long to send its request.
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("{detail}")]
     TooManyRequests {
         detail: String,
@@ -108,6 +111,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported-media-type",
             AppError::Unprocessable { .. } => "unprocessable-content",
             AppError::PreconditionRequired(_) => "precondition-required",
+            AppError::RequestTimeout(_) => "request-timeout",
             AppError::TooManyRequests { .. } => "too-many-requests",
             AppError::Unavailable(_) => "service-unavailable",
             AppError::Internal(_) => "internal-error",
@@ -186,6 +190,7 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -240,24 +240,34 @@ impl Application {
             trusted_proxies: api::client::parse_networks(&settings.trusted_proxies)
                 .map_err(StartupError::Auth)?,
             tagger,
+            cors: api::cors::Origins::parse(&settings.cors_origins).map_err(StartupError::Auth)?,
+            write_throttle: Throttle::new(settings.writes_per_minute),
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
-        let body_limit = settings.max_body_bytes;
+        let client_timeout = std::time::Duration::from_secs(settings.client_timeout_seconds);
+        let body_limit = BodyLimit(settings.max_body_bytes, client_timeout);
+        let payload_limit = settings.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(metrics.clone())
-                .app_data(BodyLimit(body_limit))
-                .app_data(actix_web::web::PayloadConfig::new(body_limit))
+                .app_data(body_limit)
+                .app_data(actix_web::web::PayloadConfig::new(payload_limit))
                 .configure(api::configure)
                 .configure(web::configure)
                 .default_service(actix_web::web::to(web::fallback))
                 .wrap(ErrorHandlers::new().default_handler(api::problem_for_bare_error))
                 .wrap_fn(web::headers::secure)
+                .wrap_fn(api::cors::allow_listed_origins)
                 .wrap(middleware::Compress::default())
                 .wrap_fn(telemetry::observe_request)
         })
-        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        // A client that opens a connection and sends its request head
+        // slowly (slowloris) is cut off; so is one that never closes.
+        .client_request_timeout(client_timeout)
+        .client_disconnect_timeout(std::time::Duration::from_secs(2))
+        .max_connections(settings.max_connections);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

@@ -15,9 +15,12 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
 
-/// The largest JSON body a route accepts; set once from the settings.
+/// The largest JSON body a route accepts, and how long a client may take
+/// to send it (a client trickling a body byte by byte would otherwise hold
+/// a connection and a buffer for as long as it likes); set once from the
+/// settings.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit(pub usize, pub std::time::Duration);
 
 /// A JSON request body, deserialized with the path of any invalid field.
 /// For public endpoints; endpoints that need an account take a
@@ -67,22 +70,37 @@ impl FromRequest for JsonBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = request.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let (limit, timeout) = request
+            .app_data::<BodyLimit>()
+            .map_or((1024 * 1024, std::time::Duration::from_secs(10)), |l| {
+                (l.0, l.1)
+            });
         let length = check_declared_length(request, limit);
         let content_type = check_content_type(request);
         let mut payload = payload.take();
         Box::pin(async move {
             length?;
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    AppError::bad_request(format!("the request body could not be read: {e}"))
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(too_large(limit));
+            let read = async {
+                let mut body = BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        AppError::bad_request(format!("the request body could not be read: {e}"))
+                    })?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large(limit));
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
+                Ok(body)
+            };
+            let body = actix_web::rt::time::timeout(timeout, read)
+                .await
+                .map_err(|_| {
+                    AppError::RequestTimeout(format!(
+                        "the request body did not arrive within {} s",
+                        timeout.as_secs()
+                    ))
+                })??;
             // An empty body needs no content type: some endpoints take none.
             if !body.is_empty() {
                 content_type?;

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod client;
 pub mod compilations;
 pub mod conditional;
+pub mod cors;
 pub mod coverage;
 pub mod entities;
 pub mod extract;
@@ -55,131 +56,133 @@ pub struct AppState {
     pub trusted_proxies: Vec<client::Network>,
     /// Annex-item suggestions: the lexicon and what editors' decisions taught.
     pub tagger: Arc<crate::tagging::Tagger>,
+    /// Web origins whose pages may call the API.
+    pub cors: cors::Origins,
+    /// Writes per account per minute.
+    pub write_throttle: Throttle,
 }
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
-        .service(web::resource("/metrics").route(web::get().to(health::metrics)))
-        .service(web::resource("/docs").route(web::get().to(docs_redirect)))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()))
-        .service(
-            web::scope("/api/v1")
-                .service(web::resource("/annex").route(web::get().to(annex::get_annex)))
-                .service(
-                    web::resource("/entities")
-                        .route(web::get().to(entities::list_entities))
-                        .route(web::post().to(entities::add_organisation)),
-                )
-                .service(web::resource("/auth/token").route(web::post().to(auth::issue_token)))
-                .service(
-                    web::resource("/auth/api-tokens")
-                        .route(web::get().to(auth::list_api_tokens))
-                        .route(web::post().to(auth::create_api_token)),
-                )
-                .service(
-                    web::resource("/auth/api-tokens/{id}")
-                        .route(web::delete().to(auth::revoke_api_token)),
-                )
-                .service(web::resource("/me").route(web::get().to(auth::me)))
-                .service(
-                    web::resource("/users")
-                        .route(web::get().to(users::list_users))
-                        .route(web::post().to(users::create_user)),
-                )
-                .service(
-                    web::resource("/users/{id}")
-                        .route(web::get().to(users::get_user))
-                        .route(web::patch().to(users::update_user)),
-                )
-                .service(
-                    web::resource("/submissions")
-                        .route(web::get().to(submissions::list_submissions))
-                        .route(web::post().to(submissions::create_submission)),
-                )
-                .service(
-                    web::resource("/submissions/{id}")
-                        .route(web::get().to(submissions::get_submission))
-                        .route(web::put().to(submissions::update_submission)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/submit")
-                        .route(web::post().to(submissions::submit)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/withdraw")
-                        .route(web::post().to(submissions::withdraw)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/request-changes")
-                        .route(web::post().to(submissions::request_changes)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/accept")
-                        .route(web::post().to(submissions::accept)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/reject")
-                        .route(web::post().to(submissions::reject)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/versions")
-                        .route(web::get().to(submissions::list_versions)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/versions/{n}")
-                        .route(web::get().to(submissions::get_version)),
-                )
-                .service(
-                    web::resource("/submissions/{id}/events")
-                        .route(web::get().to(submissions::list_events)),
-                )
-                .service(
-                    web::resource("/practices").route(web::get().to(catalogue::search_practices)),
-                )
-                .service(
-                    web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
-                )
-                .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
-                .service(web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)))
-                .service(
-                    web::resource("/tagging/stats").route(web::get().to(tagging::tagging_stats)),
-                )
-                .service(
-                    web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry_mail)),
-                )
-                .service(web::resource("/coverage").route(web::get().to(coverage::get_coverage)))
-                .service(
-                    web::resource("/coverage.csv").route(web::get().to(coverage::get_coverage_csv)),
-                )
-                .service(
-                    web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)),
-                )
-                .service(
-                    web::resource("/compilations")
-                        .route(web::get().to(compilations::list_compilations))
-                        .route(web::post().to(compilations::create_compilation)),
-                )
-                .service(
-                    web::resource("/compilations/{id}")
-                        .route(web::get().to(compilations::get_compilation))
-                        .route(web::put().to(compilations::update_compilation)),
-                )
-                .service(
-                    web::resource("/compilations/{id}/publish")
-                        .route(web::post().to(compilations::publish_compilation)),
-                )
-                .service(
-                    web::resource("/compilations/{id}/export")
-                        .route(web::get().to(compilations::export_compilation)),
-                )
-                .service(
-                    web::resource("/practices/{id}")
-                        .route(web::get().to(practices::get_practice))
-                        .route(web::patch().to(practices::curate_practice)),
-                ),
-        );
+    // Before the API's scope, which would answer an OPTIONS with 405.
+    cfg.service(
+        web::resource("/api/{tail:.*}")
+            .guard(actix_web::guard::Options())
+            .to(cors::preflight),
+    )
+    .service(web::resource("/healthz").route(web::get().to(health::healthz)))
+    .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+    .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+    .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+    .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()))
+    .service(
+        web::scope("/api/v1")
+            .service(web::resource("/annex").route(web::get().to(annex::get_annex)))
+            .service(
+                web::resource("/entities")
+                    .route(web::get().to(entities::list_entities))
+                    .route(web::post().to(entities::add_organisation)),
+            )
+            .service(web::resource("/auth/token").route(web::post().to(auth::issue_token)))
+            .service(
+                web::resource("/auth/api-tokens")
+                    .route(web::get().to(auth::list_api_tokens))
+                    .route(web::post().to(auth::create_api_token)),
+            )
+            .service(
+                web::resource("/auth/api-tokens/{id}")
+                    .route(web::delete().to(auth::revoke_api_token)),
+            )
+            .service(web::resource("/me").route(web::get().to(auth::me)))
+            .service(
+                web::resource("/users")
+                    .route(web::get().to(users::list_users))
+                    .route(web::post().to(users::create_user)),
+            )
+            .service(
+                web::resource("/users/{id}")
+                    .route(web::get().to(users::get_user))
+                    .route(web::patch().to(users::update_user)),
+            )
+            .service(
+                web::resource("/submissions")
+                    .route(web::get().to(submissions::list_submissions))
+                    .route(web::post().to(submissions::create_submission)),
+            )
+            .service(
+                web::resource("/submissions/{id}")
+                    .route(web::get().to(submissions::get_submission))
+                    .route(web::put().to(submissions::update_submission)),
+            )
+            .service(
+                web::resource("/submissions/{id}/submit")
+                    .route(web::post().to(submissions::submit)),
+            )
+            .service(
+                web::resource("/submissions/{id}/withdraw")
+                    .route(web::post().to(submissions::withdraw)),
+            )
+            .service(
+                web::resource("/submissions/{id}/request-changes")
+                    .route(web::post().to(submissions::request_changes)),
+            )
+            .service(
+                web::resource("/submissions/{id}/accept")
+                    .route(web::post().to(submissions::accept)),
+            )
+            .service(
+                web::resource("/submissions/{id}/reject")
+                    .route(web::post().to(submissions::reject)),
+            )
+            .service(
+                web::resource("/submissions/{id}/versions")
+                    .route(web::get().to(submissions::list_versions)),
+            )
+            .service(
+                web::resource("/submissions/{id}/versions/{n}")
+                    .route(web::get().to(submissions::get_version)),
+            )
+            .service(
+                web::resource("/submissions/{id}/events")
+                    .route(web::get().to(submissions::list_events)),
+            )
+            .service(web::resource("/practices").route(web::get().to(catalogue::search_practices)))
+            .service(
+                web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
+            )
+            .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
+            .service(web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)))
+            .service(web::resource("/tagging/stats").route(web::get().to(tagging::tagging_stats)))
+            .service(web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry_mail)))
+            .service(web::resource("/coverage").route(web::get().to(coverage::get_coverage)))
+            .service(
+                web::resource("/coverage.csv").route(web::get().to(coverage::get_coverage_csv)),
+            )
+            .service(web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)))
+            .service(
+                web::resource("/compilations")
+                    .route(web::get().to(compilations::list_compilations))
+                    .route(web::post().to(compilations::create_compilation)),
+            )
+            .service(
+                web::resource("/compilations/{id}")
+                    .route(web::get().to(compilations::get_compilation))
+                    .route(web::put().to(compilations::update_compilation)),
+            )
+            .service(
+                web::resource("/compilations/{id}/publish")
+                    .route(web::post().to(compilations::publish_compilation)),
+            )
+            .service(
+                web::resource("/compilations/{id}/export")
+                    .route(web::get().to(compilations::export_compilation)),
+            )
+            .service(
+                web::resource("/practices/{id}")
+                    .route(web::get().to(practices::get_practice))
+                    .route(web::patch().to(practices::curate_practice)),
+            ),
+    );
 }
 
 /// `/docs` without the slash: Swagger UI's files are relative to `/docs/`.
@@ -223,11 +226,20 @@ pub fn problem_for_bare_error<B>(
         StatusCode::NOT_FOUND => {
             AppError::NotFound(format!("there is nothing at {}", request.path())).error_response()
         }
-        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed {
-            method: request.method().to_string(),
-            path: request.path().to_owned(),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let mut response = AppError::MethodNotAllowed {
+                method: request.method().to_string(),
+                path: request.path().to_owned(),
+            }
+            .error_response();
+            // RFC 9110: a 405 says which methods the resource has.
+            if let Some(allowed) = openapi::allowed_methods(request.path()) {
+                if let Ok(value) = header::HeaderValue::from_str(&allowed) {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
+            }
+            response
         }
-        .error_response(),
         other => {
             let reason = other.canonical_reason().unwrap_or("Error");
             problem_response(&Problem {

@@ -104,6 +104,43 @@ impl Modify for BearerScheme {
     }
 }
 
+/// The methods the document gives the path that `path` matches
+/// (`GET, PUT`), for the `Allow` header of a 405.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, String)>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, present)| present.then_some(name))
+                .collect();
+                (segments, methods.join(", "))
+            })
+            .collect()
+    });
+    let wanted: Vec<&str> = path.split('/').collect();
+    routes
+        .iter()
+        .find(|(template, _)| {
+            template.len() == wanted.len()
+                && template.iter().zip(&wanted).all(|(t, w)| {
+                    t == w || (t.starts_with('{') && t.ends_with('}') && !w.is_empty())
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+}
+
 /// The document as committed: pretty JSON with a final newline.
 pub fn document_json() -> String {
     let mut json = ApiDoc::openapi()

@@ -7,19 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{backends, Backend, ScratchDatabase};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_compendium");
-
 fn command(data_dir: &std::path::Path, database: Option<&ScratchDatabase>) -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("COMPENDIUM_DATA_DIR", data_dir)
-        .env("COMPENDIUM_LOG_FORMAT", "json");
-    if let Some(database) = database {
-        command.env("COMPENDIUM_DATABASE_URL", &database.url);
-    }
-    command
+    crate::process::command(data_dir, database, &[])
 }
 
 #[test]
@@ -164,7 +153,10 @@ fn invalid_settings_stop_the_command_with_a_clear_message() {
 
 #[test]
 fn openapi_prints_the_committed_document() {
-    let output = Command::new(BINARY).arg("openapi").output().unwrap();
+    let output = Command::new(crate::process::BINARY)
+        .arg("openapi")
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["info"]["title"], "Compendium");

@@ -18,9 +18,17 @@ fn an_unknown_path_is_a_404_problem() {
 #[test]
 fn a_wrong_method_is_a_405_problem() {
     each_backend(|app| {
-        let problem = app.request("DELETE", "/api/v1/annex").problem(405);
+        let answer = app.request("DELETE", "/api/v1/annex");
+        let problem = answer.problem(405);
         assert_eq!(problem["type"], "urn:compendium:problem:method-not-allowed");
-        app.call("PUT", "/api/v1/entities", None, None).problem(405);
+        // RFC 9110: a 405 lists the methods the resource has.
+        assert_eq!(answer.header("allow"), Some("GET"));
+        let answer = app.call("PUT", "/api/v1/entities", None, None);
+        answer.problem(405);
+        assert_eq!(answer.header("allow"), Some("GET, POST"));
+        let answer = app.request("TRACE", "/api/v1/submissions/some-id");
+        answer.problem(405);
+        assert_eq!(answer.header("allow"), Some("GET, PUT"));
         app.call("GET", "/api/v1/auth/token", None, None)
             .problem(405);
     });

@@ -194,6 +194,9 @@ impl TestApp {
             // and the command-line tests run the defaults.
             argon2_memory_kib: 64,
             argon2_iterations: 1,
+            // Tests write as fast as they can with one account; the limit
+            // has its own tests.
+            writes_per_minute: 1_000_000,
             ..Settings::default()
         };
         customize(&mut settings);

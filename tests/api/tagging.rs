@@ -11,8 +11,6 @@ use compendium::domain::account::Role;
 
 use crate::helpers::{backends, error_fields, TestApp};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_compendium");
-
 fn items_of(suggestions: &Value) -> Vec<u64> {
     suggestions
         .as_array()
@@ -248,7 +246,7 @@ fn editors_see_how_often_they_kept_the_top_suggestion_and_the_model_learns() {
 }
 
 fn evaluate(args: &[&str]) -> (bool, Value, String) {
-    let output = Command::new(BINARY)
+    let output = Command::new(crate::process::BINARY)
         .arg("tagging-eval")
         .args(args)
         .arg("--json")
