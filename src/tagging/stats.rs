@@ -12,7 +12,7 @@ use crate::annex::AnnexItem;
 use crate::domain::Language;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct Acceptance {
+pub struct Uptake {
     /// Accepted practices that had suggestions when saved.
     pub decisions: usize,
     /// Of those, how many kept the top suggestion among their items.
@@ -27,7 +27,7 @@ pub struct Acceptance {
     kept_in_top3: usize,
 }
 
-impl Acceptance {
+impl Uptake {
     fn add(&mut self, items: &[AnnexItem], suggested: &[Suggestion]) {
         let kept = |n: u8| items.iter().any(|i| i.number() == n);
         self.decisions += 1;
@@ -50,11 +50,11 @@ fn rounded(part: usize, whole: usize) -> f64 {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct TaggingStats {
     #[serde(flatten)]
-    pub overall: Acceptance,
+    pub overall: Uptake,
     /// Accepted practices saved without suggestions (before tagging
     /// existed, or whose text matched nothing): not counted above.
     pub without_suggestions: usize,
-    pub by_language: BTreeMap<Language, Acceptance>,
+    pub by_language: BTreeMap<Language, Uptake>,
     /// Decided practices the learned model in use was trained on.
     pub learned_from: usize,
 }

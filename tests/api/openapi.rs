@@ -63,3 +63,33 @@ fn interactive_documentation_is_served_offline() {
         initializer.body
     );
 }
+
+/// utoipa names a schema after its Rust type and keeps the last of two
+/// types with the same name: each request body must still describe what
+/// its handler reads.
+#[test]
+fn request_bodies_describe_what_their_handlers_read() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&compendium::api::openapi::document_json()).unwrap();
+    for (path, fields) in [
+        ("/api/v1/submissions/{id}/accept", &["note"][..]),
+        ("/api/v1/submissions/{id}/reject", &["reason"][..]),
+        ("/api/v1/submissions/{id}/request-changes", &["message"][..]),
+        (
+            "/api/v1/tagging/suggest",
+            &["body", "language", "title"][..],
+        ),
+    ] {
+        let reference = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path} has a request body schema"));
+        let name = reference.rsplit('/').next().unwrap();
+        let properties = spec["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} has properties"));
+        let mut names: Vec<&str> = properties.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, fields, "{path} ({name})");
+    }
+}
