@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod json;
 pub mod mail;
 pub mod publish;
 pub mod search;

@@ -165,7 +165,7 @@ pub struct NewCompilationRequest {
     #[schema(example = "Compilation of best practices, 2026")]
     title: String,
     /// Which accepted practices it gathers; `{}` for all.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object")]
     scope: Scope,
     /// Markdown.
     introduction: Option<String>,
@@ -179,6 +179,7 @@ pub struct CompilationChanges {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, nullable)]
     introduction: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::json::optional_object")]
     scope: Option<Scope>,
     /// Practices to leave out, replacing the present list.
     excluded_practices: Option<Vec<String>>,
@@ -337,8 +338,9 @@ pub async fn update_compilation(
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
-    let expected = if_match_version(&request, "compilation")?.flatten();
+    // What was sent is checked before whether it was sent in time.
     let patch: CompilationChanges = body.parse()?;
+    let expected = if_match_version(&request, "compilation")?.flatten();
     let changes = Changes {
         title: patch.title,
         introduction: patch.introduction,

@@ -161,24 +161,28 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let inner = error.inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::bad_request(format!("the request body is not valid JSON: {inner}"));
-        }
-        let field = field_of(error.path(), &inner.to_string());
-        let message = inner.to_string();
-        AppError::BadRequest {
-            detail: match &field {
-                Some(field) => format!("'{field}' is not valid: {message}"),
-                None => format!("the request body does not have the expected shape: {message}"),
-            },
-            errors: vec![FieldError::new(
-                field.unwrap_or_else(|| "$".to_owned()),
-                strip_position(&message),
-            )],
-        }
-    })?;
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map(|crate::json::Object(value)| value)
+        .map_err(|error| {
+            let inner = error.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return AppError::bad_request(format!(
+                    "the request body is not valid JSON: {inner}"
+                ));
+            }
+            let field = field_of(error.path(), &inner.to_string());
+            let message = inner.to_string();
+            AppError::BadRequest {
+                detail: match &field {
+                    Some(field) => format!("'{field}' is not valid: {message}"),
+                    None => format!("the request body does not have the expected shape: {message}"),
+                },
+                errors: vec![FieldError::new(
+                    field.unwrap_or_else(|| "$".to_owned()),
+                    strip_position(&message),
+                )],
+            }
+        })?;
     deserializer.end().map_err(|e| {
         AppError::bad_request(format!(
             "the request body has data after the JSON value: {e}"

@@ -105,6 +105,7 @@ pub struct SubmissionDraft {
     #[schema(max_length = 5000)]
     pub summary: Option<String>,
     /// 1 to 50 practices.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub practices: Vec<PracticeDraft>,
 }
 

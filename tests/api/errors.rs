@@ -1,6 +1,9 @@
 //! Bad input of every kind gets a problem document with the right status.
 
-use crate::helpers::each_backend;
+use compendium::domain::account::Role;
+use serde_json::json;
+
+use crate::helpers::{each_backend, error_fields, Backend, TestApp};
 
 #[test]
 fn an_unknown_path_is_a_404_problem() {
@@ -124,4 +127,50 @@ fn who_you_are_is_checked_before_what_you_sent() {
         )
         .problem(401);
     });
+}
+
+/// serde would read a struct written as an array of its fields; the API
+/// takes objects where its document says object.
+#[test]
+fn an_array_where_an_object_belongs_is_a_400_problem() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let editor = app.user(Role::Editor, None);
+    for (path, body, field) in [
+        ("/api/v1/tagging/suggest", json!(["t", "CSIRT", "en"]), "$"),
+        (
+            "/api/v1/compilations",
+            json!({"title": "Edition", "scope": [null, null]}),
+            "scope",
+        ),
+        (
+            "/api/v1/submissions",
+            json!({"entity": "FRA", "language": "en", "title": "t",
+                   "practices": [["a title", "a body", [11]]]}),
+            "practices[0]",
+        ),
+    ] {
+        let problem = app.post_as(&editor.token, path, &body).problem(400);
+        assert_eq!(error_fields(&problem), [field], "{path}: {problem}");
+    }
+}
+
+#[test]
+fn a_change_without_a_body_is_refused_for_its_body_not_its_if_match() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let editor = app.user(Role::Editor, None);
+    let created = app.post_as(
+        &editor.token,
+        "/api/v1/compilations",
+        &json!({"title": "Edition"}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let answer = app.call_with(
+        "PUT",
+        &format!("/api/v1/compilations/{id}"),
+        Some(&editor.token),
+        None,
+        &[("If-Match", "")],
+    );
+    answer.problem(400);
 }
