@@ -458,9 +458,11 @@ pub async fn update_submission(
             let current = submissions::find(c, &id)?
                 .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
             guard(&current)?;
+            // What was sent is checked before whether it was sent in time.
+            let valid = valid?;
             let version = expected?.unwrap_or(current.version);
             let now = clock::now();
-            intake::update(c, &user.actor(), &id, &guard, version, valid?, now, &tagger)
+            intake::update(c, &user.actor(), &id, &guard, version, valid, now, &tagger)
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))

@@ -32,7 +32,7 @@ pub struct SubscriptionRequest {
     language: Option<Language>,
     /// Annex sections of interest; none means every compilation.
     #[serde(default)]
-    #[schema(value_type = Vec<String>, example = json!(["E"]))]
+    #[schema(value_type = Vec<SectionId>, example = json!(["E"]))]
     sections: Vec<SectionId>,
 }
 

@@ -19,15 +19,22 @@ use crate::tagging::Suggestion;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuggestRequest {
-    #[schema(example = "National CSIRT")]
+    #[schema(
+        example = "National CSIRT",
+        min_length = 1,
+        max_length = 300,
+        pattern = r"\S"
+    )]
     title: String,
     /// Markdown, as a practice's body.
     #[schema(
-        example = "Our national computer incident response team protects government networks."
+        example = "Our national computer incident response team protects government networks.",
+        min_length = 1,
+        pattern = r"\S"
     )]
     body: String,
-    /// ar, zh, en, fr, ru or es: the language of the text.
-    #[schema(example = "en")]
+    /// The language of the text.
+    #[schema(value_type = Language, example = "en")]
     language: String,
 }
 

@@ -39,7 +39,7 @@ pub struct Scope {
     pub to: Option<NaiveDate>,
     /// Annex sections, A to G; none means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<String>, example = json!(["E", "F"]))]
+    #[schema(value_type = Vec<SectionId>, example = json!(["E", "F"]))]
     pub sections: Vec<SectionId>,
     /// Kinds of contributor; none means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -98,28 +98,31 @@ pub struct SubmissionDraft {
     #[schema(example = "FRA")]
     pub entity: Option<String>,
     /// `ar`, `zh`, `en`, `fr`, `ru` or `es`.
-    #[schema(example = "en")]
+    #[schema(value_type = Language, example = "en")]
     pub language: String,
-    #[schema(max_length = 300)]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     #[schema(max_length = 5000)]
     pub summary: Option<String>,
     /// 1 to 50 practices.
     #[serde(deserialize_with = "crate::json::objects")]
+    #[schema(min_items = 1, max_items = 50)]
     pub practices: Vec<PracticeDraft>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeDraft {
-    #[schema(max_length = 300)]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// Markdown, at most 100 KiB.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub body: String,
     /// Annex items 1 to 18, each at most once.
     #[serde(default)]
     pub items: Vec<i64>,
     #[serde(default)]
+    #[schema(value_type = Vec<Sector>)]
     pub sectors: Vec<String>,
 }
 

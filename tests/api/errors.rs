@@ -174,3 +174,37 @@ fn a_change_without_a_body_is_refused_for_its_body_not_its_if_match() {
     );
     answer.problem(400);
 }
+
+#[test]
+fn an_empty_query_parameter_is_refused_not_guessed() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    for (path, field) in [
+        ("/api/v1/practices?section=", "section"),
+        ("/api/v1/compilations?limit=", "limit"),
+        ("/api/v1/coverage?from=", "from"),
+    ] {
+        let problem = app.get(path).problem(400);
+        assert_eq!(error_fields(&problem), [field], "{path}");
+    }
+}
+
+#[test]
+fn an_edit_without_a_body_is_refused_for_its_body_not_its_if_match() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let focal = app.user(Role::FocalPoint, Some("FRA"));
+    let created = app.post_as(
+        &focal.token,
+        "/api/v1/submissions",
+        &json!({"language": "en", "title": "t", "practices": [{"title": "p", "body": "b"}]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let answer = app.call_with(
+        "PUT",
+        &format!("/api/v1/submissions/{id}"),
+        Some(&focal.token),
+        None,
+        &[("If-Match", "")],
+    );
+    answer.problem(400);
+}
