@@ -67,11 +67,7 @@ pub async fn issue_token(
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     state
         .login_throttle
-        .check(&keys, Instant::now())
-        .map_err(|seconds| AppError::TooManyRequests {
-            detail: format!("too many failed sign-ins; try again in {seconds} s"),
-            retry_after_seconds: seconds,
-        })?;
+        .refuse_if_exhausted(&keys, "too many failed sign-ins")?;
 
     let found = {
         let email = email.clone();

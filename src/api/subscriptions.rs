@@ -2,8 +2,6 @@
 //! mail. The answer is the same whatever the address's state, so nobody
 //! learns who is subscribed; only a confirmed address gets announcements.
 
-use std::time::Instant;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -65,15 +63,9 @@ pub async fn subscribe(
     // Only requests that could send a mail count: a malformed one sends none.
     let address = super::client::address(&request, &state.trusted_proxies);
     let key = format!("subscribe:{address}");
-    let now_instant = Instant::now();
     state
         .subscribe_throttle
-        .check(&[&key], now_instant)
-        .map_err(|seconds| AppError::TooManyRequests {
-            detail: format!("too many subscription requests; try again in {seconds} s"),
-            retry_after_seconds: seconds,
-        })?;
-    state.subscribe_throttle.record(&[&key], now_instant);
+        .admit(&[&key], "too many subscription requests")?;
     let language = wanted.language.unwrap_or_default();
     let mut sections = wanted.sections;
     sections.sort();

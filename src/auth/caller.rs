@@ -10,7 +10,6 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use super::throttle::Throttle;
 use super::tokens::{Claims, TokenKind};
 use crate::api::AppState;
 use crate::domain::account::{Email, Role};
@@ -74,28 +73,17 @@ impl FromRequest for Caller {
                 .run(move |connection| resolve(connection, claims))
                 .await?;
             if writes {
-                limit_writes(&state.write_throttle, &user.id)?;
+                // A script in a loop gets 429 instead of crowding out
+                // everyone else; all the account's tokens count together,
+                // so that minting tokens does not multiply the allowance.
+                state.write_throttle.admit(
+                    &[&user.id],
+                    "this account has made its writes for this minute",
+                )?;
             }
             Ok(Caller::User(user))
         })
     }
-}
-
-/// Counts a write against the account's allowance (all its tokens
-/// together, so that minting tokens does not multiply it): a script in a
-/// loop gets 429 with `Retry-After` instead of crowding out everyone else.
-fn limit_writes(throttle: &Throttle, account: &str) -> Result<(), AppError> {
-    let now = std::time::Instant::now();
-    throttle
-        .check(&[account], now)
-        .map_err(|seconds| AppError::TooManyRequests {
-            detail: format!(
-                "this account has made its writes for this minute; try again in {seconds} s"
-            ),
-            retry_after_seconds: seconds,
-        })?;
-    throttle.record(&[account], now);
-    Ok(())
 }
 
 /// The token of an `Authorization: Bearer <token>` header.

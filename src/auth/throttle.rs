@@ -7,6 +7,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::error::AppError;
+
 const WINDOW: Duration = Duration::from_secs(60);
 /// Beyond this many tracked keys, stale ones are swept so that a flood of
 /// made-up emails cannot grow memory without bound.
@@ -65,6 +67,25 @@ impl Throttle {
             forget_old(times, now);
             times.push_back(now);
         }
+    }
+
+    /// A 429 (with `Retry-After`) when a key has used up its events:
+    /// "`refusal`; try again in N s". Counts nothing, for events counted
+    /// only when they fail (sign-ins).
+    pub fn refuse_if_exhausted(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
+        self.check(keys, Instant::now())
+            .map_err(|seconds| AppError::TooManyRequests {
+                detail: format!("{refusal}; try again in {seconds} s"),
+                retry_after_seconds: seconds,
+            })
+    }
+
+    /// Counts one event against every key, unless one has used up its
+    /// events: then the 429 of [`Throttle::refuse_if_exhausted`].
+    pub fn admit(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
+        self.refuse_if_exhausted(keys, refusal)?;
+        self.record(keys, Instant::now());
+        Ok(())
     }
 }
 
