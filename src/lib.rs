@@ -136,39 +136,52 @@ fn spawn_learner(store: Store, tagger: Arc<tagging::Tagger>, every: std::time::D
         let mut learned_at_sequence = None;
         loop {
             interval.tick().await;
-            let learner = Arc::clone(&tagger);
             let started = std::time::Instant::now();
             let seen = learned_at_sequence;
-            let learned = store
+            // The connection is held for the reading only, not the training.
+            let read = store
                 .run(move |c| {
                     let sequence = store::catalogue::last_sequence(c)?;
                     if seen == Some(sequence) {
                         return Ok((sequence, None));
                     }
                     let decisions = store::submissions::decisions(c, tagging::LEARN_FROM_NEWEST)?;
-                    let model = tagging::learn(decisions.iter().map(|d| {
-                        (
-                            d.language,
-                            d.title.as_str(),
-                            d.body.as_str(),
-                            d.items.as_slice(),
-                        )
-                    }));
-                    let examples = model.examples();
-                    learner.learn(model);
-                    Ok((sequence, Some(examples)))
+                    Ok((sequence, Some(decisions)))
                 })
                 .await;
-            match learned {
-                Ok((sequence, examples)) => {
+            let (sequence, decisions) = match read {
+                Ok(read) => read,
+                Err(error) => {
+                    tracing::warn!(%error, "reading editors' decisions failed; retrying");
+                    continue;
+                }
+            };
+            let Some(decisions) = decisions else {
+                continue;
+            };
+            let learner = Arc::clone(&tagger);
+            let trained = actix_web::web::block(move || {
+                let model = tagging::learn(decisions.iter().map(|d| {
+                    (
+                        d.language,
+                        d.title.as_str(),
+                        d.body.as_str(),
+                        d.items.as_slice(),
+                    )
+                }));
+                let examples = model.examples();
+                learner.learn(model);
+                examples
+            })
+            .await;
+            match trained {
+                Ok(examples) => {
                     learned_at_sequence = Some(sequence);
-                    if let Some(examples) = examples {
-                        tracing::info!(
-                            examples,
-                            elapsed_ms = started.elapsed().as_millis() as u64,
-                            "tagging model trained on editors' decisions"
-                        );
-                    }
+                    tracing::info!(
+                        examples,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "tagging model trained on editors' decisions"
+                    );
                 }
                 Err(error) => tracing::warn!(%error, "tagging model training failed; retrying"),
             }
