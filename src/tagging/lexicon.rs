@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::text::{terms, Analysed, Field, Term};
+use super::text::{Analysed, Field, Term};
 use crate::annex::AnnexItem;
 use crate::domain::Language;
+use crate::search::analyzers;
 
 const SOURCE: &str = include_str!("lexicon.toml");
 
@@ -123,15 +124,13 @@ impl Lexicon {
             phrases: Vec::new(),
             by_first_term: HashMap::new(),
         };
+        let mut analyzer = analyzers::analyzer(language);
         for entry in &file.items {
             let item = AnnexItem::new(entry.number)
                 .ok_or_else(|| format!("tagging lexicon: there is no item {}", entry.number))?;
             for (phrases, weight) in [(&entry.strong, STRONG), (&entry.weak, WEAK)] {
                 for phrase in phrases.for_language(language) {
-                    let terms: Vec<String> = terms(language, phrase)
-                        .into_iter()
-                        .map(|t| t.text)
-                        .collect();
+                    let terms = analyzers::terms(&mut analyzer, phrase);
                     let Some(first) = terms.first() else {
                         return Err(format!(
                             "tagging lexicon: item {}, {language}: '{phrase}' has no words",

@@ -2,6 +2,8 @@
 //! bigrams), each term keeping where it stands in the text so that a reason
 //! can quote the practice's own words.
 
+use tantivy::tokenizer::TextAnalyzer;
+
 use crate::domain::Language;
 use crate::search::analyzers;
 
@@ -13,8 +15,7 @@ pub struct Term {
     pub to: usize,
 }
 
-pub fn terms(language: Language, text: &str) -> Vec<Term> {
-    let mut analyzer = analyzers::analyzer(language);
+fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Term> {
     let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();
     while let Some(token) = stream.next() {
@@ -40,9 +41,10 @@ pub struct Analysed {
 impl Analysed {
     pub fn new(language: Language, title: &str, body_markdown: &str) -> Analysed {
         let body = crate::publish::markdown::to_plain_text(body_markdown);
+        let mut analyzer = analyzers::analyzer(language);
         Analysed {
-            title_terms: terms(language, title),
-            body_terms: terms(language, &body),
+            title_terms: terms(&mut analyzer, title),
+            body_terms: terms(&mut analyzer, &body),
             title: title.to_owned(),
             body,
         }

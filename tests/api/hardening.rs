@@ -128,17 +128,12 @@ fn deeply_nested_json_is_a_400_not_a_crash() {
 #[test]
 fn huge_urls_and_headers_are_refused_before_any_handler() {
     let app = TestApp::spawn(backends()[0]);
-    let address = app
-        .url("")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
     let long = "a".repeat(200 * 1024);
     for request in [
         format!("GET /api/v1/practices?q={long} HTTP/1.1\r\nHost: x\r\n\r\n"),
         format!("GET /api/v1/annex HTTP/1.1\r\nHost: x\r\nX-Padding: {long}\r\n\r\n"),
     ] {
-        let mut stream = TcpStream::connect(&address).unwrap();
+        let mut stream = connect(&app);
         // The server may stop reading (and answer) before all is sent.
         let _ = stream.write_all(request.as_bytes());
         let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(10));
@@ -149,6 +144,11 @@ fn huge_urls_and_headers_are_refused_before_any_handler() {
         assert!((400..500).contains(&status), "{answer}");
     }
     assert_eq!(app.get("/healthz").status, 200);
+}
+
+/// A bare TCP connection to the app, for requests no HTTP client sends.
+fn connect(app: &TestApp) -> TcpStream {
+    TcpStream::connect(app.address.trim_start_matches("http://")).expect("the app listens")
 }
 
 /// Reads what the server sends until it closes or `within` passes.
@@ -168,13 +168,8 @@ fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String, bool)
 #[test]
 fn slow_clients_are_cut_off() {
     let app = TestApp::spawn_with(backends()[0], |s| s.client_timeout_seconds = 1);
-    let address = app
-        .url("")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
     // A request head that never ends.
-    let mut slow_head = TcpStream::connect(&address).unwrap();
+    let mut slow_head = connect(&app);
     slow_head
         .write_all(b"GET /api/v1/annex HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
@@ -186,7 +181,7 @@ fn slow_clients_are_cut_off() {
     );
     // A body that trickles.
     let focal = app.user(Role::FocalPoint, Some("FRA"));
-    let mut slow_body = TcpStream::connect(&address).unwrap();
+    let mut slow_body = connect(&app);
     write!(
         slow_body,
         "POST /api/v1/tagging/suggest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
