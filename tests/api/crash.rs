@@ -143,10 +143,7 @@ fn verify(server: &Server, editor: &str, ledger: &BTreeMap<String, Acknowledged>
             "round {round}: {id} has {versions} versions"
         );
         let (_, events) = get(server, editor, &format!("/api/v1/submissions/{id}/events"));
-        let events = events["items"]
-            .as_array()
-            .or(events.as_array())
-            .map_or(0, Vec::len) as i64;
+        let events = events.as_array().map_or(0, Vec::len) as i64;
         assert!(
             events >= promised.version,
             "round {round}: {id} has {events} events"
