@@ -105,6 +105,67 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
     }
 }
 
+/// A JSON Schema `integer`, which counts `3.0` as one (serde does not).
+/// Fractions and numbers beyond `i64` are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Integer(pub i64);
+
+impl<'de> Deserialize<'de> for Integer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Whole;
+
+        impl Visitor<'_> for Whole {
+            type Value = Integer;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a whole number")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Integer, E> {
+                Ok(Integer(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Integer, E> {
+                i64::try_from(value)
+                    .map(Integer)
+                    .map_err(|_| E::custom(format!("{value} is too large")))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Integer, E> {
+                // i64::MAX as f64 rounds up to 2^63, which is out of range.
+                let in_range = value >= i64::MIN as f64 && value < i64::MAX as f64;
+                if value.fract() == 0.0 && in_range {
+                    Ok(Integer(value as i64))
+                } else {
+                    Err(E::custom(format!("{value} is not a whole number")))
+                }
+            }
+        }
+
+        deserializer.deserialize_any(Whole)
+    }
+}
+
+/// For `#[serde(deserialize_with = "crate::json::integers")]`.
+pub fn integers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i64>, D::Error> {
+    Vec::<Integer>::deserialize(deserializer).map(|all| all.into_iter().map(|i| i.0).collect())
+}
+
+/// Whole numbers or `null` (with `#[serde(default)]` for absent).
+pub fn optional_integers<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<i64>>, D::Error> {
+    Option::<Vec<Integer>>::deserialize(deserializer)
+        .map(|all| all.map(|all| all.into_iter().map(|i| i.0).collect()))
+}
+
+/// A whole number or `null` (with `#[serde(default)]` for absent).
+pub fn optional_integer<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    Option::<Integer>::deserialize(deserializer).map(|i| i.map(|i| i.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +212,22 @@ mod tests {
         assert!(read(r#"{"one": [1, 2]}"#).is_err());
         assert!(read(r#"{"many": [[1, 2]]}"#).is_err());
         assert!(read(r#"{"one": {"c": 1}}"#).is_err());
+    }
+
+    #[test]
+    fn integers_are_whole_numbers_however_written() {
+        let read = |json: &str| serde_json::from_str::<Integer>(json).map(|i| i.0).ok();
+        assert_eq!(read("3"), Some(3));
+        assert_eq!(read("-991.0"), Some(-991));
+        assert_eq!(read("2.5e1"), Some(25));
+        assert_eq!(read("2.55e1"), None);
+        assert_eq!(read("2.5e2"), Some(250));
+        assert_eq!(read("0.5"), None);
+        assert_eq!(read("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(read("9223372036854775808"), None);
+        assert_eq!(read("1e300"), None);
+        assert_eq!(read("\"3\""), None);
+        assert_eq!(read("null"), None);
     }
 
     #[test]

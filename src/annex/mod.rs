@@ -16,6 +16,26 @@ pub use crate::domain::language::Translations;
 #[serde(transparent)]
 pub struct AnnexItem(u8);
 
+impl utoipa::PartialSchema for AnnexItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(AnnexItem::FIRST))
+            .maximum(Some(AnnexItem::LAST))
+            .description(Some("An item of the annex, 1 to 18"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AnnexItem {}
+
+/// Item numbers, each at most once, for `#[schema(schema_with)]`.
+pub fn item_list_schema() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(<AnnexItem as utoipa::PartialSchema>::schema())
+        .unique_items(true)
+}
+
 impl AnnexItem {
     pub const FIRST: u8 = 1;
     pub const LAST: u8 = 18;

@@ -114,11 +114,12 @@ pub async fn issue_token(
 #[serde(deny_unknown_fields)]
 pub struct NewApiTokenRequest {
     /// What the token is for, e.g. "nightly upload script".
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     name: String,
     /// Lifetime in days: 1 to 730, 365 when absent.
-    #[schema(minimum = 1, maximum = 730)]
-    expires_in_days: Option<u32>,
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 730)]
+    expires_in_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -131,8 +132,8 @@ pub struct NewApiToken {
     expires_at: DateTime<Utc>,
 }
 
-const DEFAULT_API_TOKEN_DAYS: u32 = 365;
-const MAX_API_TOKEN_DAYS: u32 = 730;
+const DEFAULT_API_TOKEN_DAYS: i64 = 365;
+const MAX_API_TOKEN_DAYS: i64 = 730;
 /// A ceiling on live tokens per account, so a script in a loop cannot fill
 /// the database.
 const MAX_ACTIVE_API_TOKENS: i64 = 100;
@@ -224,7 +225,7 @@ pub struct ListQuery {
     /// 1 to 100, default 20.
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<super::formats::IdCursor>)]
     cursor: Option<String>,
 }
 

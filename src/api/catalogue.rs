@@ -7,8 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures_util::StreamExt;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
+use super::formats::{DateOrTime, SearchCursor};
 use super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::AppState;
 use crate::annex::{AnnexItem, SectionId};
@@ -240,26 +241,54 @@ impl SearchResponse {
     }
 }
 
+/// The words, filters and order of a catalogue search, for the OpenAPI
+/// document: [`CatalogueQuery::parse`] reads them (filters repeat, which a
+/// derived reader would not allow), so the fields are never read.
+#[allow(dead_code)]
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueFilters {
+    /// Words, "phrases", -excluded, prefix*; case and accents are ignored,
+    /// words are stemmed in en, fr, es, ru and ar, Chinese is matched by
+    /// character pairs. At most 32 words and phrases.
+    #[param(max_length = 1000)]
+    q: Option<String>,
+    /// Repeat for OR.
+    #[param(explode)]
+    section: Option<Vec<SectionId>>,
+    /// Repeat for OR.
+    #[param(explode)]
+    item: Option<Vec<AnnexItem>>,
+    /// Repeat for OR.
+    #[param(explode)]
+    entity: Option<Vec<EntityCode>>,
+    #[param(explode)]
+    entity_type: Option<Vec<EntityType>>,
+    #[param(explode)]
+    region: Option<Vec<Region>>,
+    #[param(explode)]
+    regional_group: Option<Vec<RegionalGroup>>,
+    #[param(explode)]
+    language: Option<Vec<Language>>,
+    #[param(explode)]
+    sector: Option<Vec<Sector>>,
+    /// Accepted on or after this date or time.
+    from: Option<DateOrTime>,
+    /// Accepted on or before this date or time.
+    to: Option<DateOrTime>,
+    /// relevance (default with q) or newest (default without).
+    sort: Option<Sort>,
+}
+
 /// Searches the accepted practices in any of the six languages.
 #[utoipa::path(
     get,
     path = "/api/v1/practices",
     tag = "catalogue",
     params(
-        ("q" = Option<String>, Query, description = "Words, \"phrases\", -excluded, prefix*; case and accents are ignored, words are stemmed in en, fr, es, ru and ar, Chinese is matched by character pairs"),
-        ("section" = Option<Vec<String>>, Query, explode, description = "A to G; repeat for OR"),
-        ("item" = Option<Vec<u8>>, Query, explode, description = "1 to 18; repeat for OR"),
-        ("entity" = Option<Vec<String>>, Query, explode, description = "Entity codes; repeat for OR"),
-        ("entity_type" = Option<Vec<EntityType>>, Query, explode),
-        ("region" = Option<Vec<Region>>, Query, explode),
-        ("regional_group" = Option<Vec<RegionalGroup>>, Query, explode),
-        ("language" = Option<Vec<Language>>, Query, explode),
-        ("sector" = Option<Vec<Sector>>, Query, explode),
-        ("from" = Option<String>, Query, description = "Accepted on or after this date (2024-05-01) or time (RFC 3339)"),
-        ("to" = Option<String>, Query, description = "Accepted on or before this date or time"),
-        ("sort" = Option<String>, Query, description = "relevance (default with q) or newest (default without)"),
+        CatalogueFilters,
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 100),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("cursor" = Option<SearchCursor>, Query),
     ),
     responses(
         (status = 200, description = "The matching practices, their total and facet counts", body = SearchResponse),
@@ -323,20 +352,7 @@ fn csv_rows(results: &SearchResults, out: &mut String) {
     get,
     path = "/api/v1/practices.csv",
     tag = "catalogue",
-    params(
-        ("q" = Option<String>, Query, description = "As for GET /api/v1/practices"),
-        ("section" = Option<Vec<String>>, Query, explode),
-        ("item" = Option<Vec<u8>>, Query, explode),
-        ("entity" = Option<Vec<String>>, Query, explode),
-        ("entity_type" = Option<Vec<EntityType>>, Query, explode),
-        ("region" = Option<Vec<Region>>, Query, explode),
-        ("regional_group" = Option<Vec<RegionalGroup>>, Query, explode),
-        ("language" = Option<Vec<Language>>, Query, explode),
-        ("sector" = Option<Vec<Sector>>, Query, explode),
-        ("from" = Option<String>, Query),
-        ("to" = Option<String>, Query),
-        ("sort" = Option<String>, Query, description = "relevance or newest"),
-    ),
+    params(CatalogueFilters),
     responses(
         (status = 200, description = "Every matching practice, one a line", content_type = "text/csv", body = String),
         (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),

@@ -11,14 +11,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ListQuery;
 use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
+use super::formats::EntityTags;
 use super::{conditional, pagination, AppState};
+use crate::auth::accounts::unprocessable;
 use crate::auth::{authorize, sees_editorial_work, Action, Caller};
 use crate::domain::clock;
-use crate::domain::compilation::{Drift, Entry, Scope};
+use crate::domain::compilation::{Drift, Entry, Scope, MAX_EXCLUDED};
 use crate::domain::Language;
 use crate::editions::{self, Changes, NewCompilation};
 use crate::entities::EntityType;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, FieldError, Problem};
 use crate::intake::view::etag;
 use crate::publish::edition::{self, Format};
 use crate::store::compilations::{self, Compilation, CompilationStatus};
@@ -162,26 +164,34 @@ pub struct CompilationList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCompilationRequest {
-    #[schema(example = "Compilation of best practices, 2026")]
+    #[schema(
+        example = "Compilation of best practices, 2026",
+        min_length = 1,
+        max_length = 300,
+        pattern = r"\S"
+    )]
     title: String,
     /// Which accepted practices it gathers; `{}` for all.
     #[serde(default, deserialize_with = "crate::json::object")]
     scope: Scope,
     /// Markdown.
+    #[schema(max_length = 20_000)]
     introduction: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompilationChanges {
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     title: Option<String>,
     /// Markdown; null removes it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 20_000)]
     introduction: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::json::optional_object")]
     scope: Option<Scope>,
     /// Practices to leave out, replacing the present list.
+    #[schema(max_items = 10_000)]
     excluded_practices: Option<Vec<String>>,
 }
 
@@ -261,8 +271,10 @@ pub async fn create_compilation(
     path = "/api/v1/compilations",
     tag = "compilations",
     params(ListQuery),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of compilations", body = CompilationList),
+        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -291,8 +303,10 @@ pub async fn list_compilations(
     path = "/api/v1/compilations/{id}",
     tag = "compilations",
     params(("id" = String, Path, description = "The compilation's id")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The compilation and its entries", body = CompilationDetail, headers(("ETag" = String))),
+        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -316,7 +330,7 @@ pub async fn get_compilation(
     request_body = CompilationChanges,
     params(
         ("id" = String, Path, description = "The compilation's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version being changed"),
+        ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version being changed"),
     ),
     security(("bearer" = [])),
     responses(
@@ -341,6 +355,17 @@ pub async fn update_compilation(
     // What was sent is checked before whether it was sent in time.
     let patch: CompilationChanges = body.parse()?;
     let expected = if_match_version(&request, "compilation")?.flatten();
+    // The document bounds the list as sent, repeats included.
+    if patch
+        .excluded_practices
+        .as_ref()
+        .is_some_and(|ids| ids.len() > MAX_EXCLUDED)
+    {
+        return Err(unprocessable(vec![FieldError::new(
+            "excluded_practices",
+            format!("may name at most {MAX_EXCLUDED} practices"),
+        )]));
+    }
     let changes = Changes {
         title: patch.title,
         introduction: patch.introduction,
@@ -365,7 +390,7 @@ pub async fn update_compilation(
     tag = "compilations",
     params(
         ("id" = String, Path, description = "The compilation's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the version reviewed"),
+        ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version reviewed"),
     ),
     security(("bearer" = [])),
     responses(
@@ -373,9 +398,9 @@ pub async fn update_compilation(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such compilation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already published", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "If-Match is not * or a list of entity tags", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already published, or nothing in its scope to publish", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names another version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No practice is in its scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn publish_compilation(
@@ -398,7 +423,7 @@ pub async fn publish_compilation(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// json, html, md or csv.
+    #[param(value_type = Format)]
     format: String,
 }
 
@@ -414,6 +439,7 @@ const EXPORT_POLICY: &str =
     path = "/api/v1/compilations/{id}/export",
     tag = "compilations",
     params(("id" = String, Path, description = "The compilation's id"), ExportQuery),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry",
             content(
@@ -423,6 +449,7 @@ const EXPORT_POLICY: &str =
                 (String = "text/csv"),
             ),
             headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "An unknown format", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),

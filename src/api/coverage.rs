@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalogue::parse_time;
+use super::formats::DateOrTime;
 use super::AppState;
 use crate::annex::annex;
 use crate::auth::{sees_editorial_work, Caller};
@@ -127,12 +128,14 @@ pub async fn coverage_of(
     tag = "catalogue",
     params(
         ("by" = Option<By>, Query, description = "region (default), regional_group, entity_type or entity"),
-        ("from" = Option<String>, Query, description = "Accepted on or after this date (2024-05-01) or time"),
-        ("to" = Option<String>, Query, description = "Accepted on or before this date or time"),
+        ("from" = Option<DateOrTime>, Query, description = "Accepted on or after this date (2024-05-01) or time"),
+        ("to" = Option<DateOrTime>, Query, description = "Accepted on or before this date or time"),
         ("language" = Option<Language>, Query, description = "Only practices in this language"),
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The coverage table; the pipeline for editors", body = CoverageView),
+        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -181,12 +184,14 @@ pub fn table_csv(table: &Table) -> String {
     tag = "catalogue",
     params(
         ("by" = Option<By>, Query),
-        ("from" = Option<String>, Query),
-        ("to" = Option<String>, Query),
+        ("from" = Option<DateOrTime>, Query),
+        ("to" = Option<DateOrTime>, Query),
         ("language" = Option<Language>, Query),
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One row per annex item", content_type = "text/csv", body = String),
+        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -70,13 +70,29 @@ pub async fn list_entities(
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationRequest {
     /// 2 to 12 upper-case letters or digits, starting with a letter.
-    #[schema(value_type = String, example = "GFCE")]
+    #[schema(example = "GFCE")]
     code: EntityCode,
-    #[schema(example = "Global Forum on Cyber Expertise")]
+    #[schema(
+        example = "Global Forum on Cyber Expertise",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     name: String,
-    /// `regional_org` or `international_org`: States come from the reference list.
+    /// States come from the reference list; only organisations are added.
     #[serde(rename = "type")]
+    #[schema(value_type = OrganisationType)]
     entity_type: EntityType,
+}
+
+/// The entity types an admin may add, for the OpenAPI document (the body
+/// is read as an [`EntityType`] and refused with a named field otherwise).
+#[allow(dead_code)]
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OrganisationType {
+    RegionalOrg,
+    InternationalOrg,
 }
 
 /// Adds a regional or international organisation (admins only).

@@ -254,7 +254,9 @@ where
 }
 
 /// The version an `If-Match` header names (ETags are `"v<version>"`):
-/// `None` without the header, `Some(None)` for `*`.
+/// `None` without the header, `Some(None)` for `*`. A header that is not
+/// `*` or a list of entity tags (RFC 9110, `formats::EntityTags`) is a 400;
+/// well-formed tags that name no version of ours are a 412, as a stale one.
 pub fn if_match_version(
     request: &actix_web::HttpRequest,
     what: &str,
@@ -262,17 +264,22 @@ pub fn if_match_version(
     let Some(header) = request.headers().get(actix_web::http::header::IF_MATCH) else {
         return Ok(None);
     };
-    let text = header.to_str().unwrap_or("");
-    if text.trim() == "*" {
+    let malformed = || AppError::BadRequest {
+        detail: "If-Match must be * or a list of entity tags, such as \"v3\"".to_owned(),
+        errors: vec![FieldError::new(
+            "If-Match",
+            "not * or a list of entity tags",
+        )],
+    };
+    let text = header.to_str().map_err(|_| malformed())?;
+    if text == "*" {
         return Ok(Some(None));
     }
-    text.split(',')
-        .map(str::trim)
-        .find_map(|tag| {
-            tag.strip_prefix("\"v")
-                .and_then(|t| t.strip_suffix('"'))
-                .and_then(|n| n.parse::<i64>().ok())
-        })
+    let tags = entity_tags(text).ok_or_else(malformed)?;
+    tags.into_iter()
+        // If-Match compares strongly: a weak tag never matches.
+        .filter(|(weak, _)| !weak)
+        .find_map(|(_, tag)| tag.strip_prefix('v').and_then(|n| n.parse::<i64>().ok()))
         .map(|version| Some(Some(version)))
         .ok_or_else(|| {
             AppError::PreconditionFailed(format!(
@@ -281,9 +288,55 @@ pub fn if_match_version(
         })
 }
 
+/// `#entity-tag` of RFC 9110 as `(weak, opaque text)`, or `None` when the
+/// text is not one: tags separated by a comma and spaces, each `"…"` or
+/// `W/"…"` around visible ASCII other than `"` (commas included).
+fn entity_tags(text: &str) -> Option<Vec<(bool, &str)>> {
+    let mut tags = Vec::new();
+    let mut rest = text;
+    loop {
+        let weak = rest.starts_with("W/");
+        let quoted = rest.strip_prefix("W/").unwrap_or(rest).strip_prefix('"')?;
+        let end = quoted.find('"')?;
+        let inner = &quoted[..end];
+        if !inner
+            .bytes()
+            .all(|b| b == b'!' || (b'#'..=b'~').contains(&b))
+        {
+            return None;
+        }
+        tags.push((weak, inner));
+        rest = quoted[end + 1..].trim_start_matches(' ');
+        if rest.is_empty() {
+            return Some(tags);
+        }
+        rest = rest.strip_prefix(',')?.trim_start_matches(' ');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entity_tags_are_read_as_rfc_9110_writes_them() {
+        assert_eq!(entity_tags(r#""v3""#), Some(vec![(false, "v3")]));
+        assert_eq!(
+            entity_tags(r#"W/"v1" ,"a,b",  """#),
+            Some(vec![(true, "v1"), (false, "a,b"), (false, "")])
+        );
+        for malformed in [
+            "",
+            "v3",
+            r#""v3"#,
+            r#""v3" "v4""#,
+            r#""v3","#,
+            r#""é""#,
+            r#"w/"v3""#,
+        ] {
+            assert_eq!(entity_tags(malformed), None, "{malformed}");
+        }
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

@@ -12,6 +12,7 @@ pub mod cors;
 pub mod coverage;
 pub mod entities;
 pub mod extract;
+pub mod formats;
 pub mod health;
 pub mod openapi;
 pub mod outbox;

@@ -2,19 +2,26 @@
 //! committed copy in `openapi/openapi.json` is checked against it by the
 //! test suite; `compendium openapi > openapi/openapi.json` regenerates it.
 
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
+use super::formats::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
     submissions, subscriptions, tagging, users,
 };
+use crate::annex::{AnnexItem, SectionId};
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
-use crate::entities::{Entity, EntityType, Region, RegionalGroup};
+use crate::entities::{Entity, EntityCode, EntityType, Region, RegionalGroup};
 use crate::error::{FieldError, Problem};
+use crate::publish::edition::Format as ExportFormat;
+use crate::search::engine::Sort;
+use crate::store::outbox::MailStatus;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -69,8 +76,12 @@ use crate::error::{FieldError, Problem};
         health::readyz,
         health::metrics,
     ),
-    components(schemas(Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role, Status, Sector)),
-    modifiers(&BearerScheme),
+    components(schemas(
+        Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role, Status, Sector,
+        AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
+        IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
+    )),
+    modifiers(&BearerScheme, &ParametersAreNeverNull),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
@@ -102,6 +113,49 @@ impl Modify for BearerScheme {
             ),
         );
     }
+}
+
+/// utoipa writes an optional header or query parameter of a named schema
+/// as `oneOf: [schema, null]`, but a parameter is text or absent, never
+/// JSON `null`; the alternative would invite clients to send `null`.
+struct ParametersAreNeverNull;
+
+impl Modify for ParametersAreNeverNull {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let parameters = operation.parameters.iter_mut().flatten();
+                for parameter in parameters.filter_map(|p| match p {
+                    RefOr::T(parameter) => Some(parameter),
+                    RefOr::Ref(_) => None,
+                }) {
+                    if let Some(RefOr::T(Schema::OneOf(one_of))) = &parameter.schema {
+                        let not_null: Vec<_> = one_of
+                            .items
+                            .iter()
+                            .filter(|s| !is_null(s))
+                            .cloned()
+                            .collect();
+                        if let [only] = not_null.as_slice() {
+                            parameter.schema = Some(only.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_null(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(object))
+        if object.schema_type == SchemaType::Type(Type::Null))
 }
 
 /// The methods the document gives the path that `path` matches

@@ -57,10 +57,11 @@ pub struct MailList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    /// pending, sending, sent or dead.
+    #[param(value_type = Option<MailStatus>)]
     status: Option<String>,
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    #[param(value_type = Option<super::formats::IdCursor>)]
     cursor: Option<String>,
 }
 

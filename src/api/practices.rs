@@ -12,7 +12,7 @@ use crate::annex::SectionId;
 use crate::auth::accounts::unprocessable;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
-use crate::domain::submission::{items, optional_note, sectors, Sector};
+use crate::domain::submission::{items, optional_note, sector_list_schema, sectors, Sector};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::entities::EntityType;
@@ -20,6 +20,7 @@ use crate::error::{AppError, Problem};
 use crate::intake::{self, Curation};
 use crate::store::submissions::{self, Practice, Submission};
 use crate::store::{organisations, AnyConnection};
+use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 
 /// A practice of the catalogue, with where it came from.
 #[derive(Debug, Serialize, ToSchema)]
@@ -120,16 +121,32 @@ pub async fn get_practice(
         .ok_or_else(|| AppError::NotFound(format!("there is no practice {id} in the catalogue")))
 }
 
+/// `null` (or absence) keeps the present list.
+fn or_null(list: ArrayBuilder) -> ArrayBuilder {
+    list.schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+fn items_or_null() -> ArrayBuilder {
+    or_null(crate::annex::item_list_schema())
+}
+
+fn sectors_or_null() -> ArrayBuilder {
+    or_null(sector_list_schema())
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeCuration {
     /// The annex items, replacing the present ones.
-    #[schema(example = json!([10, 11]))]
+    #[serde(default, deserialize_with = "crate::json::optional_integers")]
+    #[schema(schema_with = items_or_null, example = json!([10, 11]))]
     items: Option<Vec<i64>>,
+    /// The sectors, replacing the present ones.
+    #[schema(schema_with = sectors_or_null)]
     sectors: Option<Vec<String>>,
     /// A note of the Secretariat; null removes it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 5000)]
     editorial_note: Option<Option<String>>,
 }
 

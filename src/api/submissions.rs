@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{if_match_version, ApiQuery, JsonBody};
+use super::formats::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use super::{pagination, AppState};
 use crate::auth::accounts::unprocessable;
 use crate::auth::{
@@ -169,7 +170,7 @@ fn create_once(
     path = "/api/v1/submissions",
     tag = "submissions",
     request_body = SubmissionDraft,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first response instead of creating a second submission; kept 48 hours")),
+    params(("Idempotency-Key" = inline(Option<IdempotencyKey>), Header, description = "Makes a retry answer the first response instead of creating a second submission; kept 48 hours")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The new draft", body = SubmissionView,
@@ -222,13 +223,14 @@ pub async fn create_submission(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SubmissionListQuery {
-    /// One status, or several separated by commas.
-    #[param(example = "submitted,changes_requested")]
+    #[param(value_type = Option<StatusList>, example = "submitted,changes_requested")]
     status: Option<String>,
     /// Only this entity's submissions.
+    #[param(value_type = Option<EntityCode>)]
     entity: Option<String>,
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    #[param(value_type = Option<IdCursor>)]
     cursor: Option<String>,
 }
 
@@ -417,7 +419,7 @@ fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
     request_body = SubmissionDraft,
     params(
         ("id" = String, Path, description = "The submission's id"),
-        ("If-Match" = String, Header, description = "The ETag of the version being changed"),
+        ("If-Match" = inline(EntityTags), Header, description = "The ETag of the version being changed"),
     ),
     security(("bearer" = [])),
     responses(
@@ -471,20 +473,23 @@ pub async fn update_submission(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangesRequest {
-    /// What the focal point should change: required.
+    /// What the focal point should change.
+    #[schema(value_type = String, required = true, max_length = 5000, pattern = r"\S")]
     message: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
+    #[schema(max_length = 5000)]
     note: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
-    /// Why: required, and sent to the focal points.
+    /// Why; sent to the focal points.
+    #[schema(value_type = String, required = true, max_length = 5000, pattern = r"\S")]
     reason: Option<String>,
 }
 

@@ -24,7 +24,7 @@ use crate::store::write_transaction;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionRequest {
-    #[schema(example = "reader@example.org")]
+    #[schema(format = "email", example = "reader@example.org")]
     email: String,
     /// The language of the mail; English when absent.
     language: Option<Language>,

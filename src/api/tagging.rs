@@ -30,6 +30,7 @@ pub struct SuggestRequest {
     #[schema(
         example = "Our national computer incident response team protects government networks.",
         min_length = 1,
+        max_length = 100_000,
         pattern = r"\S"
     )]
     body: String,

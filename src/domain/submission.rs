@@ -18,7 +18,7 @@ use crate::error::FieldError;
 
 pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_SUMMARY_CHARS: usize = 5_000;
-pub const MAX_BODY_BYTES: usize = 100 * 1024;
+pub const MAX_BODY_CHARS: usize = 100_000;
 pub const MAX_PRACTICES: usize = 50;
 pub const MAX_NOTE_CHARS: usize = 5_000;
 
@@ -89,13 +89,20 @@ impl FromStr for Sector {
     }
 }
 
+/// Sectors, each at most once, for `#[schema(schema_with)]`.
+pub fn sector_list_schema() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("Sector"))
+        .unique_items(true)
+}
+
 /// A submission as a client sends it (create and update).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionDraft {
     /// The entity the submission is for: a focal point's own (or absent);
     /// required when an editor records a submission.
-    #[schema(example = "FRA")]
+    #[schema(value_type = Option<EntityCode>)]
     pub entity: Option<String>,
     /// `ar`, `zh`, `en`, `fr`, `ru` or `es`.
     #[schema(value_type = Language, example = "en")]
@@ -115,14 +122,16 @@ pub struct SubmissionDraft {
 pub struct PracticeDraft {
     #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
-    /// Markdown, at most 100 KiB.
-    #[schema(min_length = 1, pattern = r"\S")]
+    /// Markdown.
+    #[schema(min_length = 1, max_length = 100_000, pattern = r"\S")]
     pub body: String,
     /// Annex items 1 to 18, each at most once.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::integers")]
+    #[schema(schema_with = crate::annex::item_list_schema)]
     pub items: Vec<i64>,
+    /// Each at most once.
     #[serde(default)]
-    #[schema(value_type = Vec<Sector>)]
+    #[schema(schema_with = sector_list_schema)]
     pub sectors: Vec<String>,
 }
 
@@ -227,14 +236,15 @@ pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) 
     value.to_owned()
 }
 
-/// A required Markdown body: not blank, at most `MAX_BODY_BYTES`.
+/// A required Markdown body: not blank, at most `MAX_BODY_CHARS`
+/// (counted as JSON Schema's `maxLength` counts, so the document can say it).
 pub fn body(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     if value.trim().is_empty() {
         errors.push(FieldError::new(field, "cannot be empty"));
-    } else if value.len() > MAX_BODY_BYTES {
+    } else if value.chars().count() > MAX_BODY_CHARS {
         errors.push(FieldError::new(
             field,
-            format!("at most {MAX_BODY_BYTES} bytes"),
+            format!("at most {MAX_BODY_CHARS} characters"),
         ));
     }
     value.to_owned()
@@ -376,13 +386,13 @@ mod tests {
         let many = (0..51).map(|_| practice(vec![1], &[])).collect();
         assert_eq!(fields(validate(draft(many)).unwrap_err()), ["practices"]);
         let mut big = practice(vec![1], &[]);
-        big.body = "x".repeat(MAX_BODY_BYTES + 1);
+        big.body = "x".repeat(MAX_BODY_CHARS + 1);
         assert_eq!(
             fields(validate(draft(vec![big])).unwrap_err()),
             ["practices[0].body"]
         );
         let mut fits = practice(vec![1], &[]);
-        fits.body = "x".repeat(MAX_BODY_BYTES);
+        fits.body = "é".repeat(MAX_BODY_CHARS);
         assert!(validate(draft(vec![fits])).is_ok());
     }
 

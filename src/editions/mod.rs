@@ -276,13 +276,11 @@ pub fn publish(
         let mut compilation = changeable(c, id, expected_version)?;
         let before = compilation.clone();
         let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
+        // The request is fine; the draft as it stands is not publishable.
         if assembly.entries.is_empty() {
-            return Err(AppError::Unprocessable {
-                detail: format!(
-                    "compilation {id} has no practice in its scope: there is nothing to publish"
-                ),
-                errors: vec![FieldError::new("scope", "no accepted practice is in scope")],
-            });
+            return Err(AppError::Conflict(format!(
+                "compilation {id} has no practice in its scope: there is nothing to publish"
+            )));
         }
         let highest = compilations::highest_rank(c, now.year())?;
         compilation.number = Some(EditionNumber::next(now, highest));

@@ -180,6 +180,21 @@ impl EntityCode {
     }
 }
 
+impl utoipa::PartialSchema for EntityCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Z][A-Z0-9]{1,11}$"))
+            .description(Some(
+                "ISO 3166-1 alpha-3 for States, an acronym for organisations",
+            ))
+            .examples(["FRA"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EntityCode {}
+
 impl fmt::Display for EntityCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -6,9 +6,6 @@
 use std::collections::HashMap;
 use std::ops::Bound;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
@@ -62,7 +59,8 @@ impl Filters {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum Sort {
     Relevance,
     Newest,
@@ -70,22 +68,33 @@ pub enum Sort {
 
 /// Where the next page starts: the searcher the first page used (so pages
 /// stay consistent while the index changes) and the offset in its results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    #[serde(rename = "g")]
     pub generation: u64,
-    #[serde(rename = "o")]
     pub offset: usize,
 }
 
+/// Written `generation.offset` (`api::formats::SearchCursor`): every
+/// string of that shape is a place to go on from, since an unknown
+/// generation falls back to the present one and offsets past the end
+/// give an empty page.
 impl Cursor {
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        format!("{}.{}", self.generation, self.offset)
     }
 
     pub fn decode(text: &str) -> Option<Cursor> {
-        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let (generation, offset) = text.split_once('.')?;
+        let digits = |s: &str, most: usize| {
+            (1..=most).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(generation, 19) || !digits(offset, 12) {
+            return None;
+        }
+        Some(Cursor {
+            generation: generation.parse().ok()?,
+            offset: offset.parse().ok()?,
+        })
     }
 }
 
@@ -369,6 +378,9 @@ impl SearchIndex {
                 (generation, searcher, request.offset)
             }
         };
+        // TopDocs keeps a heap of offset + limit entries: a forged cursor's
+        // offset must not size it beyond the documents there are.
+        let offset = offset.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
         let text = self.text_query(&request.query);
         let query = self.full_query(text.as_deref(), &request.filters, None);
         let plain_facets: Vec<FacetField> = FacetField::ALL
@@ -492,7 +504,17 @@ mod tests {
             offset: 40,
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        assert_eq!(Cursor::decode("!!"), None);
-        assert_eq!(Cursor::decode("e30"), None);
+        assert_eq!(
+            Cursor::decode("9999999999999999999.999999999999"),
+            Some(Cursor {
+                generation: 9_999_999_999_999_999_999,
+                offset: 999_999_999_999
+            })
+        );
+        for garbage in [
+            "!!", "e30", "", ".", "1.", ".1", "+1.2", "1.-2", "1.2.3", "1 .2",
+        ] {
+            assert_eq!(Cursor::decode(garbage), None, "{garbage}");
+        }
     }
 }

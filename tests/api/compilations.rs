@@ -367,7 +367,7 @@ fn editions_are_numbered_without_gaps_even_when_published_at_once() {
             json!({"title": "Empty", "scope": {"from": "1990-01-01", "to": "1990-12-31"}}),
         );
         assert_eq!(empty["entries_count"], 0);
-        publish(app, editor, empty["id"].as_str().unwrap()).problem(422);
+        publish(app, editor, empty["id"].as_str().unwrap()).problem(409);
     });
 }
 

@@ -208,3 +208,63 @@ fn an_edit_without_a_body_is_refused_for_its_body_not_its_if_match() {
     );
     answer.problem(400);
 }
+
+#[test]
+fn if_match_is_read_as_rfc_9110_writes_it() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let focal = app.user(Role::FocalPoint, Some("FRA"));
+    let draft = json!({"language": "en", "title": "t", "practices": [{"title": "p", "body": "b"}]});
+    let created = app.post_as(&focal.token, "/api/v1/submissions", &draft);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/submissions/{id}");
+    let put = |tag: &str| {
+        app.call_with(
+            "PUT",
+            &path,
+            Some(&focal.token),
+            Some(&draft),
+            &[("If-Match", tag)],
+        )
+    };
+    // Not a list of entity tags: a malformed request.
+    for malformed in ["0", "v1", "\"v1", "\"v1\" \"v2\""] {
+        let problem = put(malformed).problem(400);
+        assert_eq!(error_fields(&problem), ["If-Match"], "{malformed}");
+    }
+    // Well-formed tags of no present version, or weak ones: stale.
+    for stale in ["\"v7\"", "\"a,b\", \"x\"", "W/\"v1\""] {
+        put(stale).problem(412);
+    }
+    assert_eq!(put("\"x\", \"v1\"").status, 200);
+    assert_eq!(put("*").status, 200);
+}
+
+#[test]
+fn a_forged_search_cursor_is_a_place_past_the_end_not_a_crash() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    // An offset of 10^12 once sized a heap of that many hits.
+    let page = app.get("/api/v1/practices?cursor=0.999999999999").json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 0);
+    assert!(page["next_cursor"].is_null());
+    app.get("/api/v1/practices?cursor=eyJnIjowfQ").problem(400);
+    assert_eq!(app.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_whole_number_is_an_integer_however_it_is_written() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let focal = app.user(Role::FocalPoint, Some("FRA"));
+    let made = app.post_as(
+        &focal.token,
+        "/api/v1/auth/api-tokens",
+        &json!({"name": "nightly", "expires_in_days": 30.0}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let fraction = app.post_as(
+        &focal.token,
+        "/api/v1/auth/api-tokens",
+        &json!({"name": "nightly", "expires_in_days": 30.5}),
+    );
+    fraction.problem(400);
+}

@@ -93,3 +93,53 @@ fn request_bodies_describe_what_their_handlers_read() {
         assert_eq!(names, fields, "{path} ({name})");
     }
 }
+
+#[test]
+fn every_reference_in_the_spec_resolves() {
+    fn references<'a>(value: &'a serde_json::Value, found: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value.as_str()) {
+                        ("$ref", Some(target)) => found.push(target),
+                        _ => references(value, found),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value =
+        serde_json::from_str(&compendium::api::openapi::document_json()).unwrap();
+    let mut found = Vec::new();
+    references(&spec, &mut found);
+    assert!(!found.is_empty());
+    for target in found {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{target} is not a schema reference"));
+        assert!(
+            spec["components"]["schemas"].get(name).is_some(),
+            "{target} names no schema"
+        );
+    }
+}
+
+#[test]
+fn parameters_are_never_null() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&compendium::api::openapi::document_json()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let schema = parameter["schema"].to_string();
+                assert!(
+                    !schema.contains("null"),
+                    "{method} {path} {}: {schema}",
+                    parameter["name"]
+                );
+            }
+        }
+    }
+}

@@ -16,10 +16,12 @@ use crate::i18n::{fill, Labels};
 use crate::store::compilations::Compilation;
 
 /// The formats of `GET /api/v1/compilations/{id}/export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ExportFormat, rename_all = "lowercase")]
 pub enum Format {
     Json,
     Html,
+    #[schema(rename = "md")]
     Markdown,
     Csv,
 }
