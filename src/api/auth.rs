@@ -184,7 +184,7 @@ pub async fn create_api_token(
         id: uuid::Uuid::now_v7().to_string(),
         name,
         created_at: now,
-        expires_at: now + Duration::days(i64::from(days)),
+        expires_at: now + Duration::days(days),
         revoked_at: None,
     };
     let subject = Subject {

@@ -70,7 +70,7 @@ pub async fn list_entities(
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationRequest {
     /// 2 to 12 upper-case letters or digits, starting with a letter.
-    #[schema(example = "GFCE")]
+    #[schema(value_type = String, pattern = "^[A-Z][A-Z0-9]{1,11}$", example = "GFCE")]
     code: EntityCode,
     #[schema(
         example = "Global Forum on Cyber Expertise",

@@ -8,6 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 use super::formats::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
+use super::users::BindingRule;
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
     submissions, subscriptions, tagging, users,
@@ -81,7 +82,7 @@ use crate::store::outbox::MailStatus;
         AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
-    modifiers(&BearerScheme, &ParametersAreNeverNull),
+    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),

@@ -21,16 +21,80 @@ use crate::store::write_transaction;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
-    #[schema(value_type = String, format = "email")]
+    #[schema(value_type = String, format = "email", max_length = 254)]
     email: Email,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     role: Role,
     /// Required for a focal point, refused for other roles.
-    #[schema(example = "FRA")]
+    #[schema(value_type = Option<EntityCode>)]
     entity: Option<String>,
-    /// At least 12 characters.
-    #[schema(format = "password", min_length = 12)]
+    /// 12 to 256 characters.
+    #[schema(format = "password", min_length = 12, max_length = 256)]
     password: String,
+}
+
+/// The binding rule (a focal point speaks for one entity, editors and
+/// admins for none) as alternatives on `role` and `entity`, added to the
+/// request bodies that carry both: a body that breaks it is invalid in
+/// itself (422). A patch that breaks it only with what the account is now
+/// (an entity for an admin) is a conflict with its state (409).
+pub struct BindingRule;
+
+impl utoipa::Modify for BindingRule {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+        use utoipa::openapi::Ref;
+
+        let role = |roles: &[&str]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(roles.to_vec()))
+        };
+        let null = || ObjectBuilder::new().schema_type(Type::Null);
+        let focal_point = |entity_required: bool| {
+            let branch = ObjectBuilder::new()
+                .property("role", role(&["focal_point"]))
+                .property("entity", Ref::from_schema_name("EntityCode"))
+                .required("role");
+            if entity_required {
+                branch.required("entity")
+            } else {
+                branch
+            }
+        };
+        let unbound = || {
+            ObjectBuilder::new()
+                .property("role", role(&["editor", "admin"]))
+                .property("entity", null())
+                .required("role")
+        };
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let alternatives = [
+            (
+                "NewUserRequest",
+                OneOfBuilder::new().item(focal_point(true)).item(unbound()),
+            ),
+            (
+                "UserPatch",
+                OneOfBuilder::new()
+                    // No new role: the present one stays, and decides.
+                    .item(ObjectBuilder::new().property("role", null()))
+                    .item(focal_point(false))
+                    .item(unbound()),
+            ),
+        ];
+        for (name, rule) in alternatives {
+            if let Some(fields) = components.schemas.remove(name) {
+                let schema = AllOfBuilder::new().item(fields).item(rule).build();
+                components
+                    .schemas
+                    .insert(name.to_owned(), Schema::AllOf(schema).into());
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,7 +103,7 @@ pub struct UserPatch {
     role: Option<Role>,
     /// An entity code, or null to unbind (when the role is no longer focal point).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, nullable, example = "FRA")]
+    #[schema(value_type = Option<EntityCode>, nullable)]
     entity: Option<Option<String>>,
     /// A disabled account cannot sign in, and its tokens stop working at once.
     disabled: Option<bool>,
@@ -171,8 +235,8 @@ pub async fn get_user(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An admin cannot demote or disable their own account", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Role and entity do not fit, or the entity is unknown", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin cannot demote or disable their own account; or the change does not fit the account as it is (an entity for an admin)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Role and entity sent do not fit each other, or the entity is unknown", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_user(
@@ -213,7 +277,25 @@ pub async fn update_user(
                     None if role != Role::FocalPoint => None,
                     None => before.entity.clone(),
                 };
-                check_binding(role, entity.as_ref()).map_err(|e| unprocessable(vec![e]))?;
+                check_binding(role, entity.as_ref()).map_err(|e| {
+                    if patch.role.is_some() && patch.entity.is_some() {
+                        // The patch contradicts itself.
+                        unprocessable(vec![e])
+                    } else {
+                        // The patch is fine; the account as it is now is not.
+                        AppError::Conflict(format!(
+                            "{}: {} (the account is {}{})",
+                            e.field,
+                            e.message,
+                            before.role.as_str().replace('_', " "),
+                            before
+                                .entity
+                                .as_ref()
+                                .map(|code| format!(" for {code}"))
+                                .unwrap_or_default()
+                        ))
+                    }
+                })?;
                 let now = clock::now();
                 let after = users::update(
                     c,

@@ -111,7 +111,10 @@ pub struct NewPassword(String);
 
 impl NewPassword {
     pub const MIN_CHARS: usize = 12;
-    pub const MAX_BYTES: usize = 1024;
+    /// Counted as JSON Schema's `maxLength` counts, so the document can say it.
+    pub const MAX_CHARS: usize = 256;
+    /// What sign-in reads at most (4 bytes a character, any password made here).
+    pub const MAX_BYTES: usize = 4 * Self::MAX_CHARS;
 
     pub fn parse(password: String) -> Result<NewPassword, String> {
         if password.chars().count() < Self::MIN_CHARS {
@@ -119,10 +122,10 @@ impl NewPassword {
                 "a password needs at least {} characters",
                 Self::MIN_CHARS
             ))
-        } else if password.len() > Self::MAX_BYTES {
+        } else if password.chars().count() > Self::MAX_CHARS {
             Err(format!(
-                "a password may have at most {} bytes",
-                Self::MAX_BYTES
+                "a password may have at most {} characters",
+                Self::MAX_CHARS
             ))
         } else {
             Ok(NewPassword(password))

@@ -180,13 +180,21 @@ impl EntityCode {
     }
 }
 
+/// The shape [`EntityCode::parse`] accepts.
+pub const ENTITY_CODE_PATTERN: &str = "^[A-Z][A-Z0-9]{1,11}$";
+
 impl utoipa::PartialSchema for EntityCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^[A-Z][A-Z0-9]{1,11}$"))
+            .pattern(Some(ENTITY_CODE_PATTERN))
+            // The custom format says more than the pattern: a code of the
+            // reference list (GET /api/v1/entities), where one is needed.
+            .format(Some(utoipa::openapi::SchemaFormat::Custom(
+                "entity-code".to_owned(),
+            )))
             .description(Some(
-                "ISO 3166-1 alpha-3 for States, an acronym for organisations",
+                "An entity of the reference list: ISO 3166-1 alpha-3 for States, an acronym for organisations",
             ))
             .examples(["FRA"])
             .into()

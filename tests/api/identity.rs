@@ -319,10 +319,27 @@ fn role_changes_and_disabling_take_effect_on_the_next_request() {
             &json!({"disabled": true}),
         )
         .problem(404);
+        // An entity for an editor: the patch is fine, the account is not
+        // one that takes an entity (409); a patch that contradicts itself
+        // is invalid (422).
+        let conflict = app
+            .patch_as(
+                &admin.token,
+                &format!("/api/v1/users/{}", editor.id),
+                &json!({"entity": "FRA"}),
+            )
+            .problem(409);
+        assert!(
+            conflict["detail"]
+                .as_str()
+                .unwrap()
+                .contains("the account is editor"),
+            "{conflict}"
+        );
         app.patch_as(
             &admin.token,
             &format!("/api/v1/users/{}", editor.id),
-            &json!({"entity": "FRA"}),
+            &json!({"role": "editor", "entity": "FRA"}),
         )
         .problem(422);
     });

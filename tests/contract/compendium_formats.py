@@ -3,9 +3,11 @@ that Compendium's OpenAPI document declares. Each strategy makes exactly
 the strings of the pattern the same schema carries.
 
 Schemathesis builds header values from letters and digits, and cannot
-satisfy a header pattern that needs other characters: without this, it
-would send `If-Match: 0` as if it were valid.
+satisfy a header pattern that needs other characters: without the
+`entity-tags` strategy, it would send `If-Match: 0` as if it were valid.
 """
+
+from pathlib import Path
 
 import schemathesis
 from hypothesis import strategies as st
@@ -28,3 +30,13 @@ schemathesis.openapi.format(
         st.lists(_TAG, min_size=1, max_size=3).map(", ".join),
     ),
 )
+
+# A code of the reference list, as a submission's or an account's entity
+# must be (an unknown one is a 422 by rule, not by shape).
+_ENTITIES = Path(__file__).resolve().parents[2] / "src" / "entities" / "entities.csv"
+_CODES = sorted(
+    line.split(",", 1)[0]
+    for line in _ENTITIES.read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
+)
+schemathesis.openapi.format("entity-code", st.sampled_from(_CODES))
