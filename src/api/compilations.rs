@@ -354,7 +354,7 @@ pub async fn update_compilation(
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
     // What was sent is checked before whether it was sent in time.
     let patch: CompilationChanges = body.parse()?;
-    let expected = if_match_version(&request, "compilation")?.flatten();
+    let expected = if_match_version(&request)?.flatten();
     // The document bounds the list as sent, repeats included.
     if patch
         .excluded_practices
@@ -410,7 +410,7 @@ pub async fn publish_compilation(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
-    let expected = if_match_version(&request, "compilation")?.flatten();
+    let expected = if_match_version(&request)?.flatten();
     let id = path.into_inner();
     let (compilation, entries) = state
         .store

@@ -255,12 +255,11 @@ where
 
 /// The version an `If-Match` header names (ETags are `"v<version>"`):
 /// `None` without the header, `Some(None)` for `*`. A header that is not
-/// `*` or a list of entity tags (RFC 9110, `formats::EntityTags`) is a 400;
-/// well-formed tags that name no version of ours are a 412, as a stale one.
-pub fn if_match_version(
-    request: &actix_web::HttpRequest,
-    what: &str,
-) -> Result<Option<Option<i64>>, AppError> {
+/// `*` or a list of entity tags (RFC 9110, `formats::EntityTags`) is a 400.
+/// Well-formed tags that name no version of ours read as version 0, which
+/// nothing has (versions start at 1): the comparison made after the body
+/// is checked refuses them with 412, as a stale one.
+pub fn if_match_version(request: &actix_web::HttpRequest) -> Result<Option<Option<i64>>, AppError> {
     let Some(header) = request.headers().get(actix_web::http::header::IF_MATCH) else {
         return Ok(None);
     };
@@ -275,18 +274,18 @@ pub fn if_match_version(
     if text == "*" {
         return Ok(Some(None));
     }
-    let tags = entity_tags(text).ok_or_else(malformed)?;
-    tags.into_iter()
+    let version = entity_tags(text)
+        .ok_or_else(malformed)?
+        .into_iter()
         // If-Match compares strongly: a weak tag never matches.
         .filter(|(weak, _)| !weak)
         .find_map(|(_, tag)| tag.strip_prefix('v').and_then(|n| n.parse::<i64>().ok()))
-        .map(|version| Some(Some(version)))
-        .ok_or_else(|| {
-            AppError::PreconditionFailed(format!(
-                "If-Match {text:?} names no version of this {what}"
-            ))
-        })
+        .unwrap_or(NO_VERSION);
+    Ok(Some(Some(version)))
 }
+
+/// What tags that are not ours name (see [`if_match_version`]).
+pub const NO_VERSION: i64 = 0;
 
 /// `#entity-tag` of RFC 9110 as `(weak, opaque text)`, or `None` when the
 /// text is not one: tags separated by a comma and spaces, each `"…"` or

@@ -82,7 +82,7 @@ use crate::store::outbox::MailStatus;
         AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
-    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule),
+    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule, &NotBlank),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
@@ -157,6 +157,39 @@ impl Modify for ParametersAreNeverNull {
 fn is_null(schema: &RefOr<Schema>) -> bool {
     matches!(schema, RefOr::T(Schema::Object(object))
         if object.schema_type == SchemaType::Type(Type::Null))
+}
+
+/// Annotations write "not blank" as the pattern `\S`; the server trims
+/// with Rust's idea of whitespace, which is not ECMAScript's. This writes
+/// the exact class ([`crate::domain::NOT_BLANK`]) in their place, so that
+/// what the document calls valid is what the server accepts.
+struct NotBlank;
+
+impl Modify for NotBlank {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        fn rewrite(value: &mut serde_json::Value) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, value) in map.iter_mut() {
+                        if key == "pattern" && value == r"\S" {
+                            *value = crate::domain::NOT_BLANK.into();
+                        } else {
+                            rewrite(value);
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter_mut().for_each(rewrite),
+                _ => {}
+            }
+        }
+        let Ok(mut document) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        rewrite(&mut document);
+        if let Ok(exact) = serde_json::from_value(document) {
+            *openapi = exact;
+        }
+    }
 }
 
 /// The methods the document gives the path that `path` matches

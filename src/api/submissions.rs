@@ -404,7 +404,7 @@ pub async fn get_submission(
 
 /// The version an `If-Match` header names: `None` for `*`; required here.
 fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
-    if_match_version(request, "submission")?.ok_or_else(|| {
+    if_match_version(request)?.ok_or_else(|| {
         AppError::PreconditionRequired(
             "send If-Match with the ETag of the version you are changing, so that no one's change is lost".to_owned(),
         )

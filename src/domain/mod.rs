@@ -10,3 +10,64 @@ pub mod submission;
 pub mod workflow;
 
 pub use language::Language;
+
+/// The pattern (ECMA-262) of text that is not blank as `str::trim` sees
+/// it: one character outside Unicode White_Space at least. `\S` would not
+/// do: ECMAScript's `\s` leaves out U+0085 and takes in U+FEFF, Rust the
+/// reverse, so the document would call valid what the server refuses.
+pub const NOT_BLANK: &str =
+    r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+#[cfg(test)]
+mod tests {
+    use super::NOT_BLANK;
+
+    /// The characters [`NOT_BLANK`] excludes, read from its own text.
+    fn excluded() -> Vec<(char, char)> {
+        let class = NOT_BLANK
+            .strip_prefix("[^")
+            .and_then(|c| c.strip_suffix(']'))
+            .expect("a negated class");
+        let mut chars = Vec::new();
+        let mut rest = class;
+        while !rest.is_empty() {
+            let (c, after) = match rest.strip_prefix('\\') {
+                Some(escape) => match escape.chars().next() {
+                    Some('t') => ('\t', &escape[1..]),
+                    Some('n') => ('\n', &escape[1..]),
+                    Some('f') => ('\u{c}', &escape[1..]),
+                    Some('r') => ('\r', &escape[1..]),
+                    Some('u') => {
+                        let code = u32::from_str_radix(&escape[1..5], 16).unwrap();
+                        (char::from_u32(code).unwrap(), &escape[5..])
+                    }
+                    other => panic!("unexpected escape {other:?}"),
+                },
+                None => (rest.chars().next().unwrap(), &rest[1..]),
+            };
+            chars.push(c);
+            rest = after;
+        }
+        let mut ranges = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars.get(i + 1) == Some(&'-') && i + 2 < chars.len() {
+                ranges.push((chars[i], chars[i + 2]));
+                i += 3;
+            } else {
+                ranges.push((chars[i], chars[i]));
+                i += 1;
+            }
+        }
+        ranges
+    }
+
+    #[test]
+    fn not_blank_excludes_exactly_what_trim_removes() {
+        let ranges = excluded();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let in_class = ranges.iter().any(|(a, b)| (*a..=*b).contains(&c));
+            assert_eq!(in_class, c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+    }
+}

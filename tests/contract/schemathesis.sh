@@ -8,12 +8,17 @@
 #
 # SCHEMATHESIS_MAX_EXAMPLES (default 40) sets the examples per operation
 # and phase; the per-operation rules are in schemathesis.toml beside this.
+# SCHEMATHESIS_SEED fixes the generation, so that CI runs the same requests
+# each time and a failure can be replayed; `random` explores new ones.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="${1:-$root/target/debug/compendium}"
 max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-40}"
 min_requests="${SCHEMATHESIS_MIN_REQUESTS:-5000}"
+seed="${SCHEMATHESIS_SEED:-20261129}"
+seeding=()
+[ "$seed" = random ] || seeding=(--seed "$seed")
 
 python3 -c 'import schemathesis' 2>/dev/null || { echo "schemathesis is missing: python3 -m pip install schemathesis" >&2; exit 1; }
 [ -x "$bin" ] || { echo "no binary at $bin: cargo build first" >&2; exit 1; }
@@ -64,7 +69,7 @@ run() {
   if ! PYTHONPATH="$here" SCHEMATHESIS_HOOKS=compendium_formats \
     python3 -m schemathesis.cli --config-file "$here/schemathesis.toml" run "$base/openapi.json" \
     --checks all --max-examples "$max_examples" --workers 2 --no-color \
-    --report har --report-har-path "$work/$label.har" "$@"; then
+    --report har --report-har-path "$work/$label.har" "${seeding[@]}" "$@"; then
     failed="$failed $label"
   fi
   local sent
