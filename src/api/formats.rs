@@ -15,9 +15,10 @@ pub fn is_id(text: &str) -> bool {
     uuid::Uuid::try_parse(text).is_ok_and(|id| id.hyphenated().to_string() == text)
 }
 
-/// Declares a string schema type: `name = (description, pattern, example)`.
+/// Declares string schema types:
+/// `Name = (description, pattern, example, custom format or None)`.
 macro_rules! string_schemas {
-    ($($(#[$doc:meta])* $name:ident = ($description:expr, $pattern:expr, $example:expr);)*) => {$(
+    ($($(#[$doc:meta])* $name:ident = ($description:expr, $pattern:expr, $example:expr, $format:expr);)*) => {$(
         $(#[$doc])*
         pub struct $name;
 
@@ -28,7 +29,7 @@ macro_rules! string_schemas {
                     .description(Some($description))
                     .pattern(Some($pattern))
                     .examples([$example])
-                    .format(format_of(stringify!($name)))
+                    .format($format.map(|f: &str| SchemaFormat::Custom(f.to_owned())))
                     .into()
             }
         }
@@ -46,36 +47,37 @@ string_schemas! {
     IdCursor = (
         "`next_cursor` of the previous page, unchanged",
         ID_PATTERN,
-        "01a22606-0725-74df-bc78-4f06e879ed25"
+        "01a22606-0725-74df-bc78-4f06e879ed25",
+        None
     );
     /// The cursor of a catalogue search.
     SearchCursor = (
         "`next_cursor` of the previous page, unchanged",
         r"^[0-9]{1,19}\.[0-9]{1,12}$",
-        "3.20"
+        "3.20",
+        None
     );
     /// `If-Match`: `*` or a list of entity tags (RFC 9110).
     EntityTags = (
         "`*`, or the ETag of the version being changed",
         r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
-        r#""v1""#
+        r#""v1""#,
+        Some(ENTITY_TAGS_FORMAT)
     );
     /// `Idempotency-Key`.
     IdempotencyKey = (
         "1 to 255 visible ASCII characters, new for each submission (a UUID suits)",
         "^[!-~]{1,255}$",
-        "5f0c9e52-6b51-4d0e-9a57-2f3d2a1c7b10"
+        "5f0c9e52-6b51-4d0e-9a57-2f3d2a1c7b10",
+        None
     );
     /// A comma-separated list of submission statuses.
     StatusList = (
         "One status, or several separated by commas",
         "^(draft|submitted|changes_requested|accepted|rejected|withdrawn)(,(draft|submitted|changes_requested|accepted|rejected|withdrawn))*$",
-        "submitted,changes_requested"
+        "submitted,changes_requested",
+        None
     );
-}
-
-fn format_of(schema: &str) -> Option<SchemaFormat> {
-    (schema == "EntityTags").then(|| SchemaFormat::Custom(ENTITY_TAGS_FORMAT.to_owned()))
 }
 
 /// `from` and `to` of the catalogue and coverage: a whole day or a time.

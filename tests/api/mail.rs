@@ -271,12 +271,16 @@ fn two_replicas_drain_one_queue_and_deliver_each_mail_once() {
 #[test]
 fn a_mail_that_keeps_failing_dies_and_an_admin_can_retry_it() {
     for backend in backends() {
-        // Nothing listens on this port.
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        // A server that hangs up on every connection. A port merely left
+        // closed can be taken by another test's server meanwhile, which
+        // then keeps the SMTP client waiting for a greeting.
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let closed = refusing.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for connection in refusing.incoming() {
+                drop(connection);
+            }
+        });
         let app = TestApp::spawn_with(backend, |s| {
             s.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"));
             s.mail_retry_seconds = 1;
