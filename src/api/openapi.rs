@@ -82,7 +82,7 @@ use crate::store::outbox::MailStatus;
         AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
-    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule, &NotBlank),
+    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule, &NotBlank, &Links),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
@@ -188,6 +188,159 @@ impl Modify for NotBlank {
         rewrite(&mut document);
         if let Ok(exact) = serde_json::from_value(document) {
             *openapi = exact;
+        }
+    }
+}
+
+/// How an answer leads to the next request (OpenAPI links): the ids a list
+/// or a creation returns are the ids of the operations on that item, and a
+/// creation's ETag is the If-Match of its first change. Clients (and
+/// Schemathesis's stateful phase) follow them.
+struct Links;
+
+/// `(method, path, status, [(link name, operation id, [(parameter, runtime expression)])])`.
+type LinkTable = [(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    )],
+)];
+
+const FIRST_ITEM: &str = "$response.body#/items/0/id";
+const CREATED: &str = "$response.body#/id";
+const ETAG: &str = "$response.header.ETag";
+
+const LINKS: &LinkTable = &[
+    (
+        "get",
+        "/api/v1/practices",
+        "200",
+        &[
+            ("GetPractice", "get_practice", &[("id", FIRST_ITEM)]),
+            ("CuratePractice", "curate_practice", &[("id", FIRST_ITEM)]),
+        ],
+    ),
+    (
+        "get",
+        "/api/v1/outbox",
+        "200",
+        &[("RetryMail", "retry_mail", &[("id", FIRST_ITEM)])],
+    ),
+    (
+        "get",
+        "/api/v1/submissions",
+        "200",
+        &[
+            ("GetSubmission", "get_submission", &[("id", FIRST_ITEM)]),
+            ("Accept", "accept", &[("id", FIRST_ITEM)]),
+            (
+                "GetVersion",
+                "get_version",
+                &[("id", FIRST_ITEM), ("n", "$response.body#/items/0/version")],
+            ),
+        ],
+    ),
+    (
+        "post",
+        "/api/v1/submissions",
+        "201",
+        &[
+            ("GetSubmission", "get_submission", &[("id", CREATED)]),
+            (
+                "UpdateSubmission",
+                "update_submission",
+                &[("id", CREATED), ("header.If-Match", ETAG)],
+            ),
+            ("Submit", "submit", &[("id", CREATED)]),
+            ("Withdraw", "withdraw", &[("id", CREATED)]),
+            ("ListVersions", "list_versions", &[("id", CREATED)]),
+            (
+                "GetVersion",
+                "get_version",
+                &[("id", CREATED), ("n", "$response.body#/version")],
+            ),
+            ("ListEvents", "list_events", &[("id", CREATED)]),
+        ],
+    ),
+    (
+        "post",
+        "/api/v1/submissions/{id}/submit",
+        "200",
+        &[
+            ("Accept", "accept", &[("id", CREATED)]),
+            ("Reject", "reject", &[("id", CREATED)]),
+            ("RequestChanges", "request_changes", &[("id", CREATED)]),
+        ],
+    ),
+    (
+        "post",
+        "/api/v1/compilations",
+        "201",
+        &[
+            ("GetCompilation", "get_compilation", &[("id", CREATED)]),
+            (
+                "UpdateCompilation",
+                "update_compilation",
+                &[("id", CREATED), ("header.If-Match", ETAG)],
+            ),
+            (
+                "PublishCompilation",
+                "publish_compilation",
+                &[("id", CREATED), ("header.If-Match", ETAG)],
+            ),
+            (
+                "ExportCompilation",
+                "export_compilation",
+                &[("id", CREATED)],
+            ),
+        ],
+    ),
+    (
+        "post",
+        "/api/v1/users",
+        "201",
+        &[
+            ("GetUser", "get_user", &[("id", CREATED)]),
+            ("UpdateUser", "update_user", &[("id", CREATED)]),
+        ],
+    ),
+    (
+        "post",
+        "/api/v1/auth/api-tokens",
+        "201",
+        &[("RevokeApiToken", "revoke_api_token", &[("id", CREATED)])],
+    ),
+];
+
+impl Modify for Links {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (method, path, status, links) in LINKS {
+            let Some(item) = openapi.paths.paths.get_mut(*path) else {
+                continue;
+            };
+            let operation = match *method {
+                "get" => item.get.as_mut(),
+                "post" => item.post.as_mut(),
+                _ => None,
+            };
+            let Some(RefOr::T(response)) =
+                operation.and_then(|o| o.responses.responses.get_mut(*status))
+            else {
+                continue;
+            };
+            for (name, operation_id, parameters) in links.iter() {
+                let link = parameters.iter().fold(
+                    utoipa::openapi::link::LinkBuilder::new().operation_id(*operation_id),
+                    |link, (parameter, expression)| link.parameter(*parameter, *expression),
+                );
+                response
+                    .links
+                    .insert((*name).to_owned(), RefOr::T(link.build()));
+            }
         }
     }
 }

@@ -143,3 +143,41 @@ fn parameters_are_never_null() {
         }
     }
 }
+
+#[test]
+fn every_link_leads_to_an_operation_and_its_parameters() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&compendium::api::openapi::document_json()).unwrap();
+    let mut operations = std::collections::BTreeMap::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            if let Some(id) = operation["operationId"].as_str() {
+                operations.insert(id.to_owned(), operation.clone());
+            }
+        }
+    }
+    let mut links = 0;
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for response in operation["responses"].as_object().into_iter().flatten() {
+                for (name, link) in response.1["links"].as_object().into_iter().flatten() {
+                    links += 1;
+                    let target = &operations[link["operationId"].as_str().unwrap()];
+                    for parameter in link["parameters"].as_object().unwrap().keys() {
+                        let wanted = parameter.rsplit('.').next().unwrap();
+                        assert!(
+                            target["parameters"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .any(|p| p["name"] == wanted),
+                            "link {name} sets {parameter}, which {} does not take",
+                            link["operationId"]
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(links >= 20, "{links} links");
+}

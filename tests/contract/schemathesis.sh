@@ -46,6 +46,10 @@ for account in admin:admin: editor:editor: focal:focal_point:FRA; do
     --role "$role" ${entity:+--entity "$entity"} --password-stdin >/dev/null
 done
 
+# A catalogue to search, read, curate and compile: the labelled practices
+# of the tagging tests, accepted submissions of 30 entities in six languages.
+"$bin" import "$root/tests/data/tagging-dev.jsonl" >/dev/null
+
 "$bin" serve >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 150); do
