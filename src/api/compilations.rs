@@ -13,14 +13,13 @@ use super::auth::ListQuery;
 use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use super::formats::EntityTags;
 use super::{conditional, pagination, AppState};
-use crate::auth::accounts::unprocessable;
 use crate::auth::{authorize, sees_editorial_work, Action, Caller};
 use crate::domain::clock;
-use crate::domain::compilation::{Drift, Entry, Scope, MAX_EXCLUDED};
+use crate::domain::compilation::{Drift, Entry, Scope};
 use crate::domain::Language;
 use crate::editions::{self, Changes, NewCompilation};
 use crate::entities::EntityType;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, Problem};
 use crate::intake::view::etag;
 use crate::publish::edition::{self, Format};
 use crate::store::compilations::{self, Compilation, CompilationStatus};
@@ -355,24 +354,11 @@ pub async fn update_compilation(
     // What was sent is checked before whether it was sent in time.
     let patch: CompilationChanges = body.parse()?;
     let expected = if_match_version(&request)?.flatten();
-    // The document bounds the list as sent, repeats included.
-    if patch
-        .excluded_practices
-        .as_ref()
-        .is_some_and(|ids| ids.len() > MAX_EXCLUDED)
-    {
-        return Err(unprocessable(vec![FieldError::new(
-            "excluded_practices",
-            format!("may name at most {MAX_EXCLUDED} practices"),
-        )]));
-    }
     let changes = Changes {
         title: patch.title,
         introduction: patch.introduction,
         scope: patch.scope,
-        excluded: patch
-            .excluded_practices
-            .map(|ids| ids.into_iter().collect()),
+        excluded: patch.excluded_practices,
     };
     let id = path.into_inner();
     let (compilation, entries) = state

@@ -69,8 +69,7 @@ pub async fn list_entities(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationRequest {
-    /// 2 to 12 upper-case letters or digits, starting with a letter.
-    #[schema(value_type = String, pattern = "^[A-Z][A-Z0-9]{1,11}$", example = "GFCE")]
+    #[schema(schema_with = new_code_schema)]
     code: EntityCode,
     #[schema(
         example = "Global Forum on Cyber Expertise",
@@ -83,6 +82,11 @@ pub struct NewOrganisationRequest {
     #[serde(rename = "type")]
     #[schema(value_type = OrganisationType)]
     entity_type: EntityType,
+}
+
+/// A code not on the reference list yet, in the shape of every code.
+fn new_code_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    crate::entities::entity_code_shape().examples(["GFCE"])
 }
 
 /// The entity types an admin may add, for the OpenAPI document (the body

@@ -285,7 +285,7 @@ pub fn if_match_version(request: &actix_web::HttpRequest) -> Result<Option<Optio
 }
 
 /// What tags that are not ours name (see [`if_match_version`]).
-pub const NO_VERSION: i64 = 0;
+const NO_VERSION: i64 = 0;
 
 /// `#entity-tag` of RFC 9110 as `(weak, opaque text)`, or `None` when the
 /// text is not one: tags separated by a comma and spaces, each `"…"` or

@@ -36,7 +36,8 @@ pub struct Changes {
     pub title: Option<String>,
     pub introduction: Option<Option<String>>,
     pub scope: Option<Scope>,
-    pub excluded: Option<BTreeSet<String>>,
+    /// As sent: bounded with repeats counted, as the document bounds it.
+    pub excluded: Option<Vec<String>>,
 }
 
 fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
@@ -240,7 +241,7 @@ pub fn update(
             compilation.scope = scope.normalized();
         }
         if let Some(excluded) = changes.excluded {
-            compilation.excluded = excluded;
+            compilation.excluded = excluded.into_iter().collect();
         }
         let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
         compilation.untagged = assembly.untagged;

@@ -180,14 +180,20 @@ impl EntityCode {
     }
 }
 
-/// The shape [`EntityCode::parse`] accepts.
-pub const ENTITY_CODE_PATTERN: &str = "^[A-Z][A-Z0-9]{1,11}$";
+/// The shape [`EntityCode::parse`] accepts, as a schema: for a code that
+/// need not be on the reference list yet (a new organisation's).
+pub fn entity_code_shape() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some("^[A-Z][A-Z0-9]{1,11}$"))
+        .description(Some(
+            "2 to 12 upper-case letters or digits, starting with a letter",
+        ))
+}
 
 impl utoipa::PartialSchema for EntityCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(ENTITY_CODE_PATTERN))
+        entity_code_shape()
             // The custom format says more than the pattern: a code of the
             // reference list (GET /api/v1/entities), where one is needed.
             .format(Some(utoipa::openapi::SchemaFormat::Custom(

@@ -624,3 +624,17 @@ fn readers_see_editions_on_the_site_and_never_drafts() {
             .contains(&format!("/api/v1/compilations/{id}/export?format=html")));
     });
 }
+
+#[test]
+fn the_excluded_list_is_bounded_as_sent_repeats_included() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite);
+    let editor = app.user(Role::Editor, None);
+    let draft = create(&app, &editor, json!({"title": "Bounded"}));
+    let id = draft["id"].as_str().unwrap();
+    let repeated = vec!["0193a3b4-0000-7000-8000-000000000000"; 10_001];
+    let problem = put(&app, &editor, id, json!({"excluded_practices": repeated})).problem(422);
+    assert_eq!(error_fields(&problem), ["excluded_practices"]);
+    let fits = vec!["0193a3b4-0000-7000-8000-000000000000"; 10_000];
+    let answer = put(&app, &editor, id, json!({"excluded_practices": fits}));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
