@@ -73,12 +73,14 @@ impl CatalogueQuery {
                 Ok(())
             }
         };
-        for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
-            let value = value.trim();
+        for (key, raw) in form_urlencoded::parse(query_string.as_bytes()) {
+            let value = raw.trim();
             match key.as_ref() {
+                // As sent: the query parser bounds its length as the document
+                // does, and spaces separate nothing more at its ends.
                 "q" => {
                     once("q", q.is_some())?;
-                    q = Some(value.to_owned());
+                    q = Some(raw.into_owned());
                 }
                 "section" => filters.sections.push(parse_value("section", value, str::parse::<SectionId>)?),
                 "item" => filters.items.push(parse_value("item", value, |v| {

@@ -116,9 +116,10 @@ impl Modify for BearerScheme {
     }
 }
 
-/// utoipa writes an optional header or query parameter of a named schema
-/// as `oneOf: [schema, null]`, but a parameter is text or absent, never
-/// JSON `null`; the alternative would invite clients to send `null`.
+/// utoipa writes an optional parameter or request body of a named schema
+/// as `oneOf: [schema, null]`, but a parameter is text or absent and an
+/// optional body is an object or absent, never JSON `null`; the
+/// alternative would invite clients to send `null`.
 struct ParametersAreNeverNull;
 
 impl Modify for ParametersAreNeverNull {
@@ -137,19 +138,33 @@ impl Modify for ParametersAreNeverNull {
                     RefOr::T(parameter) => Some(parameter),
                     RefOr::Ref(_) => None,
                 }) {
-                    if let Some(RefOr::T(Schema::OneOf(one_of))) = &parameter.schema {
-                        let not_null: Vec<_> = one_of
-                            .items
-                            .iter()
-                            .filter(|s| !is_null(s))
-                            .cloned()
-                            .collect();
-                        if let [only] = not_null.as_slice() {
-                            parameter.schema = Some(only.clone());
-                        }
+                    drop_null(&mut parameter.schema);
+                }
+                let bodies = operation.request_body.iter_mut();
+                for content in bodies.flat_map(|body| match body {
+                    RefOr::T(body) => body.content.values_mut().collect(),
+                    RefOr::Ref(_) => Vec::new(),
+                }) {
+                    if let RefOr::T(content) = content {
+                        drop_null(&mut content.schema);
                     }
                 }
             }
+        }
+    }
+}
+
+/// `oneOf: [schema, null]` becomes `schema`.
+fn drop_null(schema: &mut Option<RefOr<Schema>>) {
+    if let Some(RefOr::T(Schema::OneOf(one_of))) = schema {
+        let not_null: Vec<_> = one_of
+            .items
+            .iter()
+            .filter(|s| !is_null(s))
+            .cloned()
+            .collect();
+        if let [only] = not_null.as_slice() {
+            *schema = Some(only.clone());
         }
     }
 }

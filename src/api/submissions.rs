@@ -427,7 +427,7 @@ fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not editable in its status", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its status, or the draft names another entity than the submission's", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names an older version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Breaks a rule (each field named)", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
@@ -621,7 +621,7 @@ pub async fn request_changes(
     post,
     path = "/api/v1/submissions/{id}/accept",
     tag = "submissions",
-    request_body(content = Acceptance, description = "Optional; may be empty"),
+    request_body(content = Option<Acceptance>, description = "Optional; may be empty"),
     params(("id" = String, Path, description = "The submission's id")),
     security(("bearer" = [])),
     responses(

@@ -225,15 +225,14 @@ pub fn update(
             )));
         }
         submission.status.apply(Move::Edit).map_err(refuse)?;
+        // The draft is fine in itself; it does not fit the submission as it
+        // is (its entity is fixed at creation): a conflict with its state.
         if let Some(entity) = &valid.entity {
             if *entity != submission.entity {
-                return Err(AppError::Unprocessable {
-                    detail: "a submission cannot move to another entity".to_owned(),
-                    errors: vec![FieldError::new(
-                        "entity",
-                        format!("must be {} or absent", submission.entity),
-                    )],
-                });
+                return Err(AppError::Conflict(format!(
+                    "submission {id} is {}'s and cannot move to {entity}: send entity {} or none",
+                    submission.entity, submission.entity
+                )));
             }
         }
         let name = entity_name(c, &submission.entity)?;

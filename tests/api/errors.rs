@@ -268,3 +268,46 @@ fn a_whole_number_is_an_integer_however_it_is_written() {
     );
     fraction.problem(400);
 }
+
+#[test]
+fn a_submission_keeps_its_entity() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let editor = app.user(Role::Editor, None);
+    let draft = json!({"entity": "FRA", "language": "en", "title": "t", "practices": [{"title": "p", "body": "b"}]});
+    let created = app.post_as(&editor.token, "/api/v1/submissions", &draft);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let mut moved = draft.clone();
+    moved["entity"] = json!("DEU");
+    // A valid draft that does not fit the submission as it is: 409.
+    let put = |body: &serde_json::Value| {
+        app.call_with(
+            "PUT",
+            &format!("/api/v1/submissions/{id}"),
+            Some(&editor.token),
+            Some(body),
+            &[("If-Match", "*")],
+        )
+    };
+    let problem = put(&moved).problem(409);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("FRA"),
+        "{problem}"
+    );
+    assert_eq!(put(&draft).status, 200);
+}
+
+#[test]
+fn a_query_is_bounded_as_sent() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    // 990 characters and 20 spaces: over the 1,000 the document allows.
+    let padded = format!("{}{}", "a".repeat(990), "%20".repeat(20));
+    let problem = app
+        .get(&format!("/api/v1/practices?q={padded}"))
+        .problem(400);
+    assert_eq!(error_fields(&problem), ["q"]);
+    app.get(&format!("/api/v1/practices.csv?q={padded}"))
+        .problem(400);
+    let fits = format!("{}{}", "a".repeat(990), "%20".repeat(10));
+    assert_eq!(app.get(&format!("/api/v1/practices?q={fits}")).status, 200);
+}
