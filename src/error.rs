@@ -78,6 +78,18 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 422 listing every broken rule at once.
+    pub fn unprocessable(errors: Vec<FieldError>) -> Self {
+        AppError::Unprocessable {
+            detail: errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            errors,
+        }
+    }
+
     pub fn bad_request(detail: impl Into<String>) -> Self {
         AppError::BadRequest {
             detail: detail.into(),

@@ -7,23 +7,24 @@
 //! `domain/` decides, `store/` remembers; `annex/` and `entities/` are the
 //! reference data; `telemetry/` tells operators what happens.
 
-pub mod annex;
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod domain;
-pub mod editions;
-pub mod entities;
+
 pub mod error;
+pub mod http;
 pub mod i18n;
-pub mod intake;
+
 pub mod json;
 pub mod mail;
 pub mod publish;
 pub mod search;
+pub mod service;
 pub mod store;
 pub mod tagging;
 pub mod telemetry;
+pub mod text;
 pub mod web;
 
 use std::net::TcpListener;
@@ -33,12 +34,12 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{middleware, App, HttpServer};
 
-use crate::api::extract::BodyLimit;
-use crate::api::AppState;
 use crate::auth::password::Passwords;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
+use crate::http::extract::BodyLimit;
+use crate::http::AppState;
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
 use crate::telemetry::Metrics;
@@ -215,13 +216,14 @@ impl Application {
             .map_err(|e| StartupError::Interrupted(e.to_string()))??
         };
         let tokens =
-            Tokens::new(&secret, settings.access_token_minutes).map_err(StartupError::Auth)?;
-        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
-            address: settings.bind,
-            source,
-        })?;
+            Tokens::new(&secret, settings.auth.access_token_minutes).map_err(StartupError::Auth)?;
+        let listener =
+            TcpListener::bind(settings.http.bind).map_err(|source| StartupError::Bind {
+                address: settings.http.bind,
+                source,
+            })?;
         let address = listener.local_addr().map_err(|source| StartupError::Bind {
-            address: settings.bind,
+            address: settings.http.bind,
             source,
         })?;
 
@@ -240,27 +242,26 @@ impl Application {
         spawn_learner(
             store.clone(),
             Arc::clone(&tagger),
-            std::time::Duration::from_secs(settings.tagging_learn_seconds),
+            std::time::Duration::from_secs(settings.tagging.learn_seconds),
         );
         let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
             tokens,
             passwords,
-            login_throttle: Throttle::new(settings.login_attempts_per_minute),
+            login_throttle: Throttle::new(settings.auth.login_attempts_per_minute),
             subscribe_throttle: Throttle::new(SUBSCRIPTIONS_PER_MINUTE),
             search,
             links,
-            trusted_proxies: api::client::parse_networks(&settings.trusted_proxies)
-                .map_err(StartupError::Auth)?,
+            trusted_proxies: settings.http.trusted_proxies.0.clone(),
             tagger,
-            cors: api::cors::Origins::parse(&settings.cors_origins).map_err(StartupError::Auth)?,
-            write_throttle: Throttle::new(settings.writes_per_minute),
+            cors: settings.http.cors_origins.clone(),
+            write_throttle: Throttle::new(settings.http.writes_per_minute),
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
-        let client_timeout = std::time::Duration::from_secs(settings.client_timeout_seconds);
-        let body_limit = BodyLimit(settings.max_body_bytes, client_timeout);
-        let payload_limit = settings.max_body_bytes;
+        let client_timeout = std::time::Duration::from_secs(settings.http.client_timeout_seconds);
+        let body_limit = BodyLimit(settings.http.max_body_bytes, client_timeout);
+        let payload_limit = settings.http.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -271,24 +272,24 @@ impl Application {
                 .configure(web::configure)
                 .default_service(actix_web::web::to(web::fallback))
                 .wrap(ErrorHandlers::new().default_handler(api::problem_for_bare_error))
-                .wrap_fn(web::headers::secure)
-                .wrap_fn(api::cors::allow_listed_origins)
+                .wrap_fn(http::headers::secure)
+                .wrap_fn(http::cors::allow_listed_origins)
                 .wrap(middleware::Compress::default())
-                .wrap_fn(telemetry::observe_request)
+                .wrap_fn(http::observe::observe_request)
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
         // A client that opens a connection and sends its request head
         // slowly (slowloris) is cut off; so is one that never closes.
         .client_request_timeout(client_timeout)
         .client_disconnect_timeout(std::time::Duration::from_secs(2))
-        .max_connections(settings.max_connections);
-        if let Some(workers) = settings.workers {
+        .max_connections(settings.http.max_connections);
+        if let Some(workers) = settings.http.workers {
             server = server.workers(workers);
         }
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {
-                address: settings.bind,
+                address: settings.http.bind,
                 source,
             })?
             .run();

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
-use compendium::auth::accounts::{self, AccountRequest};
 use compendium::auth::password::Passwords;
 use compendium::config::Settings;
+use compendium::domain::account::Actor;
 use compendium::domain::account::{Email, Role};
-use compendium::intake::exchange::{self, Progress};
 use compendium::search::SearchIndex;
-use compendium::store::audit::Actor;
+use compendium::service::accounts::{self, AccountRequest};
+use compendium::service::exchange::{self, Progress};
 use compendium::store::Store;
 use compendium::{telemetry, Application};
 
@@ -149,7 +149,7 @@ fn main() -> ExitCode {
         }
     };
     let settings = loaded.settings;
-    if let Err(error) = telemetry::init_logging(settings.log_format, &settings.log_level) {
+    if let Err(error) = telemetry::init_logging(settings.log.format, &settings.log.level) {
         eprintln!("compendium: {error}");
         return ExitCode::from(2);
     }
@@ -223,7 +223,7 @@ fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
     println!(
         "restored {} into {}; the search index is rebuilt at the next start",
         dir.display(),
-        settings.data_dir.display()
+        settings.storage.data_dir.display()
     );
     Ok(())
 }

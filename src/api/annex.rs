@@ -4,10 +4,10 @@ use actix_web::{http::header, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::ApiQuery;
-use crate::annex::{annex, Annex};
+use crate::domain::annex::{annex, Annex};
 use crate::domain::Language;
 use crate::error::{AppError, Problem};
+use crate::http::extract::ApiQuery;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

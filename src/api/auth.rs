@@ -8,14 +8,16 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiJson, ApiQuery, JsonBody};
-use super::{pagination, AppState};
+use super::pagination;
 use crate::auth::tokens::Subject;
 use crate::auth::{authorize, Action, Caller};
+use crate::domain::account::ApiToken;
 use crate::domain::account::{Email, NewPassword, Role};
 use crate::domain::clock;
 use crate::error::{AppError, FieldError, Problem};
-use crate::store::api_tokens::{self, ApiToken};
+use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
+use crate::http::AppState;
+use crate::store::api_tokens;
 use crate::store::users;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -62,7 +64,7 @@ pub async fn issue_token(
     if body.password.len() > NewPassword::MAX_BYTES {
         return Err(AppError::invalid_field("password", "too long"));
     }
-    let address = super::client::address(&request, &state.trusted_proxies);
+    let address = crate::http::client::address(&request, &state.trusted_proxies);
     let keys = [format!("account:{email}"), format!("address:{address}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     state
@@ -230,7 +232,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    pub fn page(&self) -> Result<crate::store::Page, AppError> {
+    pub fn page(&self) -> Result<crate::domain::page::Page, AppError> {
         pagination::page(self.limit, self.cursor.as_deref())
     }
 }

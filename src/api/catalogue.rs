@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::formats::{DateOrTime, SearchCursor};
 use super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
-use super::AppState;
-use crate::annex::{AnnexItem, SectionId};
+use crate::domain::annex::{AnnexItem, SectionId};
+use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
-use crate::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::error::{AppError, Problem};
+use crate::http::AppState;
 use crate::search::codes;
 use crate::search::engine::{Cursor, Filters, SearchRequest, SearchResults, Sort};
 use crate::search::facets::FacetField;

@@ -10,19 +10,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ListQuery;
-use super::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use super::formats::EntityTags;
-use super::{conditional, pagination, AppState};
+use super::pagination;
 use crate::auth::{authorize, sees_editorial_work, Action, Caller};
 use crate::domain::clock;
+use crate::domain::compilation::Compilation;
+use crate::domain::compilation::CompilationStatus;
 use crate::domain::compilation::{Drift, Entry, Scope};
+use crate::domain::entities::EntityType;
 use crate::domain::Language;
-use crate::editions::{self, Changes, NewCompilation};
-use crate::entities::EntityType;
 use crate::error::{AppError, Problem};
-use crate::intake::view::etag;
+use crate::http::conditional;
+use crate::http::extract::{double_option, if_match_version, ApiQuery, JsonBody};
+use crate::http::AppState;
 use crate::publish::edition::{self, Format};
-use crate::store::compilations::{self, Compilation, CompilationStatus};
+use crate::service::compilations::{self as editions, Changes, NewCompilation};
+use crate::service::views::etag;
+use crate::store::compilations;
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -452,7 +456,7 @@ pub async fn export_compilation(
         .ok_or_else(|| AppError::invalid_field("format", "use json, html, md or csv"))?;
     let id = path.into_inner();
     let drafts = sees_editorial_work(&caller);
-    let public_url = state.settings.public_url.clone();
+    let public_url = state.settings.http.public_url.clone();
     let (compilation, body) = state
         .store
         .run(move |c| {

@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 
 use super::catalogue::parse_time;
 use super::formats::DateOrTime;
-use super::AppState;
-use crate::annex::annex;
 use crate::auth::{sees_editorial_work, Caller};
+use crate::domain::annex::annex;
 use crate::domain::coverage::{tabulate, By, Table};
+use crate::domain::entities::Entity;
 use crate::domain::Language;
-use crate::entities::Entity;
 use crate::error::{AppError, Problem};
+use crate::http::AppState;
 use crate::search::engine::Filters;
 use crate::store::{organisations, submissions};
 

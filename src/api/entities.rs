@@ -4,13 +4,13 @@ use actix_web::{http::header, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{ApiQuery, JsonBody};
-use super::AppState;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::parse_name;
 use crate::domain::clock;
-use crate::entities::{registry, Entity, EntityCode, EntityType};
+use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
 use crate::error::{AppError, FieldError, Problem};
+use crate::http::extract::{ApiQuery, JsonBody};
+use crate::http::AppState;
 use crate::store::audit;
 use crate::store::organisations::{self, NewOrganisation};
 use crate::store::write_transaction;
@@ -86,7 +86,7 @@ pub struct NewOrganisationRequest {
 
 /// A code not on the reference list yet, in the shape of every code.
 fn new_code_schema() -> utoipa::openapi::schema::ObjectBuilder {
-    crate::entities::entity_code_shape().examples(["GFCE"])
+    crate::domain::entities::entity_code_shape().examples(["GFCE"])
 }
 
 /// The entity types an admin may add, for the OpenAPI document (the body

@@ -6,8 +6,8 @@ use actix_web::{http::header, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
 use crate::error::{AppError, Problem};
+use crate::http::AppState;
 use crate::store::Readiness;
 use crate::telemetry::Metrics;
 

@@ -5,13 +5,9 @@
 pub mod annex;
 pub mod auth;
 pub mod catalogue;
-pub mod client;
 pub mod compilations;
-pub mod conditional;
-pub mod cors;
 pub mod coverage;
 pub mod entities;
-pub mod extract;
 pub mod formats;
 pub mod health;
 pub mod openapi;
@@ -23,8 +19,6 @@ pub mod subscriptions;
 pub mod tagging;
 pub mod users;
 
-use std::sync::Arc;
-
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, StatusCode};
@@ -33,35 +27,8 @@ use actix_web::{web, HttpRequest, ResponseError};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::password::Passwords;
-use crate::auth::throttle::Throttle;
-use crate::auth::tokens::Tokens;
-use crate::config::Settings;
 use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
-use crate::search::SearchIndex;
-use crate::store::Store;
-
-/// What every handler may reach.
-pub struct AppState {
-    pub store: Store,
-    pub settings: Arc<Settings>,
-    pub tokens: Tokens,
-    pub passwords: Passwords,
-    pub login_throttle: Throttle,
-    /// Subscription requests, per client address.
-    pub subscribe_throttle: Throttle,
-    pub search: Arc<SearchIndex>,
-    /// Signs and checks the links of subscription mail.
-    pub links: crate::mail::links::Links,
-    /// Proxies whose forwarded-for headers are believed.
-    pub trusted_proxies: Vec<client::Network>,
-    /// Annex-item suggestions: the lexicon and what editors' decisions taught.
-    pub tagger: Arc<crate::tagging::Tagger>,
-    /// Web origins whose pages may call the API.
-    pub cors: cors::Origins,
-    /// Writes per account per minute.
-    pub write_throttle: Throttle,
-}
+use crate::http::cors;
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {

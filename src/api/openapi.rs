@@ -13,12 +13,12 @@ use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
     submissions, subscriptions, tagging, users,
 };
-use crate::annex::{AnnexItem, SectionId};
 use crate::domain::account::Role;
+use crate::domain::annex::{AnnexItem, SectionId};
+use crate::domain::entities::{Entity, EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
-use crate::entities::{Entity, EntityCode, EntityType, Region, RegionalGroup};
 use crate::error::{FieldError, Problem};
 use crate::publish::edition::Format as ExportFormat;
 use crate::search::engine::Sort;

@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::ApiQuery;
-use super::{pagination, AppState};
+use super::pagination;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::Language;
 use crate::error::{AppError, Problem};
+use crate::http::extract::ApiQuery;
+use crate::http::AppState;
 use crate::store::outbox::{self, Mail, MailStatus};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,7 +35,7 @@ impl MailView {
     fn new(mail: Mail) -> MailView {
         MailView {
             id: mail.id,
-            kind: mail.kind,
+            kind: mail.notice.kind().to_owned(),
             recipient: mail.recipient,
             language: mail.language,
             status: mail.status,

@@ -5,8 +5,8 @@
 //! declared shape (`formats::IdCursor`) is a place in the list.
 
 use super::formats;
+use crate::domain::page::Page;
 use crate::error::AppError;
-use crate::store::Page;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;

@@ -6,19 +6,21 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{double_option, JsonBody};
-use super::AppState;
-use crate::annex::SectionId;
-use crate::auth::accounts::unprocessable;
 use crate::auth::{authorize, Action, Caller};
+use crate::domain::annex::SectionId;
 use crate::domain::clock;
+use crate::domain::entities::EntityType;
+use crate::domain::submission::Curation;
+use crate::domain::submission::Practice;
+use crate::domain::submission::Submission;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors, Sector};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
-use crate::entities::EntityType;
 use crate::error::{AppError, Problem};
-use crate::intake::{self, Curation};
-use crate::store::submissions::{self, Practice, Submission};
+use crate::http::extract::{double_option, JsonBody};
+use crate::http::AppState;
+use crate::service::curation;
+use crate::store::submissions;
 use crate::store::{organisations, AnyConnection};
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 
@@ -127,7 +129,7 @@ fn or_null(list: ArrayBuilder) -> ArrayBuilder {
 }
 
 fn items_or_null() -> ArrayBuilder {
-    or_null(crate::annex::item_list_schema())
+    or_null(crate::domain::annex::item_list_schema())
 }
 
 fn sectors_or_null() -> ArrayBuilder {
@@ -191,14 +193,14 @@ pub async fn curate_practice(
             .map(|note| optional_note("editorial_note", note.as_deref(), &mut errors)),
     };
     if !errors.is_empty() {
-        return Err(unprocessable(errors));
+        return Err(AppError::unprocessable(errors));
     }
     let id = path.into_inner();
     let view = state
         .store
         .run(move |c| {
             let (submission, practice) =
-                intake::curate(c, &editor.actor(), &id, curation, clock::now())?;
+                curation::curate(c, &editor.actor(), &id, curation, clock::now())?;
             catalogue_view(c, &submission, &practice)
         })
         .await?;

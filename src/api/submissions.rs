@@ -8,25 +8,28 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{if_match_version, ApiQuery, JsonBody};
 use super::formats::{EntityTags, IdCursor, IdempotencyKey, StatusList};
-use super::{pagination, AppState};
-use crate::auth::accounts::unprocessable;
+use super::pagination;
 use crate::auth::{
     authorize, authorize_submission, Action, AuthenticatedUser, Caller, SubmissionAction,
 };
 use crate::domain::account::Role;
 use crate::domain::clock;
+use crate::domain::entities::EntityCode;
+use crate::domain::history::Event;
+use crate::domain::history::VersionInfo;
+use crate::domain::submission::Submission;
 use crate::domain::submission::{optional_note, validate, SubmissionDraft, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
 use crate::domain::Language;
-use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
-use crate::intake::view::{etag, SubmissionView};
-use crate::intake::{self, Outcome};
-use crate::store::history::{self, Event, VersionInfo};
+use crate::http::extract::{if_match_version, ApiQuery, JsonBody};
+use crate::http::AppState;
+use crate::service::submissions::{self as intake, Outcome};
+use crate::service::views::{etag, SubmissionView};
+use crate::store::history;
 use crate::store::idempotency::{self, StoredAnswer};
-use crate::store::submissions::{self, ListFilter, Submission};
+use crate::store::submissions::{self, ListFilter};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use crate::tagging::Tagger;
@@ -58,7 +61,7 @@ fn entity_for(
             "a focal point submits for its own entity only, not for {requested}"
         ))),
         (_, _, Some(requested)) => Ok(requested),
-        (_, _, None) => Err(unprocessable(vec![FieldError::new(
+        (_, _, None) => Err(AppError::unprocessable(vec![FieldError::new(
             "entity",
             "an editor recording a submission must name its entity",
         )])),
@@ -113,7 +116,7 @@ fn replay(stored: StoredAnswer, hash: &str) -> Result<Created, AppError> {
     if stored.request_hash == hash {
         Ok(Created::Replay(stored))
     } else {
-        Err(unprocessable(vec![FieldError::new(
+        Err(AppError::unprocessable(vec![FieldError::new(
             "Idempotency-Key",
             "this key was used for a different request: use a new key for a new submission",
         )]))
@@ -192,7 +195,7 @@ pub async fn create_submission(
     let user = authorize(&caller, Action::CreateSubmission)?.clone();
     let key = idempotency_key(&request)?.map(|key| (key, digest(body.bytes())));
     let draft: SubmissionDraft = body.parse()?;
-    let mut valid = validate(draft).map_err(unprocessable)?;
+    let mut valid = validate(draft).map_err(AppError::unprocessable)?;
     let entity = entity_for(&user, valid.entity.take())?;
     let tagger = state.tagger.clone();
     let created = state
@@ -447,7 +450,7 @@ pub async fn update_submission(
     let expected = expected_version(&request);
     let valid = body
         .parse::<SubmissionDraft>()
-        .and_then(|draft| validate(draft).map_err(unprocessable));
+        .and_then(|draft| validate(draft).map_err(AppError::unprocessable));
     let id = path.into_inner();
     let tagger = state.tagger.clone();
     let outcome = state
@@ -522,10 +525,11 @@ fn required_note(field: &str, value: Option<&str>) -> Result<String, AppError> {
     let mut errors = Vec::new();
     match optional_note(field, value, &mut errors) {
         Some(note) if errors.is_empty() => Ok(note),
-        None if errors.is_empty() => {
-            Err(unprocessable(vec![FieldError::new(field, "is required")]))
-        }
-        _ => Err(unprocessable(errors)),
+        None if errors.is_empty() => Err(AppError::unprocessable(vec![FieldError::new(
+            field,
+            "is required",
+        )])),
+        _ => Err(AppError::unprocessable(errors)),
     }
 }
 
@@ -645,7 +649,7 @@ pub async fn accept(
     let mut errors = Vec::new();
     let note = optional_note("note", acceptance.note.as_deref(), &mut errors);
     if !errors.is_empty() {
-        return Err(unprocessable(errors));
+        return Err(AppError::unprocessable(errors));
     }
     run_move(state, caller, path.into_inner(), Move::Accept, note).await
 }

@@ -3,23 +3,17 @@
 //! learns who is subscribed; only a confirmed address gets announcements.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::JsonBody;
-use super::AppState;
-use crate::annex::SectionId;
-use crate::auth::accounts::unprocessable;
 use crate::domain::account::Email;
+use crate::domain::annex::SectionId;
 use crate::domain::clock;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError, Problem};
-use crate::mail::compose::{self, ConfirmationNotice};
-use crate::mail::links::CONFIRM_HOURS;
-use crate::store::outbox::{self, NewMail};
-use crate::store::subscriptions::{self, SubscriptionStatus};
-use crate::store::write_transaction;
+use crate::http::extract::JsonBody;
+use crate::http::AppState;
+use crate::service::subscriptions;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,9 +53,9 @@ pub async fn subscribe(
 ) -> Result<HttpResponse, AppError> {
     let wanted: SubscriptionRequest = body.parse()?;
     let email = Email::parse(&wanted.email)
-        .map_err(|message| unprocessable(vec![FieldError::new("email", message)]))?;
+        .map_err(|message| AppError::unprocessable(vec![FieldError::new("email", message)]))?;
     // Only requests that could send a mail count: a malformed one sends none.
-    let address = super::client::address(&request, &state.trusted_proxies);
+    let address = crate::http::client::address(&request, &state.trusted_proxies);
     let key = format!("subscribe:{address}");
     state
         .subscribe_throttle
@@ -72,35 +66,7 @@ pub async fn subscribe(
     sections.dedup();
     state
         .store
-        .run(move |c| {
-            write_transaction(c, |c| {
-                let now = clock::now();
-                let existing = subscriptions::find_by_email(c, email.as_str())?;
-                // A confirmed address is left as it is: a stranger must not
-                // change its preferences, nor learn that it exists.
-                if existing
-                    .as_ref()
-                    .is_some_and(|s| s.status == SubscriptionStatus::Confirmed)
-                {
-                    return Ok(());
-                }
-                let id = existing
-                    .map(|s| s.id)
-                    .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-                subscriptions::save_pending(c, &id, email.as_str(), language, &sections, now)?;
-                let notice = ConfirmationNotice {
-                    subscription_id: id,
-                    expires: (now + Duration::hours(CONFIRM_HOURS)).timestamp(),
-                };
-                let mail = NewMail {
-                    kind: compose::CONFIRM_SUBSCRIPTION,
-                    recipient: email.as_str().to_owned(),
-                    language,
-                    payload: serde_json::to_value(notice).map_err(AppError::internal)?,
-                };
-                outbox::enqueue(c, &[mail], now)
-            })
-        })
+        .run(move |c| subscriptions::request(c, &email, language, &sections, clock::now()))
         .await?;
     Ok(HttpResponse::Accepted().json(SubscriptionAccepted {
         detail: "if this address can be subscribed, a confirmation link is on its way; it works for 48 hours".to_owned(),

@@ -5,16 +5,15 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::JsonBody;
-use super::AppState;
-use crate::auth::accounts::unprocessable;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::submission::{body, text, MAX_TITLE_CHARS};
+use crate::domain::suggestion::Suggestion;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError, Problem};
+use crate::http::extract::JsonBody;
+use crate::http::AppState;
 use crate::store::submissions;
 use crate::tagging::stats::{self, TaggingStats};
-use crate::tagging::Suggestion;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -77,7 +76,7 @@ pub async fn suggest(
         .map_err(|e| errors.push(FieldError::new("language", e.to_string())))
         .ok();
     let Some(language) = language.filter(|_| errors.is_empty()) else {
-        return Err(unprocessable(errors));
+        return Err(AppError::unprocessable(errors));
     };
     let tagger = state.tagger.clone();
     // Analysing up to 100 KiB of text is real work: off the executor.

@@ -6,16 +6,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::ListQuery;
-use super::extract::{double_option, ApiQuery, JsonBody};
-use super::{pagination, AppState};
-use crate::auth::accounts::{self, unprocessable, AccountRequest};
+use super::pagination;
 use crate::auth::{authorize, Action, Caller};
+use crate::domain::account::User;
+use crate::domain::account::UserChange;
 use crate::domain::account::{check_binding, Email, Role};
 use crate::domain::clock;
-use crate::entities::EntityCode;
+use crate::domain::entities::EntityCode;
 use crate::error::{AppError, FieldError, Problem};
+use crate::http::extract::{double_option, ApiQuery, JsonBody};
+use crate::http::AppState;
+use crate::service::accounts::{self, AccountRequest};
 use crate::store::audit;
-use crate::store::users::{self, User, UserChange};
+use crate::store::users;
 use crate::store::write_transaction;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -269,7 +272,10 @@ pub async fn update_user(
                             .map(EntityCode::parse)
                             .transpose()
                             .map_err(|e| {
-                                unprocessable(vec![FieldError::new("entity", e.to_string())])
+                                AppError::unprocessable(vec![FieldError::new(
+                                    "entity",
+                                    e.to_string(),
+                                )])
                             })?;
                         accounts::known_entity(c, code)?
                     }
@@ -280,7 +286,7 @@ pub async fn update_user(
                 check_binding(role, entity.as_ref()).map_err(|e| {
                     if patch.role.is_some() && patch.entity.is_some() {
                         // The patch contradicts itself.
-                        unprocessable(vec![e])
+                        AppError::unprocessable(vec![e])
                     } else {
                         // The patch is fine; the account as it is now is not.
                         AppError::Conflict(format!(

@@ -111,17 +111,17 @@ impl SigningKeys {
 
 /// The keys of the settings: `COMPENDIUM_JWT_KEYS`, else the one secret.
 pub fn signing_keys(settings: &Settings) -> Result<SigningKeys, KeyError> {
-    match &settings.jwt_keys {
+    match &settings.auth.jwt_keys {
         Some(text) => SigningKeys::parse(text),
         None => signing_secret(settings).map(SigningKeys::single),
     }
 }
 
 pub fn signing_secret(settings: &Settings) -> Result<Vec<u8>, KeyError> {
-    match &settings.jwt_secret {
+    match &settings.auth.jwt_secret {
         Some(secret) if secret.len() < MIN_SECRET_BYTES => Err(KeyError::TooShort),
         Some(secret) => Ok(secret.as_bytes().to_vec()),
-        None => load_or_generate(&settings.data_dir.join(KEY_FILE)),
+        None => load_or_generate(&settings.storage.data_dir.join(KEY_FILE)),
     }
 }
 
@@ -190,10 +190,8 @@ mod tests {
     #[test]
     fn a_generated_key_is_private_and_kept_across_starts() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings {
-            data_dir: dir.path().to_owned(),
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.storage.data_dir = dir.path().to_owned();
         let first = signing_secret(&settings).unwrap();
         let second = signing_secret(&settings).unwrap();
         assert_eq!(first, second);
@@ -211,15 +209,11 @@ mod tests {
 
     #[test]
     fn a_configured_secret_wins_and_must_be_long_enough() {
-        let settings = Settings {
-            jwt_secret: Some("short".into()),
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.auth.jwt_secret = Some("short".into());
         assert!(matches!(signing_secret(&settings), Err(KeyError::TooShort)));
-        let settings = Settings {
-            jwt_secret: Some("a".repeat(40)),
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.auth.jwt_secret = Some("a".repeat(40));
         assert_eq!(
             signing_secret(&settings).unwrap(),
             "a".repeat(40).into_bytes()

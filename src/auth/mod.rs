@@ -2,7 +2,6 @@
 //! (short access tokens and long-lived API tokens), the caller extractor,
 //! the sign-in throttle and the one policy every endpoint asks.
 
-pub mod accounts;
 pub mod caller;
 pub mod keys;
 pub mod password;

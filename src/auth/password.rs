@@ -24,9 +24,9 @@ pub struct PasswordError(String);
 impl Passwords {
     pub fn new(settings: &Settings) -> Result<Passwords, PasswordError> {
         let params = Params::new(
-            settings.argon2_memory_kib,
-            settings.argon2_iterations,
-            settings.argon2_parallelism,
+            settings.auth.argon2_memory_kib,
+            settings.auth.argon2_iterations,
+            settings.auth.argon2_parallelism,
             None,
         )
         .map_err(|e| PasswordError(e.to_string()))?;
@@ -78,11 +78,9 @@ mod tests {
     use super::*;
 
     fn cheap() -> Passwords {
-        let settings = Settings {
-            argon2_memory_kib: 64,
-            argon2_iterations: 1,
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.auth.argon2_memory_kib = 64;
+        settings.auth.argon2_iterations = 1;
         Passwords::new(&settings).unwrap()
     }
 

@@ -5,7 +5,7 @@
 use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
-use crate::entities::EntityCode;
+use crate::domain::entities::EntityCode;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,7 @@ pub fn authorize_submission<'a>(
 mod tests {
     use super::*;
     use crate::domain::account::Email;
-    use crate::entities::EntityCode;
+    use crate::domain::entities::EntityCode;
 
     fn user(role: Role, via: TokenKind) -> Caller {
         Caller::User(AuthenticatedUser {

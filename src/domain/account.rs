@@ -5,10 +5,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::entities::EntityCode;
+use crate::domain::entities::EntityCode;
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -168,6 +169,58 @@ pub fn check_binding(role: Role, entity: Option<&EntityCode>) -> Result<(), Fiel
             ),
         )),
         _ => Ok(()),
+    }
+}
+
+/// An account as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    #[schema(value_type = String, format = "email")]
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    /// The entity a focal point speaks for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "FRA")]
+    pub entity: Option<EntityCode>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The new values of the fields an administrator may change.
+pub struct UserChange {
+    pub role: Role,
+    pub entity: Option<EntityCode>,
+    pub disabled: bool,
+}
+
+/// An API token as its owner sees it in a list: never the secret.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Who acted: an account, or the command line run on the server itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    User { id: &'a str, email: &'a str },
+    CommandLine,
+}
+
+impl Actor<'_> {
+    /// The account's id, for the columns that record who made a thing.
+    pub fn user_id(&self) -> Option<String> {
+        match self {
+            Actor::User { id, .. } => Some((*id).to_owned()),
+            Actor::CommandLine => None,
+        }
     }
 }
 

@@ -15,9 +15,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::annex::{AnnexItem, SectionId};
+use crate::domain::annex::{AnnexItem, SectionId};
+use crate::domain::entities::{fold, EntityType};
 use crate::domain::Language;
-use crate::entities::{fold, EntityType};
 use crate::error::FieldError;
 
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -280,6 +280,42 @@ pub fn grouped(entries: &[Entry]) -> Vec<SectionGroup<'_>> {
         }
     }
     sections
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompilationStatus {
+    Draft,
+    Published,
+}
+
+impl CompilationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompilationStatus::Draft => "draft",
+            CompilationStatus::Published => "published",
+        }
+    }
+}
+
+/// A compilation as stored, without its entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compilation {
+    pub id: String,
+    pub status: CompilationStatus,
+    pub title: String,
+    pub introduction: Option<String>,
+    pub scope: Scope,
+    pub excluded: BTreeSet<String>,
+    pub untagged: Vec<String>,
+    pub entries_count: i64,
+    pub version: i64,
+    pub number: Option<EditionNumber>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub assembled_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub published_by: Option<String>,
 }
 
 #[cfg(test)]

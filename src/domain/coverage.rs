@@ -9,8 +9,8 @@ use std::str::FromStr;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::annex::AnnexItem;
-use crate::entities::{Entity, EntityType, Region, RegionalGroup};
+use crate::domain::annex::AnnexItem;
+use crate::domain::entities::{Entity, EntityType, Region, RegionalGroup};
 
 /// Practices in all (slot 0) and per annex item (slot n), as counted.
 pub type ItemCounts = [u64; AnnexItem::LAST as usize + 1];
@@ -229,7 +229,7 @@ pub fn tabulate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::registry;
+    use crate::domain::entities::registry;
 
     fn entities() -> HashMap<String, Entity> {
         registry()

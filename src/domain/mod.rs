@@ -1,12 +1,21 @@
-//! Pure domain rules and types: no I/O, no framework. Everything here is
+//! Pure domain rules and types: no I/O, no framework. The reference data
+//! (the annex of resolution 64/211, the entities that submit) lives here
+//! too, so every layer above reads one vocabulary. Everything here is
 //! unit-tested beside the code.
 
 pub mod account;
+pub mod annex;
 pub mod clock;
 pub mod compilation;
 pub mod coverage;
+pub mod entities;
+pub mod exchange;
+pub mod history;
 pub mod language;
+pub mod notice;
+pub mod page;
 pub mod submission;
+pub mod suggestion;
 pub mod workflow;
 
 pub use language::Language;

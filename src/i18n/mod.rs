@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::domain::entities::{EntityType, Region, RegionalGroup};
 use crate::domain::language::Translations;
 use crate::domain::Language;
-use crate::entities::{EntityType, Region, RegionalGroup};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

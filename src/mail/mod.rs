@@ -30,13 +30,13 @@ pub enum Transport {
 
 impl Transport {
     pub fn from_settings(settings: &Settings) -> Result<Transport, String> {
-        match &settings.smtp_url {
+        match &settings.mail.smtp_url {
             Some(url) => SmtpTransport::from_url(url)
                 .map(|builder| {
                     Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build())
                 })
                 .map_err(|e| format!("COMPENDIUM_SMTP_URL is not usable: {e}")),
-            None => Ok(Transport::Files(settings.data_dir.join("mail"))),
+            None => Ok(Transport::Files(settings.storage.data_dir.join("mail"))),
         }
     }
 
@@ -69,14 +69,15 @@ pub fn next_attempt(
     attempts: i64,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    if attempts >= i64::from(settings.mail_max_attempts) {
+    if attempts >= i64::from(settings.mail.max_attempts) {
         return None;
     }
     let exponent = u32::try_from(attempts.saturating_sub(1))
         .unwrap_or(u32::MAX)
         .min(20);
     let wait = settings
-        .mail_retry_seconds
+        .mail
+        .retry_seconds
         .saturating_mul(1u64 << exponent)
         .min(MAX_BACKOFF_SECONDS);
     Some(now + chrono::Duration::seconds(i64::try_from(wait).unwrap_or(i64::MAX)))
@@ -101,7 +102,7 @@ fn send_due(
     )?;
     let mut sent = 0;
     for mail in claimed {
-        let outcome = compose::compose(&mail, from, &settings.public_url, links)
+        let outcome = compose::compose(&mail, from, &settings.http.public_url, links)
             .and_then(|message| transport.deliver(&mail, &message));
         let now = clock::now();
         match outcome {
@@ -111,7 +112,7 @@ fn send_due(
             }
             Err(error) => {
                 let retry_at = next_attempt(settings, mail.attempts + 1, now);
-                tracing::warn!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
+                tracing::warn!(mail = %mail.id, kind = %mail.notice.kind(), attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
                 outbox::mark_failed(&mut connection, &mail.id, &error, now, retry_at)?;
             }
         }
@@ -127,12 +128,7 @@ pub fn spawn_sender(
     transport: Transport,
     links: Links,
 ) -> Result<(), String> {
-    let from: Mailbox = settings.mail_from.parse().map_err(|e| {
-        format!(
-            "COMPENDIUM_MAIL_FROM {:?} is not an address: {e}",
-            settings.mail_from
-        )
-    })?;
+    let from: Mailbox = settings.mail.from.clone();
     let transport = std::sync::Arc::new(transport);
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(POLL);
@@ -170,21 +166,17 @@ mod tests {
 
     #[test]
     fn retries_back_off_exponentially_then_stop() {
-        let settings = Settings {
-            mail_retry_seconds: 30,
-            mail_max_attempts: 4,
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.mail.retry_seconds = 30;
+        settings.mail.max_attempts = 4;
         let now = clock::now();
         let waits: Vec<Option<i64>> = (1..=4)
             .map(|attempts| next_attempt(&settings, attempts, now).map(|t| (t - now).num_seconds()))
             .collect();
         assert_eq!(waits, [Some(30), Some(60), Some(120), None]);
-        let patient = Settings {
-            mail_retry_seconds: 600,
-            mail_max_attempts: 20,
-            ..Settings::default()
-        };
+        let mut patient = Settings::default();
+        patient.mail.retry_seconds = 600;
+        patient.mail.max_attempts = 20;
         assert_eq!(
             next_attempt(&patient, 10, now).map(|t| (t - now).num_seconds()),
             Some(3600)

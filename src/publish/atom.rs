@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
-use crate::search::engine::escape_html;
+use crate::text::escape_html;
 
 /// An entry of a feed.
 pub struct FeedEntry {

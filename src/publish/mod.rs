@@ -3,4 +3,3 @@
 pub mod atom;
 pub mod csv;
 pub mod edition;
-pub mod markdown;

@@ -1,10 +1,10 @@
 //! Small integer codes for the categorical fields of the index: facets
 //! count into fixed arrays of [`CODES`] slots instead of hashing strings.
 
-use crate::annex::SectionId;
+use crate::domain::annex::SectionId;
+use crate::domain::entities::{EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
-use crate::entities::{EntityType, Region, RegionalGroup};
 
 /// Every code is below this.
 pub const CODES: usize = 256;

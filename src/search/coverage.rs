@@ -13,7 +13,7 @@ use super::codes::pack;
 use super::engine::Filters;
 use super::facets::FACET_PACK;
 use super::SearchIndex;
-use crate::annex::AnnexItem;
+use crate::domain::annex::AnnexItem;
 use crate::domain::coverage::ItemCounts;
 use crate::error::AppError;
 

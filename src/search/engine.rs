@@ -17,12 +17,14 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use super::facets::{Counts, FacetCounts, FacetField};
 use super::query::{Clause, ParsedQuery};
-use super::{analyzers, codes, Row, SearchIndex};
-use crate::annex::{AnnexItem, SectionId};
+use super::{codes, Row, SearchIndex};
+use crate::domain::annex::{AnnexItem, SectionId};
+use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
-use crate::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::error::AppError;
+use crate::text::analyzers;
+use crate::text::escape_html;
 
 /// Matches in a title weigh this much more than in a body.
 const TITLE_BOOST: f32 = 2.0;
@@ -149,19 +151,6 @@ fn terms_query(terms: Vec<Term>) -> Box<dyn Query> {
 
 fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
-}
-
-pub fn escape_html(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
 }
 
 /// A snippet as the contract shows it: escaped text, matches in `<mark>`.

@@ -5,7 +5,6 @@
 //! database commit and an index commit loses nothing, and every replica
 //! converges on the same catalogue.
 
-pub mod analyzers;
 pub mod codes;
 pub mod coverage;
 pub mod engine;
@@ -24,11 +23,12 @@ use serde::Serialize;
 use tantivy::schema::Term;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
+use crate::domain::entities::{Entity, EntityCode};
 use crate::domain::Language;
-use crate::entities::{Entity, EntityCode};
 use crate::error::AppError;
 use crate::store::catalogue::{self, CatalogueEntry};
 use crate::store::{organisations, AnyConnection};
+use crate::text::analyzers;
 use schema::Fields;
 
 /// Changes applied per index commit.
@@ -286,7 +286,7 @@ impl SearchIndex {
             submission_id: practice.submission_id.clone(),
         };
         // Matched and quoted as a reader sees it, not as Markdown source.
-        let body = crate::publish::markdown::to_plain_text(&practice.body);
+        let body = crate::text::markdown::to_plain_text(&practice.body);
         let text = f.text(language);
         let mut document = doc!(
             f.id => practice.id.clone(),

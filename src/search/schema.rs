@@ -8,8 +8,8 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use super::analyzers;
 use crate::domain::Language;
+use crate::text::analyzers;
 
 /// Bumped whenever the fields or the analyzers change: an index built by
 /// another version is rebuilt from the database at start.

@@ -3,24 +3,13 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::connection::AnyConnection;
 use super::schema::api_tokens;
-use super::{utc, Page};
+use super::utc;
+use crate::domain::account::ApiToken;
+use crate::domain::page::Page;
 use crate::error::AppError;
-
-/// An API token as its owner sees it in a list: never the secret.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct ApiToken {
-    pub id: String,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<DateTime<Utc>>,
-}
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]

@@ -10,24 +10,8 @@ use serde_json::Value;
 use super::connection::AnyConnection;
 use super::schema::admin_audit;
 use super::utc;
+use crate::domain::account::Actor;
 use crate::error::AppError;
-
-/// Who acted: an account, or the command line run on the server itself.
-#[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
-    User { id: &'a str, email: &'a str },
-    CommandLine,
-}
-
-impl Actor<'_> {
-    /// The account's id, for the columns that record who made a thing.
-    pub fn user_id(&self) -> Option<String> {
-        match self {
-            Actor::User { id, .. } => Some((*id).to_owned()),
-            Actor::CommandLine => None,
-        }
-    }
-}
 
 pub struct Entry<'a> {
     pub actor: Actor<'a>,

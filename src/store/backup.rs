@@ -88,8 +88,8 @@ pub fn backup(store: &Store, settings: &Settings, dir: &Path) -> Result<BackupRe
     diesel::sql_query(format!("VACUUM INTO '{quoted}'"))
         .execute(sqlite)
         .map_err(|e| BackupError::Database(format!("VACUUM INTO failed: {e}")))?;
-    let key = settings.data_dir.join(KEY_FILE);
-    let signing_key = settings.jwt_secret.is_none() && key.exists();
+    let key = settings.storage.data_dir.join(KEY_FILE);
+    let signing_key = settings.auth.jwt_secret.is_none() && key.exists();
     if signing_key {
         std::fs::copy(&key, dir.join(KEY_FILE)).map_err(io(&key))?;
     }
@@ -109,7 +109,7 @@ pub fn backup(store: &Store, settings: &Settings, dir: &Path) -> Result<BackupRe
 /// Puts a backup into the (empty) data directory of `settings`; the next
 /// start rebuilds the search index from it.
 pub fn restore(settings: &Settings, dir: &Path) -> Result<(), BackupError> {
-    if settings.database_url.is_some() {
+    if settings.storage.database_url.is_some() {
         return Err(BackupError::Postgres);
     }
     let manifest_path = dir.join(MANIFEST);
@@ -121,16 +121,19 @@ pub fn restore(settings: &Settings, dir: &Path) -> Result<(), BackupError> {
     if target.exists() {
         return Err(BackupError::DataDirInUse(target));
     }
-    std::fs::create_dir_all(&settings.data_dir).map_err(io(&settings.data_dir))?;
+    std::fs::create_dir_all(&settings.storage.data_dir).map_err(io(&settings.storage.data_dir))?;
     let source = dir.join(&manifest.database);
     // Copied under another name, then renamed: a half-copied file is never
     // taken for a database.
-    let partial = settings.data_dir.join(format!("{DATABASE}.restoring"));
+    let partial = settings
+        .storage
+        .data_dir
+        .join(format!("{DATABASE}.restoring"));
     std::fs::copy(&source, &partial).map_err(io(&source))?;
     std::fs::rename(&partial, &target).map_err(io(&target))?;
     if manifest.signing_key {
         let key = dir.join(KEY_FILE);
-        std::fs::copy(&key, settings.data_dir.join(KEY_FILE)).map_err(io(&key))?;
+        std::fs::copy(&key, settings.storage.data_dir.join(KEY_FILE)).map_err(io(&key))?;
     }
     Ok(())
 }

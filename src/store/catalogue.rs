@@ -7,8 +7,9 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::{catalogue_changes, practices, submissions};
-use super::submissions::{Practice, PracticeRow};
+use super::submissions::PracticeRow;
 use super::utc;
+use crate::domain::submission::Practice;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,54 +2,18 @@
 //! a compilation is decided in `domain::compilation`; the use cases that
 //! combine these calls in one transaction live in `editions`.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::{compilation_entries, compilations, practices, submissions};
 use super::submissions::PracticeRow;
-use super::{organisations, utc, Page};
-use crate::annex::AnnexItem;
+use super::{organisations, utc};
+use crate::domain::annex::AnnexItem;
 use crate::domain::compilation::{Candidate, EditionNumber, Entry, Scope};
+use crate::domain::compilation::{Compilation, CompilationStatus};
+use crate::domain::page::Page;
 use crate::error::AppError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompilationStatus {
-    Draft,
-    Published,
-}
-
-impl CompilationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CompilationStatus::Draft => "draft",
-            CompilationStatus::Published => "published",
-        }
-    }
-}
-
-/// A compilation as stored, without its entries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Compilation {
-    pub id: String,
-    pub status: CompilationStatus,
-    pub title: String,
-    pub introduction: Option<String>,
-    pub scope: Scope,
-    pub excluded: BTreeSet<String>,
-    pub untagged: Vec<String>,
-    pub entries_count: i64,
-    pub version: i64,
-    pub number: Option<EditionNumber>,
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub assembled_at: DateTime<Utc>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub published_by: Option<String>,
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = compilations, treat_none_as_null = true)]

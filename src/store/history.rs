@@ -1,14 +1,13 @@
 //! The history of submissions: immutable version snapshots and the audit
 //! trail of events.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::connection::AnyConnection;
 use super::schema::{submission_events, submission_versions};
 use super::utc;
+use crate::domain::history::{Event, VersionInfo};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Insertable)]
@@ -19,14 +18,6 @@ pub struct VersionRow {
     pub status: String,
     pub saved_at: NaiveDateTime,
     pub document: String,
-}
-
-/// A saved version in a list: when and in which status, not the document.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VersionInfo {
-    pub version: i64,
-    pub status: String,
-    pub saved_at: DateTime<Utc>,
 }
 
 pub fn insert_versions(
@@ -90,22 +81,6 @@ pub struct EventRow {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
-    pub message: Option<String>,
-}
-
-/// An event of the audit trail, as the API shows it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    /// Who acted: an account's email, or "command line".
-    pub actor: String,
-    /// `create`, `update`, `submit`, `withdraw`, `request_changes`, `accept`, `reject`, `curate`, `import`.
-    pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 

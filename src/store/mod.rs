@@ -62,20 +62,6 @@ where
     })
 }
 
-/// A page of a list ordered by id: at most `limit` rows after `after`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub limit: u32,
-    pub after: Option<String>,
-}
-
-impl Page {
-    /// One row more than asked, to know whether another page follows.
-    pub fn fetch_limit(&self) -> i64 {
-        i64::from(self.limit) + 1
-    }
-}
-
 /// Times are stored as UTC without a zone (the type both backends share).
 pub fn utc(naive: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_naive_utc_and_offset(naive, chrono::Utc)
@@ -100,18 +86,17 @@ impl Store {
     /// set, else the SQLite file in the data directory (created if need be).
     /// Blocking: call it before the server starts or inside `web::block`.
     pub fn open(settings: &Settings) -> Result<Store, StoreError> {
-        create_private_dir(&settings.data_dir)?;
-        let backend = match &settings.database_url {
+        create_private_dir(&settings.storage.data_dir)?;
+        let backend = match &settings.storage.database_url {
             Some(url) => Backend::Postgres(url.clone()),
             None => Backend::Sqlite(settings.sqlite_path()),
         };
-        let pool =
-            connection::build_pool(backend.clone(), settings.db_pool_size).map_err(|source| {
-                StoreError::Connect {
-                    backend: backend.describe(),
-                    source,
-                }
-            })?;
+        let pool = connection::build_pool(backend.clone(), settings.storage.pool_size).map_err(
+            |source| StoreError::Connect {
+                backend: backend.describe(),
+                source,
+            },
+        )?;
         Ok(Store { pool, backend })
     }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::organisations;
-use crate::entities::{Entity, EntityCode, EntityType};
+use crate::domain::entities::{Entity, EntityCode, EntityType};
 use crate::error::AppError;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -96,7 +96,7 @@ pub fn lookup(
     connection: &mut AnyConnection,
     code: &EntityCode,
 ) -> Result<Option<Entity>, AppError> {
-    match crate::entities::registry().get(code) {
+    match crate::domain::entities::registry().get(code) {
         Some(entity) => Ok(Some(entity.clone())),
         None => find(connection, code),
     }
@@ -107,7 +107,7 @@ pub fn lookup(
 pub fn all_by_code(
     connection: &mut AnyConnection,
 ) -> Result<std::collections::HashMap<String, Entity>, AppError> {
-    let mut all: std::collections::HashMap<String, Entity> = crate::entities::registry()
+    let mut all: std::collections::HashMap<String, Entity> = crate::domain::entities::registry()
         .all()
         .iter()
         .map(|e| (e.code.to_string(), e.clone()))

@@ -9,18 +9,19 @@ use utoipa::ToSchema;
 
 use super::connection::AnyConnection;
 use super::schema::outbox;
-use super::{utc, write_transaction, Page};
+use super::{utc, write_transaction};
+use crate::domain::notice::Notice;
+use crate::domain::page::Page;
 use crate::domain::Language;
 use crate::error::AppError;
 
 /// A mail to send, as the transaction that causes it records it.
 #[derive(Debug, Clone)]
 pub struct NewMail {
-    pub kind: &'static str,
     pub recipient: String,
     pub language: Language,
     /// What the message says; the sender composes it from this.
-    pub payload: serde_json::Value,
+    pub notice: Notice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -59,10 +60,9 @@ impl MailStatus {
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub id: String,
-    pub kind: String,
     pub recipient: String,
     pub language: Language,
-    pub payload: serde_json::Value,
+    pub notice: Notice,
     pub status: MailStatus,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
@@ -91,12 +91,13 @@ struct MailRow {
 impl MailRow {
     fn into_mail(self) -> Result<Mail, AppError> {
         let corrupt = |e: String| AppError::internal(format!("stored mail {}: {e}", self.id));
+        let payload = serde_json::from_str(&self.payload).map_err(|e| corrupt(e.to_string()))?;
+        let notice = Notice::from_parts(&self.kind, payload).map_err(|e| corrupt(e.to_string()))?;
         Ok(Mail {
             language: self.language.parse().map_err(|e| corrupt(format!("{e}")))?,
-            payload: serde_json::from_str(&self.payload).map_err(|e| corrupt(e.to_string()))?,
+            notice,
             status: MailStatus::parse(&self.status)?,
             id: self.id,
-            kind: self.kind,
             recipient: self.recipient,
             attempts: self.attempts,
             next_attempt_at: utc(self.next_attempt_at),
@@ -118,19 +119,22 @@ pub fn enqueue(
 ) -> Result<(), AppError> {
     let rows: Vec<MailRow> = mails
         .iter()
-        .map(|mail| MailRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            kind: mail.kind.to_owned(),
-            recipient: mail.recipient.clone(),
-            language: mail.language.code().to_owned(),
-            payload: mail.payload.to_string(),
-            status: MailStatus::Pending.as_str().to_owned(),
-            attempts: 0,
-            next_attempt_at: now.naive_utc(),
-            claimed_until: None,
-            last_error: None,
-            created_at: now.naive_utc(),
-            sent_at: None,
+        .map(|mail| {
+            let (kind, payload) = mail.notice.to_parts();
+            MailRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                kind: kind.to_owned(),
+                recipient: mail.recipient.clone(),
+                language: mail.language.code().to_owned(),
+                payload: payload.to_string(),
+                status: MailStatus::Pending.as_str().to_owned(),
+                attempts: 0,
+                next_attempt_at: now.naive_utc(),
+                claimed_until: None,
+                last_error: None,
+                created_at: now.naive_utc(),
+                sent_at: None,
+            }
         })
         .collect();
     for chunk in rows.chunks(MAILS_PER_INSERT) {

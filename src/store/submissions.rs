@@ -2,53 +2,20 @@
 //! live in `domain`; the use cases that combine these calls in one
 //! transaction live in `intake`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::{practices, submissions};
-use super::{utc, Page};
-use crate::annex::AnnexItem;
-use crate::domain::submission::Sector;
+use super::utc;
+use crate::domain::annex::AnnexItem;
+use crate::domain::entities::EntityCode;
+use crate::domain::page::Page;
+use crate::domain::submission::{Practice, Submission};
+use crate::domain::suggestion::Suggestion;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
-use crate::entities::EntityCode;
 use crate::error::AppError;
-use crate::tagging::Suggestion;
-
-/// A submission as stored, with its practices in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    pub id: String,
-    pub entity: EntityCode,
-    pub language: Language,
-    pub title: String,
-    pub summary: Option<String>,
-    pub status: Status,
-    pub version: i64,
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub editor_message: Option<String>,
-    pub decision_note: Option<String>,
-    pub practices: Vec<Practice>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Practice {
-    pub id: String,
-    pub submission_id: String,
-    pub title: String,
-    pub body: String,
-    pub items: Vec<AnnexItem>,
-    pub sectors: Vec<Sector>,
-    pub editorial_note: Option<String>,
-    pub updated_at: DateTime<Utc>,
-    /// The items suggested when the practice was saved: what editors saw.
-    pub suggested: Vec<Suggestion>,
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = submissions)]

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::connection::AnyConnection;
 use super::schema::subscriptions;
 use super::utc;
-use crate::annex::SectionId;
+use crate::domain::annex::SectionId;
 use crate::domain::Language;
 use crate::error::AppError;
 

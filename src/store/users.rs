@@ -4,32 +4,15 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::connection::AnyConnection;
 use super::schema::users;
-use super::{utc, Page};
+use super::utc;
 use crate::domain::account::{Email, Role};
-use crate::entities::EntityCode;
+use crate::domain::account::{User, UserChange};
+use crate::domain::entities::EntityCode;
+use crate::domain::page::Page;
 use crate::error::AppError;
-
-/// An account as the API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct User {
-    pub id: String,
-    #[schema(value_type = String, format = "email")]
-    pub email: Email,
-    pub name: String,
-    pub role: Role,
-    /// The entity a focal point speaks for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "FRA")]
-    pub entity: Option<EntityCode>,
-    pub disabled: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -147,13 +130,6 @@ pub fn list(connection: &mut AnyConnection, page: &Page) -> Result<Vec<User>, Ap
         .into_iter()
         .map(UserRow::into_user)
         .collect()
-}
-
-/// The new values of the fields an administrator may change.
-pub struct UserChange {
-    pub role: Role,
-    pub entity: Option<EntityCode>,
-    pub disabled: bool,
 }
 
 pub fn update(

@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use super::model::Model;
 use super::{Suggestion, Tagger};
-use crate::annex::{AnnexItem, SectionId};
+use crate::domain::annex::{AnnexItem, SectionId};
+use crate::domain::exchange::Line;
 use crate::domain::Language;
-use crate::intake::exchange::Line;
 
 /// A suggestion at or above this score counts as the classifier's answer
 /// for precision and F1; the first suggestion always does.

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::text::{Analysed, Field, Term};
-use crate::annex::AnnexItem;
+use crate::domain::annex::AnnexItem;
 use crate::domain::Language;
-use crate::search::analyzers;
+use crate::text::analyzers;
 
 const SOURCE: &str = include_str!("lexicon.toml");
 

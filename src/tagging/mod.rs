@@ -16,28 +16,12 @@ pub mod text;
 
 use std::sync::{Arc, RwLock};
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use crate::annex::AnnexItem;
+use crate::domain::annex::AnnexItem;
+pub use crate::domain::suggestion::Suggestion;
 use crate::domain::Language;
 use lexicon::Lexicon;
 use model::Model;
 use text::{Analysed, Field};
-
-/// One suggested item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Suggestion {
-    /// Annex item, 1 to 18.
-    #[schema(example = 11)]
-    pub item: u8,
-    /// Confidence in 0 to 1; suggestions come best first.
-    #[schema(example = 0.86)]
-    pub score: f64,
-    /// The practice's words that point to the item, strongest first.
-    #[schema(example = json!(["national computer incident response team", "government networks"]))]
-    pub reasons: Vec<String>,
-}
 
 /// At most this many suggestions a practice.
 pub const MAX_SUGGESTIONS: usize = 5;

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::annex::AnnexItem;
+use crate::domain::annex::AnnexItem;
 
 const ITEMS: usize = AnnexItem::LAST as usize;
 

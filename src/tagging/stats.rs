@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Suggestion;
-use crate::annex::AnnexItem;
+use crate::domain::annex::AnnexItem;
 use crate::domain::Language;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]

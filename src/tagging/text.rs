@@ -5,7 +5,7 @@
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::domain::Language;
-use crate::search::analyzers;
+use crate::text::analyzers;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -40,7 +40,7 @@ pub struct Analysed {
 
 impl Analysed {
     pub fn new(language: Language, title: &str, body_markdown: &str) -> Analysed {
-        let body = crate::publish::markdown::to_plain_text(body_markdown);
+        let body = crate::text::markdown::to_plain_text(body_markdown);
         let mut analyzer = analyzers::analyzer(language);
         Analysed {
             title_terms: terms(&mut analyzer, title),

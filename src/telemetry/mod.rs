@@ -2,10 +2,10 @@
 //! request id on every answer, and Prometheus metrics by route and status.
 
 pub mod metrics;
-mod request;
+pub mod request_id;
 
 pub use metrics::Metrics;
-pub use request::{current_request_id, observe_request};
+pub use request_id::current as current_request_id;
 
 use std::io::IsTerminal;
 

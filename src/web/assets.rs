@@ -93,7 +93,7 @@ pub async fn serve(request: HttpRequest, name: web::Path<String>) -> HttpRespons
         "public, max-age=3600"
     };
     let unchanged = if request.headers().contains_key(header::IF_NONE_MATCH) {
-        crate::api::conditional::client_has(&request, &tag.to_string())
+        crate::http::conditional::client_has(&request, &tag.to_string())
     } else {
         request
             .headers()

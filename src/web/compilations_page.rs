@@ -8,11 +8,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::layout::{self, Reader, Section};
-use crate::api::AppState;
 use crate::domain::compilation::Entry;
-use crate::editions;
+use crate::http::AppState;
 use crate::i18n::fill;
 use crate::publish::edition::{self, html::contents, status_line};
+use crate::service::compilations as editions;
 use crate::store::compilations;
 
 /// Editions a page lists: more than the Secretariat publishes in years.

@@ -7,12 +7,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::layout::{self, Reader, Section};
-use crate::annex::annex;
 use crate::api::coverage::{coverage_of, CoverageQuery};
-use crate::api::AppState;
+use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table, OTHER};
+use crate::domain::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::domain::Language;
-use crate::entities::{Entity, EntityType, Region, RegionalGroup};
+use crate::http::AppState;
 use crate::i18n::fill;
 
 /// Shades of the heat map: 0 for an empty cell, then four steps up to
@@ -234,7 +234,7 @@ pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annex::AnnexItem;
+    use crate::domain::annex::AnnexItem;
 
     #[test]
     fn shades_run_from_empty_to_the_largest_cell() {

@@ -4,15 +4,15 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::annex::annex;
-use crate::api::conditional;
-use crate::api::AppState;
+use crate::domain::annex::annex;
 use crate::domain::Language;
 use crate::error::AppError;
+use crate::http::conditional;
+use crate::http::AppState;
 use crate::i18n::{fill, labels};
 use crate::publish::atom::{Feed, FeedEntry};
-use crate::publish::markdown::to_plain_text;
 use crate::store::{catalogue, compilations, organisations};
+use crate::text::markdown::to_plain_text;
 
 /// Entries a feed holds: feed readers poll, they do not page back.
 const FEED_ENTRIES: i64 = 50;
@@ -40,7 +40,12 @@ pub async fn compilations_feed(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let base = state
+        .settings
+        .http
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let editions = state
         .store
         .run(|c| compilations::published(c, FEED_ENTRIES))
@@ -90,7 +95,12 @@ pub async fn practices_feed(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let base = state
+        .settings
+        .http
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let (newest, entities) = state
         .store
         .run(|c| {

@@ -7,7 +7,6 @@ pub mod assets;
 pub mod compilations_page;
 pub mod coverage_page;
 pub mod feeds;
-pub mod headers;
 pub mod layout;
 pub mod practice_page;
 pub mod search_page;

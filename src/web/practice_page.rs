@@ -6,10 +6,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use crate::annex::{annex, AnnexItem};
 use crate::api::practices::{find_public, CataloguePractice};
-use crate::api::AppState;
-use crate::publish::markdown;
+use crate::domain::annex::{annex, AnnexItem};
+use crate::http::AppState;
+use crate::text::markdown;
 
 /// The page of a practice; its text is in its own language, the frame in
 /// the reader's.
@@ -82,7 +82,7 @@ pub async fn show(
         Ok(Some(practice)) => {
             let permalink = format!(
                 "{}/practices/{}",
-                state.settings.public_url.trim_end_matches('/'),
+                state.settings.http.public_url.trim_end_matches('/'),
                 practice.id
             );
             layout::respond(

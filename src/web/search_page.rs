@@ -7,12 +7,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use crate::annex::{annex, AnnexItem, SectionId};
 use crate::api::catalogue::CatalogueQuery;
-use crate::api::AppState;
+use crate::domain::annex::{annex, AnnexItem, SectionId};
+use crate::domain::entities::{EntityType, Region};
 use crate::domain::Language;
-use crate::entities::{EntityType, Region};
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::i18n::{around, fill};
 use crate::search::codes;
 use crate::search::engine::{SearchResults, Sort};

@@ -8,10 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::layout::{self, Reader, Section};
-use crate::api::AppState;
 use crate::domain::clock;
+use crate::http::AppState;
 use crate::mail::links::LinkError;
-use crate::store::subscriptions::{self, SubscriptionStatus};
+use crate::service::subscriptions::{self, LinkAction};
 
 fn token_of(request: &HttpRequest) -> String {
     form_urlencoded::parse(request.query_string().as_bytes())
@@ -30,21 +30,15 @@ fn invalid(reader: &Reader) -> HttpResponse {
     )
 }
 
-/// Sets the subscription's status if it exists; answers whether it did.
-async fn set(
+/// Confirms or ends the subscription; answers whether it existed.
+async fn follow(
     state: &AppState,
     id: String,
-    status: SubscriptionStatus,
+    action: LinkAction,
 ) -> Result<bool, crate::error::AppError> {
     state
         .store
-        .run(move |c| {
-            if subscriptions::find(c, &id)?.is_none() {
-                return Ok(false);
-            }
-            subscriptions::set_status(c, &id, status, clock::now())?;
-            Ok(true)
-        })
+        .run(move |c| subscriptions::follow_link(c, &id, action, clock::now()))
         .await
 }
 
@@ -56,7 +50,7 @@ pub async fn confirm(state: web::Data<AppState>, request: HttpRequest) -> HttpRe
         Ok(id) => id,
         Err(LinkError::Invalid | LinkError::Expired) => return invalid(&reader),
     };
-    match set(&state, id.clone(), SubscriptionStatus::Confirmed).await {
+    match follow(&state, id.clone(), LinkAction::Confirm).await {
         Ok(true) => {
             let leave = reader.link_with(
                 "/subscriptions/unsubscribe",
@@ -120,7 +114,7 @@ pub async fn unsubscribe(state: web::Data<AppState>, request: HttpRequest) -> Ht
     let Ok(id) = state.links.check_unsubscribe(&token_of(&request)) else {
         return invalid(&reader);
     };
-    match set(&state, id, SubscriptionStatus::Unsubscribed).await {
+    match follow(&state, id, LinkAction::Unsubscribe).await {
         Ok(true) => layout::message_page(
             &reader,
             StatusCode::OK,

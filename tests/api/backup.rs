@@ -56,7 +56,7 @@ fn a_backup_taken_under_write_load_restores_every_acknowledged_submission() {
         std::thread::sleep(Duration::from_millis(500));
         let started = Instant::now();
         let output = compendium(
-            &app.settings.data_dir,
+            &app.settings.storage.data_dir,
             &["backup", target.to_str().unwrap()],
         );
         assert!(
@@ -84,7 +84,7 @@ fn a_backup_taken_under_write_load_restores_every_acknowledged_submission() {
 
     // A backup never goes over anything.
     let again = compendium(
-        &app.settings.data_dir,
+        &app.settings.storage.data_dir,
         &["backup", target.to_str().unwrap()],
     );
     assert!(!again.status.success());
@@ -97,10 +97,8 @@ fn a_backup_taken_under_write_load_restores_every_acknowledged_submission() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let settings = Settings {
-        data_dir: restored.path().to_owned(),
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
+    settings.storage.data_dir = restored.path().to_owned();
     let store = Store::open(&settings).unwrap();
     let mut connection = store.blocking_connection().unwrap();
     for id in &before {
@@ -114,7 +112,9 @@ fn a_backup_taken_under_write_load_restores_every_acknowledged_submission() {
     drop(store);
 
     // The restored directory serves, its index rebuilt from the database.
-    let served = TestApp::spawn_with(Backend::Sqlite, |s| s.data_dir = restored.path().to_owned());
+    let served = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.storage.data_dir = restored.path().to_owned()
+    });
     let listed = served.get_as(&focal.token, "/api/v1/submissions?limit=100");
     assert_eq!(listed.status, 200, "{}", listed.body);
 
@@ -136,11 +136,11 @@ fn postgres_backups_are_left_to_pg_dump() {
         return;
     }
     let app = TestApp::spawn(Backend::Postgres);
-    let url = app.settings.database_url.clone().unwrap();
+    let url = app.settings.storage.database_url.clone().unwrap();
     let output = Command::new(BINARY)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("COMPENDIUM_DATA_DIR", &app.settings.data_dir)
+        .env("COMPENDIUM_DATA_DIR", &app.settings.storage.data_dir)
         .env("COMPENDIUM_DATABASE_URL", url)
         .args([
             "backup",

@@ -271,8 +271,8 @@ fn a_practice_accepted_through_one_replica_is_found_through_another() {
         return;
     }
     let first = TestApp::spawn(Backend::Postgres);
-    let url = first.settings.database_url.clone();
-    let second = TestApp::spawn_with(Backend::Postgres, |s| s.database_url = url.clone());
+    let url = first.settings.storage.database_url.clone();
+    let second = TestApp::spawn_with(Backend::Postgres, |s| s.storage.database_url = url.clone());
     let editor = first.user(Role::Editor, None);
     let draft = json!({"entity": "NOR", "language": "en", "title": "Replicas",
         "practices": [{"title": "Shared practice", "body": "Seen from every replica.", "items": [9]}]});

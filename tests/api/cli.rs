@@ -289,10 +289,14 @@ fn user_create_makes_the_first_admin_who_can_sign_in() {
         }
 
         let app = crate::helpers::TestApp::spawn_with(backend, |s| {
-            s.data_dir = data_dir.path().to_owned();
-            s.database_url = database.as_ref().map(|d| d.url.clone());
-            s.argon2_memory_kib = compendium::config::Settings::default().argon2_memory_kib;
-            s.argon2_iterations = compendium::config::Settings::default().argon2_iterations;
+            s.storage.data_dir = data_dir.path().to_owned();
+            s.storage.database_url = database.as_ref().map(|d| d.url.clone());
+            s.auth.argon2_memory_kib = compendium::config::Settings::default()
+                .auth
+                .argon2_memory_kib;
+            s.auth.argon2_iterations = compendium::config::Settings::default()
+                .auth
+                .argon2_iterations;
         });
         let admin = app.sign_in("admin@un.org", password);
         assert_eq!(

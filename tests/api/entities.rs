@@ -1,5 +1,5 @@
 use compendium::domain::clock;
-use compendium::entities::{EntityCode, EntityType};
+use compendium::domain::entities::{EntityCode, EntityType};
 use compendium::store::{organisations, Store};
 
 use crate::helpers::each_backend;

@@ -25,11 +25,10 @@ fn run(data_dir: &Path, database: Option<&ScratchDatabase>, args: &[&str]) -> Ou
 }
 
 fn settings(data_dir: &Path, database: Option<&ScratchDatabase>) -> Settings {
-    Settings {
-        data_dir: data_dir.to_owned(),
-        database_url: database.map(|d| d.url.clone()),
-        ..Settings::default()
-    }
+    let mut settings = Settings::default();
+    settings.storage.data_dir = data_dir.to_owned();
+    settings.storage.database_url = database.map(|d| d.url.clone());
+    settings
 }
 
 fn counts(settings: &Settings) -> (i64, i64) {
@@ -176,7 +175,7 @@ fn an_export_imported_into_an_empty_database_reproduces_the_catalogue() {
         let settings = settings(second_dir.path(), second_db.as_ref());
         let store = Store::open(&settings).unwrap();
         let mut connection = store.blocking_connection().unwrap();
-        let page = compendium::store::Page {
+        let page = compendium::domain::page::Page {
             limit: 10,
             after: None,
         };
@@ -193,8 +192,8 @@ fn an_export_imported_into_an_empty_database_reproduces_the_catalogue() {
             .clone();
         drop(connection);
         let app = TestApp::spawn_with(backend, |s| {
-            s.data_dir = second_dir.path().to_owned();
-            s.database_url = second_db.as_ref().map(|d| d.url.clone());
+            s.storage.data_dir = second_dir.path().to_owned();
+            s.storage.database_url = second_db.as_ref().map(|d| d.url.clone());
         });
         let public = app.get(&format!("/api/v1/practices/{practice}")).json();
         assert_eq!(public["language"], "ar");

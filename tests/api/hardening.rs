@@ -17,7 +17,7 @@ fn suggest_body() -> serde_json::Value {
 
 #[test]
 fn an_account_that_writes_too_fast_is_told_when_to_come_back() {
-    let app = TestApp::spawn_with(backends()[0], |s| s.writes_per_minute = 3);
+    let app = TestApp::spawn_with(backends()[0], |s| s.http.writes_per_minute = 3);
     let busy = app.user(Role::FocalPoint, Some("FRA"));
     let other = app.user(Role::FocalPoint, Some("KEN"));
     for _ in 0..3 {
@@ -72,7 +72,7 @@ fn browsers_of_other_sites_are_refused_unless_their_origin_is_listed() {
     assert_eq!(read.header("access-control-allow-origin"), None);
 
     let open = TestApp::spawn_with(backends()[0], |s| {
-        s.cors_origins = "https://portal.example".into()
+        s.http.cors_origins = "https://portal.example".parse().expect("an origin")
     });
     let allowed = preflight(&open, "https://portal.example");
     assert_eq!(allowed.status, 204, "{}", allowed.body);
@@ -167,7 +167,7 @@ fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String, bool)
 
 #[test]
 fn slow_clients_are_cut_off() {
-    let app = TestApp::spawn_with(backends()[0], |s| s.client_timeout_seconds = 1);
+    let app = TestApp::spawn_with(backends()[0], |s| s.http.client_timeout_seconds = 1);
     // A request head that never ends.
     let mut slow_head = connect(&app);
     slow_head

@@ -5,11 +5,11 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
-use compendium::auth::accounts::{self, AccountRequest};
 use compendium::auth::password::Passwords;
 use compendium::config::Settings;
+use compendium::domain::account::Actor;
 use compendium::domain::account::{Email, Role};
-use compendium::store::audit::Actor;
+use compendium::service::accounts::{self, AccountRequest};
 use compendium::store::Store;
 use compendium::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -183,22 +183,20 @@ impl TestApp {
     pub fn spawn_with(backend: Backend, customize: impl FnOnce(&mut Settings)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
-        let mut settings = Settings {
-            bind: "127.0.0.1:0".parse().expect("a valid address"),
-            data_dir: data_dir.path().to_owned(),
-            database_url: database.as_ref().map(|d| d.url.clone()),
-            workers: Some(2),
-            db_pool_size: 4,
-            jwt_secret: Some(TEST_SECRET.to_owned()),
-            // Cheap hashing keeps the suite fast; the cost is a setting,
-            // and the command-line tests run the defaults.
-            argon2_memory_kib: 64,
-            argon2_iterations: 1,
-            // Tests write as fast as they can with one account; the limit
-            // has its own tests.
-            writes_per_minute: 1_000_000,
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.http.bind = "127.0.0.1:0".parse().expect("a valid address");
+        settings.http.workers = Some(2);
+        // Tests write as fast as they can with one account; the limit
+        // has its own tests.
+        settings.http.writes_per_minute = 1_000_000;
+        settings.storage.data_dir = data_dir.path().to_owned();
+        settings.storage.database_url = database.as_ref().map(|d| d.url.clone());
+        settings.storage.pool_size = 4;
+        settings.auth.jwt_secret = Some(TEST_SECRET.to_owned());
+        // Cheap hashing keeps the suite fast; the cost is a setting,
+        // and the command-line tests run the defaults.
+        settings.auth.argon2_memory_kib = 64;
+        settings.auth.argon2_iterations = 1;
         customize(&mut settings);
 
         let (started, on_start) = mpsc::channel();

@@ -55,7 +55,7 @@ fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 #[test]
 fn repeated_failed_sign_ins_are_refused_with_retry_after() {
     for backend in crate::helpers::backends() {
-        let app = TestApp::spawn_with(backend, |s| s.login_attempts_per_minute = 3);
+        let app = TestApp::spawn_with(backend, |s| s.auth.login_attempts_per_minute = 3);
         let editor = app.user(Role::Editor, None);
         for _ in 0..3 {
             app.post_json(

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use compendium::domain::account::Role;
+use compendium::domain::notice::{Notice, SubmissionNotice};
 use compendium::domain::Language;
 use compendium::store::outbox::{self, NewMail};
 use compendium::store::Store;
@@ -18,10 +19,12 @@ use crate::smtp::{decoded_parts, header, subject, SmtpServer};
 fn with_smtp(smtp: &SmtpServer, backend: Backend) -> TestApp {
     let url = smtp.url();
     TestApp::spawn_with(backend, |s| {
-        s.smtp_url = Some(url);
-        s.mail_retry_seconds = 1;
-        s.public_url = "https://compendium.un.example".to_owned();
-        s.mail_from = "Compendium <compendium@un.example>".to_owned();
+        s.mail.smtp_url = Some(url);
+        s.mail.retry_seconds = 1;
+        s.http.public_url = "https://compendium.un.example".to_owned();
+        s.mail.from = "Compendium <compendium@un.example>"
+            .parse()
+            .expect("a mailbox");
     })
 }
 
@@ -239,21 +242,25 @@ fn two_replicas_drain_one_queue_and_deliver_each_mail_once() {
         return;
     };
     let first = with_smtp(&smtp, Backend::Postgres);
-    let url = first.settings.database_url.clone();
+    let url = first.settings.storage.database_url.clone();
     let second = {
         let smtp_url = smtp.url();
         TestApp::spawn_with(Backend::Postgres, |s| {
-            s.database_url = url.clone();
-            s.smtp_url = Some(smtp_url);
+            s.storage.database_url = url.clone();
+            s.mail.smtp_url = Some(smtp_url);
         })
     };
     let store = Store::open(&first.settings).expect("the shared database");
     let mails: Vec<NewMail> = (0..500)
         .map(|n| NewMail {
-            kind: "new_submission",
             recipient: format!("editor{n}@un.example"),
             language: Language::En,
-            payload: json!({"submission_id": format!("s{n}"), "title": format!("Queued {n}"), "entity_name": "France", "message": null}),
+            notice: Notice::NewSubmission(SubmissionNotice {
+                submission_id: format!("s{n}"),
+                title: format!("Queued {n}"),
+                entity_name: "France".to_owned(),
+                message: None,
+            }),
         })
         .collect();
     let mut connection = store.blocking_connection().expect("a connection");
@@ -282,9 +289,9 @@ fn a_mail_that_keeps_failing_dies_and_an_admin_can_retry_it() {
             }
         });
         let app = TestApp::spawn_with(backend, |s| {
-            s.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"));
-            s.mail_retry_seconds = 1;
-            s.mail_max_attempts = 2;
+            s.mail.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"));
+            s.mail.retry_seconds = 1;
+            s.mail.max_attempts = 2;
         });
         let admin = app.user(Role::Admin, None);
         let focal = app.user(Role::FocalPoint, Some("FRA"));
@@ -340,7 +347,7 @@ fn without_smtp_mail_is_written_as_eml_files() {
         let focal = app.user(Role::FocalPoint, Some("FRA"));
         let editor = app.user(Role::Editor, None);
         submit(app, &focal.token, "en", "Filed as a file");
-        let folder = app.settings.data_dir.join("mail");
+        let folder = app.settings.storage.data_dir.join("mail");
         let deadline = Instant::now() + Duration::from_secs(15);
         let files = loop {
             let files: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)

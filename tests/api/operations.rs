@@ -13,10 +13,10 @@ const NEW_SECRET: &str = "the-new-signing-secret-of-2027-rotation";
 fn server(dir: &std::path::Path, keys: Option<String>) -> TestApp {
     let dir = dir.to_owned();
     TestApp::spawn_with(Backend::Sqlite, move |s| {
-        s.data_dir = dir;
+        s.storage.data_dir = dir;
         if keys.is_some() {
-            s.jwt_secret = None;
-            s.jwt_keys = keys;
+            s.auth.jwt_secret = None;
+            s.auth.jwt_keys = keys;
         }
     })
 }
@@ -80,8 +80,8 @@ fn failures_from(app: &TestApp, client: &str, tag: &str) -> Vec<u16> {
 #[test]
 fn rate_limits_see_the_client_behind_a_trusted_proxy_only() {
     let behind_proxy = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.trusted_proxies = "127.0.0.1/32, ::1".to_owned();
-        s.login_attempts_per_minute = 2;
+        s.http.trusted_proxies = "127.0.0.1/32, ::1".parse().expect("networks");
+        s.auth.login_attempts_per_minute = 2;
     });
     assert_eq!(
         failures_from(&behind_proxy, "198.51.100.1", "a"),
@@ -91,7 +91,7 @@ fn rate_limits_see_the_client_behind_a_trusted_proxy_only() {
     assert_eq!(failures_from(&behind_proxy, "198.51.100.2", "b")[0], 401);
 
     // Without a trusted proxy the header is anyone's to write: ignored.
-    let exposed = TestApp::spawn_with(Backend::Sqlite, |s| s.login_attempts_per_minute = 2);
+    let exposed = TestApp::spawn_with(Backend::Sqlite, |s| s.auth.login_attempts_per_minute = 2);
     assert_eq!(
         failures_from(&exposed, "198.51.100.1", "c"),
         [401, 401, 429]

@@ -175,7 +175,7 @@ fn the_endpoint_refuses_what_it_cannot_read() {
 #[test]
 fn editors_see_how_often_they_kept_the_top_suggestion_and_the_model_learns() {
     for backend in backends() {
-        let app = TestApp::spawn_with(backend, |s| s.tagging_learn_seconds = 1);
+        let app = TestApp::spawn_with(backend, |s| s.tagging.learn_seconds = 1);
         let editor = app.user(Role::Editor, None);
         let focal = app.user(Role::FocalPoint, Some("FRA"));
         // Editors keep the suggestion for the CSIRT, and tag a term the

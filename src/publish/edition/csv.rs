@@ -2,7 +2,7 @@
 //! with the annex item it stands under and its full source citation.
 
 use super::day;
-use crate::annex::annex;
+use crate::domain::annex::annex;
 use crate::domain::compilation::Entry;
 use crate::domain::Language;
 use crate::publish::csv::line;

@@ -6,12 +6,12 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::{citation, day, other_items, status_line};
-use crate::annex::annex;
+use crate::domain::annex::annex;
+use crate::domain::compilation::Compilation;
 use crate::domain::compilation::{grouped, Entry};
 use crate::domain::Language;
 use crate::i18n::{fill, labels, Labels};
-use crate::publish::markdown::to_safe_html;
-use crate::store::compilations::Compilation;
+use crate::text::markdown::to_safe_html;
 
 /// How an entry's title links to the practice, if it does.
 pub type PracticeLink<'a> = &'a dyn Fn(&Entry) -> Option<String>;

@@ -4,11 +4,11 @@
 //! with their headings moved below the entry's.
 
 use super::{citation, other_items, status_line};
-use crate::annex::annex;
+use crate::domain::annex::annex;
+use crate::domain::compilation::Compilation;
 use crate::domain::compilation::{grouped, Entry};
 use crate::domain::Language;
 use crate::i18n::{labels, Labels};
-use crate::store::compilations::Compilation;
 
 /// Markdown's punctuation made literal, so a title is read as text.
 fn escaped(text: &str) -> String {

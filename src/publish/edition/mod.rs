@@ -9,11 +9,11 @@ pub mod csv;
 pub mod html;
 pub mod markdown;
 
-use crate::annex::annex;
+use crate::domain::annex::annex;
+use crate::domain::compilation::Compilation;
 use crate::domain::compilation::Entry;
 use crate::domain::Language;
 use crate::i18n::{fill, Labels};
-use crate::store::compilations::Compilation;
 
 /// The formats of `GET /api/v1/compilations/{id}/export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
@@ -121,11 +121,12 @@ pub(crate) mod fixture {
 
     use chrono::{TimeZone, Utc};
 
-    use crate::annex::AnnexItem;
+    use crate::domain::annex::AnnexItem;
+    use crate::domain::compilation::Compilation;
+    use crate::domain::compilation::CompilationStatus;
     use crate::domain::compilation::{assemble, Candidate, EditionNumber, Entry, Scope};
+    use crate::domain::entities::EntityType;
     use crate::domain::Language;
-    use crate::entities::EntityType;
-    use crate::store::compilations::{Compilation, CompilationStatus};
 
     pub fn edition() -> (Compilation, Vec<Entry>) {
         let at = Utc.with_ymd_and_hms(2027, 1, 5, 10, 0, 0).unwrap();

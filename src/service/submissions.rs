@@ -4,27 +4,26 @@
 //! public catalogue changes, its `catalogue_changes` rows. Used by the API
 //! and by the command line's import.
 
-pub mod exchange;
-pub mod view;
-
 use chrono::{DateTime, Utc};
 
+use super::views::SubmissionView;
+use crate::domain::account::Actor;
+use crate::domain::entities::EntityCode;
+use crate::domain::notice::{Notice, SubmissionNotice};
+use crate::domain::submission::Practice;
+use crate::domain::submission::Submission;
 use crate::domain::submission::{ValidPractice, ValidSubmission};
 use crate::domain::workflow::{Move, Status};
 use crate::domain::Language;
-use crate::entities::EntityCode;
 use crate::error::{AppError, FieldError};
-use crate::mail::compose;
-use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::outbox::{self, NewMail};
-use crate::store::submissions::{self, Practice, Submission};
+use crate::store::submissions;
 use crate::store::users::{self, Recipients};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use crate::tagging::Tagger;
-use view::SubmissionView;
 
 /// What a use case answers: the submission as now saved.
 pub struct Outcome {
@@ -105,7 +104,7 @@ pub fn event_row(
 }
 
 /// The snapshot of the submission as it now is, kept as its version.
-fn snapshot(
+pub(super) fn snapshot(
     connection: &mut AnyConnection,
     submission: &Submission,
     name: String,
@@ -126,7 +125,7 @@ fn snapshot(
     Ok(Outcome { view, document })
 }
 
-fn publish(
+pub(super) fn publish(
     connection: &mut AnyConnection,
     submission: &Submission,
     practices: &[&Practice],
@@ -224,7 +223,9 @@ pub fn update(
                 submission.version
             )));
         }
-        submission.status.apply(Move::Edit).map_err(refuse)?;
+        submission
+            .edit(valid.language, valid.title, valid.summary, practices, now)
+            .map_err(refuse)?;
         // The draft is fine in itself; it does not fit the submission as it
         // is (its entity is fixed at creation): a conflict with its state.
         if let Some(entity) = &valid.entity {
@@ -236,12 +237,6 @@ pub fn update(
             }
         }
         let name = entity_name(c, &submission.entity)?;
-        submission.language = valid.language;
-        submission.title = valid.title;
-        submission.summary = valid.summary;
-        submission.practices = practices;
-        submission.version += 1;
-        submission.updated_at = now;
         submissions::save(c, &submission, true)?;
         let status = submission.status;
         history::insert_events(
@@ -273,20 +268,10 @@ pub fn transition(
 ) -> Result<Outcome, AppError> {
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
-        let from = submission.status;
-        let to = from.apply(action).map_err(refuse)?;
-        match action {
-            Move::Submit => submission.submitted_at = Some(now),
-            Move::RequestChanges => submission.editor_message = message.clone(),
-            Move::Accept | Move::Reject => {
-                submission.decided_at = Some(now);
-                submission.decision_note = message.clone();
-            }
-            Move::Withdraw | Move::Edit => {}
-        }
-        submission.status = to;
-        submission.version += 1;
-        submission.updated_at = now;
+        let from = submission
+            .apply(action, message.clone(), now)
+            .map_err(refuse)?;
+        let to = submission.status;
         submissions::save(c, &submission, false)?;
         history::insert_events(
             c,
@@ -320,114 +305,35 @@ fn notify(
     action: Move,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (kind, recipients, message) = match action {
-        Move::Submit => (compose::NEW_SUBMISSION, Recipients::Editors, None),
-        Move::RequestChanges => (
-            compose::CHANGES_REQUESTED,
-            Recipients::FocalPointsOf(submission.entity.as_str()),
-            submission.editor_message.clone(),
-        ),
-        Move::Accept => (
-            compose::ACCEPTED,
-            Recipients::FocalPointsOf(submission.entity.as_str()),
-            submission.decision_note.clone(),
-        ),
-        Move::Reject => (
-            compose::REJECTED,
-            Recipients::FocalPointsOf(submission.entity.as_str()),
-            submission.decision_note.clone(),
-        ),
-        Move::Withdraw | Move::Edit => return Ok(()),
-    };
-    let payload = serde_json::to_value(compose::SubmissionNotice {
+    let about = |message: Option<String>| SubmissionNotice {
         submission_id: submission.id.clone(),
         title: submission.title.clone(),
         entity_name: entity_name.to_owned(),
         message,
-    })
-    .map_err(AppError::internal)?;
+    };
+    let (recipients, notice) = match action {
+        Move::Submit => (Recipients::Editors, Notice::NewSubmission(about(None))),
+        Move::RequestChanges => (
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            Notice::ChangesRequested(about(submission.editor_message.clone())),
+        ),
+        Move::Accept => (
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            Notice::Accepted(about(submission.decision_note.clone())),
+        ),
+        Move::Reject => (
+            Recipients::FocalPointsOf(submission.entity.as_str()),
+            Notice::Rejected(about(submission.decision_note.clone())),
+        ),
+        Move::Withdraw | Move::Edit => return Ok(()),
+    };
     let mails: Vec<NewMail> = users::emails_of(connection, recipients)?
         .into_iter()
         .map(|recipient| NewMail {
-            kind,
             recipient,
             language: submission.language,
-            payload: payload.clone(),
+            notice: notice.clone(),
         })
         .collect();
     outbox::enqueue(connection, &mails, now)
-}
-
-/// An editor's change to the tags of an accepted practice.
-pub struct Curation {
-    pub items: Option<Vec<crate::annex::AnnexItem>>,
-    pub sectors: Option<Vec<crate::domain::submission::Sector>>,
-    /// `Some(None)` clears the note.
-    pub editorial_note: Option<Option<String>>,
-}
-
-/// Re-tags a practice of an accepted submission; the submission gets a new
-/// version, the trail an event, the catalogue a change.
-pub fn curate(
-    connection: &mut AnyConnection,
-    actor: &Actor<'_>,
-    practice_id: &str,
-    curation: Curation,
-    now: DateTime<Utc>,
-) -> Result<(Submission, Practice), AppError> {
-    write_transaction(connection, |c| {
-        let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
-        let submission_id =
-            submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
-        let mut submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
-        if submission.status != Status::Accepted {
-            return Err(AppError::Conflict(format!(
-                "only practices of accepted submissions are curated; this one's submission is {}",
-                submission.status
-            )));
-        }
-        let practice = submission
-            .practices
-            .iter_mut()
-            .find(|p| p.id == practice_id)
-            .ok_or_else(not_found)?;
-        let mut changed = Vec::new();
-        if let Some(items) = curation.items {
-            let numbers: Vec<String> = items.iter().map(|i| i.to_string()).collect();
-            changed.push(format!("items: {}", numbers.join(", ")));
-            practice.items = items;
-        }
-        if let Some(sectors) = curation.sectors {
-            let names: Vec<&str> = sectors.iter().map(|s| s.as_str()).collect();
-            changed.push(format!("sectors: {}", names.join(", ")));
-            practice.sectors = sectors;
-        }
-        if let Some(note) = curation.editorial_note {
-            changed.push("editorial note".to_owned());
-            practice.editorial_note = note;
-        }
-        practice.updated_at = now;
-        let practice = practice.clone();
-        submissions::save_practice_tags(c, &practice)?;
-        submission.version += 1;
-        submission.updated_at = now;
-        submissions::save(c, &submission, false)?;
-        let message = format!("practice {practice_id}: {}", changed.join("; "));
-        history::insert_events(
-            c,
-            &[event_row(
-                &submission.id,
-                actor,
-                "curate",
-                Some(Status::Accepted),
-                Some(Status::Accepted),
-                Some(message),
-                now,
-            )],
-        )?;
-        publish(c, &submission, &[&practice], now)?;
-        let name = entity_name(c, &submission.entity)?;
-        snapshot(c, &submission, name, now)?;
-        Ok((submission, practice))
-    })
 }

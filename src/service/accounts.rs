@@ -2,12 +2,14 @@
 //! the rules checked, the password hashed, the row and its audit entry
 //! written in one transaction.
 
+use crate::domain::account::Actor;
+use crate::domain::account::User;
 use crate::domain::account::{check_binding, parse_name, Email, NewPassword, Role};
 use crate::domain::clock;
-use crate::entities::EntityCode;
+use crate::domain::entities::EntityCode;
 use crate::error::{AppError, FieldError};
-use crate::store::audit::{self, Actor};
-use crate::store::users::{self, NewUser, User};
+use crate::store::audit;
+use crate::store::users::{self, NewUser};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 
@@ -27,18 +29,6 @@ pub struct CheckedAccount {
     pub role: Role,
     pub entity: Option<EntityCode>,
     pub password: NewPassword,
-}
-
-/// A 422 listing every broken rule at once.
-pub fn unprocessable(errors: Vec<FieldError>) -> AppError {
-    AppError::Unprocessable {
-        detail: errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        errors,
-    }
 }
 
 pub fn check(request: AccountRequest) -> Result<CheckedAccount, AppError> {
@@ -69,7 +59,7 @@ pub fn check(request: AccountRequest) -> Result<CheckedAccount, AppError> {
             entity,
             password,
         }),
-        _ => Err(unprocessable(errors)),
+        _ => Err(AppError::unprocessable(errors)),
     }
 }
 
@@ -81,7 +71,7 @@ pub fn known_entity(
     let Some(code) = code else { return Ok(None) };
     match organisations::lookup(connection, &code)? {
         Some(_) => Ok(Some(code)),
-        None => Err(unprocessable(vec![FieldError::new(
+        None => Err(AppError::unprocessable(vec![FieldError::new(
             "entity",
             format!("there is no entity {code}: see GET /api/v1/entities"),
         )])),

@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::submission::Practice;
 use crate::domain::submission::Sector;
+use crate::domain::submission::Submission;
+use crate::domain::suggestion::Suggestion;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
-use crate::store::submissions::{Practice, Submission};
-use crate::tagging::Suggestion;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SubmissionView {

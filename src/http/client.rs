@@ -9,75 +9,7 @@ use std::net::IpAddr;
 use actix_web::http::header;
 use actix_web::HttpRequest;
 
-/// An address or a network (`10.0.0.0/8`, `::1`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Network {
-    address: IpAddr,
-    prefix: u8,
-}
-
-impl Network {
-    pub fn parse(text: &str) -> Result<Network, String> {
-        let text = text.trim();
-        let (address, prefix) = match text.split_once('/') {
-            Some((address, prefix)) => (address, Some(prefix)),
-            None => (text, None),
-        };
-        let address: IpAddr = address
-            .parse()
-            .map_err(|_| format!("{text:?} is not an IP address or network"))?;
-        let bits = if address.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= bits)
-                .ok_or_else(|| format!("{text:?}: the prefix must be 0 to {bits}"))?,
-            None => bits,
-        };
-        Ok(Network { address, prefix })
-    }
-
-    pub fn contains(&self, candidate: IpAddr) -> bool {
-        fn masked(bytes: &[u8], prefix: u8) -> Vec<u8> {
-            bytes
-                .iter()
-                .enumerate()
-                .map(|(i, byte)| {
-                    let kept = (u32::from(prefix)).saturating_sub(i as u32 * 8).min(8);
-                    if kept == 0 {
-                        0
-                    } else {
-                        byte & (0xffu8 << (8 - kept))
-                    }
-                })
-                .collect()
-        }
-        let candidate = match (self.address, candidate) {
-            (IpAddr::V4(_), IpAddr::V6(v6)) => {
-                v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(candidate)
-            }
-            _ => candidate,
-        };
-        match (self.address, candidate) {
-            (IpAddr::V4(a), IpAddr::V4(b)) => {
-                masked(&a.octets(), self.prefix) == masked(&b.octets(), self.prefix)
-            }
-            (IpAddr::V6(a), IpAddr::V6(b)) => {
-                masked(&a.octets(), self.prefix) == masked(&b.octets(), self.prefix)
-            }
-            _ => false,
-        }
-    }
-}
-
-/// `a, b/8, c` into networks.
-pub fn parse_networks(text: &str) -> Result<Vec<Network>, String> {
-    text.split(',')
-        .filter(|part| !part.trim().is_empty())
-        .map(Network::parse)
-        .collect()
-}
+use crate::config::networks::Network;
 
 fn forwarded_chain(request: &HttpRequest) -> Vec<IpAddr> {
     let headers = request.headers();
@@ -129,6 +61,7 @@ pub fn address(request: &HttpRequest, trusted: &[Network]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::networks::TrustedProxies;
     use actix_web::test::TestRequest;
 
     fn request(peer: &str, headers: &[(&str, &str)]) -> HttpRequest {
@@ -141,24 +74,8 @@ mod tests {
     }
 
     #[test]
-    fn networks_contain_their_addresses() {
-        let net = Network::parse("10.0.0.0/8").unwrap();
-        assert!(net.contains("10.1.2.3".parse().unwrap()));
-        assert!(!net.contains("11.0.0.1".parse().unwrap()));
-        assert!(net.contains("::ffff:10.9.9.9".parse().unwrap()));
-        assert!(Network::parse("::1")
-            .unwrap()
-            .contains("::1".parse().unwrap()));
-        assert!(Network::parse("fd00::/8")
-            .unwrap()
-            .contains("fd12::1".parse().unwrap()));
-        assert!(Network::parse("10.0.0.0/33").is_err());
-        assert!(Network::parse("proxy").is_err());
-    }
-
-    #[test]
     fn forwarded_addresses_count_only_from_trusted_proxies() {
-        let trusted = parse_networks("127.0.0.1, 10.0.0.0/8").unwrap();
+        let trusted = "127.0.0.1, 10.0.0.0/8".parse::<TrustedProxies>().unwrap().0;
         // A stranger cannot choose its own address.
         let spoofed = request("203.0.113.9", &[("x-forwarded-for", "1.2.3.4")]);
         assert_eq!(address(&spoofed, &trusted), "203.0.113.9");

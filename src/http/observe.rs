@@ -7,22 +7,13 @@ use std::future::Future;
 use std::time::Instant;
 
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::HeaderValue;
 use actix_web::web;
 use tracing::Instrument;
 
-use super::Metrics;
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served on this task, if any.
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
-}
+use super::client::address;
+use super::state::AppState;
+use crate::telemetry::{request_id, Metrics};
 
 /// Probes are polled every few seconds; logging each would drown the log.
 fn is_probe(path: &str) -> bool {
@@ -43,16 +34,16 @@ where
     let method = request.method().clone();
     let path = request.path().to_owned();
     let client = request
-        .app_data::<web::Data<crate::api::AppState>>()
-        .map(|state| crate::api::client::address(request.request(), &state.trusted_proxies))
+        .app_data::<web::Data<AppState>>()
+        .map(|state| address(request.request(), &state.trusted_proxies))
         .unwrap_or_default();
     let span = tracing::info_span!("request", request_id = %id, %method, %path, %client);
     let started = Instant::now();
     // The call itself may already answer (an extractor failing at once), so
     // it runs with the id in scope as well as the future it returns.
-    let response = REQUEST_ID.sync_scope(id.clone(), || span.in_scope(|| service.call(request)));
+    let response = request_id::sync_scope(id.clone(), || span.in_scope(|| service.call(request)));
     let scoped_id = id.clone();
-    REQUEST_ID.scope(
+    request_id::scope(
         scoped_id,
         async move {
             let mut response = response.await?;
@@ -71,7 +62,7 @@ where
                 tracing::info!(status, %route, elapsed_ms = seconds * 1000.0, "answered");
             }
             if let Ok(value) = HeaderValue::from_str(&id) {
-                response.headers_mut().insert(REQUEST_ID_HEADER, value);
+                response.headers_mut().insert(request_id::HEADER, value);
             }
             Ok(response)
         }

@@ -11,7 +11,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::search::engine::escape_html;
+use crate::text::escape_html;
 
 /// Schemes a link may use; an address without a scheme is relative to the
 /// page and therefore safe.

@@ -7,17 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
-use crate::annex::SectionId;
-use crate::auth::accounts::unprocessable;
+use crate::domain::account::Actor;
+use crate::domain::annex::SectionId;
+use crate::domain::compilation::Compilation;
+use crate::domain::compilation::CompilationStatus;
 use crate::domain::compilation::{
     self, assemble, Assembly, Drift, EditionNumber, Entry, Scope, MAX_EXCLUDED,
     MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
 };
+use crate::domain::notice::{Notice, PublicationNotice};
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
-use crate::mail::compose::{self, PublicationNotice};
-use crate::store::audit::{self, Actor};
-use crate::store::compilations::{self, Compilation, CompilationStatus};
+use crate::store::audit;
+use crate::store::compilations;
 use crate::store::outbox::{self, NewMail};
 use crate::store::subscriptions;
 use crate::store::users::{self, Recipients};
@@ -120,7 +122,7 @@ pub fn create(
     let introduction = check_introduction(new.introduction.as_deref(), &mut errors);
     new.scope.check(&mut errors);
     if !errors.is_empty() {
-        return Err(unprocessable(errors));
+        return Err(AppError::unprocessable(errors));
     }
     let scope = new.scope.normalized();
     write_transaction(connection, |c| {
@@ -225,7 +227,7 @@ pub fn update(
         ));
     }
     if !errors.is_empty() {
-        return Err(unprocessable(errors));
+        return Err(AppError::unprocessable(errors));
     }
     write_transaction(connection, |c| {
         compilations::lock_editions(c)?;
@@ -325,14 +327,13 @@ fn announce(
         *counts.entry(entry.section()).or_default() += 1;
     }
     let notice = |subscription_id: Option<String>| {
-        serde_json::to_value(PublicationNotice {
+        Notice::Publication(PublicationNotice {
             compilation_id: compilation.id.clone(),
             number: number.to_string(),
             title: compilation.title.clone(),
             sections: counts.iter().map(|(s, n)| (*s, *n)).collect(),
             subscription_id,
         })
-        .map_err(AppError::internal)
     };
     let mut mails = Vec::new();
     let mut told = BTreeSet::new();
@@ -342,20 +343,18 @@ fn announce(
         if wanted {
             told.insert(subscriber.email.clone());
             mails.push(NewMail {
-                kind: compose::PUBLICATION,
                 recipient: subscriber.email,
                 language: subscriber.language,
-                payload: notice(Some(subscriber.id))?,
+                notice: notice(Some(subscriber.id)),
             });
         }
     }
     for email in users::emails_of(connection, Recipients::AllFocalPoints)? {
         if !told.contains(&email) {
             mails.push(NewMail {
-                kind: compose::PUBLICATION,
                 recipient: email,
                 language: Language::En,
-                payload: notice(None)?,
+                notice: notice(None),
             });
         }
     }

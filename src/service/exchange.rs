@@ -9,50 +9,23 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use serde::{Deserialize, Serialize};
 
-use super::view::SubmissionView;
-use super::{event_row, new_id, practices_from};
+use super::submissions::{event_row, new_id, practices_from};
+use super::views::SubmissionView;
+use crate::domain::account::Actor;
 use crate::domain::clock;
+use crate::domain::exchange::{Line, LinePractice};
+use crate::domain::page::Page;
+use crate::domain::submission::Submission;
 use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
-use crate::store::audit::Actor;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
-use crate::store::submissions::{self, ListFilter, PracticeRow, Submission, SubmissionRow};
+use crate::store::submissions::{self, ListFilter, PracticeRow, SubmissionRow};
 use crate::store::write_transaction;
-use crate::store::{organisations, AnyConnection, Page, Store};
+use crate::store::{organisations, AnyConnection, Store};
 use crate::tagging::Tagger;
-
-/// One line of an import or export file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Line {
-    pub entity: String,
-    pub language: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// `submitted` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// RFC 3339; the time of the import when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<String>,
-    pub practices: Vec<LinePractice>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinePractice {
-    pub title: String,
-    pub body: String,
-    #[serde(default)]
-    pub items: Vec<i64>,
-    #[serde(default)]
-    pub sectors: Vec<String>,
-}
 
 /// A line that could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,10 @@
 //! numbers) so that a wrong value is a rule broken, with a path, rather than
 //! a parse error; the output types can only hold valid values.
 
+mod aggregate;
+
+pub use aggregate::{Curation, CurationRefused, Practice, Submission};
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -12,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Language;
-use crate::annex::AnnexItem;
-use crate::entities::EntityCode;
+use crate::domain::annex::AnnexItem;
+use crate::domain::entities::EntityCode;
 use crate::error::FieldError;
 
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -127,7 +131,7 @@ pub struct PracticeDraft {
     pub body: String,
     /// Annex items 1 to 18, each at most once.
     #[serde(default, deserialize_with = "crate::json::integers")]
-    #[schema(schema_with = crate::annex::item_list_schema)]
+    #[schema(schema_with = crate::domain::annex::item_list_schema)]
     pub items: Vec<i64>,
     /// Each at most once.
     #[serde(default)]

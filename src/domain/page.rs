@@ -1,0 +1,15 @@
+//! A page of a list ordered by id: the one way every list is cut.
+
+/// A page of a list ordered by id: at most `limit` rows after `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub after: Option<String>,
+}
+
+impl Page {
+    /// One row more than asked, to know whether another page follows.
+    pub fn fetch_limit(&self) -> i64 {
+        i64::from(self.limit) + 1
+    }
+}

@@ -1,0 +1,268 @@
+//! A submission as the Secretariat keeps it, with its practices, and the
+//! changes it allows: an edit, a move through the workflow, a curation.
+//! Each is one method that also counts the version, so no use case can
+//! change a submission and forget to make it a new version.
+
+use chrono::{DateTime, Utc};
+
+use super::Sector;
+use crate::domain::annex::AnnexItem;
+use crate::domain::entities::EntityCode;
+use crate::domain::suggestion::Suggestion;
+use crate::domain::workflow::{InvalidMove, Move, Status};
+use crate::domain::Language;
+
+/// A submission as stored, with its practices in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub id: String,
+    pub entity: EntityCode,
+    pub language: Language,
+    pub title: String,
+    pub summary: Option<String>,
+    pub status: Status,
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub editor_message: Option<String>,
+    pub decision_note: Option<String>,
+    pub practices: Vec<Practice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Practice {
+    pub id: String,
+    pub submission_id: String,
+    pub title: String,
+    pub body: String,
+    pub items: Vec<AnnexItem>,
+    pub sectors: Vec<Sector>,
+    pub editorial_note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    /// The items suggested when the practice was saved: what editors saw.
+    pub suggested: Vec<Suggestion>,
+}
+
+/// An editor's change to the tags of an accepted practice.
+pub struct Curation {
+    pub items: Option<Vec<AnnexItem>>,
+    pub sectors: Option<Vec<Sector>>,
+    /// `Some(None)` clears the note.
+    pub editorial_note: Option<Option<String>>,
+}
+
+/// Why a practice cannot be curated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurationRefused {
+    /// The submission holds no such practice.
+    NoSuchPractice,
+    /// Only accepted practices are curated; the submission is in this status.
+    NotAccepted(Status),
+}
+
+impl Submission {
+    /// Every saved change makes a new version at `now`: the one place the
+    /// version counts up, so no use case can forget it.
+    fn touch(&mut self, now: DateTime<Utc>) {
+        self.version += 1;
+        self.updated_at = now;
+    }
+
+    /// Replaces the content of a draft or of a submission returned for
+    /// changes. The entity is fixed at creation and is not the draft's to change.
+    pub fn edit(
+        &mut self,
+        language: Language,
+        title: String,
+        summary: Option<String>,
+        practices: Vec<Practice>,
+        now: DateTime<Utc>,
+    ) -> Result<(), InvalidMove> {
+        self.status.apply(Move::Edit)?;
+        self.language = language;
+        self.title = title;
+        self.summary = summary;
+        self.practices = practices;
+        self.touch(now);
+        Ok(())
+    }
+
+    /// Moves the submission through the workflow, recording when it was
+    /// submitted or decided and what the editor said. `message` is the
+    /// request for changes, the acceptance note or the rejection reason.
+    /// Answers the status it left.
+    pub fn apply(
+        &mut self,
+        action: Move,
+        message: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Status, InvalidMove> {
+        let from = self.status;
+        let to = from.apply(action)?;
+        match action {
+            Move::Submit => self.submitted_at = Some(now),
+            Move::RequestChanges => self.editor_message = message,
+            Move::Accept | Move::Reject => {
+                self.decided_at = Some(now);
+                self.decision_note = message;
+            }
+            Move::Withdraw | Move::Edit => {}
+        }
+        self.status = to;
+        self.touch(now);
+        Ok(from)
+    }
+
+    /// Re-tags one accepted practice; answers the practice as it now is and
+    /// what changed, in words for the trail.
+    pub fn curate(
+        &mut self,
+        practice_id: &str,
+        curation: Curation,
+        now: DateTime<Utc>,
+    ) -> Result<(Practice, String), CurationRefused> {
+        if self.status != Status::Accepted {
+            return Err(CurationRefused::NotAccepted(self.status));
+        }
+        let practice = self
+            .practices
+            .iter_mut()
+            .find(|p| p.id == practice_id)
+            .ok_or(CurationRefused::NoSuchPractice)?;
+        let mut changed = Vec::new();
+        if let Some(items) = curation.items {
+            let numbers: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+            changed.push(format!("items: {}", numbers.join(", ")));
+            practice.items = items;
+        }
+        if let Some(sectors) = curation.sectors {
+            let names: Vec<&str> = sectors.iter().map(|s| s.as_str()).collect();
+            changed.push(format!("sectors: {}", names.join(", ")));
+            practice.sectors = sectors;
+        }
+        if let Some(note) = curation.editorial_note {
+            changed.push("editorial note".to_owned());
+            practice.editorial_note = note;
+        }
+        practice.updated_at = now;
+        let practice = practice.clone();
+        self.touch(now);
+        Ok((practice, changed.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(second: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_790_000_000 + second, 0).expect("a valid time")
+    }
+
+    fn practice(id: &str) -> Practice {
+        Practice {
+            id: id.to_owned(),
+            submission_id: "s1".to_owned(),
+            title: "National CSIRT".to_owned(),
+            body: "Coordinates incident response.".to_owned(),
+            items: vec![AnnexItem::new(11).expect("an item")],
+            sectors: Vec::new(),
+            editorial_note: None,
+            updated_at: at(0),
+            suggested: Vec::new(),
+        }
+    }
+
+    fn draft() -> Submission {
+        Submission {
+            id: "s1".to_owned(),
+            entity: EntityCode::parse("FRA").expect("a code"),
+            language: Language::En,
+            title: "Practices".to_owned(),
+            summary: None,
+            status: Status::Draft,
+            version: 1,
+            created_by: None,
+            created_at: at(0),
+            updated_at: at(0),
+            submitted_at: None,
+            decided_at: None,
+            editor_message: None,
+            decision_note: None,
+            practices: vec![practice("p1")],
+        }
+    }
+
+    #[test]
+    fn every_change_is_a_new_version_at_its_time() {
+        let mut submission = draft();
+        submission
+            .edit(
+                Language::Fr,
+                "Pratiques".into(),
+                None,
+                vec![practice("p2")],
+                at(1),
+            )
+            .expect("a draft is editable");
+        assert_eq!((submission.version, submission.updated_at), (2, at(1)));
+        let left = submission
+            .apply(Move::Submit, None, at(2))
+            .expect("a draft is submitted");
+        assert_eq!(left, Status::Draft);
+        assert_eq!(submission.status, Status::Submitted);
+        assert_eq!(
+            (submission.version, submission.submitted_at),
+            (3, Some(at(2)))
+        );
+    }
+
+    #[test]
+    fn a_decision_keeps_its_note_and_time_and_a_refused_move_changes_nothing() {
+        let mut submission = draft();
+        let before = submission.clone();
+        assert!(submission
+            .apply(Move::Accept, Some("ok".into()), at(1))
+            .is_err());
+        assert_eq!(submission, before);
+        submission
+            .apply(Move::Submit, None, at(1))
+            .expect("submitted");
+        submission
+            .apply(Move::Accept, Some("Well documented".into()), at(2))
+            .expect("accepted");
+        assert_eq!(submission.decision_note.as_deref(), Some("Well documented"));
+        assert_eq!(submission.decided_at, Some(at(2)));
+        assert!(submission
+            .edit(Language::En, "x".into(), None, Vec::new(), at(3))
+            .is_err());
+        assert_eq!(submission.version, 3);
+    }
+
+    #[test]
+    fn only_accepted_practices_are_curated_and_the_trail_says_what_changed() {
+        let mut submission = draft();
+        let curation = || Curation {
+            items: Some(vec![AnnexItem::new(2).expect("an item")]),
+            sectors: None,
+            editorial_note: Some(Some("Seen".into())),
+        };
+        assert_eq!(
+            submission.curate("p1", curation(), at(1)).unwrap_err(),
+            CurationRefused::NotAccepted(Status::Draft)
+        );
+        submission.status = Status::Accepted;
+        assert_eq!(
+            submission.curate("nope", curation(), at(1)).unwrap_err(),
+            CurationRefused::NoSuchPractice
+        );
+        let (practice, changed) = submission.curate("p1", curation(), at(2)).expect("curated");
+        assert_eq!(changed, "items: 2; editorial note");
+        assert_eq!(practice.editorial_note.as_deref(), Some("Seen"));
+        assert_eq!(submission.practices[0], practice);
+        assert_eq!(submission.version, 2);
+    }
+}

@@ -1,0 +1,38 @@
+//! What every request handler, page and middleware may reach: the pools,
+//! the index, the keys, the throttles. Built once by `lib.rs`, shared by
+//! both front doors.
+
+use std::sync::Arc;
+
+use crate::auth::password::Passwords;
+use crate::auth::throttle::Throttle;
+use crate::auth::tokens::Tokens;
+use crate::config::networks::Network;
+use crate::config::origins::Origins;
+use crate::config::Settings;
+use crate::mail::links::Links;
+use crate::search::SearchIndex;
+use crate::store::Store;
+use crate::tagging::Tagger;
+
+/// What every handler may reach.
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub tokens: Tokens,
+    pub passwords: Passwords,
+    pub login_throttle: Throttle,
+    /// Subscription requests, per client address.
+    pub subscribe_throttle: Throttle,
+    pub search: Arc<SearchIndex>,
+    /// Signs and checks the links of subscription mail.
+    pub links: Links,
+    /// Proxies whose forwarded-for headers are believed.
+    pub trusted_proxies: Vec<Network>,
+    /// Annex-item suggestions: the lexicon and what editors' decisions taught.
+    pub tagger: Arc<Tagger>,
+    /// Web origins whose pages may call the API.
+    pub cors: Origins,
+    /// Writes per account per minute.
+    pub write_throttle: Throttle,
+}

@@ -1,0 +1,13 @@
+//! The use cases: every change of state the service knows, each in one
+//! transaction that asks the policy, writes the rows, the version, the
+//! audit event, the catalogue change and the outbox row together; and the
+//! read models both front doors (the JSON API and the HTML pages) show.
+//! A front door parses, calls one function here, and renders.
+
+pub mod accounts;
+pub mod compilations;
+pub mod curation;
+pub mod exchange;
+pub mod submissions;
+pub mod subscriptions;
+pub mod views;
