@@ -4,13 +4,11 @@
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
 use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::formats::{DateOrTime, SearchCursor};
-use super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::domain::annex::{AnnexItem, SectionId};
 use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
@@ -18,140 +16,9 @@ use crate::domain::Language;
 use crate::error::{AppError, Problem};
 use crate::http::AppState;
 use crate::search::codes;
-use crate::search::engine::{Cursor, Filters, SearchRequest, SearchResults, Sort};
+use crate::search::engine::{SearchRequest, SearchResults, Sort};
 use crate::search::facets::FacetField;
-use crate::search::query;
-
-/// A search as the query string asks it.
-pub struct CatalogueQuery {
-    pub request: SearchRequest,
-}
-
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError::invalid_field(field, message)
-}
-
-fn parse_value<T, E: std::fmt::Display>(
-    field: &str,
-    value: &str,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<T, AppError> {
-    parse(value).map_err(|e| invalid(field, e.to_string()))
-}
-
-/// A date (`2024-05-01`, the whole day) or a time (RFC 3339).
-pub fn parse_time(field: &str, value: &str, end_of_day: bool) -> Result<i64, AppError> {
-    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let date = if end_of_day {
-            date + Duration::days(1)
-        } else {
-            date
-        };
-        return Ok(date
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc().timestamp())
-            .unwrap_or(0));
-    }
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&Utc).timestamp() + i64::from(end_of_day))
-        .map_err(|_| invalid(field, "use a date (2024-05-01) or an RFC 3339 time"))
-}
-
-impl CatalogueQuery {
-    /// Reads the query string: filters repeat for OR within a field and
-    /// combine with AND across fields; anything unknown is refused.
-    pub fn parse(query_string: &str, snippets: bool) -> Result<CatalogueQuery, AppError> {
-        let mut filters = Filters::default();
-        let mut q: Option<String> = None;
-        let mut sort: Option<Sort> = None;
-        let mut limit: Option<usize> = None;
-        let mut cursor: Option<Cursor> = None;
-        let once = |field: &str, present: bool| {
-            if present {
-                Err(invalid(field, "may be given once"))
-            } else {
-                Ok(())
-            }
-        };
-        for (key, raw) in form_urlencoded::parse(query_string.as_bytes()) {
-            let value = raw.trim();
-            match key.as_ref() {
-                // As sent: the query parser bounds its length as the document
-                // does, and spaces separate nothing more at its ends.
-                "q" => {
-                    once("q", q.is_some())?;
-                    q = Some(raw.into_owned());
-                }
-                "section" => filters.sections.push(parse_value("section", value, str::parse::<SectionId>)?),
-                "item" => filters.items.push(parse_value("item", value, |v| {
-                    v.parse::<u8>().ok().and_then(AnnexItem::new).ok_or("annex items are numbered 1 to 18")
-                })?),
-                "entity" => filters.entities.push(parse_value("entity", value, EntityCode::parse)?),
-                "entity_type" => filters.entity_types.push(parse_value("entity_type", value, str::parse::<EntityType>)?),
-                "region" => filters.regions.push(parse_value("region", value, str::parse::<Region>)?),
-                "regional_group" => filters
-                    .regional_groups
-                    .push(parse_value("regional_group", value, str::parse::<RegionalGroup>)?),
-                "language" => filters.languages.push(parse_value("language", value, str::parse::<Language>)?),
-                "sector" => filters.sectors.push(parse_value("sector", value, str::parse::<Sector>)?),
-                "from" => {
-                    once("from", filters.from.is_some())?;
-                    filters.from = Some(parse_time("from", value, false)?);
-                }
-                "to" => {
-                    once("to", filters.until.is_some())?;
-                    filters.until = Some(parse_time("to", value, true)?);
-                }
-                "sort" => {
-                    once("sort", sort.is_some())?;
-                    sort = Some(match value {
-                        "relevance" => Sort::Relevance,
-                        "newest" => Sort::Newest,
-                        _ => return Err(invalid("sort", "use relevance or newest")),
-                    });
-                }
-                "limit" => {
-                    once("limit", limit.is_some())?;
-                    limit = Some(
-                        value
-                            .parse::<usize>()
-                            .ok()
-                            .filter(|l| (1..=MAX_LIMIT as usize).contains(l))
-                            .ok_or_else(|| invalid("limit", format!("must be from 1 to {MAX_LIMIT}")))?,
-                    );
-                }
-                "cursor" => {
-                    once("cursor", cursor.is_some())?;
-                    cursor = Some(Cursor::decode(value).ok_or_else(|| invalid("cursor", "not a cursor this service gave out"))?);
-                }
-                other => {
-                    return Err(invalid(
-                        other,
-                        "unknown parameter: use q, section, item, entity, entity_type, region, regional_group, language, sector, from, to, sort, limit or cursor",
-                    ))
-                }
-            }
-        }
-        let parsed = query::parse(q.as_deref().unwrap_or("")).map_err(|m| invalid("q", m))?;
-        // Without words to rank by, relevance means nothing: newest first.
-        let sort = sort.unwrap_or(if parsed.required.is_empty() {
-            Sort::Newest
-        } else {
-            Sort::Relevance
-        });
-        Ok(CatalogueQuery {
-            request: SearchRequest {
-                query: parsed,
-                filters,
-                sort,
-                limit: limit.unwrap_or(DEFAULT_LIMIT as usize),
-                cursor,
-                offset: 0,
-                snippets,
-            },
-        })
-    }
-}
+use crate::service::catalogue::CatalogueQuery;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchItem {
@@ -366,7 +233,7 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, AppError> {
     let mut query = CatalogueQuery::parse(request.query_string(), false)?;
     if query.request.cursor.is_some() {
-        return Err(invalid(
+        return Err(AppError::invalid_field(
             "cursor",
             "the CSV export has every result; it takes no cursor",
         ));

@@ -23,7 +23,7 @@ use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{web, HttpRequest, ResponseError};
+use actix_web::{web, ResponseError};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -158,14 +158,6 @@ async fn docs_redirect() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
-}
-
-/// The answer for a path no route matches.
-pub async fn not_found(request: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound(format!(
-        "there is nothing at {}",
-        request.path()
-    )))
 }
 
 /// Turns any error answer that is not yet a problem document (a 405 from

@@ -5,11 +5,8 @@
 //! declared shape (`formats::IdCursor`) is a place in the list.
 
 use super::formats;
-use crate::domain::page::Page;
+use crate::domain::page::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::AppError;
-
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
 
 pub fn page(limit: Option<u32>, cursor: Option<&str>) -> Result<Page, AppError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);

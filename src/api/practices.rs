@@ -2,103 +2,19 @@
 //! curation of their tags.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{authorize, Action, Caller};
-use crate::domain::annex::SectionId;
 use crate::domain::clock;
-use crate::domain::entities::EntityType;
 use crate::domain::submission::Curation;
-use crate::domain::submission::Practice;
-use crate::domain::submission::Submission;
-use crate::domain::submission::{items, optional_note, sector_list_schema, sectors, Sector};
-use crate::domain::workflow::Status;
-use crate::domain::Language;
+use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
 use crate::error::{AppError, Problem};
 use crate::http::extract::{double_option, JsonBody};
 use crate::http::AppState;
 use crate::service::curation;
-use crate::store::submissions;
-use crate::store::{organisations, AnyConnection};
+use crate::service::practices::{find_public, CataloguePractice};
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
-
-/// A practice of the catalogue, with where it came from.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CataloguePractice {
-    pub id: String,
-    pub title: String,
-    /// Markdown.
-    pub body: String,
-    #[schema(example = json!([10, 11]))]
-    pub items: Vec<u8>,
-    /// The annex sections of its items.
-    #[schema(example = json!(["E"]))]
-    pub sections: Vec<String>,
-    pub sectors: Vec<Sector>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub editorial_note: Option<String>,
-    pub entity: String,
-    pub entity_name: String,
-    pub entity_type: EntityType,
-    pub language: Language,
-    /// When the Secretariat received the submission.
-    pub received_at: DateTime<Utc>,
-    pub accepted_at: DateTime<Utc>,
-    pub submission_id: String,
-}
-
-fn catalogue_view(
-    connection: &mut AnyConnection,
-    submission: &Submission,
-    practice: &Practice,
-) -> Result<CataloguePractice, AppError> {
-    let entity = organisations::lookup(connection, &submission.entity)?.ok_or_else(|| {
-        AppError::internal(format!(
-            "entity {} of an accepted submission is unknown",
-            submission.entity
-        ))
-    })?;
-    let sections: std::collections::BTreeSet<SectionId> =
-        practice.items.iter().map(|i| i.section()).collect();
-    Ok(CataloguePractice {
-        id: practice.id.clone(),
-        title: practice.title.clone(),
-        body: practice.body.clone(),
-        items: practice.items.iter().map(|i| i.number()).collect(),
-        sections: sections.into_iter().map(|s| s.to_string()).collect(),
-        sectors: practice.sectors.clone(),
-        editorial_note: practice.editorial_note.clone(),
-        entity: entity.code.to_string(),
-        entity_name: entity.name,
-        entity_type: entity.entity_type,
-        language: submission.language,
-        received_at: submission.submitted_at.unwrap_or(submission.created_at),
-        accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
-        submission_id: submission.id.clone(),
-    })
-}
-
-/// The practice, if it is in the public catalogue.
-pub fn find_public(
-    connection: &mut AnyConnection,
-    id: &str,
-) -> Result<Option<CataloguePractice>, AppError> {
-    let Some(submission_id) = submissions::submission_of_practice(connection, id)? else {
-        return Ok(None);
-    };
-    let Some(submission) = submissions::find(connection, &submission_id)? else {
-        return Ok(None);
-    };
-    if submission.status != Status::Accepted {
-        return Ok(None);
-    }
-    match submission.practices.iter().find(|p| p.id == id) {
-        Some(practice) => catalogue_view(connection, &submission, practice).map(Some),
-        None => Ok(None),
-    }
-}
 
 /// A practice of an accepted submission; anyone may read it.
 #[utoipa::path(
@@ -198,11 +114,7 @@ pub async fn curate_practice(
     let id = path.into_inner();
     let view = state
         .store
-        .run(move |c| {
-            let (submission, practice) =
-                curation::curate(c, &editor.actor(), &id, curation, clock::now())?;
-            catalogue_view(c, &submission, &practice)
-        })
+        .run(move |c| curation::curate(c, &editor.actor(), &id, curation, clock::now()))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -1,5 +1,10 @@
 //! A page of a list ordered by id: the one way every list is cut.
 
+/// Rows a page has when the client does not say.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// Rows a page may have at most.
+pub const MAX_LIMIT: u32 = 100;
+
 /// A page of a list ordered by id: at most `limit` rows after `after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {

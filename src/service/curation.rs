@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::practices::{catalogue_view, CataloguePractice};
 use super::submissions::{entity_name, event_row, publish, snapshot};
 use crate::domain::account::Actor;
-use crate::domain::submission::{Curation, CurationRefused, Practice, Submission};
+use crate::domain::submission::{Curation, CurationRefused};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
 use crate::store::history;
@@ -14,14 +15,15 @@ use crate::store::submissions;
 use crate::store::{write_transaction, AnyConnection};
 
 /// Re-tags a practice of an accepted submission; the submission gets a new
-/// version, the trail an event, the catalogue a change.
+/// version, the trail an event, the catalogue a change. Answers the
+/// practice as the catalogue now shows it.
 pub fn curate(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
     practice_id: &str,
     curation: Curation,
     now: DateTime<Utc>,
-) -> Result<(Submission, Practice), AppError> {
+) -> Result<CataloguePractice, AppError> {
     write_transaction(connection, |c| {
         let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
         let submission_id =
@@ -54,6 +56,6 @@ pub fn curate(
         publish(c, &submission, &[&practice], now)?;
         let name = entity_name(c, &submission.entity)?;
         snapshot(c, &submission, name, now)?;
-        Ok((submission, practice))
+        catalogue_view(c, &submission, &practice)
     })
 }

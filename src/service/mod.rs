@@ -5,9 +5,12 @@
 //! A front door parses, calls one function here, and renders.
 
 pub mod accounts;
+pub mod catalogue;
 pub mod compilations;
+pub mod coverage;
 pub mod curation;
 pub mod exchange;
+pub mod practices;
 pub mod submissions;
 pub mod subscriptions;
 pub mod views;

@@ -7,13 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::layout::{self, Reader, Section};
-use crate::api::coverage::{coverage_of, CoverageQuery};
 use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table, OTHER};
 use crate::domain::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::domain::Language;
 use crate::http::AppState;
 use crate::i18n::fill;
+use crate::service::coverage::{coverage_of, CoverageQuery};
 
 /// Shades of the heat map: 0 for an empty cell, then four steps up to
 /// the largest cell.
@@ -207,7 +207,7 @@ pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
         Err(error) => return super::error_page(&reader, error),
     };
     let by = query.by;
-    let (view, names) = match coverage_of(&state, query, false).await {
+    let (view, names) = match coverage_of(&state.store, &state.search, query, false).await {
         Ok(found) => found,
         Err(error) => return super::error_page(&reader, error),
     };

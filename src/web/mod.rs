@@ -110,5 +110,8 @@ pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, AppError> {
     if wants_html(&request) && request.method() == actix_web::http::Method::GET {
         return Ok(not_found_page(&request));
     }
-    crate::api::not_found(request).await
+    Err(AppError::NotFound(format!(
+        "there is nothing at {}",
+        request.path()
+    )))
 }

@@ -6,9 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use crate::api::practices::{find_public, CataloguePractice};
 use crate::domain::annex::{annex, AnnexItem};
 use crate::http::AppState;
+use crate::service::practices::{find_public, CataloguePractice};
 use crate::text::markdown;
 
 /// The page of a practice; its text is in its own language, the frame in

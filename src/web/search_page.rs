@@ -7,7 +7,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use crate::api::catalogue::CatalogueQuery;
 use crate::domain::annex::{annex, AnnexItem, SectionId};
 use crate::domain::entities::{EntityType, Region};
 use crate::domain::Language;
@@ -17,6 +16,7 @@ use crate::i18n::{around, fill};
 use crate::search::codes;
 use crate::search::engine::{SearchResults, Sort};
 use crate::search::facets::FacetField;
+use crate::service::catalogue::CatalogueQuery;
 
 const PAGE_SIZE: usize = 20;
 /// Deep pages cost a search of everything before them; nobody reads page

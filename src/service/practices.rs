@@ -1,0 +1,91 @@
+//! A practice of the public catalogue as readers see it, with its
+//! entity's name and type: the read model the API's `/practices/{id}` and
+//! the practice page both show.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::annex::SectionId;
+use crate::domain::entities::EntityType;
+use crate::domain::submission::{Practice, Sector, Submission};
+use crate::domain::workflow::Status;
+use crate::domain::Language;
+use crate::error::AppError;
+use crate::store::{organisations, submissions, AnyConnection};
+
+/// A practice of the catalogue, with where it came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CataloguePractice {
+    pub id: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    #[schema(example = json!([10, 11]))]
+    pub items: Vec<u8>,
+    /// The annex sections of its items.
+    #[schema(example = json!(["E"]))]
+    pub sections: Vec<String>,
+    pub sectors: Vec<Sector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editorial_note: Option<String>,
+    pub entity: String,
+    pub entity_name: String,
+    pub entity_type: EntityType,
+    pub language: Language,
+    /// When the Secretariat received the submission.
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: DateTime<Utc>,
+    pub submission_id: String,
+}
+
+pub(super) fn catalogue_view(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+    practice: &Practice,
+) -> Result<CataloguePractice, AppError> {
+    let entity = organisations::lookup(connection, &submission.entity)?.ok_or_else(|| {
+        AppError::internal(format!(
+            "entity {} of an accepted submission is unknown",
+            submission.entity
+        ))
+    })?;
+    let sections: std::collections::BTreeSet<SectionId> =
+        practice.items.iter().map(|i| i.section()).collect();
+    Ok(CataloguePractice {
+        id: practice.id.clone(),
+        title: practice.title.clone(),
+        body: practice.body.clone(),
+        items: practice.items.iter().map(|i| i.number()).collect(),
+        sections: sections.into_iter().map(|s| s.to_string()).collect(),
+        sectors: practice.sectors.clone(),
+        editorial_note: practice.editorial_note.clone(),
+        entity: entity.code.to_string(),
+        entity_name: entity.name,
+        entity_type: entity.entity_type,
+        language: submission.language,
+        received_at: submission.submitted_at.unwrap_or(submission.created_at),
+        accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
+        submission_id: submission.id.clone(),
+    })
+}
+
+/// The practice, if it is in the public catalogue.
+pub fn find_public(
+    connection: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<CataloguePractice>, AppError> {
+    let Some(submission_id) = submissions::submission_of_practice(connection, id)? else {
+        return Ok(None);
+    };
+    let Some(submission) = submissions::find(connection, &submission_id)? else {
+        return Ok(None);
+    };
+    if submission.status != Status::Accepted {
+        return Ok(None);
+    }
+    match submission.practices.iter().find(|p| p.id == id) {
+        Some(practice) => catalogue_view(connection, &submission, practice).map(Some),
+        None => Ok(None),
+    }
+}
