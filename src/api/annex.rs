@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::annex::{annex, Annex};
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -67,14 +67,8 @@ impl AnnexResponse {
 
 /// The annex of resolution 64/211: 7 sections, 18 items.
 #[utoipa::path(
-    get,
-    path = "/api/v1/annex",
-    tag = "reference",
-    params(AnnexQuery),
-    responses(
-        (status = 200, description = "The annex in the asked language", body = AnnexResponse),
-        (status = 400, description = "Unknown language or parameter", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/annex", tag = "reference", params(AnnexQuery),
+    responses((status = 200, description = "The annex in the asked language", body = AnnexResponse), (status = 400, description = "Unknown language or parameter"))
 )]
 pub async fn get_annex(ApiQuery(query): ApiQuery<AnnexQuery>) -> Result<HttpResponse, AppError> {
     let language = query.lang.unwrap_or_default();

@@ -14,11 +14,10 @@ use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::ApiToken;
 use crate::domain::account::{Email, NewPassword, Role};
 use crate::domain::clock;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
 use crate::http::AppState;
-use crate::store::api_tokens;
-use crate::store::users;
+use crate::service::tokens;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,18 +41,8 @@ const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 
 /// Signs in with an email and a password; answers a short-lived access token.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/token",
-    tag = "identity",
-    request_body = TokenRequest,
-    responses(
-        (status = 200, description = "An access token", body = TokenResponse),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong email or password, or a disabled account", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed sign-ins; see Retry-After", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/auth/token", tag = "identity", request_body = TokenRequest,
+    responses((status = 200, description = "An access token", body = TokenResponse), (status = 400, description = "Malformed request"), (status = 401, description = "Wrong email or password, or a disabled account"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 429, description = "Too many failed sign-ins; see Retry-After"))
 )]
 pub async fn issue_token(
     state: web::Data<AppState>,
@@ -75,7 +64,7 @@ pub async fn issue_token(
         let email = email.clone();
         state
             .store
-            .run(move |c| users::find_credentials(c, &email))
+            .run(move |c| tokens::credentials(c, &email))
             .await?
     };
     let passwords = state.passwords.clone();
@@ -136,25 +125,10 @@ pub struct NewApiToken {
 
 const DEFAULT_API_TOKEN_DAYS: i64 = 365;
 const MAX_API_TOKEN_DAYS: i64 = 730;
-/// A ceiling on live tokens per account, so a script in a loop cannot fill
-/// the database.
-const MAX_ACTIVE_API_TOKENS: i64 = 100;
-
 /// Makes a long-lived API token for scripts. Needs a password sign-in.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/api-tokens",
-    tag = "identity",
-    request_body = NewApiTokenRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "The token, shown once", body = NewApiToken),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Called with an API token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Too many live tokens", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Name or lifetime out of bounds", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/auth/api-tokens", tag = "identity", request_body = NewApiTokenRequest, security(("bearer" = [])),
+    responses((status = 201, description = "The token, shown once", body = NewApiToken), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Called with an API token"), (status = 409, description = "Too many live tokens"), (status = 422, description = "Name or lifetime out of bounds"))
 )]
 pub async fn create_api_token(
     state: web::Data<AppState>,
@@ -200,14 +174,7 @@ pub async fn create_api_token(
     let stored = record.clone();
     state
         .store
-        .run(move |c| {
-            if api_tokens::count_active(c, &user.id, now)? >= MAX_ACTIVE_API_TOKENS {
-                return Err(AppError::Conflict(format!(
-                    "this account already has {MAX_ACTIVE_API_TOKENS} live API tokens: revoke one first"
-                )));
-            }
-            api_tokens::insert(c, &user.id, &stored)
-        })
+        .run(move |c| tokens::record_api_token(c, &user.id, &stored, now))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -245,16 +212,8 @@ pub struct ApiTokenList {
 
 /// The caller's API tokens, without their secrets.
 #[utoipa::path(
-    get,
-    path = "/api/v1/auth/api-tokens",
-    tag = "identity",
-    params(ListQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The caller's tokens, oldest first", body = ApiTokenList),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/auth/api-tokens", tag = "identity", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The caller's tokens, oldest first", body = ApiTokenList), (status = 400, description = "Bad limit or cursor"), (status = 401, description = "No valid token"))
 )]
 pub async fn list_api_tokens(
     state: web::Data<AppState>,
@@ -266,7 +225,7 @@ pub async fn list_api_tokens(
     let fetch = page.clone();
     let mut items = state
         .store
-        .run(move |c| api_tokens::list_for_user(c, &user_id, &fetch))
+        .run(move |c| tokens::api_tokens_of(c, &user_id, &fetch))
         .await?;
     let next_cursor = pagination::finish(&mut items, &page, |t| &t.id);
     Ok(HttpResponse::Ok().json(ApiTokenList { items, next_cursor }))
@@ -274,16 +233,8 @@ pub async fn list_api_tokens(
 
 /// Revokes one of the caller's API tokens; it stops working at once.
 #[utoipa::path(
-    delete,
-    path = "/api/v1/auth/api-tokens/{id}",
-    tag = "identity",
-    params(("id" = String, Path, description = "The token's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The caller has no such token", body = Problem, content_type = "application/problem+json"),
-    )
+    delete, path = "/api/v1/auth/api-tokens/{id}", tag = "identity", params(("id" = String, Path, description = "The token's id")), security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, description = "No valid token"), (status = 404, description = "The caller has no such token"))
 )]
 pub async fn revoke_api_token(
     state: web::Data<AppState>,
@@ -295,7 +246,7 @@ pub async fn revoke_api_token(
     let lookup = id.clone();
     let revoked = state
         .store
-        .run(move |c| api_tokens::revoke(c, &user_id, &lookup, clock::now()))
+        .run(move |c| tokens::revoke_api_token(c, &user_id, &lookup, clock::now()))
         .await?;
     if revoked {
         Ok(HttpResponse::NoContent().finish())
@@ -318,14 +269,8 @@ pub struct Me {
 
 /// The signed-in account.
 #[utoipa::path(
-    get,
-    path = "/api/v1/me",
-    tag = "identity",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The caller's account", body = Me),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/me", tag = "identity", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = Me), (status = 401, description = "No valid token"))
 )]
 pub async fn me(caller: Caller) -> Result<HttpResponse, AppError> {
     let user = authorize(&caller, Action::ReadOwnAccount)?;

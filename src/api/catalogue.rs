@@ -13,7 +13,7 @@ use crate::domain::annex::{AnnexItem, SectionId};
 use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::AppState;
 use crate::search::codes;
 use crate::search::engine::{SearchRequest, SearchResults, Sort};
@@ -151,18 +151,8 @@ pub struct CatalogueFilters {
 
 /// Searches the accepted practices in any of the six languages.
 #[utoipa::path(
-    get,
-    path = "/api/v1/practices",
-    tag = "catalogue",
-    params(
-        CatalogueFilters,
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100),
-        ("cursor" = Option<SearchCursor>, Query),
-    ),
-    responses(
-        (status = 200, description = "The matching practices, their total and facet counts", body = SearchResponse),
-        (status = 400, description = "An unknown parameter or value, or a query too long", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/practices", tag = "catalogue", params( CatalogueFilters, ("limit" = Option<u32>, Query, minimum = 1, maximum = 100), ("cursor" = Option<SearchCursor>, Query), ),
+    responses((status = 200, description = "The matching practices, their total and facet counts", body = SearchResponse), (status = 400, description = "An unknown parameter or value, or a query too long"))
 )]
 pub async fn search_practices(
     state: web::Data<AppState>,
@@ -218,14 +208,8 @@ fn csv_rows(results: &SearchResults, out: &mut String) {
 /// The matching practices as CSV (UTF-8, a header row), streamed a page at
 /// a time from one searcher, so the whole result is never in memory.
 #[utoipa::path(
-    get,
-    path = "/api/v1/practices.csv",
-    tag = "catalogue",
-    params(CatalogueFilters),
-    responses(
-        (status = 200, description = "Every matching practice, one a line", content_type = "text/csv", body = String),
-        (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/practices.csv", tag = "catalogue", params(CatalogueFilters),
+    responses((status = 200, description = "Every matching practice, one a line", content_type = "text/csv", body = String), (status = 400, description = "An unknown parameter or value"))
 )]
 pub async fn export_csv(
     state: web::Data<AppState>,

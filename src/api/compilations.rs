@@ -19,14 +19,13 @@ use crate::domain::compilation::CompilationStatus;
 use crate::domain::compilation::{Drift, Entry, Scope};
 use crate::domain::entities::EntityType;
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::conditional;
 use crate::http::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use crate::http::AppState;
 use crate::publish::edition::{self, Format};
 use crate::service::compilations::{self as editions, Changes, NewCompilation};
 use crate::service::views::etag;
-use crate::store::compilations;
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -235,19 +234,8 @@ async fn visible(
 /// its scope: section → item → contributor (Member States alphabetically,
 /// then observer States, then organisations).
 #[utoipa::path(
-    post,
-    path = "/api/v1/compilations",
-    tag = "compilations",
-    request_body = NewCompilationRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "The draft, with its entries", body = CompilationDetail,
-            headers(("Location" = String), ("ETag" = String))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A title or scope that breaks a rule", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/compilations", tag = "compilations", request_body = NewCompilationRequest, security(("bearer" = [])),
+    responses((status = 201, description = "The draft, with its entries", body = CompilationDetail, headers(("Location" = String), ("ETag" = String))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 422, description = "A title or scope that breaks a rule"))
 )]
 pub async fn create_compilation(
     state: web::Data<AppState>,
@@ -270,16 +258,8 @@ pub async fn create_compilation(
 
 /// The published editions, oldest first; editors also see drafts.
 #[utoipa::path(
-    get,
-    path = "/api/v1/compilations",
-    tag = "compilations",
-    params(ListQuery),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of compilations", body = CompilationList),
-        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/compilations", tag = "compilations", params(ListQuery), security((), ("bearer" = [])),
+    responses((status = 200, description = "A page of compilations", body = CompilationList), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "Bad limit or cursor"))
 )]
 pub async fn list_compilations(
     state: web::Data<AppState>,
@@ -290,7 +270,7 @@ pub async fn list_compilations(
     let drafts = sees_editorial_work(&caller);
     let (mut found, page) = state
         .store
-        .run(move |c| Ok((compilations::list(c, drafts, &page)?, page)))
+        .run(move |c| Ok((editions::list(c, drafts, &page)?, page)))
         .await?;
     let next_cursor = pagination::finish(&mut found, &page, |c| &c.id);
     Ok(HttpResponse::Ok().json(CompilationList {
@@ -302,16 +282,8 @@ pub async fn list_compilations(
 /// A compilation with its entries. For a draft, editors also see what
 /// reassembling now would change.
 #[utoipa::path(
-    get,
-    path = "/api/v1/compilations/{id}",
-    tag = "compilations",
-    params(("id" = String, Path, description = "The compilation's id")),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "The compilation and its entries", body = CompilationDetail, headers(("ETag" = String))),
-        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/compilations/{id}", tag = "compilations", params(("id" = String, Path, description = "The compilation's id")), security((), ("bearer" = [])),
+    responses((status = 200, description = "The compilation and its entries", body = CompilationDetail, headers(("ETag" = String))), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
 )]
 pub async fn get_compilation(
     state: web::Data<AppState>,
@@ -327,25 +299,8 @@ pub async fn get_compilation(
 /// Changes a draft and reassembles it from the catalogue as it is now.
 /// `If-Match` is honoured when sent.
 #[utoipa::path(
-    put,
-    path = "/api/v1/compilations/{id}",
-    tag = "compilations",
-    request_body = CompilationChanges,
-    params(
-        ("id" = String, Path, description = "The compilation's id"),
-        ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version being changed"),
-    ),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The draft, reassembled", body = CompilationDetail, headers(("ETag" = String))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such compilation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Published: an edition never changes", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names another version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A title or scope that breaks a rule", body = Problem, content_type = "application/problem+json"),
-    )
+    put, path = "/api/v1/compilations/{id}", tag = "compilations", request_body = CompilationChanges, params( ("id" = String, Path, description = "The compilation's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version being changed"), ), security(("bearer" = [])),
+    responses((status = 200, description = "The draft, reassembled", body = CompilationDetail, headers(("ETag" = String))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such compilation"), (status = 409, description = "Published: an edition never changes"), (status = 412, description = "If-Match names another version"), (status = 422, description = "A title or scope that breaks a rule"))
 )]
 pub async fn update_compilation(
     state: web::Data<AppState>,
@@ -375,23 +330,8 @@ pub async fn update_compilation(
 /// Publishes a draft as the year's next numbered edition: its entries are
 /// gathered once more and frozen; nothing about it changes afterwards.
 #[utoipa::path(
-    post,
-    path = "/api/v1/compilations/{id}/publish",
-    tag = "compilations",
-    params(
-        ("id" = String, Path, description = "The compilation's id"),
-        ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version reviewed"),
-    ),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The edition", body = CompilationDetail, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such compilation", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "If-Match is not * or a list of entity tags", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already published, or nothing in its scope to publish", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names another version", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/compilations/{id}/publish", tag = "compilations", params( ("id" = String, Path, description = "The compilation's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version reviewed"), ), security(("bearer" = [])),
+    responses((status = 200, description = "The edition", body = CompilationDetail, headers(("ETag" = String))), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such compilation"), (status = 400, description = "If-Match is not * or a list of entity tags"), (status = 409, description = "Already published, or nothing in its scope to publish"), (status = 412, description = "If-Match names another version"))
 )]
 pub async fn publish_compilation(
     state: web::Data<AppState>,
@@ -425,25 +365,8 @@ const EXPORT_POLICY: &str =
 /// The whole compilation in one format. The same edition gives the same
 /// bytes every time, with a strong ETag of them.
 #[utoipa::path(
-    get,
-    path = "/api/v1/compilations/{id}/export",
-    tag = "compilations",
-    params(("id" = String, Path, description = "The compilation's id"), ExportQuery),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry",
-            content(
-                (CompilationDetail = "application/json"),
-                (String = "text/html"),
-                (String = "text/markdown"),
-                (String = "text/csv"),
-            ),
-            headers(("ETag" = String), ("Content-Disposition" = String))),
-        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
-        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
-        (status = 400, description = "An unknown format", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such compilation (or a draft, to anyone but editors)", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/compilations/{id}/export", tag = "compilations", params(("id" = String, Path, description = "The compilation's id"), ExportQuery), security((), ("bearer" = [])),
+    responses((status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry", content( (CompilationDetail = "application/json"), (String = "text/html"), (String = "text/markdown"), (String = "text/csv"), ), headers(("ETag" = String), ("Content-Disposition" = String))), (status = 304, description = "Unchanged since the ETag sent in If-None-Match"), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown format"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
 )]
 pub async fn export_compilation(
     state: web::Data<AppState>,

@@ -9,7 +9,7 @@ use crate::auth::{sees_editorial_work, Caller};
 use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table};
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::coverage::{coverage_of, CoverageQuery, CoverageView};
 
@@ -17,21 +17,8 @@ use crate::service::coverage::{coverage_of, CoverageQuery, CoverageView};
 /// distinct contributors per item and group, totals, and the Member States
 /// of each region or group that have contributed nothing.
 #[utoipa::path(
-    get,
-    path = "/api/v1/coverage",
-    tag = "catalogue",
-    params(
-        ("by" = Option<By>, Query, description = "region (default), regional_group, entity_type or entity"),
-        ("from" = Option<DateOrTime>, Query, description = "Accepted on or after this date (2024-05-01) or time"),
-        ("to" = Option<DateOrTime>, Query, description = "Accepted on or before this date or time"),
-        ("language" = Option<Language>, Query, description = "Only practices in this language"),
-    ),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "The coverage table; the pipeline for editors", body = CoverageView),
-        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/coverage", tag = "catalogue", params( ("by" = Option<By>, Query, description = "region (default), regional_group, entity_type or entity"), ("from" = Option<DateOrTime>, Query, description = "Accepted on or after this date (2024-05-01) or time"), ("to" = Option<DateOrTime>, Query, description = "Accepted on or before this date or time"), ("language" = Option<Language>, Query, description = "Only practices in this language"), ), security((), ("bearer" = [])),
+    responses((status = 200, description = "The coverage table; the pipeline for editors", body = CoverageView), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown parameter or value"))
 )]
 pub async fn get_coverage(
     state: web::Data<AppState>,
@@ -79,21 +66,8 @@ pub fn table_csv(table: &Table) -> String {
 
 /// The same table as CSV, for spreadsheets.
 #[utoipa::path(
-    get,
-    path = "/api/v1/coverage.csv",
-    tag = "catalogue",
-    params(
-        ("by" = Option<By>, Query),
-        ("from" = Option<DateOrTime>, Query),
-        ("to" = Option<DateOrTime>, Query),
-        ("language" = Option<Language>, Query),
-    ),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "One row per annex item", content_type = "text/csv", body = String),
-        (status = 401, description = "A token was sent and is not valid (readers need none)", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/coverage.csv", tag = "catalogue", params( ("by" = Option<By>, Query), ("from" = Option<DateOrTime>, Query), ("to" = Option<DateOrTime>, Query), ("language" = Option<Language>, Query), ), security((), ("bearer" = [])),
+    responses((status = 200, description = "One row per annex item", content_type = "text/csv", body = String), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown parameter or value"))
 )]
 pub async fn get_coverage_csv(
     state: web::Data<AppState>,

@@ -7,13 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::parse_name;
 use crate::domain::clock;
+use crate::domain::entities::NewOrganisation;
 use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::http::extract::{ApiQuery, JsonBody};
 use crate::http::AppState;
-use crate::store::audit;
-use crate::store::organisations::{self, NewOrganisation};
-use crate::store::write_transaction;
+use crate::service::organisations;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -35,14 +34,8 @@ pub struct EntityList {
 
 /// Member States, observer States and organisations, filtered by type and name.
 #[utoipa::path(
-    get,
-    path = "/api/v1/entities",
-    tag = "reference",
-    params(EntitiesQuery),
-    responses(
-        (status = 200, description = "The matching entities: Member States alphabetically, then observer States, then organisations", body = EntityList),
-        (status = 400, description = "Unknown type or parameter", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/entities", tag = "reference", params(EntitiesQuery),
+    responses((status = 200, description = "The matching entities: Member States alphabetically, then observer States, then organisations", body = EntityList), (status = 400, description = "Unknown type or parameter"))
 )]
 pub async fn list_entities(
     state: web::Data<AppState>,
@@ -51,7 +44,7 @@ pub async fn list_entities(
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(AppError::invalid_field("q", "at most 200 characters"));
     }
-    let added = state.store.run(organisations::list).await?;
+    let added = state.store.run(organisations::added).await?;
     let matches = |entity: &&Entity| {
         query.entity_type.is_none_or(|t| entity.entity_type == t)
             && query.q.as_deref().is_none_or(|q| entity.matches(q))
@@ -101,20 +94,8 @@ pub enum OrganisationType {
 
 /// Adds a regional or international organisation (admins only).
 #[utoipa::path(
-    post,
-    path = "/api/v1/entities",
-    tag = "reference",
-    request_body = NewOrganisationRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "The organisation", body = Entity),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an organisation type, or an empty name", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/entities", tag = "reference", request_body = NewOrganisationRequest, security(("bearer" = [])),
+    responses((status = 201, description = "The organisation", body = Entity), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The code is taken"), (status = 413, description = "Body too large"), (status = 422, description = "Not an organisation type, or an empty name"))
 )]
 pub async fn add_organisation(
     state: web::Data<AppState>,
@@ -152,27 +133,7 @@ pub async fn add_organisation(
     };
     let entity = state
         .store
-        .run(move |c| {
-            write_transaction(c, |c| {
-                let now = clock::now();
-                organisations::insert(c, &organisation, now)?;
-                let entity = organisations::find(c, &organisation.code)?
-                    .ok_or_else(|| AppError::internal("an organisation vanished after insert"))?;
-                audit::record(
-                    c,
-                    audit::Entry {
-                        actor: admin.actor(),
-                        action: "entity.create",
-                        target_type: "entity",
-                        target_id: entity.code.as_str(),
-                        before: None,
-                        after: serde_json::to_value(&entity).ok(),
-                    },
-                    now,
-                )?;
-                Ok(entity)
-            })
-        })
+        .run(move |c| organisations::add(c, admin.actor(), &organisation, clock::now()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((

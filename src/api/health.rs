@@ -6,7 +6,7 @@ use actix_web::{http::header, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::AppState;
 use crate::store::Readiness;
 use crate::telemetry::Metrics;
@@ -20,9 +20,7 @@ pub struct Health {
 /// Liveness: the process answers. It touches nothing else, so a database
 /// outage does not get the process restarted.
 #[utoipa::path(
-    get,
-    path = "/healthz",
-    tag = "operations",
+    get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "The process is alive", body = Health))
 )]
 pub async fn healthz() -> HttpResponse {
@@ -48,13 +46,8 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 /// Readiness: the database answers and has every migration, and the search
 /// index has caught up with the catalogue since start.
 #[utoipa::path(
-    get,
-    path = "/readyz",
-    tag = "operations",
-    responses(
-        (status = 200, description = "Ready to serve", body = Ready),
-        (status = 503, description = "Not ready; the detail says why", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "Ready to serve", body = Ready), (status = 503, description = "Not ready; the detail says why"))
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match state.store.readiness(READINESS_TIMEOUT).await {
@@ -81,9 +74,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 
 /// Request counts and latency histograms in the Prometheus text format.
 #[utoipa::path(
-    get,
-    path = "/metrics",
-    tag = "operations",
+    get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
 )]
 pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {

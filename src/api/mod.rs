@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pagination;
 pub mod practices;
+pub mod problems;
 pub mod submissions;
 pub mod subscriptions;
 pub mod tagging;

@@ -8,6 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 use super::formats::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
+use super::problems::ProblemBodies;
 use super::users::BindingRule;
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
@@ -16,13 +17,13 @@ use super::{
 use crate::domain::account::Role;
 use crate::domain::annex::{AnnexItem, SectionId};
 use crate::domain::entities::{Entity, EntityCode, EntityType, Region, RegionalGroup};
+use crate::domain::outbox::MailStatus;
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::error::{FieldError, Problem};
 use crate::publish::edition::Format as ExportFormat;
 use crate::search::engine::Sort;
-use crate::store::outbox::MailStatus;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,7 +83,7 @@ use crate::store::outbox::MailStatus;
         AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
-    modifiers(&BearerScheme, &ParametersAreNeverNull, &BindingRule, &NotBlank, &Links),
+    modifiers(&BearerScheme, &ProblemBodies, &ParametersAreNeverNull, &BindingRule, &NotBlank, &Links),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),

@@ -9,11 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::pagination;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
+use crate::domain::outbox::Mail;
+use crate::domain::outbox::MailStatus;
 use crate::domain::Language;
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::http::AppState;
-use crate::store::outbox::{self, Mail, MailStatus};
+use crate::service::outbox;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MailView {
@@ -68,17 +70,8 @@ pub struct OutboxQuery {
 
 /// The outbox, oldest first, optionally of one status (admins).
 #[utoipa::path(
-    get,
-    path = "/api/v1/outbox",
-    tag = "operations",
-    params(OutboxQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of mails", body = MailList),
-        (status = 400, description = "Bad status, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/outbox", tag = "operations", params(OutboxQuery), security(("bearer" = [])),
+    responses((status = 200, description = "A page of mails", body = MailList), (status = 400, description = "Bad status, limit or cursor"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"))
 )]
 pub async fn list_outbox(
     state: web::Data<AppState>,
@@ -113,18 +106,8 @@ pub async fn list_outbox(
 
 /// Gives a dead mail a new series of attempts, starting now (admins).
 #[utoipa::path(
-    post,
-    path = "/api/v1/outbox/{id}/retry",
-    tag = "operations",
-    params(("id" = String, Path, description = "The mail's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The mail, pending again", body = MailView),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such mail", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The mail is not dead", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/outbox/{id}/retry", tag = "operations", params(("id" = String, Path, description = "The mail's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The mail, pending again", body = MailView), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such mail"), (status = 409, description = "The mail is not dead"))
 )]
 pub async fn retry_mail(
     state: web::Data<AppState>,
@@ -135,18 +118,7 @@ pub async fn retry_mail(
     let id = path.into_inner();
     let mail = state
         .store
-        .run(move |c| {
-            let mail = outbox::find(c, &id)?
-                .ok_or_else(|| AppError::NotFound(format!("there is no mail {id}")))?;
-            if !outbox::revive(c, &id, clock::now())? {
-                return Err(AppError::Conflict(format!(
-                    "mail {id} is {}, not dead: the sender is still on it",
-                    mail.status.as_str()
-                )));
-            }
-            outbox::find(c, &id)?
-                .ok_or_else(|| AppError::NotFound(format!("there is no mail {id}")))
-        })
+        .run(move |c| outbox::retry(c, &id, clock::now()))
         .await?;
     Ok(HttpResponse::Ok().json(MailView::new(mail)))
 }

@@ -9,7 +9,7 @@ use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::submission::Curation;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
-use crate::error::{AppError, Problem};
+use crate::error::AppError;
 use crate::http::extract::{double_option, JsonBody};
 use crate::http::AppState;
 use crate::service::curation;
@@ -18,14 +18,8 @@ use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 
 /// A practice of an accepted submission; anyone may read it.
 #[utoipa::path(
-    get,
-    path = "/api/v1/practices/{id}",
-    tag = "catalogue",
-    params(("id" = String, Path, description = "The practice's id")),
-    responses(
-        (status = 200, description = "The practice", body = CataloguePractice),
-        (status = 404, description = "No such practice in the catalogue", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")),
+    responses((status = 200, description = "The practice", body = CataloguePractice), (status = 404, description = "No such practice in the catalogue"))
 )]
 pub async fn get_practice(
     state: web::Data<AppState>,
@@ -70,21 +64,8 @@ pub struct PracticeCuration {
 
 /// Re-tags a practice of an accepted submission (editors); audited.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/practices/{id}",
-    tag = "catalogue",
-    params(("id" = String, Path, description = "The practice's id")),
-    request_body = PracticeCuration,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The practice as now tagged", body = CataloguePractice),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such practice", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Its submission is not accepted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown items or sectors, or a note too long", body = Problem, content_type = "application/problem+json"),
-    )
+    patch, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")), request_body = PracticeCuration, security(("bearer" = [])),
+    responses((status = 200, description = "The practice as now tagged", body = CataloguePractice), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such practice"), (status = 409, description = "Its submission is not accepted"), (status = 422, description = "Unknown items or sectors, or a note too long"))
 )]
 pub async fn curate_practice(
     state: web::Data<AppState>,

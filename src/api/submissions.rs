@@ -2,39 +2,26 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
-use base64::Engine;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::formats::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use super::pagination;
 use crate::auth::{
-    authorize, authorize_submission, Action, AuthenticatedUser, Caller, SubmissionAction,
+    authorize, authorize_submission, listed_entities, submission_entity, Action, Caller,
+    SubmissionAction,
 };
-use crate::domain::account::Role;
 use crate::domain::clock;
 use crate::domain::entities::EntityCode;
-use crate::domain::history::Event;
-use crate::domain::history::VersionInfo;
-use crate::domain::submission::Submission;
-use crate::domain::submission::{optional_note, validate, SubmissionDraft, ValidSubmission};
+use crate::domain::history::{Event, VersionInfo};
+use crate::domain::submission::{optional_note, validate, Submission, SubmissionDraft};
 use crate::domain::workflow::{Move, Status};
-use crate::domain::Language;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::http::extract::{if_match_version, ApiQuery, JsonBody};
 use crate::http::AppState;
+use crate::service::idempotency::{self, Key, Once};
 use crate::service::submissions::{self as intake, Outcome};
-use crate::service::views::{etag, SubmissionView};
-use crate::store::history;
-use crate::store::idempotency::{self, StoredAnswer};
-use crate::store::submissions::{self, ListFilter};
-use crate::store::write_transaction;
-use crate::store::{organisations, AnyConnection};
-use crate::tagging::Tagger;
-
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+use crate::service::views::{etag, SubmissionList, SubmissionView};
 
 /// The answer for a saved submission: its document, ETag and Location.
 fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse {
@@ -48,143 +35,10 @@ fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse
         .body(outcome.document.clone())
 }
 
-/// The entity a submission is for: a focal point's own, or the one an
-/// editor names.
-fn entity_for(
-    user: &AuthenticatedUser,
-    requested: Option<EntityCode>,
-) -> Result<EntityCode, AppError> {
-    match (user.role, &user.entity, requested) {
-        (Role::FocalPoint, Some(own), None) => Ok(own.clone()),
-        (Role::FocalPoint, Some(own), Some(requested)) if requested == *own => Ok(requested),
-        (Role::FocalPoint, _, Some(requested)) => Err(AppError::Forbidden(format!(
-            "a focal point submits for its own entity only, not for {requested}"
-        ))),
-        (_, _, Some(requested)) => Ok(requested),
-        (_, _, None) => Err(AppError::unprocessable(vec![FieldError::new(
-            "entity",
-            "an editor recording a submission must name its entity",
-        )])),
-    }
-}
-
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, AppError> {
-    let Some(value) = request.headers().get(IDEMPOTENCY_KEY) else {
-        return Ok(None);
-    };
-    let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AppError::BadRequest {
-            detail: "Idempotency-Key must be 1 to 255 visible ASCII characters".to_owned(),
-            errors: vec![FieldError::new(
-                "Idempotency-Key",
-                "1 to 255 visible ASCII characters",
-            )],
-        });
-    }
-    Ok(Some(key.to_owned()))
-}
-
-fn digest(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(bytes))
-}
-
-enum Created {
-    New(Outcome),
-    Replay(StoredAnswer),
-}
-
-enum CreateError {
-    App(AppError),
-    /// Another request with the same key committed first.
-    KeyTaken,
-}
-
-impl From<diesel::result::Error> for CreateError {
-    fn from(error: diesel::result::Error) -> Self {
-        CreateError::App(error.into())
-    }
-}
-
-impl From<AppError> for CreateError {
-    fn from(error: AppError) -> Self {
-        CreateError::App(error)
-    }
-}
-
-fn replay(stored: StoredAnswer, hash: &str) -> Result<Created, AppError> {
-    if stored.request_hash == hash {
-        Ok(Created::Replay(stored))
-    } else {
-        Err(AppError::unprocessable(vec![FieldError::new(
-            "Idempotency-Key",
-            "this key was used for a different request: use a new key for a new submission",
-        )]))
-    }
-}
-
-/// Creates the submission once per key: a retry gets the first answer.
-#[allow(clippy::too_many_arguments)]
-fn create_once(
-    connection: &mut AnyConnection,
-    user: &AuthenticatedUser,
-    key: Option<(String, String)>,
-    entity: EntityCode,
-    valid: ValidSubmission,
-    now: DateTime<Utc>,
-    tagger: &Tagger,
-) -> Result<Created, AppError> {
-    if let Some((key, hash)) = &key {
-        if let Some(stored) = idempotency::find(connection, &user.id, key, now)? {
-            return replay(stored, hash);
-        }
-    }
-    let attempt = write_transaction::<_, CreateError, _>(connection, |c| {
-        let outcome = intake::create(c, &user.actor(), entity, valid, now, tagger)?;
-        if let Some((key, hash)) = &key {
-            let answer = StoredAnswer {
-                request_hash: hash.clone(),
-                status_code: 201,
-                location: Some(format!("/api/v1/submissions/{}", outcome.view.id)),
-                etag: Some(etag(outcome.view.version)),
-                body: outcome.document.clone(),
-            };
-            if !idempotency::remember(c, &user.id, key, &answer, now)? {
-                return Err(CreateError::KeyTaken);
-            }
-        }
-        Ok(outcome)
-    });
-    match attempt {
-        Ok(outcome) => Ok(Created::New(outcome)),
-        Err(CreateError::App(error)) => Err(error),
-        Err(CreateError::KeyTaken) => {
-            let (key, hash) = key.ok_or_else(|| AppError::internal("a key race without a key"))?;
-            let stored = idempotency::find(connection, &user.id, &key, now)?
-                .ok_or_else(|| AppError::internal("an idempotency key vanished"))?;
-            replay(stored, &hash)
-        }
-    }
-}
-
 /// Records a submission as a draft.
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions",
-    tag = "submissions",
-    request_body = SubmissionDraft,
-    params(("Idempotency-Key" = inline(Option<IdempotencyKey>), Header, description = "Makes a retry answer the first response instead of creating a second submission; kept 48 hours")),
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "The new draft", body = SubmissionView,
-            headers(("Location" = String, description = "The submission's URL"), ("ETag" = String, description = "The version, for If-Match"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A focal point naming another entity", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks a rule (each field named), or an Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions", tag = "submissions", request_body = SubmissionDraft, params(("Idempotency-Key" = inline(Option<IdempotencyKey>), Header, description = "Makes a retry answer the first response instead of creating a second submission; kept 48 hours")), security(("bearer" = [])),
+    responses((status = 201, description = "The new draft", body = SubmissionView, headers(("Location" = String, description = "The submission's URL"), ("ETag" = String, description = "The version, for If-Match"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "A focal point naming another entity"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "Breaks a rule (each field named), or an Idempotency-Key reused for another request"))
 )]
 pub async fn create_submission(
     state: web::Data<AppState>,
@@ -193,18 +47,35 @@ pub async fn create_submission(
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let user = authorize(&caller, Action::CreateSubmission)?.clone();
-    let key = idempotency_key(&request)?.map(|key| (key, digest(body.bytes())));
+    let key = Key::from_header(
+        request
+            .headers()
+            .get(idempotency::HEADER)
+            .map(|v| v.as_bytes()),
+        body.bytes(),
+    )?;
     let draft: SubmissionDraft = body.parse()?;
     let mut valid = validate(draft).map_err(AppError::unprocessable)?;
-    let entity = entity_for(&user, valid.entity.take())?;
+    let entity = submission_entity(&user, valid.entity.take())?;
     let tagger = state.tagger.clone();
     let created = state
         .store
-        .run(move |c| create_once(c, &user, key, entity, valid, clock::now(), &tagger))
+        .run(move |c| {
+            let actor = user.actor();
+            intake::create(
+                c,
+                &actor,
+                key.as_ref(),
+                entity,
+                valid,
+                clock::now(),
+                &tagger,
+            )
+        })
         .await?;
     Ok(match created {
-        Created::New(outcome) => saved(actix_web::http::StatusCode::CREATED, &outcome),
-        Created::Replay(stored) => {
+        Once::Done(outcome) => saved(actix_web::http::StatusCode::CREATED, &outcome),
+        Once::Replayed(stored) => {
             let status = actix_web::http::StatusCode::from_u16(stored.status_code as u16)
                 .unwrap_or(actix_web::http::StatusCode::CREATED);
             let mut response = HttpResponse::build(status);
@@ -237,50 +108,10 @@ pub struct SubmissionListQuery {
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubmissionSummary {
-    id: String,
-    entity: String,
-    entity_name: String,
-    language: Language,
-    title: String,
-    status: Status,
-    version: i64,
-    practices_count: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    submitted_at: Option<DateTime<Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    decided_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubmissionList {
-    items: Vec<SubmissionSummary>,
-    next_cursor: Option<String>,
-}
-
-/// The entity's name, or its code should it be unknown (a list must not
-/// fail for one odd row).
-fn name_of(connection: &mut AnyConnection, code: &EntityCode) -> Result<String, AppError> {
-    Ok(organisations::lookup(connection, code)?
-        .map(|e| e.name)
-        .unwrap_or_else(|| code.to_string()))
-}
-
 /// Submissions, oldest first: a focal point's own entity's, or all for editors.
 #[utoipa::path(
-    get,
-    path = "/api/v1/submissions",
-    tag = "submissions",
-    params(SubmissionListQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of submissions, without their practices", body = SubmissionList),
-        (status = 400, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/submissions", tag = "submissions", params(SubmissionListQuery), security(("bearer" = [])),
+    responses((status = 200, description = "A page of submissions, without their practices", body = SubmissionList), (status = 400, description = "Bad filter, limit or cursor"), (status = 401, description = "No valid token"))
 )]
 pub async fn list_submissions(
     state: web::Data<AppState>,
@@ -303,61 +134,17 @@ pub async fn list_submissions(
         .map(EntityCode::parse)
         .transpose()
         .map_err(|e| AppError::invalid_field("entity", e.to_string()))?;
-    let entities = match (user.role, &user.entity, requested) {
-        // Another entity's submissions do not exist for a focal point.
-        (Role::FocalPoint, own, Some(requested)) if own.as_ref() != Some(&requested) => {
-            Some(Vec::new())
-        }
-        (Role::FocalPoint, own, _) => Some(own.iter().map(ToString::to_string).collect()),
-        (_, _, requested) => requested.map(|r| vec![r.to_string()]),
-    };
-    let filter = ListFilter { entities, statuses };
+    let entities = listed_entities(&user, requested);
     let fetch = page.clone();
-    let (mut heads, names) = state
+    let mut items = state
         .store
-        .run(move |c| {
-            if filter.entities.as_ref().is_some_and(Vec::is_empty) {
-                return Ok((Vec::new(), Default::default()));
-            }
-            let heads = submissions::list(c, &filter, &fetch)?;
-            let mut names = std::collections::HashMap::new();
-            for head in &heads {
-                let code = &head.submission.entity;
-                if !names.contains_key(code) {
-                    names.insert(code.clone(), name_of(c, code)?);
-                }
-            }
-            Ok((heads, names))
-        })
+        .run(move |c| intake::list(c, entities, statuses, &fetch))
         .await?;
-    let next_cursor = pagination::finish(&mut heads, &page, |h| &h.submission.id);
-    let items = heads
-        .into_iter()
-        .map(|head| {
-            let s = head.submission;
-            SubmissionSummary {
-                entity_name: names
-                    .get(&s.entity)
-                    .cloned()
-                    .unwrap_or_else(|| s.entity.to_string()),
-                id: s.id,
-                entity: s.entity.to_string(),
-                language: s.language,
-                title: s.title,
-                status: s.status,
-                version: s.version,
-                practices_count: head.practices_count,
-                created_at: s.created_at,
-                updated_at: s.updated_at,
-                submitted_at: s.submitted_at,
-                decided_at: s.decided_at,
-            }
-        })
-        .collect();
+    let next_cursor = pagination::finish(&mut items, &page, |s| &s.id);
     Ok(HttpResponse::Ok().json(SubmissionList { items, next_cursor }))
 }
 
-/// Loads a submission the caller may see for `action`.
+/// Loads a submission the caller may see for `action`, with its entity's name.
 async fn visible(
     state: &AppState,
     caller: &Caller,
@@ -368,27 +155,18 @@ async fn visible(
     state
         .store
         .run(move |c| {
-            let submission = submissions::find(c, &id)?
-                .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
-            authorize_submission(&caller, action, &submission.entity, &id)?;
-            let name = name_of(c, &submission.entity)?;
-            Ok((submission, name))
+            let guard = |s: &Submission| {
+                authorize_submission(&caller, action, &s.entity, &s.id).map(|_| ())
+            };
+            intake::visible(c, &id, &guard)
         })
         .await
 }
 
 /// One submission with its practices.
 #[utoipa::path(
-    get,
-    path = "/api/v1/submissions/{id}",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The submission", body = SubmissionView, headers(("ETag" = String, description = "The version, for If-Match"))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/submissions/{id}", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The submission", body = SubmissionView, headers(("ETag" = String, description = "The version, for If-Match"))), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
 pub async fn get_submission(
     state: web::Data<AppState>,
@@ -416,25 +194,8 @@ fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
 
 /// Replaces the content of a draft or of a submission returned for changes.
 #[utoipa::path(
-    put,
-    path = "/api/v1/submissions/{id}",
-    tag = "submissions",
-    request_body = SubmissionDraft,
-    params(
-        ("id" = String, Path, description = "The submission's id"),
-        ("If-Match" = inline(EntityTags), Header, description = "The ETag of the version being changed"),
-    ),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The new version", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not editable in its status, or the draft names another entity than the submission's", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks a rule (each field named)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-    )
+    put, path = "/api/v1/submissions/{id}", tag = "submissions", request_body = SubmissionDraft, params( ("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(EntityTags), Header, description = "The ETag of the version being changed"), ), security(("bearer" = [])),
+    responses((status = 200, description = "The new version", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not editable in its status, or the draft names another entity than the submission's"), (status = 412, description = "If-Match names an older version"), (status = 422, description = "Breaks a rule (each field named)"), (status = 428, description = "If-Match is missing"))
 )]
 pub async fn update_submission(
     state: web::Data<AppState>,
@@ -460,9 +221,7 @@ pub async fn update_submission(
                 authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
                     .map(|_| ())
             };
-            let current = submissions::find(c, &id)?
-                .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
-            guard(&current)?;
+            let (current, _) = intake::visible(c, &id, &guard)?;
             // What was sent is checked before whether it was sent in time.
             let valid = valid?;
             let version = expected?.unwrap_or(current.version);
@@ -535,20 +294,8 @@ fn required_note(field: &str, value: Option<&str>) -> Result<String, AppError> {
 
 /// Sends a draft, or a submission returned for changes, to the Secretariat.
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions/{id}/submit",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's to do", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in its status; the detail names what is", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A required message or reason is missing, or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions/{id}/submit", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not the caller's to do"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
 )]
 pub async fn submit(
     state: web::Data<AppState>,
@@ -560,20 +307,8 @@ pub async fn submit(
 
 /// Withdraws a submission that is not yet decided (its entity's focal points or an editor).
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions/{id}/withdraw",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the caller's to do", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in its status; the detail names what is", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A required message or reason is missing, or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions/{id}/withdraw", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not the caller's to do"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
 )]
 pub async fn withdraw(
     state: web::Data<AppState>,
@@ -585,21 +320,8 @@ pub async fn withdraw(
 
 /// Returns a submitted submission to its focal points with a message (editors).
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions/{id}/request-changes",
-    tag = "submissions",
-    request_body(content = ChangesRequest, description = "Required"),
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in its status; the detail names what is", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A required message or reason is missing, or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions/{id}/request-changes", tag = "submissions", request_body(content = ChangesRequest, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
 )]
 pub async fn request_changes(
     state: web::Data<AppState>,
@@ -622,21 +344,8 @@ pub async fn request_changes(
 
 /// Accepts a submitted submission (editors): its practices enter the public catalogue.
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions/{id}/accept",
-    tag = "submissions",
-    request_body(content = Option<Acceptance>, description = "Optional; may be empty"),
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in its status; the detail names what is", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A required message or reason is missing, or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions/{id}/accept", tag = "submissions", request_body(content = Option<Acceptance>, description = "Optional; may be empty"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
 )]
 pub async fn accept(
     state: web::Data<AppState>,
@@ -656,21 +365,8 @@ pub async fn accept(
 
 /// Rejects a submitted submission with a reason (editors).
 #[utoipa::path(
-    post,
-    path = "/api/v1/submissions/{id}/reject",
-    tag = "submissions",
-    request_body(content = Rejection, description = "Required"),
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible in its status; the detail names what is", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A required message or reason is missing, or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/submissions/{id}/reject", tag = "submissions", request_body(content = Rejection, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
 )]
 pub async fn reject(
     state: web::Data<AppState>,
@@ -691,16 +387,8 @@ pub struct VersionList {
 
 /// Every saved version of a submission, oldest first.
 #[utoipa::path(
-    get,
-    path = "/api/v1/submissions/{id}/versions",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The versions", body = VersionList),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/submissions/{id}/versions", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The versions", body = VersionList), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
 pub async fn list_versions(
     state: web::Data<AppState>,
@@ -712,23 +400,15 @@ pub async fn list_versions(
     let (submission, _) = visible(&state, &caller, SubmissionAction::Read, id).await?;
     let items = state
         .store
-        .run(move |c| history::versions(c, &submission.id))
+        .run(move |c| intake::versions(c, &submission.id))
         .await?;
     Ok(HttpResponse::Ok().json(VersionList { items }))
 }
 
 /// One saved version, exactly as it was answered then.
 #[utoipa::path(
-    get,
-    path = "/api/v1/submissions/{id}/versions/{n}",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id"), ("n" = i64, Path, description = "The version, from 1")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The submission as it was saved at that version", body = SubmissionView),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission or version", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/submissions/{id}/versions/{n}", tag = "submissions", params(("id" = String, Path, description = "The submission's id"), ("n" = i64, Path, description = "The version, from 1")), security(("bearer" = [])),
+    responses((status = 200, description = "The submission as it was saved at that version", body = SubmissionView), (status = 401, description = "No valid token"), (status = 404, description = "No such submission or version"))
 )]
 pub async fn get_version(
     state: web::Data<AppState>,
@@ -744,7 +424,7 @@ pub async fn get_version(
     let lookup = submission.id.clone();
     let document = state
         .store
-        .run(move |c| history::version_document(c, &lookup, version))
+        .run(move |c| intake::version_document(c, &lookup, version))
         .await?
         .ok_or_else(not_found)?;
     Ok(HttpResponse::Ok()
@@ -755,16 +435,8 @@ pub async fn get_version(
 
 /// The audit trail: who did what, when, from which status to which.
 #[utoipa::path(
-    get,
-    path = "/api/v1/submissions/{id}/events",
-    tag = "submissions",
-    params(("id" = String, Path, description = "The submission's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The events, oldest first", body = Vec<Event>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or another entity's", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/submissions/{id}/events", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The events, oldest first", body = Vec<Event>), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
 pub async fn list_events(
     state: web::Data<AppState>,
@@ -776,7 +448,7 @@ pub async fn list_events(
         visible(&state, &caller, SubmissionAction::Read, path.into_inner()).await?;
     let events = state
         .store
-        .run(move |c| history::events(c, &submission.id))
+        .run(move |c| intake::events(c, &submission.id))
         .await?;
     Ok(HttpResponse::Ok().json(events))
 }

@@ -10,7 +10,7 @@ use crate::domain::account::Email;
 use crate::domain::annex::SectionId;
 use crate::domain::clock;
 use crate::domain::Language;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
 use crate::service::subscriptions;
@@ -35,16 +35,8 @@ pub struct SubscriptionAccepted {
 
 /// Asks for a confirmation link to be mailed (double opt-in).
 #[utoipa::path(
-    post,
-    path = "/api/v1/subscriptions",
-    tag = "dissemination",
-    request_body = SubscriptionRequest,
-    responses(
-        (status = 202, description = "If the address can be subscribed, a confirmation link is on its way", body = SubscriptionAccepted),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/subscriptions", tag = "dissemination", request_body = SubscriptionRequest,
+    responses((status = 202, description = "If the address can be subscribed, a confirmation link is on its way", body = SubscriptionAccepted), (status = 400, description = "Malformed request"), (status = 422, description = "Not an email address"), (status = 429, description = "Too many requests from this address"))
 )]
 pub async fn subscribe(
     state: web::Data<AppState>,

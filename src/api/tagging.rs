@@ -9,11 +9,11 @@ use crate::auth::{authorize, Action, Caller};
 use crate::domain::submission::{body, text, MAX_TITLE_CHARS};
 use crate::domain::suggestion::Suggestion;
 use crate::domain::Language;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, FieldError};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
-use crate::store::submissions;
-use crate::tagging::stats::{self, TaggingStats};
+use crate::service::tagging_stats;
+use crate::tagging::stats::TaggingStats;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,19 +46,8 @@ pub struct SuggestAnswer {
 
 /// Annex items for a text, as a practice saved with it would get them.
 #[utoipa::path(
-    post,
-    path = "/api/v1/tagging/suggest",
-    tag = "tagging",
-    request_body = SuggestRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The suggested items, each with its score and reasons", body = SuggestAnswer),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An empty title or body, or an unknown language (each field named)", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/tagging/suggest", tag = "tagging", request_body = SuggestRequest, security(("bearer" = [])),
+    responses((status = 200, description = "The suggested items, each with its score and reasons", body = SuggestAnswer), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "An empty title or body, or an unknown language (each field named)"))
 )]
 pub async fn suggest(
     state: web::Data<AppState>,
@@ -89,15 +78,8 @@ pub async fn suggest(
 /// How often editors kept the top suggestion of the practices they accepted
 /// (editors and admins).
 #[utoipa::path(
-    get,
-    path = "/api/v1/tagging/stats",
-    tag = "tagging",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Acceptance of suggestions, overall and per language", body = TaggingStats),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/tagging/stats", tag = "tagging", security(("bearer" = [])),
+    responses((status = 200, description = "Acceptance of suggestions, overall and per language", body = TaggingStats), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"))
 )]
 pub async fn tagging_stats(
     state: web::Data<AppState>,
@@ -107,15 +89,7 @@ pub async fn tagging_stats(
     let learned_from = state.tagger.model().examples();
     let stats = state
         .store
-        .run(move |c| {
-            let outcomes = submissions::suggestion_outcomes(c)?;
-            Ok(stats::tabulate(
-                outcomes.iter().map(|(language, items, suggested)| {
-                    (*language, items.as_slice(), suggested.as_slice())
-                }),
-                learned_from,
-            ))
-        })
+        .run(move |c| tagging_stats::measure(c, learned_from))
         .await?;
     Ok(HttpResponse::Ok().json(stats))
 }

@@ -9,17 +9,13 @@ use super::auth::ListQuery;
 use super::pagination;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::User;
-use crate::domain::account::UserChange;
-use crate::domain::account::{check_binding, Email, Role};
+use crate::domain::account::{Email, Role};
 use crate::domain::clock;
 use crate::domain::entities::EntityCode;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::AppError;
 use crate::http::extract::{double_option, ApiQuery, JsonBody};
 use crate::http::AppState;
-use crate::service::accounts::{self, AccountRequest};
-use crate::store::audit;
-use crate::store::users;
-use crate::store::write_transaction;
+use crate::service::accounts::{self, AccountPatch, AccountRequest};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -118,25 +114,10 @@ pub struct UserList {
     next_cursor: Option<String>,
 }
 
-fn as_json(user: &User) -> Option<serde_json::Value> {
-    serde_json::to_value(user).ok()
-}
-
 /// Creates an account (admins only).
 #[utoipa::path(
-    post,
-    path = "/api/v1/users",
-    tag = "identity",
-    request_body = NewUserRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "The new account", body = User, headers(("Location" = String, description = "The account's URL"))),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The email is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks a rule: weak password, unknown entity, role and entity mismatch", body = Problem, content_type = "application/problem+json"),
-    )
+    post, path = "/api/v1/users", tag = "identity", request_body = NewUserRequest, security(("bearer" = [])),
+    responses((status = 201, description = "The new account", body = User, headers(("Location" = String, description = "The account's URL"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The email is taken"), (status = 422, description = "Breaks a rule: weak password, unknown entity, role and entity mismatch"))
 )]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -171,17 +152,8 @@ pub async fn create_user(
 
 /// Every account, oldest first (admins only).
 #[utoipa::path(
-    get,
-    path = "/api/v1/users",
-    tag = "identity",
-    params(ListQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of accounts", body = UserList),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/users", tag = "identity", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, description = "A page of accounts", body = UserList), (status = 400, description = "Bad limit or cursor"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"))
 )]
 pub async fn list_users(
     state: web::Data<AppState>,
@@ -191,24 +163,15 @@ pub async fn list_users(
     authorize(&caller, Action::ManageUsers)?;
     let page = query.page()?;
     let fetch = page.clone();
-    let mut items = state.store.run(move |c| users::list(c, &fetch)).await?;
+    let mut items = state.store.run(move |c| accounts::list(c, &fetch)).await?;
     let next_cursor = pagination::finish(&mut items, &page, |u| &u.id);
     Ok(HttpResponse::Ok().json(UserList { items, next_cursor }))
 }
 
 /// One account (admins only).
 #[utoipa::path(
-    get,
-    path = "/api/v1/users/{id}",
-    tag = "identity",
-    params(("id" = String, Path, description = "The account's id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The account", body = User),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-    )
+    get, path = "/api/v1/users/{id}", tag = "identity", params(("id" = String, Path, description = "The account's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The account", body = User), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such account"))
 )]
 pub async fn get_user(
     state: web::Data<AppState>,
@@ -218,7 +181,7 @@ pub async fn get_user(
     authorize(&caller, Action::ManageUsers)?;
     let id = path.into_inner();
     let lookup = id.clone();
-    let user = state.store.run(move |c| users::find(c, &lookup)).await?;
+    let user = state.store.run(move |c| accounts::find(c, &lookup)).await?;
     user.map(|u| HttpResponse::Ok().json(u))
         .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))
 }
@@ -226,21 +189,8 @@ pub async fn get_user(
 /// Changes an account's role, entity or disabled flag (admins only). Takes
 /// effect on the account's very next request.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/users/{id}",
-    tag = "identity",
-    params(("id" = String, Path, description = "The account's id")),
-    request_body = UserPatch,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The changed account", body = User),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An admin cannot demote or disable their own account; or the change does not fit the account as it is (an entity for an admin)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Role and entity sent do not fit each other, or the entity is unknown", body = Problem, content_type = "application/problem+json"),
-    )
+    patch, path = "/api/v1/users/{id}", tag = "identity", params(("id" = String, Path, description = "The account's id")), request_body = UserPatch, security(("bearer" = [])),
+    responses((status = 200, description = "The changed account", body = User), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such account"), (status = 409, description = "An admin cannot demote or disable their own account; or the change does not fit the account as it is (an entity for an admin)"), (status = 422, description = "Role and entity sent do not fit each other, or the entity is unknown"))
 )]
 pub async fn update_user(
     state: web::Data<AppState>,
@@ -251,83 +201,14 @@ pub async fn update_user(
     let admin = authorize(&caller, Action::ManageUsers)?.clone();
     let patch: UserPatch = body.parse()?;
     let id = path.into_inner();
+    let change = AccountPatch {
+        role: patch.role,
+        entity: patch.entity,
+        disabled: patch.disabled,
+    };
     let updated = state
         .store
-        .run(move |c| {
-            write_transaction(c, |c| {
-                let before = users::find(c, &id)?
-                    .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))?;
-                let role = patch.role.unwrap_or(before.role);
-                let disabled = patch.disabled.unwrap_or(before.disabled);
-                if before.id == admin.id && (role != before.role || disabled) {
-                    return Err(AppError::Conflict(
-                        "an admin cannot demote or disable their own account: ask another admin"
-                            .to_owned(),
-                    ));
-                }
-                let entity = match &patch.entity {
-                    Some(requested) => {
-                        let code = requested
-                            .as_deref()
-                            .map(EntityCode::parse)
-                            .transpose()
-                            .map_err(|e| {
-                                AppError::unprocessable(vec![FieldError::new(
-                                    "entity",
-                                    e.to_string(),
-                                )])
-                            })?;
-                        accounts::known_entity(c, code)?
-                    }
-                    // A new role that cannot have an entity drops the old one.
-                    None if role != Role::FocalPoint => None,
-                    None => before.entity.clone(),
-                };
-                check_binding(role, entity.as_ref()).map_err(|e| {
-                    if patch.role.is_some() && patch.entity.is_some() {
-                        // The patch contradicts itself.
-                        AppError::unprocessable(vec![e])
-                    } else {
-                        // The patch is fine; the account as it is now is not.
-                        AppError::Conflict(format!(
-                            "{}: {} (the account is {}{})",
-                            e.field,
-                            e.message,
-                            before.role.as_str().replace('_', " "),
-                            before
-                                .entity
-                                .as_ref()
-                                .map(|code| format!(" for {code}"))
-                                .unwrap_or_default()
-                        ))
-                    }
-                })?;
-                let now = clock::now();
-                let after = users::update(
-                    c,
-                    &id,
-                    &UserChange {
-                        role,
-                        entity,
-                        disabled,
-                    },
-                    now,
-                )?;
-                audit::record(
-                    c,
-                    audit::Entry {
-                        actor: admin.actor(),
-                        action: "user.update",
-                        target_type: "user",
-                        target_id: &id,
-                        before: as_json(&before),
-                        after: as_json(&after),
-                    },
-                    now,
-                )?;
-                Ok(after)
-            })
-        })
+        .run(move |c| accounts::update(c, &admin.id, admin.actor(), &id, change, clock::now()))
         .await?;
     Ok(HttpResponse::Ok().json(updated))
 }

@@ -10,4 +10,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use caller::{AuthenticatedUser, Caller};
-pub use policy::{authorize, authorize_submission, sees_editorial_work, Action, SubmissionAction};
+pub use policy::{
+    authorize, authorize_submission, listed_entities, sees_editorial_work, submission_entity,
+    Action, SubmissionAction,
+};

@@ -6,7 +6,7 @@ use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
 use crate::domain::entities::EntityCode;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -119,6 +119,42 @@ pub fn authorize_submission<'a>(
         SubmissionAction::Review => Err(AppError::Forbidden(
             "only the Secretariat's editors request changes, accept or reject".to_owned(),
         )),
+    }
+}
+
+/// The entity a new submission is for: a focal point's own, or the one an
+/// editor names (an editor records submissions that came by other means).
+pub fn submission_entity(
+    user: &AuthenticatedUser,
+    requested: Option<EntityCode>,
+) -> Result<EntityCode, AppError> {
+    match (user.role, &user.entity, requested) {
+        (Role::FocalPoint, Some(own), None) => Ok(own.clone()),
+        (Role::FocalPoint, Some(own), Some(requested)) if requested == *own => Ok(requested),
+        (Role::FocalPoint, _, Some(requested)) => Err(AppError::Forbidden(format!(
+            "a focal point submits for its own entity only, not for {requested}"
+        ))),
+        (_, _, Some(requested)) => Ok(requested),
+        (_, _, None) => Err(AppError::unprocessable(vec![FieldError::new(
+            "entity",
+            "an editor recording a submission must name its entity",
+        )])),
+    }
+}
+
+/// The entities whose submissions a list shows the user: `None` for all
+/// (an editor who names none). Another entity's submissions do not exist
+/// for a focal point, so naming one gives an empty list, not a 403.
+pub fn listed_entities(
+    user: &AuthenticatedUser,
+    requested: Option<EntityCode>,
+) -> Option<Vec<EntityCode>> {
+    match (user.role, &user.entity, requested) {
+        (Role::FocalPoint, own, Some(requested)) if own.as_ref() != Some(&requested) => {
+            Some(Vec::new())
+        }
+        (Role::FocalPoint, own, _) => Some(own.iter().cloned().collect()),
+        (_, _, requested) => requested.map(|r| vec![r]),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod exchange;
 pub mod history;
 pub mod language;
 pub mod notice;
+pub mod outbox;
 pub mod page;
 pub mod submission;
 pub mod suggestion;

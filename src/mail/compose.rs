@@ -12,8 +12,8 @@ use maud::{html, Markup, DOCTYPE};
 use super::links::Links;
 use crate::domain::annex::annex;
 use crate::domain::notice::{Notice, SubmissionNotice};
+use crate::domain::outbox::Mail;
 use crate::i18n::{fill, labels, Labels};
-use crate::store::outbox::Mail;
 
 /// A message's words before they become parts.
 struct Words {
@@ -332,8 +332,8 @@ pub fn compose(
 mod tests {
     use super::*;
     use crate::domain::notice::ConfirmationNotice;
+    use crate::domain::outbox::MailStatus;
     use crate::domain::Language;
-    use crate::store::outbox::MailStatus;
     use chrono::TimeZone;
 
     /// A workflow notice of the kind `kind` (a variant of `Notice`).

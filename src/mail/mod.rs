@@ -17,7 +17,8 @@ use lettre::{SmtpTransport, Transport as _};
 
 use crate::config::Settings;
 use crate::domain::clock;
-use crate::store::outbox::{self, Mail};
+use crate::domain::outbox::Mail;
+use crate::store::outbox;
 use crate::store::Store;
 use links::Links;
 

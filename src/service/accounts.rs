@@ -3,10 +3,13 @@
 //! written in one transaction.
 
 use crate::domain::account::Actor;
-use crate::domain::account::User;
+use chrono::{DateTime, Utc};
+
 use crate::domain::account::{check_binding, parse_name, Email, NewPassword, Role};
+use crate::domain::account::{User, UserChange};
 use crate::domain::clock;
 use crate::domain::entities::EntityCode;
+use crate::domain::page::Page;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
 use crate::store::users::{self, NewUser};
@@ -109,6 +112,105 @@ pub fn create(
         )?;
         Ok(user)
     })
+}
+
+/// What an administrator may change of an account; each field absent
+/// keeps what is there. `entity: Some(None)` unbinds.
+pub struct AccountPatch {
+    pub role: Option<Role>,
+    pub entity: Option<Option<String>>,
+    pub disabled: Option<bool>,
+}
+
+/// Changes an account's role, entity or disabled flag, with its audit
+/// entry, in one transaction. An admin cannot demote or disable their own
+/// account (someone must be left to manage the others).
+pub fn update(
+    connection: &mut AnyConnection,
+    admin_id: &str,
+    actor: Actor<'_>,
+    id: &str,
+    patch: AccountPatch,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    write_transaction(connection, |c| {
+        let before = users::find(c, id)?
+            .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))?;
+        let role = patch.role.unwrap_or(before.role);
+        let disabled = patch.disabled.unwrap_or(before.disabled);
+        if before.id == admin_id && (role != before.role || disabled) {
+            return Err(AppError::Conflict(
+                "an admin cannot demote or disable their own account: ask another admin".to_owned(),
+            ));
+        }
+        let entity = match &patch.entity {
+            Some(requested) => {
+                let code = requested
+                    .as_deref()
+                    .map(EntityCode::parse)
+                    .transpose()
+                    .map_err(|e| {
+                        AppError::unprocessable(vec![FieldError::new("entity", e.to_string())])
+                    })?;
+                known_entity(c, code)?
+            }
+            // A new role that cannot have an entity drops the old one.
+            None if role != Role::FocalPoint => None,
+            None => before.entity.clone(),
+        };
+        check_binding(role, entity.as_ref()).map_err(|e| {
+            if patch.role.is_some() && patch.entity.is_some() {
+                // The patch contradicts itself.
+                AppError::unprocessable(vec![e])
+            } else {
+                // The patch is fine; the account as it is now is not.
+                AppError::Conflict(format!(
+                    "{}: {} (the account is {}{})",
+                    e.field,
+                    e.message,
+                    before.role.as_str().replace('_', " "),
+                    before
+                        .entity
+                        .as_ref()
+                        .map(|code| format!(" for {code}"))
+                        .unwrap_or_default()
+                ))
+            }
+        })?;
+        let after = users::update(
+            c,
+            id,
+            &UserChange {
+                role,
+                entity,
+                disabled,
+            },
+            now,
+        )?;
+        audit::record(
+            c,
+            audit::Entry {
+                actor,
+                action: "user.update",
+                target_type: "user",
+                target_id: id,
+                before: serde_json::to_value(&before).ok(),
+                after: serde_json::to_value(&after).ok(),
+            },
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// A page of the accounts, oldest first.
+pub fn list(connection: &mut AnyConnection, page: &Page) -> Result<Vec<User>, AppError> {
+    users::list(connection, page)
+}
+
+/// One account, if it exists.
+pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<User>, AppError> {
+    users::find(connection, id)
 }
 
 #[cfg(test)]

@@ -1,16 +1,20 @@
 //! The catalogue's search as a query string asks it: one grammar, read
 //! by the API's `/practices` (and its CSV) and by the reader's search page.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::domain::annex::{AnnexItem, SectionId};
-use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
+use crate::domain::entities::{Entity, EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::page::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::search::engine::{Cursor, Filters, SearchRequest, Sort};
 use crate::search::query;
+use crate::store::catalogue::{self, CatalogueEntry};
+use crate::store::{organisations, AnyConnection};
 
 /// A search as the query string asks it.
 pub struct CatalogueQuery {
@@ -141,4 +145,16 @@ impl CatalogueQuery {
             },
         })
     }
+}
+
+/// The newest practices of the catalogue, with the entities that sent them
+/// (by code): what the catalogue's feed shows.
+pub fn newest(
+    connection: &mut AnyConnection,
+    limit: i64,
+) -> Result<(Vec<CatalogueEntry>, HashMap<String, Entity>), AppError> {
+    Ok((
+        catalogue::newest(connection, limit)?,
+        organisations::all_by_code(connection)?,
+    ))
 }

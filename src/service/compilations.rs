@@ -16,11 +16,13 @@ use crate::domain::compilation::{
     MAX_INTRODUCTION_CHARS, MAX_TITLE_CHARS,
 };
 use crate::domain::notice::{Notice, PublicationNotice};
+use crate::domain::outbox::NewMail;
+use crate::domain::page::Page;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
 use crate::store::compilations;
-use crate::store::outbox::{self, NewMail};
+use crate::store::outbox;
 use crate::store::subscriptions;
 use crate::store::users::{self, Recipients};
 use crate::store::{write_transaction, AnyConnection};
@@ -372,4 +374,19 @@ pub fn drift(
     }
     let now = assemble_now(connection, &compilation.scope, &compilation.excluded)?;
     Ok(compilation::drift(entries, &now.entries))
+}
+
+/// A page of the compilations, newest first; drafts only for those who may see them.
+pub fn list(
+    connection: &mut AnyConnection,
+    with_drafts: bool,
+    page: &Page,
+) -> Result<Vec<Compilation>, AppError> {
+    compilations::list(connection, with_drafts, page)
+}
+
+/// The newest published editions, at most `limit`: what the reader's list
+/// and the feed show.
+pub fn published(connection: &mut AnyConnection, limit: i64) -> Result<Vec<Compilation>, AppError> {
+    compilations::published(connection, limit)
 }

@@ -4,12 +4,18 @@
 //! public catalogue changes, its `catalogue_changes` rows. Used by the API
 //! and by the command line's import.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
-use super::views::SubmissionView;
+use super::idempotency::{self, Answer, Once};
+use super::views::{etag, SubmissionSummary, SubmissionView};
 use crate::domain::account::Actor;
 use crate::domain::entities::EntityCode;
+use crate::domain::history::{Event, VersionInfo};
 use crate::domain::notice::{Notice, SubmissionNotice};
+use crate::domain::outbox::NewMail;
+use crate::domain::page::Page;
 use crate::domain::submission::Practice;
 use crate::domain::submission::Submission;
 use crate::domain::submission::{ValidPractice, ValidSubmission};
@@ -18,8 +24,9 @@ use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
-use crate::store::outbox::{self, NewMail};
+use crate::store::outbox;
 use crate::store::submissions;
+use crate::store::submissions::ListFilter;
 use crate::store::users::{self, Recipients};
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
@@ -138,19 +145,21 @@ pub(super) fn publish(
     catalogue::append(connection, &changes, Change::Upsert, now)
 }
 
-/// A new draft, version 1.
+/// A new draft, version 1; with an idempotency key, made once however
+/// often the client retries.
 pub fn create(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
+    key: Option<&idempotency::Key>,
     entity: EntityCode,
     valid: ValidSubmission,
     now: DateTime<Utc>,
     tagger: &Tagger,
-) -> Result<Outcome, AppError> {
+) -> Result<Once<Outcome>, AppError> {
     // Suggesting is pure work on the text: done before the write lock.
     let id = new_id();
     let practices = practices_from(valid.practices, &id, valid.language, now, tagger);
-    write_transaction(connection, |c| {
+    idempotency::run_once(connection, actor, key, now, |c| {
         let name = entity_name(c, &entity)?;
         let submission = Submission {
             practices,
@@ -182,7 +191,14 @@ pub fn create(
                 now,
             )],
         )?;
-        snapshot(c, &submission, name, now)
+        let outcome = snapshot(c, &submission, name, now)?;
+        let answer = Answer {
+            status_code: 201,
+            location: Some(format!("/api/v1/submissions/{}", outcome.view.id)),
+            etag: Some(etag(outcome.view.version)),
+            body: outcome.document.clone(),
+        };
+        Ok((outcome, answer))
     })
 }
 
@@ -336,4 +352,81 @@ fn notify(
         })
         .collect();
     outbox::enqueue(connection, &mails, now)
+}
+
+/// The entity's name, or its code should it be unknown (a list must not
+/// fail for one odd row).
+fn name_or_code(connection: &mut AnyConnection, code: &EntityCode) -> Result<String, AppError> {
+    Ok(organisations::lookup(connection, code)?
+        .map(|e| e.name)
+        .unwrap_or_else(|| code.to_string()))
+}
+
+/// A page of submissions, oldest first, of these entities (`None`: all)
+/// and statuses (none: all), with one row more than the page when another
+/// page follows.
+pub fn list(
+    connection: &mut AnyConnection,
+    entities: Option<Vec<EntityCode>>,
+    statuses: Vec<Status>,
+    page: &Page,
+) -> Result<Vec<SubmissionSummary>, AppError> {
+    if entities.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
+    let filter = ListFilter {
+        entities: entities.map(|codes| codes.iter().map(ToString::to_string).collect()),
+        statuses,
+    };
+    let heads = submissions::list(connection, &filter, page)?;
+    let mut names: HashMap<EntityCode, String> = HashMap::new();
+    let mut items = Vec::with_capacity(heads.len());
+    for head in heads {
+        let code = head.submission.entity.clone();
+        let name = match names.get(&code) {
+            Some(name) => name.clone(),
+            None => {
+                let name = name_or_code(connection, &code)?;
+                names.insert(code, name.clone());
+                name
+            }
+        };
+        items.push(SubmissionSummary::new(
+            head.submission,
+            head.practices_count,
+            name,
+        ));
+    }
+    Ok(items)
+}
+
+/// The submission, if it exists and `guard` lets the caller see it, with
+/// its entity's name.
+pub fn visible(
+    connection: &mut AnyConnection,
+    id: &str,
+    guard: Guard<'_>,
+) -> Result<(Submission, String), AppError> {
+    let submission = load(connection, id, guard)?;
+    let name = name_or_code(connection, &submission.entity)?;
+    Ok((submission, name))
+}
+
+/// Every saved version of a submission, oldest first.
+pub fn versions(connection: &mut AnyConnection, id: &str) -> Result<Vec<VersionInfo>, AppError> {
+    history::versions(connection, id)
+}
+
+/// One saved version's document, exactly as it was answered then.
+pub fn version_document(
+    connection: &mut AnyConnection,
+    id: &str,
+    version: i64,
+) -> Result<Option<String>, AppError> {
+    history::version_document(connection, id, version)
+}
+
+/// The trail: who did what, when, from which status to which.
+pub fn events(connection: &mut AnyConnection, id: &str) -> Result<Vec<Event>, AppError> {
+    history::events(connection, id)
 }

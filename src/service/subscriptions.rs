@@ -7,10 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::account::Email;
 use crate::domain::annex::SectionId;
 use crate::domain::notice::{ConfirmationNotice, Notice};
+use crate::domain::outbox::NewMail;
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::mail::links::CONFIRM_HOURS;
-use crate::store::outbox::{self, NewMail};
+use crate::store::outbox;
 use crate::store::subscriptions::{self, SubscriptionStatus};
 use crate::store::{write_transaction, AnyConnection};
 

@@ -103,3 +103,47 @@ impl SubmissionView {
 pub fn etag(version: i64) -> String {
     format!("\"v{version}\"")
 }
+
+/// A submission in a list: without its practices, with their count.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionSummary {
+    pub id: String,
+    pub entity: String,
+    pub entity_name: String,
+    pub language: Language,
+    pub title: String,
+    pub status: Status,
+    pub version: i64,
+    pub practices_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionList {
+    pub items: Vec<SubmissionSummary>,
+    pub next_cursor: Option<String>,
+}
+
+impl SubmissionSummary {
+    pub fn new(s: Submission, practices_count: i64, entity_name: String) -> SubmissionSummary {
+        SubmissionSummary {
+            entity_name,
+            id: s.id,
+            entity: s.entity.to_string(),
+            language: s.language,
+            title: s.title,
+            status: s.status,
+            version: s.version,
+            practices_count,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            submitted_at: s.submitted_at,
+            decided_at: s.decided_at,
+        }
+    }
+}

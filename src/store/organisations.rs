@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::organisations;
-use crate::domain::entities::{Entity, EntityCode, EntityType};
+use crate::domain::entities::NewOrganisation;
+use crate::domain::entities::{Entity, EntityCode};
 use crate::error::AppError;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -33,12 +34,6 @@ impl OrganisationRow {
             regional_group: None,
         })
     }
-}
-
-pub struct NewOrganisation {
-    pub code: EntityCode,
-    pub name: String,
-    pub entity_type: EntityType,
 }
 
 pub fn list(connection: &mut AnyConnection) -> Result<Vec<Entity>, AppError> {

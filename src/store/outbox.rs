@@ -4,72 +4,14 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::connection::AnyConnection;
 use super::schema::outbox;
 use super::{utc, write_transaction};
 use crate::domain::notice::Notice;
+use crate::domain::outbox::{Mail, MailStatus, NewMail};
 use crate::domain::page::Page;
-use crate::domain::Language;
 use crate::error::AppError;
-
-/// A mail to send, as the transaction that causes it records it.
-#[derive(Debug, Clone)]
-pub struct NewMail {
-    pub recipient: String,
-    pub language: Language,
-    /// What the message says; the sender composes it from this.
-    pub notice: Notice,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MailStatus {
-    Pending,
-    Sending,
-    Sent,
-    Dead,
-}
-
-impl MailStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Pending => "pending",
-            MailStatus::Sending => "sending",
-            MailStatus::Sent => "sent",
-            MailStatus::Dead => "dead",
-        }
-    }
-
-    fn parse(text: &str) -> Result<MailStatus, AppError> {
-        [
-            MailStatus::Pending,
-            MailStatus::Sending,
-            MailStatus::Sent,
-            MailStatus::Dead,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-        .ok_or_else(|| AppError::internal(format!("stored mail status {text}")))
-    }
-}
-
-/// A mail of the outbox.
-#[derive(Debug, Clone)]
-pub struct Mail {
-    pub id: String,
-    pub recipient: String,
-    pub language: Language,
-    pub notice: Notice,
-    pub status: MailStatus,
-    pub attempts: i64,
-    pub next_attempt_at: DateTime<Utc>,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-}
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
@@ -96,7 +38,8 @@ impl MailRow {
         Ok(Mail {
             language: self.language.parse().map_err(|e| corrupt(format!("{e}")))?,
             notice,
-            status: MailStatus::parse(&self.status)?,
+            status: MailStatus::from_text(&self.status)
+                .ok_or_else(|| AppError::internal(format!("stored mail status {}", self.status)))?,
             id: self.id,
             recipient: self.recipient,
             attempts: self.attempts,

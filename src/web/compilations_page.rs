@@ -13,7 +13,6 @@ use crate::http::AppState;
 use crate::i18n::fill;
 use crate::publish::edition::{self, html::contents, status_line};
 use crate::service::compilations as editions;
-use crate::store::compilations;
 
 /// Editions a page lists: more than the Secretariat publishes in years.
 const LISTED: i64 = 500;
@@ -22,11 +21,7 @@ const LISTED: i64 = 500;
 pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
-    let editions = match state
-        .store
-        .run(|c| compilations::published(c, LISTED))
-        .await
-    {
+    let editions = match state.store.run(|c| editions::published(c, LISTED)).await {
         Ok(editions) => editions,
         Err(error) => return super::error_page(&reader, error),
     };

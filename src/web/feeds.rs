@@ -11,7 +11,7 @@ use crate::http::conditional;
 use crate::http::AppState;
 use crate::i18n::{fill, labels};
 use crate::publish::atom::{Feed, FeedEntry};
-use crate::store::{catalogue, compilations, organisations};
+use crate::service::{catalogue, compilations};
 use crate::text::markdown::to_plain_text;
 
 /// Entries a feed holds: feed readers poll, they do not page back.
@@ -103,12 +103,7 @@ pub async fn practices_feed(
         .to_owned();
     let (newest, entities) = state
         .store
-        .run(|c| {
-            Ok((
-                catalogue::newest(c, FEED_ENTRIES)?,
-                organisations::all_by_code(c)?,
-            ))
-        })
+        .run(|c| catalogue::newest(c, FEED_ENTRIES))
         .await?;
     let l = labels(Language::En);
     let annex = annex();

@@ -72,7 +72,7 @@ fn organisations_kept_in_the_database_are_listed_with_the_reference_ones() {
     each_backend(|app| {
         let store = Store::open(&app.settings).expect("the test database opens");
         let mut connection = store.blocking_connection().expect("a connection");
-        let organisation = organisations::NewOrganisation {
+        let organisation = compendium::domain::entities::NewOrganisation {
             code: EntityCode::parse("GFCE").unwrap(),
             name: "Global Forum on Cyber Expertise".to_owned(),
             entity_type: EntityType::InternationalOrg,

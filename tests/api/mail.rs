@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use compendium::domain::account::Role;
 use compendium::domain::notice::{Notice, SubmissionNotice};
+use compendium::domain::outbox::NewMail;
 use compendium::domain::Language;
-use compendium::store::outbox::{self, NewMail};
+use compendium::store::outbox;
 use compendium::store::Store;
 use serde_json::{json, Value};
 

@@ -337,6 +337,13 @@ pub fn registry() -> &'static Registry {
     })
 }
 
+/// An organisation an administrator adds to the reference list.
+pub struct NewOrganisation {
+    pub code: EntityCode,
+    pub name: String,
+    pub entity_type: EntityType,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

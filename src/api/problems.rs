@@ -1,0 +1,45 @@
+//! Every error answer is a problem document (RFC 9457), so the document
+//! says it once: an endpoint lists its error statuses with what each means
+//! there, and this gives each the `application/problem+json` body.
+
+use utoipa::openapi::{Content, Ref, RefOr};
+use utoipa::Modify;
+
+use crate::error::PROBLEM_CONTENT_TYPE;
+
+/// Gives every 4xx and 5xx response that declares no body the `Problem` one.
+pub struct ProblemBodies;
+
+impl Modify for ProblemBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if is_error(status) && response.content.is_empty() {
+                        response.content.insert(
+                            PROBLEM_CONTENT_TYPE.to_owned(),
+                            RefOr::T(Content::new(Some(Ref::from_schema_name("Problem")))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_error(status: &str) -> bool {
+    status.starts_with('4') || status.starts_with('5')
+}
