@@ -31,6 +31,13 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{problem_response, problem_type, AppError, Problem, PROBLEM_CONTENT_TYPE};
 use crate::http::cors;
 
+/// The route table: one line a resource, each method with its handler.
+macro_rules! routes {
+    ($scope:expr; $($path:literal => $($method:ident($handler:path)),+;)*) => {
+        $scope$(.service(web::resource($path)$(.route(web::$method().to($handler)))+))*
+    };
+}
+
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Before the API's scope, which would answer an OPTIONS with 405.
@@ -45,112 +52,40 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/docs").route(web::get().to(docs_redirect)))
     .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::ApiDoc::openapi()))
     .service(
-        web::scope("/api/v1")
-            .service(web::resource("/annex").route(web::get().to(annex::get_annex)))
-            .service(
-                web::resource("/entities")
-                    .route(web::get().to(entities::list_entities))
-                    .route(web::post().to(entities::add_organisation)),
-            )
-            .service(web::resource("/auth/token").route(web::post().to(auth::issue_token)))
-            .service(
-                web::resource("/auth/api-tokens")
-                    .route(web::get().to(auth::list_api_tokens))
-                    .route(web::post().to(auth::create_api_token)),
-            )
-            .service(
-                web::resource("/auth/api-tokens/{id}")
-                    .route(web::delete().to(auth::revoke_api_token)),
-            )
-            .service(web::resource("/me").route(web::get().to(auth::me)))
-            .service(
-                web::resource("/users")
-                    .route(web::get().to(users::list_users))
-                    .route(web::post().to(users::create_user)),
-            )
-            .service(
-                web::resource("/users/{id}")
-                    .route(web::get().to(users::get_user))
-                    .route(web::patch().to(users::update_user)),
-            )
-            .service(
-                web::resource("/submissions")
-                    .route(web::get().to(submissions::list_submissions))
-                    .route(web::post().to(submissions::create_submission)),
-            )
-            .service(
-                web::resource("/submissions/{id}")
-                    .route(web::get().to(submissions::get_submission))
-                    .route(web::put().to(submissions::update_submission)),
-            )
-            .service(
-                web::resource("/submissions/{id}/submit")
-                    .route(web::post().to(submissions::submit)),
-            )
-            .service(
-                web::resource("/submissions/{id}/withdraw")
-                    .route(web::post().to(submissions::withdraw)),
-            )
-            .service(
-                web::resource("/submissions/{id}/request-changes")
-                    .route(web::post().to(submissions::request_changes)),
-            )
-            .service(
-                web::resource("/submissions/{id}/accept")
-                    .route(web::post().to(submissions::accept)),
-            )
-            .service(
-                web::resource("/submissions/{id}/reject")
-                    .route(web::post().to(submissions::reject)),
-            )
-            .service(
-                web::resource("/submissions/{id}/versions")
-                    .route(web::get().to(submissions::list_versions)),
-            )
-            .service(
-                web::resource("/submissions/{id}/versions/{n}")
-                    .route(web::get().to(submissions::get_version)),
-            )
-            .service(
-                web::resource("/submissions/{id}/events")
-                    .route(web::get().to(submissions::list_events)),
-            )
-            .service(web::resource("/practices").route(web::get().to(catalogue::search_practices)))
-            .service(
-                web::resource("/subscriptions").route(web::post().to(subscriptions::subscribe)),
-            )
-            .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
-            .service(web::resource("/tagging/suggest").route(web::post().to(tagging::suggest)))
-            .service(web::resource("/tagging/stats").route(web::get().to(tagging::tagging_stats)))
-            .service(web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry_mail)))
-            .service(web::resource("/coverage").route(web::get().to(coverage::get_coverage)))
-            .service(
-                web::resource("/coverage.csv").route(web::get().to(coverage::get_coverage_csv)),
-            )
-            .service(web::resource("/practices.csv").route(web::get().to(catalogue::export_csv)))
-            .service(
-                web::resource("/compilations")
-                    .route(web::get().to(compilations::list_compilations))
-                    .route(web::post().to(compilations::create_compilation)),
-            )
-            .service(
-                web::resource("/compilations/{id}")
-                    .route(web::get().to(compilations::get_compilation))
-                    .route(web::put().to(compilations::update_compilation)),
-            )
-            .service(
-                web::resource("/compilations/{id}/publish")
-                    .route(web::post().to(compilations::publish_compilation)),
-            )
-            .service(
-                web::resource("/compilations/{id}/export")
-                    .route(web::get().to(compilations::export_compilation)),
-            )
-            .service(
-                web::resource("/practices/{id}")
-                    .route(web::get().to(practices::get_practice))
-                    .route(web::patch().to(practices::curate_practice)),
-            ),
+        routes!(web::scope("/api/v1");
+            "/annex" => get(annex::get_annex);
+            "/entities" => get(entities::list_entities), post(entities::add_organisation);
+            "/auth/token" => post(auth::issue_token);
+            "/auth/api-tokens" => get(auth::list_api_tokens), post(auth::create_api_token);
+            "/auth/api-tokens/{id}" => delete(auth::revoke_api_token);
+            "/me" => get(auth::me);
+            "/users" => get(users::list_users), post(users::create_user);
+            "/users/{id}" => get(users::get_user), patch(users::update_user);
+            "/submissions" => get(submissions::list_submissions), post(submissions::create_submission);
+            "/submissions/{id}" => get(submissions::get_submission), put(submissions::update_submission);
+            "/submissions/{id}/submit" => post(submissions::submit);
+            "/submissions/{id}/withdraw" => post(submissions::withdraw);
+            "/submissions/{id}/request-changes" => post(submissions::request_changes);
+            "/submissions/{id}/accept" => post(submissions::accept);
+            "/submissions/{id}/reject" => post(submissions::reject);
+            "/submissions/{id}/versions" => get(submissions::list_versions);
+            "/submissions/{id}/versions/{n}" => get(submissions::get_version);
+            "/submissions/{id}/events" => get(submissions::list_events);
+            "/practices" => get(catalogue::search_practices);
+            "/subscriptions" => post(subscriptions::subscribe);
+            "/outbox" => get(outbox::list_outbox);
+            "/tagging/suggest" => post(tagging::suggest);
+            "/tagging/stats" => get(tagging::tagging_stats);
+            "/outbox/{id}/retry" => post(outbox::retry_mail);
+            "/coverage" => get(coverage::get_coverage);
+            "/coverage.csv" => get(coverage::get_coverage_csv);
+            "/practices.csv" => get(catalogue::export_csv);
+            "/compilations" => get(compilations::list_compilations), post(compilations::create_compilation);
+            "/compilations/{id}" => get(compilations::get_compilation), put(compilations::update_compilation);
+            "/compilations/{id}/publish" => post(compilations::publish_compilation);
+            "/compilations/{id}/export" => get(compilations::export_compilation);
+            "/practices/{id}" => get(practices::get_practice), patch(practices::curate_practice);
+        ),
     );
 }
 

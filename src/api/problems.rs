@@ -2,8 +2,10 @@
 //! says it once: an endpoint lists its error statuses with what each means
 //! there, and this gives each the `application/problem+json` body.
 
-use utoipa::openapi::{Content, Ref, RefOr};
-use utoipa::Modify;
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, Modify};
 
 use crate::error::PROBLEM_CONTENT_TYPE;
 
@@ -42,4 +44,36 @@ impl Modify for ProblemBodies {
 
 fn is_error(status: &str) -> bool {
     status.starts_with('4') || status.starts_with('5')
+}
+
+/// The error answers of a workflow move on one submission, shared by the
+/// five moves.
+pub struct MoveProblems;
+
+impl IntoResponses for MoveProblems {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [
+            ("400", "Malformed request"),
+            ("401", "No valid token"),
+            (
+                "403",
+                "Not the caller's to do: only editors request changes, accept or reject",
+            ),
+            ("404", "No such submission, or another entity's"),
+            (
+                "409",
+                "Not possible in its status; the detail names what is",
+            ),
+            (
+                "422",
+                "A required message or reason is missing, or too long",
+            ),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new().description(description).build();
+            (status.to_owned(), RefOr::T(response))
+        })
+        .collect()
+    }
 }

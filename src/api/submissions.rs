@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::formats::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use super::pagination;
+use super::problems::MoveProblems;
 use crate::auth::{
     authorize, authorize_submission, listed_entities, submission_entity, Action, Caller,
     SubmissionAction,
@@ -295,7 +296,7 @@ fn required_note(field: &str, value: Option<&str>) -> Result<String, AppError> {
 /// Sends a draft, or a submission returned for changes, to the Secretariat.
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/submit", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
-    responses((status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not the caller's to do"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
+    responses((status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
 pub async fn submit(
     state: web::Data<AppState>,
@@ -308,7 +309,7 @@ pub async fn submit(
 /// Withdraws a submission that is not yet decided (its entity's focal points or an editor).
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/withdraw", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
-    responses((status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not the caller's to do"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
+    responses((status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
 pub async fn withdraw(
     state: web::Data<AppState>,
@@ -321,7 +322,7 @@ pub async fn withdraw(
 /// Returns a submitted submission to its focal points with a message (editors).
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/request-changes", tag = "submissions", request_body(content = ChangesRequest, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
-    responses((status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
+    responses((status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
 pub async fn request_changes(
     state: web::Data<AppState>,
@@ -345,7 +346,7 @@ pub async fn request_changes(
 /// Accepts a submitted submission (editors): its practices enter the public catalogue.
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/accept", tag = "submissions", request_body(content = Option<Acceptance>, description = "Optional; may be empty"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
-    responses((status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
+    responses((status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
 pub async fn accept(
     state: web::Data<AppState>,
@@ -366,7 +367,7 @@ pub async fn accept(
 /// Rejects a submitted submission with a reason (editors).
 #[utoipa::path(
     post, path = "/api/v1/submissions/{id}/reject", tag = "submissions", request_body(content = Rejection, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
-    responses((status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not possible in its status; the detail names what is"), (status = 422, description = "A required message or reason is missing, or too long"))
+    responses((status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
 pub async fn reject(
     state: web::Data<AppState>,
