@@ -26,9 +26,11 @@ pub mod tagging;
 pub mod telemetry;
 pub mod text;
 pub mod web;
+pub mod workers;
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::ErrorHandlers;
@@ -57,14 +59,16 @@ pub enum StartupError {
     Key(#[from] auth::keys::KeyError),
     #[error(transparent)]
     Index(#[from] search::IndexError),
-    #[error("cannot set up authentication: {0}")]
-    Auth(String),
-    #[error("cannot set up mail: {0}")]
-    Mail(String),
-    #[error("cannot load the tagging lexicon: {0}")]
-    Tagging(String),
+    #[error("cannot set up password hashing: {0}")]
+    Passwords(#[from] auth::password::PasswordError),
+    #[error("cannot set up token signing: {0}")]
+    Tokens(#[from] jsonwebtoken::errors::Error),
+    #[error("COMPENDIUM_SMTP_URL is not usable: {0}")]
+    Mail(#[from] lettre::transport::smtp::Error),
+    #[error(transparent)]
+    Tagging(#[from] tagging::LexiconError),
     #[error("start-up was interrupted: {0}")]
-    Interrupted(String),
+    Interrupted(#[from] actix_web::error::BlockingError),
 }
 
 /// Seconds the server gives requests in flight to finish after SIGTERM or
@@ -72,27 +76,7 @@ pub enum StartupError {
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
 /// How often old idempotency keys are swept.
-const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Housekeeping that no request should pay for: forgetting idempotency
-/// keys past their keeping time. Every replica may run it; the delete is
-/// idempotent.
-fn spawn_maintenance(store: Store) {
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(MAINTENANCE_EVERY);
-        loop {
-            interval.tick().await;
-            let swept = store
-                .run(|c| store::idempotency::sweep(c, domain::clock::now()))
-                .await;
-            match swept {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "forgot expired idempotency keys"),
-                Err(error) => tracing::warn!(%error, "idempotency sweep failed"),
-            }
-        }
-    });
-}
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
 /// Subscription requests a client address may make a minute: enough for a
 /// person, too few to flood strangers' mailboxes with confirmations.
@@ -103,92 +87,7 @@ const SUBSCRIPTIONS_PER_MINUTE: u32 = 5;
 const SERVER_INDEX_MEMORY: usize = 32 * 1024 * 1024;
 /// How often the indexer looks for new catalogue changes: a practice
 /// accepted through any replica is searchable on every replica within it.
-const INDEXER_POLL: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Keeps the search index on the catalogue: catches up at start (until
-/// then `/readyz` says not ready), then polls for new changes.
-fn spawn_indexer(store: Store, search: Arc<SearchIndex>) {
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(INDEXER_POLL);
-        loop {
-            interval.tick().await;
-            let index = Arc::clone(&search);
-            let started = std::time::Instant::now();
-            match store.run(move |c| index.catch_up(c)).await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(
-                    practices = count,
-                    sequence = search.applied_sequence(),
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "search index updated"
-                ),
-                Err(error) => tracing::warn!(%error, "search index update failed; retrying"),
-            }
-        }
-    });
-}
-
-/// Keeps the learned tagging model on editors' decisions: trains at start,
-/// then, every `tagging_learn_seconds`, again if the catalogue changed
-/// (an acceptance or a curation appends a catalogue change).
-fn spawn_learner(store: Store, tagger: Arc<tagging::Tagger>, every: std::time::Duration) {
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(every);
-        let mut learned_at_sequence = None;
-        loop {
-            interval.tick().await;
-            let started = std::time::Instant::now();
-            let seen = learned_at_sequence;
-            // The connection is held for the reading only, not the training.
-            let read = store
-                .run(move |c| {
-                    let sequence = store::catalogue::last_sequence(c)?;
-                    if seen == Some(sequence) {
-                        return Ok((sequence, None));
-                    }
-                    let decisions = store::submissions::decisions(c, tagging::LEARN_FROM_NEWEST)?;
-                    Ok((sequence, Some(decisions)))
-                })
-                .await;
-            let (sequence, decisions) = match read {
-                Ok(read) => read,
-                Err(error) => {
-                    tracing::warn!(%error, "reading editors' decisions failed; retrying");
-                    continue;
-                }
-            };
-            let Some(decisions) = decisions else {
-                continue;
-            };
-            let learner = Arc::clone(&tagger);
-            let trained = actix_web::web::block(move || {
-                let model = tagging::learn(decisions.iter().map(|d| {
-                    (
-                        d.language,
-                        d.title.as_str(),
-                        d.body.as_str(),
-                        d.items.as_slice(),
-                    )
-                }));
-                let examples = model.examples();
-                learner.learn(model);
-                examples
-            })
-            .await;
-            match trained {
-                Ok(examples) => {
-                    learned_at_sequence = Some(sequence);
-                    tracing::info!(
-                        examples,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "tagging model trained on editors' decisions"
-                    );
-                }
-                Err(error) => tracing::warn!(%error, "tagging model training failed; retrying"),
-            }
-        }
-    });
-}
+const INDEXER_POLL: Duration = Duration::from_secs(1);
 
 /// A running service: the database opened and migrated, the port bound.
 pub struct Application {
@@ -208,15 +107,13 @@ impl Application {
                 let applied = store.migrate()?;
                 tracing::info!(database = %store.backend().describe(), applied = applied.len(), "database ready");
                 let secret = auth::keys::signing_keys(&settings)?;
-                let passwords = Passwords::new(&settings).map_err(|e| StartupError::Auth(e.to_string()))?;
+                let passwords = Passwords::new(&settings)?;
                 let search = SearchIndex::open(&settings.index_dir(), SERVER_INDEX_MEMORY)?;
                 Ok((store, secret, passwords, Arc::new(search)))
             })
-            .await
-            .map_err(|e| StartupError::Interrupted(e.to_string()))??
+            .await??
         };
-        let tokens =
-            Tokens::new(&secret, settings.auth.access_token_minutes).map_err(StartupError::Auth)?;
+        let tokens = Tokens::new(&secret, settings.auth.access_token_minutes)?;
         let listener =
             TcpListener::bind(settings.http.bind).map_err(|source| StartupError::Bind {
                 address: settings.http.bind,
@@ -227,23 +124,33 @@ impl Application {
             source,
         })?;
 
-        let transport = mail::Transport::from_settings(&settings).map_err(StartupError::Mail)?;
         let links = mail::links::Links::new(&secret);
-        mail::spawn_sender(
-            store.clone(),
-            Arc::clone(&settings),
-            transport,
-            links.clone(),
-        )
-        .map_err(StartupError::Mail)?;
-        spawn_maintenance(store.clone());
-        spawn_indexer(store.clone(), Arc::clone(&search));
-        let tagger = Arc::new(tagging::Tagger::new().map_err(StartupError::Tagging)?);
-        spawn_learner(
-            store.clone(),
-            Arc::clone(&tagger),
-            std::time::Duration::from_secs(settings.tagging.learn_seconds),
+        let tagger = Arc::new(tagging::Tagger::new()?);
+        let sender = workers::Sender {
+            store: store.clone(),
+            settings: Arc::clone(&settings),
+            transport: mail::Transport::from_settings(&settings)?,
+            links: links.clone(),
+        };
+        workers::spawn(sender, mail::POLL);
+        workers::spawn(
+            workers::Sweeper {
+                store: store.clone(),
+            },
+            SWEEP_EVERY,
         );
+        let indexer = workers::Indexer {
+            store: store.clone(),
+            index: Arc::clone(&search),
+        };
+        workers::spawn(indexer, INDEXER_POLL);
+        let learner = workers::Learner {
+            store: store.clone(),
+            tagger: Arc::clone(&tagger),
+            learned_at: None,
+        };
+        let learn_every = Duration::from_secs(settings.tagging.learn_seconds);
+        workers::spawn(learner, learn_every);
         let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
@@ -259,7 +166,7 @@ impl Application {
             write_throttle: Throttle::new(settings.http.writes_per_minute),
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
-        let client_timeout = std::time::Duration::from_secs(settings.http.client_timeout_seconds);
+        let client_timeout = Duration::from_secs(settings.http.client_timeout_seconds);
         let body_limit = BodyLimit(settings.http.max_body_bytes, client_timeout);
         let payload_limit = settings.http.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -281,7 +188,7 @@ impl Application {
         // A client that opens a connection and sends its request head
         // slowly (slowloris) is cut off; so is one that never closes.
         .client_request_timeout(client_timeout)
-        .client_disconnect_timeout(std::time::Duration::from_secs(2))
+        .client_disconnect_timeout(Duration::from_secs(2))
         .max_connections(settings.http.max_connections);
         if let Some(workers) = settings.http.workers {
             server = server.workers(workers);

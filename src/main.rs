@@ -12,11 +12,53 @@ use compendium::auth::password::Passwords;
 use compendium::config::Settings;
 use compendium::domain::account::Actor;
 use compendium::domain::account::{Email, Role};
+use compendium::error::AppError;
+use compendium::search::IndexError;
 use compendium::search::SearchIndex;
 use compendium::service::accounts::{self, AccountRequest};
 use compendium::service::exchange::{self, Progress};
+use compendium::store::backup::BackupError;
 use compendium::store::Store;
-use compendium::{telemetry, Application};
+use compendium::store::StoreError;
+use compendium::tagging::LexiconError;
+use compendium::{telemetry, Application, StartupError};
+
+/// Why a command failed; printed as one line, and the exit status is 1.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
+    #[error(transparent)]
+    Passwords(#[from] compendium::auth::password::PasswordError),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+    /// An argument or input that is not what the command takes.
+    #[error("{0}")]
+    Invalid(String),
+    /// The command ran, and what it found is a failure (refused lines,
+    /// figures below their thresholds).
+    #[error("{0}")]
+    Unmet(String),
+}
+
+/// An I/O error, said with what was being done.
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CliError {
+    let what = what.into();
+    move |source| CliError::Io { what, source }
+}
 
 #[derive(Parser)]
 #[command(
@@ -187,24 +229,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(settings: Settings) -> Result<(), String> {
+fn serve(settings: Settings) -> Result<(), CliError> {
     actix_web::rt::System::new().block_on(async move {
-        let application = Application::build(settings)
-            .await
-            .map_err(|e| e.to_string())?;
+        let application = Application::build(settings).await?;
         application
             .run_until_stopped()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(io("serving HTTP"))?;
         tracing::info!("stopped gracefully");
         Ok(())
     })
 }
 
-fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    let report =
-        compendium::store::backup::backup(&store, settings, dir).map_err(|e| e.to_string())?;
+fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), CliError> {
+    let store = Store::open(settings)?;
+    let report = compendium::store::backup::backup(&store, settings, dir)?;
     println!(
         "backed up the database ({} bytes{}) into {}",
         report.bytes,
@@ -218,8 +257,8 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
-    compendium::store::backup::restore(settings, dir).map_err(|e| e.to_string())?;
+fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), CliError> {
+    compendium::store::backup::restore(settings, dir)?;
     println!(
         "restored {} into {}; the search index is rebuilt at the next start",
         dir.display(),
@@ -233,12 +272,13 @@ fn tagging_eval(
     train: Option<&Path>,
     json: bool,
     (top1, top3, language_top1): (f64, f64, f64),
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     use compendium::tagging::{evaluation, model::Model, Tagger};
-    let read = |path: &Path| -> Result<Vec<evaluation::Labelled>, String> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        evaluation::read(BufReader::new(file)).map_err(|e| format!("{}: {e}", path.display()))
+    let read = |path: &Path| -> Result<Vec<evaluation::Labelled>, CliError> {
+        let file =
+            std::fs::File::open(path).map_err(io(format!("cannot open {}", path.display())))?;
+        evaluation::read(BufReader::new(file))
+            .map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
     };
     let mut labelled = Vec::new();
     for file in files {
@@ -251,7 +291,8 @@ fn tagging_eval(
     let tagger = Tagger::new()?;
     let report = evaluation::evaluate(&tagger, &model, &labelled);
     if json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::Invalid(format!("the report is not JSON: {e}")))?;
         println!("{text}");
     } else {
         print!("{}", report.to_table());
@@ -260,13 +301,13 @@ fn tagging_eval(
     if shortfalls.is_empty() {
         Ok(())
     } else {
-        Err(shortfalls.join("; "))
+        Err(CliError::Unmet(shortfalls.join("; ")))
     }
 }
 
-fn migrate(settings: &Settings) -> Result<(), String> {
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    let applied = store.migrate().map_err(|e| e.to_string())?;
+fn migrate(settings: &Settings) -> Result<(), CliError> {
+    let store = Store::open(settings)?;
+    let applied = store.migrate()?;
     if applied.is_empty() {
         println!("{}: no pending migrations", store.backend().describe());
     } else {
@@ -286,14 +327,14 @@ fn create_user(
     role: String,
     entity: Option<String>,
     password_stdin: bool,
-) -> Result<(), String> {
-    let email = Email::parse(&email)?;
-    let role: Role = role.parse()?;
+) -> Result<(), CliError> {
+    let email = Email::parse(&email).map_err(CliError::Invalid)?;
+    let role: Role = role.parse().map_err(CliError::Invalid)?;
     let (password, generated) = if password_stdin {
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            .map_err(io("cannot read the password from standard input"))?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
         (generate_password()?, true)
@@ -304,19 +345,15 @@ fn create_user(
         role,
         entity,
         password,
-    })
-    .map_err(|e| e.to_string())?;
-    let passwords = Passwords::new(settings).map_err(|e| e.to_string())?;
-    let password_hash = passwords
-        .hash(&account.password)
-        .map_err(|e| e.to_string())?;
+    })?;
+    let passwords = Passwords::new(settings)?;
+    let password_hash = passwords.hash(&account.password)?;
     let shown_password = generated.then(|| account.password.expose().to_owned());
 
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    store.migrate().map_err(|e| e.to_string())?;
-    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
-    let user = accounts::create(&mut connection, account, password_hash, Actor::CommandLine)
-        .map_err(|e| e.to_string())?;
+    let store = Store::open(settings)?;
+    store.migrate()?;
+    let mut connection = store.blocking_connection()?;
+    let user = accounts::create(&mut connection, account, password_hash, Actor::CommandLine)?;
     println!("created {} {} (id {})", user.role, user.email, user.id);
     if let Some(password) = shown_password {
         println!("password (shown once): {password}");
@@ -325,20 +362,21 @@ fn create_user(
 }
 
 /// 144 random bits, written in 24 URL-safe characters.
-fn generate_password() -> Result<String, String> {
+fn generate_password() -> Result<String, CliError> {
     use base64::Engine;
     let mut random = [0u8; 18];
-    getrandom::fill(&mut random).map_err(|e| format!("cannot generate a password: {e}"))?;
+    getrandom::fill(&mut random)
+        .map_err(|e| CliError::Invalid(format!("cannot generate a password: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
 }
 
-fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String> {
+fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), CliError> {
     let opened =
-        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+        std::fs::File::open(file).map_err(io(format!("cannot open {}", file.display())))?;
     let total_bytes = opened.metadata().map(|m| m.len()).unwrap_or(0);
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    store.migrate().map_err(|e| e.to_string())?;
-    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
+    let store = Store::open(settings)?;
+    store.migrate()?;
+    let mut connection = store.blocking_connection()?;
     let started = Instant::now();
     let mut display = ProgressDisplay::new(total_bytes);
     let tagger = compendium::tagging::Tagger::new()?;
@@ -348,8 +386,7 @@ fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String>
         dry_run,
         &tagger,
         |progress| display.show(progress),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     display.finish();
     for refusal in &report.refused {
         eprintln!("line {}: {}", refusal.line, refusal.reason);
@@ -370,20 +407,19 @@ fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), String>
     if report.refused.is_empty() {
         Ok(())
     } else {
-        Err(format!(
+        Err(CliError::Unmet(format!(
             "{} lines were refused (see above); the others were {verb}",
             report.refused.len()
-        ))
+        )))
     }
 }
 
-fn export(settings: &Settings, file: &Path) -> Result<(), String> {
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    store.migrate().map_err(|e| e.to_string())?;
-    let output = std::fs::File::create(file)
-        .map_err(|e| format!("cannot create {}: {e}", file.display()))?;
-    let written =
-        exchange::export(&store, std::io::BufWriter::new(output)).map_err(|e| e.to_string())?;
+fn export(settings: &Settings, file: &Path) -> Result<(), CliError> {
+    let store = Store::open(settings)?;
+    store.migrate()?;
+    let output =
+        std::fs::File::create(file).map_err(io(format!("cannot create {}", file.display())))?;
+    let written = exchange::export(&store, std::io::BufWriter::new(output))?;
     println!("exported {written} submissions to {}", file.display());
     Ok(())
 }
@@ -444,14 +480,13 @@ impl ProgressDisplay {
 /// Memory for a rebuild: more than a server's indexer, for fewer merges.
 const REINDEX_MEMORY: usize = 256 * 1024 * 1024;
 
-fn reindex(settings: &Settings) -> Result<(), String> {
+fn reindex(settings: &Settings) -> Result<(), CliError> {
     let started = Instant::now();
-    let store = Store::open(settings).map_err(|e| e.to_string())?;
-    store.migrate().map_err(|e| e.to_string())?;
-    let index =
-        SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY).map_err(|e| e.to_string())?;
-    let mut connection = store.blocking_connection().map_err(|e| e.to_string())?;
-    let count = index.rebuild(&mut connection).map_err(|e| e.to_string())?;
+    let store = Store::open(settings)?;
+    store.migrate()?;
+    let index = SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY)?;
+    let mut connection = store.blocking_connection()?;
+    let count = index.rebuild(&mut connection)?;
     println!(
         "reindexed {count} practices (catalogue change {}) in {:.1} s",
         index.applied_sequence(),

@@ -58,7 +58,10 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    pub fn new(keys: &SigningKeys, access_minutes: u32) -> Result<Tokens, String> {
+    pub fn new(
+        keys: &SigningKeys,
+        access_minutes: u32,
+    ) -> Result<Tokens, jsonwebtoken::errors::Error> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
@@ -67,17 +70,12 @@ impl Tokens {
         validation.leeway = LEEWAY_SECONDS;
         let newest = keys.newest();
         Ok(Tokens {
-            signing: (
-                newest.id.clone(),
-                EncodingKey::from_secret(&newest.secret).map_err(|e| e.to_string())?,
-            ),
+            signing: (newest.id.clone(), EncodingKey::from_secret(&newest.secret)?),
             checking: keys
                 .all()
                 .iter()
                 .map(|key| {
-                    DecodingKey::from_secret(&key.secret)
-                        .map(|decoding| (key.id.clone(), decoding))
-                        .map_err(|e| e.to_string())
+                    DecodingKey::from_secret(&key.secret).map(|decoding| (key.id.clone(), decoding))
                 })
                 .collect::<Result<_, _>>()?,
             validation,

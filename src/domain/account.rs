@@ -3,7 +3,6 @@
 //! nobody else speaks for any.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,22 +39,9 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role '{s}': use focal_point, editor or admin"))
-    }
-}
+named_in_text!(Role by as_str, |text| -> String {
+    format!("unknown role '{text}': use focal_point, editor or admin")
+});
 
 /// An email address, trimmed and lower-cased, so that one person cannot hold
 /// two accounts that differ only in case. The check is deliberately modest

@@ -3,8 +3,6 @@
 //! per-entity counts (from the search index) and the reference entities.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-use std::str::FromStr;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -75,22 +73,9 @@ impl By {
     }
 }
 
-impl fmt::Display for By {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for By {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        By::ALL
-            .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or_else(|| "use region, regional_group, entity_type or entity".to_owned())
-    }
-}
+named_in_text!(By by as_str, |text| -> String {
+    "use region, regional_group, entity_type or entity".to_owned()
+});
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Cell {

@@ -1,9 +1,6 @@
 //! The six official languages of the United Nations, the only languages the
 //! catalogue, its labels and its mail speak.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,26 +60,13 @@ impl Language {
     }
 }
 
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown language '{0}': use one of ar, zh, en, fr, ru, es")]
 pub struct UnknownLanguage(pub String);
 
-impl FromStr for Language {
-    type Err = UnknownLanguage;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Language::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownLanguage(s.to_owned()))
-    }
-}
+named_in_text!(Language by code in any case, |text| -> UnknownLanguage {
+    UnknownLanguage(text.to_owned())
+});
 
 /// A text in each of the six languages.
 #[derive(Debug, Clone, Deserialize)]

@@ -3,6 +3,35 @@
 //! too, so every layer above reads one vocabulary. Everything here is
 //! unit-tested beside the code.
 
+/// `Display` and `FromStr` for an enum whose values are named in text
+/// (the names the contract and the database use): every value is in its
+/// `ALL`, a value's name is `$name()`, and a text that names none is
+/// refused with the block's error. `in any case` also takes a name in
+/// another case, with spaces around it.
+macro_rules! named_in_text {
+    ($type:ident by $name:ident, |$text:ident| -> $err:ty $refusal:block) => {
+        named_in_text!(@impl $type, $name, $text, $err, $refusal, |value: $type| value.$name() == $text);
+    };
+    ($type:ident by $name:ident in any case, |$text:ident| -> $err:ty $refusal:block) => {
+        named_in_text!(@impl $type, $name, $text, $err, $refusal, |value: $type| value.$name().eq_ignore_ascii_case($text.trim()));
+    };
+    (@impl $type:ident, $name:ident, $text:ident, $err:ty, $refusal:block, $matches:expr) => {
+        impl ::std::fmt::Display for $type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.$name())
+            }
+        }
+
+        impl ::std::str::FromStr for $type {
+            type Err = $err;
+
+            fn from_str($text: &str) -> Result<Self, Self::Err> {
+                $type::ALL.into_iter().find(|value| ($matches)(*value)).ok_or_else(|| $refusal)
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod annex;
 pub mod clock;

@@ -8,9 +8,6 @@
 //! Editing (PUT) is allowed in draft and changes_requested only. Any other
 //! move is refused, naming the current status and what is allowed.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -88,24 +85,9 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown status '{s}': use draft, submitted, changes_requested, accepted, rejected or withdrawn")
-            })
-    }
-}
+named_in_text!(Status by as_str, |text| -> String {
+    format!("unknown status '{text}': use draft, submitted, changes_requested, accepted, rejected or withdrawn")
+});
 
 /// What can be done to a submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

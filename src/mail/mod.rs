@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::domain::clock;
 use crate::domain::outbox::Mail;
 use crate::store::outbox;
-use crate::store::Store;
+use crate::store::AnyConnection;
 use links::Links;
 
 /// How mail leaves this process.
@@ -30,13 +30,11 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn from_settings(settings: &Settings) -> Result<Transport, String> {
+    pub fn from_settings(settings: &Settings) -> Result<Transport, lettre::transport::smtp::Error> {
         match &settings.mail.smtp_url {
-            Some(url) => SmtpTransport::from_url(url)
-                .map(|builder| {
-                    Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build())
-                })
-                .map_err(|e| format!("COMPENDIUM_SMTP_URL is not usable: {e}")),
+            Some(url) => SmtpTransport::from_url(url).map(|builder| {
+                Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build())
+            }),
             None => Ok(Transport::Files(settings.storage.data_dir.join("mail"))),
         }
     }
@@ -60,7 +58,7 @@ impl Transport {
 const BATCH: i64 = 50;
 const LEASE_SECONDS: i64 = 120;
 /// How often the sender looks for due mail.
-const POLL: Duration = Duration::from_secs(1);
+pub const POLL: Duration = Duration::from_secs(1);
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECONDS: u64 = 3600;
 
@@ -84,19 +82,17 @@ pub fn next_attempt(
     Some(now + chrono::Duration::seconds(i64::try_from(wait).unwrap_or(i64::MAX)))
 }
 
-/// One round: claims what is due and tries each; answers how many were sent.
-fn send_due(
-    store: &Store,
+/// One round: claims what is due and tries each; answers how many were
+/// sent. A claim is a lease, so a sender that dies mid-round loses nothing.
+pub fn send_due(
+    connection: &mut AnyConnection,
     settings: &Settings,
     transport: &Transport,
     from: &Mailbox,
     links: &Links,
 ) -> Result<usize, crate::error::AppError> {
-    let mut connection = store
-        .blocking_connection()
-        .map_err(|e| crate::error::AppError::Unavailable(e.to_string()))?;
     let claimed = outbox::claim(
-        &mut connection,
+        connection,
         clock::now(),
         chrono::Duration::seconds(LEASE_SECONDS),
         BATCH,
@@ -108,57 +104,17 @@ fn send_due(
         let now = clock::now();
         match outcome {
             Ok(()) => {
-                outbox::mark_sent(&mut connection, &mail.id, now)?;
+                outbox::mark_sent(connection, &mail.id, now)?;
                 sent += 1;
             }
             Err(error) => {
                 let retry_at = next_attempt(settings, mail.attempts + 1, now);
                 tracing::warn!(mail = %mail.id, kind = %mail.notice.kind(), attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
-                outbox::mark_failed(&mut connection, &mail.id, &error, now, retry_at)?;
+                outbox::mark_failed(connection, &mail.id, &error, now, retry_at)?;
             }
         }
     }
     Ok(sent)
-}
-
-/// Starts the sender with the server: each round runs on the blocking
-/// pool (SMTP is blocking) and the loop ends when the server stops.
-pub fn spawn_sender(
-    store: Store,
-    settings: std::sync::Arc<Settings>,
-    transport: Transport,
-    links: Links,
-) -> Result<(), String> {
-    let from: Mailbox = settings.mail.from.clone();
-    let transport = std::sync::Arc::new(transport);
-    actix_web::rt::spawn(async move {
-        let mut interval = actix_web::rt::time::interval(POLL);
-        loop {
-            let (store, settings, transport, from, links) = (
-                store.clone(),
-                std::sync::Arc::clone(&settings),
-                std::sync::Arc::clone(&transport),
-                from.clone(),
-                links.clone(),
-            );
-            let round = actix_web::web::block(move || {
-                send_due(&store, &settings, &transport, &from, &links)
-            })
-            .await;
-            match round {
-                // More may be due: go on at once.
-                Ok(Ok(count)) if count > 0 => {
-                    tracing::info!(count, "mail sent");
-                    continue;
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => tracing::warn!(%error, "mail sender failed; trying again"),
-                Err(error) => tracing::warn!(%error, "mail sender interrupted; trying again"),
-            }
-            interval.tick().await;
-        }
-    });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -314,7 +314,7 @@ mod tests {
 
     fn line(json: &str) -> Result<(Submission, String), String> {
         let parsed: Line = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let tagger = Tagger::new()?;
+        let tagger = Tagger::new().map_err(|e| e.to_string())?;
         check_line(parsed, &names(), clock::now(), &tagger)
     }
 

@@ -23,6 +23,12 @@ use lexicon::Lexicon;
 use model::Model;
 use text::{Analysed, Field};
 
+/// The compiled-in lexicon does not compile: a fault of the build, said
+/// at start-up rather than at the first suggestion.
+#[derive(Debug, thiserror::Error)]
+#[error("the tagging lexicon does not compile: {0}")]
+pub struct LexiconError(String);
+
 /// At most this many suggestions a practice.
 pub const MAX_SUGGESTIONS: usize = 5;
 /// Below this score an item is not worth an editor's glance.
@@ -53,9 +59,9 @@ impl std::fmt::Debug for Tagger {
 }
 
 impl Tagger {
-    pub fn new() -> Result<Tagger, String> {
+    pub fn new() -> Result<Tagger, LexiconError> {
         Ok(Tagger {
-            lexicons: Lexicon::compile_all()?,
+            lexicons: Lexicon::compile_all().map_err(LexiconError)?,
             model: RwLock::new(Arc::new(Model::default())),
         })
     }

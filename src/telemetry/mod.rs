@@ -13,11 +13,25 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Why logging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoggingError {
+    #[error("COMPENDIUM_LOG_LEVEL={filter:?} is not valid: {source}")]
+    Filter {
+        filter: String,
+        source: tracing_subscriber::filter::ParseError,
+    },
+    #[error("cannot install the logger: {0}")]
+    Install(Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// Installs the global log subscriber once. Logs go to standard error, so
 /// commands that print data on standard output (`compendium openapi`) stay clean.
-pub fn init_logging(format: LogFormat, filter: &str) -> Result<(), String> {
-    let filter = EnvFilter::try_new(filter)
-        .map_err(|e| format!("COMPENDIUM_LOG_LEVEL={filter:?} is not valid: {e}"))?;
+pub fn init_logging(format: LogFormat, filter: &str) -> Result<(), LoggingError> {
+    let filter = EnvFilter::try_new(filter).map_err(|source| LoggingError::Filter {
+        filter: filter.to_owned(),
+        source,
+    })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -31,5 +45,5 @@ pub fn init_logging(format: LogFormat, filter: &str) -> Result<(), String> {
             .with_current_span(true)
             .try_init(),
     };
-    result.map_err(|e| format!("cannot install the logger: {e}"))
+    result.map_err(LoggingError::Install)
 }

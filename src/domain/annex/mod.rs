@@ -4,7 +4,6 @@
 //! tests below, so a running service can rely on it being whole.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -133,26 +132,13 @@ impl SectionId {
     }
 }
 
-impl fmt::Display for SectionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.letter())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown annex section '{0}': sections are A to G")]
 pub struct UnknownSection(pub String);
 
-impl FromStr for SectionId {
-    type Err = UnknownSection;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SectionId::ALL
-            .into_iter()
-            .find(|id| id.letter().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownSection(s.to_owned()))
-    }
-}
+named_in_text!(SectionId by letter in any case, |text| -> UnknownSection {
+    UnknownSection(text.to_owned())
+});
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

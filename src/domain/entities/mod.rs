@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -44,26 +43,13 @@ impl EntityType {
     }
 }
 
-impl fmt::Display for EntityType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown entity type '{0}': use member_state, observer_state, regional_org or international_org")]
 pub struct UnknownEntityType(pub String);
 
-impl FromStr for EntityType {
-    type Err = UnknownEntityType;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntityType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownEntityType(s.to_owned()))
-    }
-}
+named_in_text!(EntityType by as_str, |text| -> UnknownEntityType {
+    UnknownEntityType(text.to_owned())
+});
 
 /// The five UN M49 regions.
 #[derive(
@@ -98,16 +84,9 @@ impl Region {
     }
 }
 
-impl FromStr for Region {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Region::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown region '{s}'"))
-    }
-}
+named_in_text!(Region by as_str, |text| -> String {
+    format!("unknown region '{text}'")
+});
 
 /// The five UN regional groups of Member States.
 #[derive(
@@ -142,16 +121,9 @@ impl RegionalGroup {
     }
 }
 
-impl FromStr for RegionalGroup {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RegionalGroup::ALL
-            .into_iter()
-            .find(|g| g.as_str() == s)
-            .ok_or_else(|| format!("unknown regional group '{s}'"))
-    }
-}
+named_in_text!(RegionalGroup by as_str, |text| -> String {
+    format!("unknown regional group '{text}'")
+});
 
 /// The code that names an entity: ISO 3166-1 alpha-3 for States, an
 /// acronym for organisations. Upper-case letters and digits, 2 to 12 long,

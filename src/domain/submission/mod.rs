@@ -9,8 +9,6 @@ mod aggregate;
 pub use aggregate::{Curation, CurationRefused, Practice, Submission};
 
 use std::collections::BTreeSet;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -74,24 +72,9 @@ impl Sector {
     }
 }
 
-impl fmt::Display for Sector {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Sector {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Sector::ALL
-            .into_iter()
-            .find(|sector| sector.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown sector '{s}': use transport, water, food, health, energy, finance, emergency_services, ict, government or other")
-            })
-    }
-}
+named_in_text!(Sector by as_str, |text| -> String {
+    format!("unknown sector '{text}': use transport, water, food, health, energy, finance, emergency_services, ict, government or other")
+});
 
 /// Sectors, each at most once, for `#[schema(schema_with)]`.
 pub fn sector_list_schema() -> utoipa::openapi::schema::ArrayBuilder {

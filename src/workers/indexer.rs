@@ -1,0 +1,26 @@
+//! Keeps the search index on the catalogue: applies the catalogue changes
+//! after the last sequence it committed, so a practice accepted through any
+//! replica is searchable on every replica within a period. Until its first
+//! round has caught up, `/readyz` says the replica is not ready.
+
+use std::sync::Arc;
+
+use super::{connect, Worker};
+use crate::error::AppError;
+use crate::search::SearchIndex;
+use crate::store::Store;
+
+pub struct Indexer {
+    pub store: Store,
+    pub index: Arc<SearchIndex>,
+}
+
+impl Worker for Indexer {
+    const NAME: &'static str = "indexer";
+    const COUNTED: &'static str = "practices indexed";
+
+    fn round(&mut self) -> Result<usize, AppError> {
+        let mut connection = connect(&self.store)?;
+        self.index.catch_up(&mut connection)
+    }
+}
