@@ -248,11 +248,7 @@ pub fn update(
             compilation.excluded = excluded.into_iter().collect();
         }
         let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
-        compilation.untagged = assembly.untagged;
-        compilation.entries_count = assembly.entries.len() as i64;
-        compilation.version += 1;
-        compilation.updated_at = now;
-        compilation.assembled_at = now;
+        compilation.reassemble(&assembly, now);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
         record(
@@ -288,15 +284,8 @@ pub fn publish(
             )));
         }
         let highest = compilations::highest_rank(c, now.year())?;
-        compilation.number = Some(EditionNumber::next(now, highest));
-        compilation.status = CompilationStatus::Published;
-        compilation.untagged = assembly.untagged;
-        compilation.entries_count = assembly.entries.len() as i64;
-        compilation.version += 1;
-        compilation.updated_at = now;
-        compilation.assembled_at = now;
-        compilation.published_at = Some(now);
-        compilation.published_by = actor.user_id();
+        let number = EditionNumber::next(now, highest);
+        compilation.publish(&assembly, number, actor.user_id(), now);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
         record(

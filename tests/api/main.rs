@@ -21,6 +21,7 @@ mod exchange;
 mod hardening;
 mod health;
 mod identity;
+mod layers;
 mod mail;
 mod matrix;
 mod openapi;

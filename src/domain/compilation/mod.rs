@@ -8,6 +8,10 @@
 //! date of acceptance. A practice without any annex item cannot be placed:
 //! it is left out and reported, so an editor can tag it first.
 
+mod aggregate;
+
+pub use aggregate::{Compilation, CompilationStatus};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -280,42 +284,6 @@ pub fn grouped(entries: &[Entry]) -> Vec<SectionGroup<'_>> {
         }
     }
     sections
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompilationStatus {
-    Draft,
-    Published,
-}
-
-impl CompilationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CompilationStatus::Draft => "draft",
-            CompilationStatus::Published => "published",
-        }
-    }
-}
-
-/// A compilation as stored, without its entries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Compilation {
-    pub id: String,
-    pub status: CompilationStatus,
-    pub title: String,
-    pub introduction: Option<String>,
-    pub scope: Scope,
-    pub excluded: BTreeSet<String>,
-    pub untagged: Vec<String>,
-    pub entries_count: i64,
-    pub version: i64,
-    pub number: Option<EditionNumber>,
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub assembled_at: DateTime<Utc>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub published_by: Option<String>,
 }
 
 #[cfg(test)]
