@@ -6,8 +6,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::annex::{annex, Annex};
 use crate::domain::Language;
-use crate::error::AppError;
 use crate::http::extract::ApiQuery;
+use crate::http::Answer;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -70,7 +70,7 @@ impl AnnexResponse {
     get, path = "/api/v1/annex", tag = "reference", params(AnnexQuery),
     responses((status = 200, description = "The annex in the asked language", body = AnnexResponse), (status = 400, description = "Unknown language or parameter"))
 )]
-pub async fn get_annex(ApiQuery(query): ApiQuery<AnnexQuery>) -> Result<HttpResponse, AppError> {
+pub async fn get_annex(ApiQuery(query): ApiQuery<AnnexQuery>) -> Answer {
     let language = query.lang.unwrap_or_default();
     Ok(HttpResponse::Ok()
         // The annex only changes with a new release of the service.

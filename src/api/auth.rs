@@ -16,7 +16,7 @@ use crate::domain::account::{Email, NewPassword, Role};
 use crate::domain::clock;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, IdPath, State};
 use crate::service::tokens;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -45,10 +45,10 @@ const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
     responses((status = 200, description = "An access token", body = TokenResponse), (status = 400, description = "Malformed request"), (status = 401, description = "Wrong email or password, or a disabled account"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 429, description = "Too many failed sign-ins; see Retry-After"))
 )]
 pub async fn issue_token(
-    state: web::Data<AppState>,
+    state: State,
     request: HttpRequest,
     ApiJson(body): ApiJson<TokenRequest>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let email = Email::parse(&body.email).map_err(|m| AppError::invalid_field("email", m))?;
     if body.password.len() > NewPassword::MAX_BYTES {
         return Err(AppError::invalid_field("password", "too long"));
@@ -130,11 +130,7 @@ const MAX_API_TOKEN_DAYS: i64 = 730;
     post, path = "/api/v1/auth/api-tokens", tag = "identity", request_body = NewApiTokenRequest, security(("bearer" = [])),
     responses((status = 201, description = "The token, shown once", body = NewApiToken), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Called with an API token"), (status = 409, description = "Too many live tokens"), (status = 422, description = "Name or lifetime out of bounds"))
 )]
-pub async fn create_api_token(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn create_api_token(state: State, caller: Caller, body: JsonBody) -> Answer {
     let user = authorize(&caller, Action::CreateApiToken)?.clone();
     let body: NewApiTokenRequest = body.parse()?;
     let name = body.name.trim().to_owned();
@@ -216,10 +212,10 @@ pub struct ApiTokenList {
     responses((status = 200, description = "The caller's tokens, oldest first", body = ApiTokenList), (status = 400, description = "Bad limit or cursor"), (status = 401, description = "No valid token"))
 )]
 pub async fn list_api_tokens(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let user_id = authorize(&caller, Action::ManageOwnApiTokens)?.id.clone();
     let page = query.page()?;
     let fetch = page.clone();
@@ -236,11 +232,7 @@ pub async fn list_api_tokens(
     delete, path = "/api/v1/auth/api-tokens/{id}", tag = "identity", params(("id" = String, Path, description = "The token's id")), security(("bearer" = [])),
     responses((status = 204, description = "Revoked"), (status = 401, description = "No valid token"), (status = 404, description = "The caller has no such token"))
 )]
-pub async fn revoke_api_token(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn revoke_api_token(state: State, caller: Caller, path: IdPath) -> Answer {
     let user_id = authorize(&caller, Action::ManageOwnApiTokens)?.id.clone();
     let id = path.into_inner();
     let lookup = id.clone();
@@ -272,7 +264,7 @@ pub struct Me {
     get, path = "/api/v1/me", tag = "identity", security(("bearer" = [])),
     responses((status = 200, description = "The caller's account", body = Me), (status = 401, description = "No valid token"))
 )]
-pub async fn me(caller: Caller) -> Result<HttpResponse, AppError> {
+pub async fn me(caller: Caller) -> Answer {
     let user = authorize(&caller, Action::ReadOwnAccount)?;
     Ok(HttpResponse::Ok().json(Me {
         id: user.id.clone(),

@@ -14,7 +14,7 @@ use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::search::codes;
 use crate::search::engine::{SearchRequest, SearchResults, Sort};
 use crate::search::facets::FacetField;
@@ -154,10 +154,7 @@ pub struct CatalogueFilters {
     get, path = "/api/v1/practices", tag = "catalogue", params( CatalogueFilters, ("limit" = Option<u32>, Query, minimum = 1, maximum = 100), ("cursor" = Option<SearchCursor>, Query), ),
     responses((status = 200, description = "The matching practices, their total and facet counts", body = SearchResponse), (status = 400, description = "An unknown parameter or value, or a query too long"))
 )]
-pub async fn search_practices(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+pub async fn search_practices(state: State, request: HttpRequest) -> Answer {
     let query = CatalogueQuery::parse(request.query_string(), true)?;
     let search = std::sync::Arc::clone(&state.search);
     let results = web::block(move || search.search(&query.request))
@@ -211,10 +208,7 @@ fn csv_rows(results: &SearchResults, out: &mut String) {
     get, path = "/api/v1/practices.csv", tag = "catalogue", params(CatalogueFilters),
     responses((status = 200, description = "Every matching practice, one a line", content_type = "text/csv", body = String), (status = 400, description = "An unknown parameter or value"))
 )]
-pub async fn export_csv(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
     let mut query = CatalogueQuery::parse(request.query_string(), false)?;
     if query.request.cursor.is_some() {
         return Err(AppError::invalid_field(

@@ -4,7 +4,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +22,7 @@ use crate::domain::Language;
 use crate::error::AppError;
 use crate::http::conditional;
 use crate::http::extract::{double_option, if_match_version, ApiQuery, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, AppState, IdPath, State};
 use crate::publish::edition::{self, Format};
 use crate::service::compilations::{self as editions, Changes, NewCompilation};
 use crate::service::views::etag;
@@ -237,11 +237,7 @@ async fn visible(
     post, path = "/api/v1/compilations", tag = "compilations", request_body = NewCompilationRequest, security(("bearer" = [])),
     responses((status = 201, description = "The draft, with its entries", body = CompilationDetail, headers(("Location" = String), ("ETag" = String))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 422, description = "A title or scope that breaks a rule"))
 )]
-pub async fn create_compilation(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn create_compilation(state: State, caller: Caller, body: JsonBody) -> Answer {
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
     let request: NewCompilationRequest = body.parse()?;
     let new = NewCompilation {
@@ -262,10 +258,10 @@ pub async fn create_compilation(
     responses((status = 200, description = "A page of compilations", body = CompilationList), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "Bad limit or cursor"))
 )]
 pub async fn list_compilations(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let page = query.page()?;
     let drafts = sees_editorial_work(&caller);
     let (mut found, page) = state
@@ -285,11 +281,7 @@ pub async fn list_compilations(
     get, path = "/api/v1/compilations/{id}", tag = "compilations", params(("id" = String, Path, description = "The compilation's id")), security((), ("bearer" = [])),
     responses((status = 200, description = "The compilation and its entries", body = CompilationDetail, headers(("ETag" = String))), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
 )]
-pub async fn get_compilation(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_compilation(state: State, caller: Caller, path: IdPath) -> Answer {
     let (compilation, entries, drift) = visible(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(compilation.version)))
@@ -303,12 +295,12 @@ pub async fn get_compilation(
     responses((status = 200, description = "The draft, reassembled", body = CompilationDetail, headers(("ETag" = String))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such compilation"), (status = 409, description = "Published: an edition never changes"), (status = 412, description = "If-Match names another version"), (status = 422, description = "A title or scope that breaks a rule"))
 )]
 pub async fn update_compilation(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
+    path: IdPath,
     body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
     // What was sent is checked before whether it was sent in time.
     let patch: CompilationChanges = body.parse()?;
@@ -334,11 +326,11 @@ pub async fn update_compilation(
     responses((status = 200, description = "The edition", body = CompilationDetail, headers(("ETag" = String))), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such compilation"), (status = 400, description = "If-Match is not * or a list of entity tags"), (status = 409, description = "Already published, or nothing in its scope to publish"), (status = 412, description = "If-Match names another version"))
 )]
 pub async fn publish_compilation(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+    path: IdPath,
+) -> Answer {
     let editor = authorize(&caller, Action::ManageCompilations)?.clone();
     let expected = if_match_version(&request)?.flatten();
     let id = path.into_inner();
@@ -369,12 +361,12 @@ const EXPORT_POLICY: &str =
     responses((status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry", content( (CompilationDetail = "application/json"), (String = "text/html"), (String = "text/markdown"), (String = "text/csv"), ), headers(("ETag" = String), ("Content-Disposition" = String))), (status = 304, description = "Unchanged since the ETag sent in If-None-Match"), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown format"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
 )]
 pub async fn export_compilation(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
+    path: IdPath,
     ApiQuery(query): ApiQuery<ExportQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let format = Format::parse(&query.format)
         .ok_or_else(|| AppError::invalid_field("format", "use json, html, md or csv"))?;
     let id = path.into_inner();

@@ -2,15 +2,14 @@
 //! region, regional group, kind of contributor or contributor; editors also
 //! see what is waiting for review. Counted from the search index.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::formats::DateOrTime;
 use crate::auth::{sees_editorial_work, Caller};
 use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table};
 use crate::domain::Language;
-use crate::error::AppError;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::service::coverage::{coverage_of, CoverageQuery, CoverageView};
 
 /// How the catalogue covers each annex item: accepted practices and
@@ -20,11 +19,7 @@ use crate::service::coverage::{coverage_of, CoverageQuery, CoverageView};
     get, path = "/api/v1/coverage", tag = "catalogue", params( ("by" = Option<By>, Query, description = "region (default), regional_group, entity_type or entity"), ("from" = Option<DateOrTime>, Query, description = "Accepted on or after this date (2024-05-01) or time"), ("to" = Option<DateOrTime>, Query, description = "Accepted on or before this date or time"), ("language" = Option<Language>, Query, description = "Only practices in this language"), ), security((), ("bearer" = [])),
     responses((status = 200, description = "The coverage table; the pipeline for editors", body = CoverageView), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown parameter or value"))
 )]
-pub async fn get_coverage(
-    state: web::Data<AppState>,
-    caller: Caller,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_coverage(state: State, caller: Caller, request: HttpRequest) -> Answer {
     let query = CoverageQuery::parse(request.query_string())?;
     let (view, _) = coverage_of(
         &state.store,
@@ -69,10 +64,7 @@ pub fn table_csv(table: &Table) -> String {
     get, path = "/api/v1/coverage.csv", tag = "catalogue", params( ("by" = Option<By>, Query), ("from" = Option<DateOrTime>, Query), ("to" = Option<DateOrTime>, Query), ("language" = Option<Language>, Query), ), security((), ("bearer" = [])),
     responses((status = 200, description = "One row per annex item", content_type = "text/csv", body = String), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown parameter or value"))
 )]
-pub async fn get_coverage_csv(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_coverage_csv(state: State, request: HttpRequest) -> Answer {
     let query = CoverageQuery::parse(request.query_string())?;
     let by = query.by;
     let (view, _) = coverage_of(&state.store, &state.search, query, false).await?;

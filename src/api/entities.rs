@@ -1,6 +1,6 @@
 //! `GET /api/v1/entities`: the States and organisations that may contribute.
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{http::header, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +11,7 @@ use crate::domain::entities::NewOrganisation;
 use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
 use crate::error::{AppError, FieldError};
 use crate::http::extract::{ApiQuery, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::service::organisations;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -37,10 +37,7 @@ pub struct EntityList {
     get, path = "/api/v1/entities", tag = "reference", params(EntitiesQuery),
     responses((status = 200, description = "The matching entities: Member States alphabetically, then observer States, then organisations", body = EntityList), (status = 400, description = "Unknown type or parameter"))
 )]
-pub async fn list_entities(
-    state: web::Data<AppState>,
-    ApiQuery(query): ApiQuery<EntitiesQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_entities(state: State, ApiQuery(query): ApiQuery<EntitiesQuery>) -> Answer {
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(AppError::invalid_field("q", "at most 200 characters"));
     }
@@ -97,11 +94,7 @@ pub enum OrganisationType {
     post, path = "/api/v1/entities", tag = "reference", request_body = NewOrganisationRequest, security(("bearer" = [])),
     responses((status = 201, description = "The organisation", body = Entity), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The code is taken"), (status = 413, description = "Body too large"), (status = 422, description = "Not an organisation type, or an empty name"))
 )]
-pub async fn add_organisation(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn add_organisation(state: State, caller: Caller, body: JsonBody) -> Answer {
     let admin = authorize(&caller, Action::AddOrganisation)?.clone();
     let body: NewOrganisationRequest = body.parse()?;
     let mut errors = Vec::new();

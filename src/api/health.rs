@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::store::Readiness;
 use crate::telemetry::Metrics;
 
@@ -49,7 +49,7 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
     get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "Ready to serve", body = Ready), (status = 503, description = "Not ready; the detail says why"))
 )]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn readyz(state: State) -> Answer {
     match state.store.readiness(READINESS_TIMEOUT).await {
         Readiness::Ready if !state.search.is_caught_up() => Err(AppError::Unavailable(
             "the search index is still catching up with the database".to_owned(),

@@ -8,7 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 use super::formats::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
-use super::problems::ProblemBodies;
+use super::problems::{operations, ProblemBodies};
 use super::users::BindingRule;
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
@@ -125,30 +125,21 @@ struct ParametersAreNeverNull;
 
 impl Modify for ParametersAreNeverNull {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for operation in operations.into_iter().flatten() {
-                let parameters = operation.parameters.iter_mut().flatten();
-                for parameter in parameters.filter_map(|p| match p {
-                    RefOr::T(parameter) => Some(parameter),
-                    RefOr::Ref(_) => None,
-                }) {
-                    drop_null(&mut parameter.schema);
-                }
-                let bodies = operation.request_body.iter_mut();
-                for content in bodies.flat_map(|body| match body {
-                    RefOr::T(body) => body.content.values_mut().collect(),
-                    RefOr::Ref(_) => Vec::new(),
-                }) {
-                    if let RefOr::T(content) = content {
-                        drop_null(&mut content.schema);
-                    }
+        for operation in operations(openapi) {
+            let parameters = operation.parameters.iter_mut().flatten();
+            for parameter in parameters.filter_map(|p| match p {
+                RefOr::T(parameter) => Some(parameter),
+                RefOr::Ref(_) => None,
+            }) {
+                drop_null(&mut parameter.schema);
+            }
+            let bodies = operation.request_body.iter_mut();
+            for content in bodies.flat_map(|body| match body {
+                RefOr::T(body) => body.content.values_mut().collect(),
+                RefOr::Ref(_) => Vec::new(),
+            }) {
+                if let RefOr::T(content) = content {
+                    drop_null(&mut content.schema);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! `/api/v1/outbox`: what the mail sender has done and has yet to do, for
 //! admins; a dead mail (every attempt failed) can be given new attempts.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +14,7 @@ use crate::domain::outbox::MailStatus;
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::http::AppState;
+use crate::http::{Answer, IdPath, State};
 use crate::service::outbox;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,10 +74,10 @@ pub struct OutboxQuery {
     responses((status = 200, description = "A page of mails", body = MailList), (status = 400, description = "Bad status, limit or cursor"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"))
 )]
 pub async fn list_outbox(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     ApiQuery(query): ApiQuery<OutboxQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     authorize(&caller, Action::ManageOutbox)?;
     let page = pagination::page(query.limit, query.cursor.as_deref())?;
     let status = match query.status.as_deref() {
@@ -109,11 +109,7 @@ pub async fn list_outbox(
     post, path = "/api/v1/outbox/{id}/retry", tag = "operations", params(("id" = String, Path, description = "The mail's id")), security(("bearer" = [])),
     responses((status = 200, description = "The mail, pending again", body = MailView), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such mail"), (status = 409, description = "The mail is not dead"))
 )]
-pub async fn retry_mail(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn retry_mail(state: State, caller: Caller, path: IdPath) -> Answer {
     authorize(&caller, Action::ManageOutbox)?;
     let id = path.into_inner();
     let mail = state

@@ -1,7 +1,7 @@
 //! Practices of the public catalogue: `/api/v1/practices/{id}`, and editors'
 //! curation of their tags.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -11,7 +11,7 @@ use crate::domain::submission::Curation;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
 use crate::error::AppError;
 use crate::http::extract::{double_option, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, IdPath, State};
 use crate::service::curation;
 use crate::service::practices::{find_public, CataloguePractice};
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
@@ -21,10 +21,7 @@ use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
     get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")),
     responses((status = 200, description = "The practice", body = CataloguePractice), (status = 404, description = "No such practice in the catalogue"))
 )]
-pub async fn get_practice(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_practice(state: State, path: IdPath) -> Answer {
     let id = path.into_inner();
     let lookup = id.clone();
     let practice = state.store.run(move |c| find_public(c, &lookup)).await?;
@@ -67,12 +64,7 @@ pub struct PracticeCuration {
     patch, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")), request_body = PracticeCuration, security(("bearer" = [])),
     responses((status = 200, description = "The practice as now tagged", body = CataloguePractice), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such practice"), (status = 409, description = "Its submission is not accepted"), (status = 422, description = "Unknown items or sectors, or a note too long"))
 )]
-pub async fn curate_practice(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn curate_practice(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
     let editor = authorize(&caller, Action::CuratePractices)?.clone();
     let patch: PracticeCuration = body.parse()?;
     let mut errors = Vec::new();

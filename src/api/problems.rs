@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify};
 
@@ -14,32 +15,38 @@ pub struct ProblemBodies;
 
 impl Modify for ProblemBodies {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for operation in operations.into_iter().flatten() {
-                for (status, response) in operation.responses.responses.iter_mut() {
-                    let RefOr::T(response) = response else {
-                        continue;
-                    };
-                    if is_error(status) && response.content.is_empty() {
-                        response.content.insert(
-                            PROBLEM_CONTENT_TYPE.to_owned(),
-                            RefOr::T(Content::new(Some(Ref::from_schema_name("Problem")))),
-                        );
-                    }
+        for operation in operations(openapi) {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if is_error(status) && response.content.is_empty() {
+                    response.content.insert(
+                        PROBLEM_CONTENT_TYPE.to_owned(),
+                        RefOr::T(Content::new(Some(Ref::from_schema_name("Problem")))),
+                    );
                 }
             }
         }
     }
+}
+
+/// Every operation of the document, whatever its method.
+pub fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 fn is_error(status: &str) -> bool {

@@ -19,7 +19,7 @@ use crate::domain::submission::{optional_note, validate, Submission, SubmissionD
 use crate::domain::workflow::{Move, Status};
 use crate::error::{AppError, FieldError};
 use crate::http::extract::{if_match_version, ApiQuery, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, AppState, IdPath, State};
 use crate::service::idempotency::{self, Key, Once};
 use crate::service::submissions::{self as intake, Outcome};
 use crate::service::views::{etag, SubmissionList, SubmissionView};
@@ -42,11 +42,11 @@ fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse
     responses((status = 201, description = "The new draft", body = SubmissionView, headers(("Location" = String, description = "The submission's URL"), ("ETag" = String, description = "The version, for If-Match"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "A focal point naming another entity"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "Breaks a rule (each field named), or an Idempotency-Key reused for another request"))
 )]
 pub async fn create_submission(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     request: HttpRequest,
     body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let user = authorize(&caller, Action::CreateSubmission)?.clone();
     let key = Key::from_header(
         request
@@ -115,10 +115,10 @@ pub struct SubmissionListQuery {
     responses((status = 200, description = "A page of submissions, without their practices", body = SubmissionList), (status = 400, description = "Bad filter, limit or cursor"), (status = 401, description = "No valid token"))
 )]
 pub async fn list_submissions(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     ApiQuery(query): ApiQuery<SubmissionListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let user = authorize(&caller, Action::ListSubmissions)?.clone();
     let page = pagination::page(query.limit, query.cursor.as_deref())?;
     let statuses = match query.status.as_deref() {
@@ -169,11 +169,7 @@ async fn visible(
     get, path = "/api/v1/submissions/{id}", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "The submission", body = SubmissionView, headers(("ETag" = String, description = "The version, for If-Match"))), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
-pub async fn get_submission(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_submission(state: State, caller: Caller, path: IdPath) -> Answer {
     if matches!(caller, Caller::Anonymous) {
         authorize(&caller, Action::ListSubmissions)?;
     }
@@ -199,12 +195,12 @@ fn expected_version(request: &HttpRequest) -> Result<Option<i64>, AppError> {
     responses((status = 200, description = "The new version", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not editable in its status, or the draft names another entity than the submission's"), (status = 412, description = "If-Match names an older version"), (status = 422, description = "Breaks a rule (each field named)"), (status = 428, description = "If-Match is missing"))
 )]
 pub async fn update_submission(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
+    path: IdPath,
     body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let user = authorize(&caller, Action::CreateSubmission)?.clone();
     // Who may see it first (404), then the precondition (428, 412), then
     // the content (400, 422): a focal point learns nothing of another
@@ -258,12 +254,12 @@ pub struct Rejection {
 
 /// Runs a workflow move for the caller, with its message.
 async fn run_move(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     id: String,
     action: Move,
     message: Option<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let user = authorize(&caller, Action::ListSubmissions)?.clone();
     let needed = match action {
         Move::RequestChanges | Move::Accept | Move::Reject => SubmissionAction::Review,
@@ -298,11 +294,7 @@ fn required_note(field: &str, value: Option<&str>) -> Result<String, AppError> {
     post, path = "/api/v1/submissions/{id}/submit", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn submit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn submit(state: State, caller: Caller, path: IdPath) -> Answer {
     run_move(state, caller, path.into_inner(), Move::Submit, None).await
 }
 
@@ -311,11 +303,7 @@ pub async fn submit(
     post, path = "/api/v1/submissions/{id}/withdraw", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn withdraw(state: State, caller: Caller, path: IdPath) -> Answer {
     run_move(state, caller, path.into_inner(), Move::Withdraw, None).await
 }
 
@@ -324,12 +312,7 @@ pub async fn withdraw(
     post, path = "/api/v1/submissions/{id}/request-changes", tag = "submissions", request_body(content = ChangesRequest, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn request_changes(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn request_changes(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let request: ChangesRequest = body.parse_or_default()?;
     let message = required_note("message", request.message.as_deref())?;
@@ -348,12 +331,7 @@ pub async fn request_changes(
     post, path = "/api/v1/submissions/{id}/accept", tag = "submissions", request_body(content = Option<Acceptance>, description = "Optional; may be empty"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn accept(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn accept(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let acceptance: Acceptance = body.parse_or_default()?;
     let mut errors = Vec::new();
@@ -369,12 +347,7 @@ pub async fn accept(
     post, path = "/api/v1/submissions/{id}/reject", tag = "submissions", request_body(content = Rejection, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn reject(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn reject(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let rejection: Rejection = body.parse_or_default()?;
     let reason = required_note("reason", rejection.reason.as_deref())?;
@@ -391,11 +364,7 @@ pub struct VersionList {
     get, path = "/api/v1/submissions/{id}/versions", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "The versions", body = VersionList), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
-pub async fn list_versions(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_versions(state: State, caller: Caller, path: IdPath) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let id = path.into_inner();
     let (submission, _) = visible(&state, &caller, SubmissionAction::Read, id).await?;
@@ -412,10 +381,10 @@ pub async fn list_versions(
     responses((status = 200, description = "The submission as it was saved at that version", body = SubmissionView), (status = 401, description = "No valid token"), (status = 404, description = "No such submission or version"))
 )]
 pub async fn get_version(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let (id, n) = path.into_inner();
     let (submission, _) = visible(&state, &caller, SubmissionAction::Read, id).await?;
@@ -439,11 +408,7 @@ pub async fn get_version(
     get, path = "/api/v1/submissions/{id}/events", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
     responses((status = 200, description = "The events, oldest first", body = Vec<Event>), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"))
 )]
-pub async fn list_events(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_events(state: State, caller: Caller, path: IdPath) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let (submission, _) =
         visible(&state, &caller, SubmissionAction::Read, path.into_inner()).await?;

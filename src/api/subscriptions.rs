@@ -2,7 +2,7 @@
 //! mail. The answer is the same whatever the address's state, so nobody
 //! learns who is subscribed; only a confirmed address gets announcements.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -12,7 +12,7 @@ use crate::domain::clock;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::JsonBody;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::service::subscriptions;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,11 +38,7 @@ pub struct SubscriptionAccepted {
     post, path = "/api/v1/subscriptions", tag = "dissemination", request_body = SubscriptionRequest,
     responses((status = 202, description = "If the address can be subscribed, a confirmation link is on its way", body = SubscriptionAccepted), (status = 400, description = "Malformed request"), (status = 422, description = "Not an email address"), (status = 429, description = "Too many requests from this address"))
 )]
-pub async fn subscribe(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn subscribe(state: State, request: HttpRequest, body: JsonBody) -> Answer {
     let wanted: SubscriptionRequest = body.parse()?;
     let email = Email::parse(&wanted.email)
         .map_err(|message| AppError::unprocessable(vec![FieldError::new("email", message)]))?;

@@ -11,7 +11,7 @@ use crate::domain::suggestion::Suggestion;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::JsonBody;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::service::tagging_stats;
 use crate::tagging::stats::TaggingStats;
 
@@ -49,11 +49,7 @@ pub struct SuggestAnswer {
     post, path = "/api/v1/tagging/suggest", tag = "tagging", request_body = SuggestRequest, security(("bearer" = [])),
     responses((status = 200, description = "The suggested items, each with its score and reasons", body = SuggestAnswer), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "An empty title or body, or an unknown language (each field named)"))
 )]
-pub async fn suggest(
-    state: web::Data<AppState>,
-    caller: Caller,
-    request: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn suggest(state: State, caller: Caller, request: JsonBody) -> Answer {
     authorize(&caller, Action::SuggestItems)?;
     let request: SuggestRequest = request.parse()?;
     let mut errors = Vec::new();
@@ -81,10 +77,7 @@ pub async fn suggest(
     get, path = "/api/v1/tagging/stats", tag = "tagging", security(("bearer" = [])),
     responses((status = 200, description = "Acceptance of suggestions, overall and per language", body = TaggingStats), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"))
 )]
-pub async fn tagging_stats(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, AppError> {
+pub async fn tagging_stats(state: State, caller: Caller) -> Answer {
     authorize(&caller, Action::ReadTaggingStats)?;
     let learned_from = state.tagger.model().examples();
     let stats = state

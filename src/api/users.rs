@@ -14,7 +14,7 @@ use crate::domain::clock;
 use crate::domain::entities::EntityCode;
 use crate::error::AppError;
 use crate::http::extract::{double_option, ApiQuery, JsonBody};
-use crate::http::AppState;
+use crate::http::{Answer, IdPath, State};
 use crate::service::accounts::{self, AccountPatch, AccountRequest};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -119,11 +119,7 @@ pub struct UserList {
     post, path = "/api/v1/users", tag = "identity", request_body = NewUserRequest, security(("bearer" = [])),
     responses((status = 201, description = "The new account", body = User, headers(("Location" = String, description = "The account's URL"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The email is taken"), (status = 422, description = "Breaks a rule: weak password, unknown entity, role and entity mismatch"))
 )]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn create_user(state: State, caller: Caller, body: JsonBody) -> Answer {
     let admin = authorize(&caller, Action::ManageUsers)?.clone();
     let body: NewUserRequest = body.parse()?;
     let account = accounts::check(AccountRequest {
@@ -156,10 +152,10 @@ pub async fn create_user(
     responses((status = 200, description = "A page of accounts", body = UserList), (status = 400, description = "Bad limit or cursor"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"))
 )]
 pub async fn list_users(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     authorize(&caller, Action::ManageUsers)?;
     let page = query.page()?;
     let fetch = page.clone();
@@ -173,11 +169,7 @@ pub async fn list_users(
     get, path = "/api/v1/users/{id}", tag = "identity", params(("id" = String, Path, description = "The account's id")), security(("bearer" = [])),
     responses((status = 200, description = "The account", body = User), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such account"))
 )]
-pub async fn get_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn get_user(state: State, caller: Caller, path: IdPath) -> Answer {
     authorize(&caller, Action::ManageUsers)?;
     let id = path.into_inner();
     let lookup = id.clone();
@@ -192,12 +184,7 @@ pub async fn get_user(
     patch, path = "/api/v1/users/{id}", tag = "identity", params(("id" = String, Path, description = "The account's id")), request_body = UserPatch, security(("bearer" = [])),
     responses((status = 200, description = "The changed account", body = User), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 404, description = "No such account"), (status = 409, description = "An admin cannot demote or disable their own account; or the change does not fit the account as it is (an entity for an admin)"), (status = 422, description = "Role and entity sent do not fit each other, or the entity is unknown"))
 )]
-pub async fn update_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody,
-) -> Result<HttpResponse, AppError> {
+pub async fn update_user(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
     let admin = authorize(&caller, Action::ManageUsers)?.clone();
     let patch: UserPatch = body.parse()?;
     let id = path.into_inner();

@@ -12,7 +12,7 @@
 use std::future::Future;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -61,8 +61,7 @@ pub fn allow_listed_origins<S, B>(
     service: &S,
 ) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    S::Future: 'static,
+    S: super::Next<B>,
     B: MessageBody,
 {
     let allowed = origin_of(request.request()).filter(|origin| {

@@ -6,7 +6,7 @@
 use std::future::Future;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
@@ -20,8 +20,7 @@ pub fn secure<S, B>(
     service: &S,
 ) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    S::Future: 'static,
+    S: super::Next<B>,
     B: MessageBody,
 {
     let docs = request.path().starts_with("/docs");

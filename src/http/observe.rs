@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::HeaderValue;
 use actix_web::web;
 use tracing::Instrument;
@@ -26,8 +26,7 @@ pub fn observe_request<S, B>(
     service: &S,
 ) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    S::Future: 'static,
+    S: super::Next<B>,
 {
     let id = uuid::Uuid::now_v7().to_string();
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();

@@ -375,17 +375,15 @@ mod tests {
 
     #[test]
     fn a_notice_has_both_parts_a_link_and_a_stable_id() {
-        let message = compose(
-            &mail(
+        let composed = || {
+            let mail = mail(
                 Notice::ChangesRequested,
                 Language::Fr,
                 Some("Ajoutez l’item 11."),
-            ),
-            &from(),
-            "https://compendium.un.example",
-            &links(),
-        )
-        .unwrap();
+            );
+            compose(&mail, &from(), "https://compendium.un.example", &links()).unwrap()
+        };
+        let message = composed();
         let text = String::from_utf8(message.formatted()).unwrap();
         assert!(
             text.contains("Message-ID: <0193-mail@compendium.un.example>"),
@@ -395,18 +393,7 @@ mod tests {
         assert!(text.contains("text/plain") && text.contains("text/html"));
         assert!(text.contains("https://compendium.un.example/api/v1/submissions/s1"));
         // Composing again gives the same message.
-        let again = compose(
-            &mail(
-                Notice::ChangesRequested,
-                Language::Fr,
-                Some("Ajoutez l’item 11."),
-            ),
-            &from(),
-            "https://compendium.un.example",
-            &links(),
-        )
-        .unwrap();
-        assert_eq!(message.formatted(), again.formatted());
+        assert_eq!(message.formatted(), composed().formatted());
     }
 
     #[test]

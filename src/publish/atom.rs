@@ -74,24 +74,15 @@ impl Feed {
             escaped(&self.subtitle)
         ));
         xml.push_str(&format!("  <updated>{}</updated>\n", time(&updated)));
-        xml.push_str(&format!(
-            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            escaped(&self.self_link)
-        ));
-        xml.push_str(&format!(
-            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escaped(&self.alternate)
-        ));
+        xml.push_str(&link("  ", "self", "application/atom+xml", &self.self_link));
+        xml.push_str(&link("  ", "alternate", "text/html", &self.alternate));
         xml.push_str("  <author><name>United Nations Secretariat</name></author>\n");
         xml.push_str("  <generator>Compendium</generator>\n");
         for entry in &self.entries {
             xml.push_str("  <entry>\n");
             xml.push_str(&format!("    <id>urn:uuid:{}</id>\n", escaped(&entry.id)));
             xml.push_str(&format!("    <title>{}</title>\n", escaped(&entry.title)));
-            xml.push_str(&format!(
-                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-                escaped(&entry.link)
-            ));
+            xml.push_str(&link("    ", "alternate", "text/html", &entry.link));
             xml.push_str(&format!(
                 "    <updated>{}</updated>\n",
                 time(&entry.updated)
@@ -119,6 +110,14 @@ impl Feed {
         xml.push_str("</feed>\n");
         xml
     }
+}
+
+/// An Atom `<link>` line, indented, with its target escaped.
+fn link(indent: &str, rel: &str, media_type: &str, href: &str) -> String {
+    format!(
+        "{indent}<link rel=\"{rel}\" type=\"{media_type}\" href=\"{}\"/>\n",
+        escaped(href)
+    )
 }
 
 #[cfg(test)]

@@ -191,13 +191,12 @@ pub fn save(connection: &mut AnyConnection, compilation: &Compilation) -> Result
 }
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Compilation>, AppError> {
-    compilations::table
-        .find(id)
-        .select(CompilationRow::as_select())
-        .first(connection)
-        .optional()?
-        .map(CompilationRow::into_compilation)
-        .transpose()
+    find_by_key!(
+        connection,
+        compilations,
+        id,
+        CompilationRow::into_compilation
+    )
 }
 
 /// A page of compilations by id; drafts only when asked for.

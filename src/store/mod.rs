@@ -3,6 +3,20 @@
 //! query runs on the blocking thread pool through [`Store::run`], never on
 //! an HTTP worker thread.
 
+/// The row of `$table` with this primary key, made a domain value by
+/// `$row::$into`, if there is one: every aggregate's `find`.
+macro_rules! find_by_key {
+    ($connection:expr, $table:ident, $key:expr, $row:ident::$into:ident) => {
+        $table::table
+            .find($key)
+            .select($row::as_select())
+            .first($connection)
+            .optional()?
+            .map($row::$into)
+            .transpose()
+    };
+}
+
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;

@@ -77,13 +77,12 @@ pub fn insert(
 }
 
 pub fn find(connection: &mut AnyConnection, code: &EntityCode) -> Result<Option<Entity>, AppError> {
-    organisations::table
-        .find(code.as_str())
-        .select(OrganisationRow::as_select())
-        .first(connection)
-        .optional()?
-        .map(OrganisationRow::into_entity)
-        .transpose()
+    find_by_key!(
+        connection,
+        organisations,
+        code.as_str(),
+        OrganisationRow::into_entity
+    )
 }
 
 /// The entity with this code, from the reference list or the database.

@@ -209,13 +209,7 @@ pub fn list(
 }
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Mail>, AppError> {
-    outbox::table
-        .find(id)
-        .select(MailRow::as_select())
-        .first(connection)
-        .optional()?
-        .map(MailRow::into_mail)
-        .transpose()
+    find_by_key!(connection, outbox, id, MailRow::into_mail)
 }
 
 /// Gives a dead mail a new series of attempts, now.

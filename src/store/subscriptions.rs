@@ -86,13 +86,12 @@ pub fn find_by_email(
 }
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Subscription>, AppError> {
-    subscriptions::table
-        .find(id)
-        .select(SubscriptionRow::as_select())
-        .first(connection)
-        .optional()?
-        .map(SubscriptionRow::into_subscription)
-        .transpose()
+    find_by_key!(
+        connection,
+        subscriptions,
+        id,
+        SubscriptionRow::into_subscription
+    )
 }
 
 /// A new pending subscription, or an existing one made pending again with

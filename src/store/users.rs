@@ -91,13 +91,7 @@ pub fn insert(
 }
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<User>, AppError> {
-    users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(connection)
-        .optional()?
-        .map(UserRow::into_user)
-        .transpose()
+    find_by_key!(connection, users, id, UserRow::into_user)
 }
 
 /// The account and its password hash, for sign-in.

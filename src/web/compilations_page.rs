@@ -9,7 +9,7 @@ use maud::html;
 
 use super::layout::{self, Reader, Section};
 use crate::domain::compilation::Entry;
-use crate::http::AppState;
+use crate::http::State;
 use crate::i18n::fill;
 use crate::publish::edition::{self, html::contents, status_line};
 use crate::service::compilations as editions;
@@ -18,7 +18,7 @@ use crate::service::compilations as editions;
 const LISTED: i64 = 500;
 
 /// `GET /compilations`.
-pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn list(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     let editions = match state.store.run(|c| editions::published(c, LISTED)).await {
@@ -65,11 +65,7 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> HttpRespo
 }
 
 /// `GET /compilations/{id}`: an edition, whole.
-pub async fn show(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    id: web::Path<String>,
-) -> HttpResponse {
+pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     let id = id.into_inner();

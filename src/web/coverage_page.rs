@@ -3,7 +3,7 @@
 //! alone; the table reads in the reader's language and direction.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::layout::{self, Reader, Section};
@@ -11,7 +11,7 @@ use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table, OTHER};
 use crate::domain::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::domain::Language;
-use crate::http::AppState;
+use crate::http::State;
 use crate::i18n::fill;
 use crate::service::coverage::{coverage_of, CoverageQuery};
 
@@ -192,7 +192,7 @@ fn missing_lists(
 }
 
 /// `GET /coverage`.
-pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     // Untouched form fields arrive empty: they mean "any".

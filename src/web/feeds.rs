@@ -2,13 +2,12 @@
 //! the published editions and of the newest accepted practices, for feed
 //! readers and for other sites that follow the catalogue.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::domain::annex::annex;
 use crate::domain::Language;
-use crate::error::AppError;
 use crate::http::conditional;
-use crate::http::AppState;
+use crate::http::{Answer, State};
 use crate::i18n::{fill, labels};
 use crate::publish::atom::{Feed, FeedEntry};
 use crate::service::{catalogue, compilations};
@@ -36,16 +35,9 @@ fn atom(request: &HttpRequest, xml: String) -> HttpResponse {
 }
 
 /// `GET /feeds/compilations.atom`.
-pub async fn compilations_feed(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let base = state
-        .settings
-        .http
-        .public_url
-        .trim_end_matches('/')
-        .to_owned();
+pub async fn compilations_feed(state: State, request: HttpRequest) -> Answer {
+    // Without a trailing slash: the settings trim it when they are read.
+    let base = state.settings.http.public_url.clone();
     let editions = state
         .store
         .run(|c| compilations::published(c, FEED_ENTRIES))
@@ -91,16 +83,9 @@ pub async fn compilations_feed(
 }
 
 /// `GET /feeds/practices.atom`.
-pub async fn practices_feed(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let base = state
-        .settings
-        .http
-        .public_url
-        .trim_end_matches('/')
-        .to_owned();
+pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
+    // Without a trailing slash: the settings trim it when they are read.
+    let base = state.settings.http.public_url.clone();
     let (newest, entities) = state
         .store
         .run(|c| catalogue::newest(c, FEED_ENTRIES))

@@ -16,6 +16,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::error::AppError;
+use crate::http::Answer;
 use layout::Reader;
 
 /// Registers the pages.
@@ -106,7 +107,7 @@ fn wants_html(request: &HttpRequest) -> bool {
 
 /// The answer for a path no route matches: a page for a browser, a
 /// problem document for everyone else.
-pub async fn fallback(request: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn fallback(request: HttpRequest) -> Answer {
     if wants_html(&request) && request.method() == actix_web::http::Method::GET {
         return Ok(not_found_page(&request));
     }

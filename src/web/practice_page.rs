@@ -7,7 +7,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
 use crate::domain::annex::{annex, AnnexItem};
-use crate::http::AppState;
+use crate::http::State;
 use crate::service::practices::{find_public, CataloguePractice};
 use crate::text::markdown;
 
@@ -70,11 +70,7 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
 }
 
 /// `GET /practices/{id}`.
-pub async fn show(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    id: web::Path<String>,
-) -> HttpResponse {
+pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> HttpResponse {
     let reader = Reader::of(&request);
     let id = id.into_inner();
     let lookup = id.clone();
@@ -82,8 +78,7 @@ pub async fn show(
         Ok(Some(practice)) => {
             let permalink = format!(
                 "{}/practices/{}",
-                state.settings.http.public_url.trim_end_matches('/'),
-                practice.id
+                state.settings.http.public_url, practice.id
             );
             layout::respond(
                 &reader,

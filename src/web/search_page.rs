@@ -11,7 +11,7 @@ use crate::domain::annex::{annex, AnnexItem, SectionId};
 use crate::domain::entities::{EntityType, Region};
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::http::AppState;
+use crate::http::State;
 use crate::i18n::{around, fill};
 use crate::search::codes;
 use crate::search::engine::{SearchResults, Sort};
@@ -463,7 +463,7 @@ pub fn render(reader: &Reader, form: &SearchForm, results: &SearchResults) -> Ma
 }
 
 /// `GET /`.
-pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let form = match SearchForm::read(request.query_string()) {
         Ok(form) => form,

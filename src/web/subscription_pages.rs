@@ -4,12 +4,12 @@
 //! must not end anyone's subscription.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use maud::html;
 
 use super::layout::{self, Reader, Section};
 use crate::domain::clock;
-use crate::http::AppState;
+use crate::http::{AppState, State};
 use crate::mail::links::LinkError;
 use crate::service::subscriptions::{self, LinkAction};
 
@@ -43,7 +43,7 @@ async fn follow(
 }
 
 /// `GET /subscriptions/confirm?token=`.
-pub async fn confirm(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn confirm(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     let id = match state.links.check_confirm(&token_of(&request), clock::now()) {
@@ -78,7 +78,7 @@ pub async fn confirm(state: web::Data<AppState>, request: HttpRequest) -> HttpRe
 }
 
 /// `GET /subscriptions/unsubscribe?token=`: asks to press the button.
-pub async fn ask_unsubscribe(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn ask_unsubscribe(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     let token = token_of(&request);
@@ -108,7 +108,7 @@ pub async fn ask_unsubscribe(state: web::Data<AppState>, request: HttpRequest) -
 
 /// `POST /subscriptions/unsubscribe?token=`: the button, or a mail
 /// client's one-click request.
-pub async fn unsubscribe(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn unsubscribe(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
     let l = reader.labels;
     let Ok(id) = state.links.check_unsubscribe(&token_of(&request)) else {
