@@ -80,16 +80,25 @@ pub struct Translations {
     es: String,
 }
 
+/// The field named by the language's code (`ar`, `zh`, …) of a value that
+/// holds one for each of the six: the one way such values are read.
+#[macro_export]
+macro_rules! in_language {
+    ($value:expr, $language:expr) => {
+        match $language {
+            $crate::domain::Language::Ar => &$value.ar,
+            $crate::domain::Language::Zh => &$value.zh,
+            $crate::domain::Language::En => &$value.en,
+            $crate::domain::Language::Fr => &$value.fr,
+            $crate::domain::Language::Ru => &$value.ru,
+            $crate::domain::Language::Es => &$value.es,
+        }
+    };
+}
+
 impl Translations {
     pub fn get(&self, language: Language) -> &str {
-        match language {
-            Language::Ar => &self.ar,
-            Language::Zh => &self.zh,
-            Language::En => &self.en,
-            Language::Fr => &self.fr,
-            Language::Ru => &self.ru,
-            Language::Es => &self.es,
-        }
+        crate::in_language!(self, language)
     }
 }
 

@@ -74,15 +74,8 @@ pub fn list_for_user(
         .select(ApiTokenRow::as_select())
         .order(api_tokens::id)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(api_tokens::id.gt(after.clone()));
-    }
-    Ok(query
-        .limit(page.fetch_limit())
-        .load(connection)?
-        .into_iter()
-        .map(ApiToken::from)
-        .collect())
+    let rows: Vec<ApiTokenRow> = page_of!(query, api_tokens, page, connection);
+    Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
 /// Revokes one of the user's tokens; `false` when the user has no such token.

@@ -59,14 +59,7 @@ pub fn append(
             )
         })
         .collect();
-    for chunk in rows.chunks(500) {
-        crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(
-            catalogue_changes::table
-        )
-        .values(chunk)
-        .execute(c))?;
-    }
-    Ok(())
+    insert_in_chunks!(connection, catalogue_changes::table, rows)
 }
 
 /// The highest sequence number written so far (0 when none).

@@ -212,13 +212,8 @@ pub fn list(
     if !with_drafts {
         query = query.filter(compilations::status.eq(CompilationStatus::Published.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(compilations::id.gt(after.clone()));
-    }
-    query
-        .limit(page.fetch_limit())
-        .load(connection)?
-        .into_iter()
+    let rows: Vec<_> = page_of!(query, compilations, page, connection);
+    rows.into_iter()
         .map(CompilationRow::into_compilation)
         .collect()
 }

@@ -24,14 +24,7 @@ pub fn insert_versions(
     connection: &mut AnyConnection,
     rows: &[VersionRow],
 ) -> Result<(), AppError> {
-    for chunk in rows.chunks(500) {
-        crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(
-            submission_versions::table
-        )
-        .values(chunk)
-        .execute(c))?;
-    }
-    Ok(())
+    insert_in_chunks!(connection, submission_versions::table, rows)
 }
 
 pub fn versions(
@@ -85,14 +78,7 @@ pub struct EventRow {
 }
 
 pub fn insert_events(connection: &mut AnyConnection, rows: &[EventRow]) -> Result<(), AppError> {
-    for chunk in rows.chunks(500) {
-        crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(
-            submission_events::table
-        )
-        .values(chunk)
-        .execute(c))?;
-    }
-    Ok(())
+    insert_in_chunks!(connection, submission_events::table, rows)
 }
 
 type EventTuple = (

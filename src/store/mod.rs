@@ -17,6 +17,31 @@ macro_rules! find_by_key {
     };
 }
 
+/// Inserts the rows 500 at a time: both backends cap the parameters of
+/// one statement.
+macro_rules! insert_in_chunks {
+    ($connection:expr, $table:path, $rows:expr) => {{
+        for chunk in $rows.chunks(500) {
+            crate::on_each_backend!(&mut *$connection, |c| diesel::insert_into($table)
+                .values(chunk)
+                .execute(c))?;
+        }
+        Ok(())
+    }};
+}
+
+/// The rows of a boxed query ordered by `$table::id` that come after the
+/// page's cursor: one more than the page holds, to know whether another
+/// page follows.
+macro_rules! page_of {
+    ($query:ident, $table:ident, $page:expr, $connection:expr) => {{
+        if let Some(after) = &$page.after {
+            $query = $query.filter($table::id.gt(after.clone()));
+        }
+        $query.limit($page.fetch_limit()).load($connection)?
+    }};
+}
+
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;

@@ -197,15 +197,8 @@ pub fn list(
     if let Some(status) = status {
         query = query.filter(outbox::status.eq(status.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(outbox::id.gt(after.clone()));
-    }
-    query
-        .limit(page.fetch_limit())
-        .load(connection)?
-        .into_iter()
-        .map(MailRow::into_mail)
-        .collect()
+    let rows: Vec<_> = page_of!(query, outbox, page, connection);
+    rows.into_iter().map(MailRow::into_mail).collect()
 }
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Mail>, AppError> {

@@ -281,10 +281,7 @@ pub fn list(
         let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
         query = query.filter(submissions::status.eq_any(statuses));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(submissions::id.gt(after.clone()));
-    }
-    let rows = query.limit(page.fetch_limit()).load(connection)?;
+    let rows: Vec<SubmissionRow> = page_of!(query, submissions, page, connection);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let counts: Vec<(String, i64)> = practices::table
         .filter(practices::submission_id.eq_any(&ids))

@@ -115,15 +115,8 @@ pub fn list(connection: &mut AnyConnection, page: &Page) -> Result<Vec<User>, Ap
         .select(UserRow::as_select())
         .order(users::id)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.gt(after.clone()));
-    }
-    query
-        .limit(page.fetch_limit())
-        .load(connection)?
-        .into_iter()
-        .map(UserRow::into_user)
-        .collect()
+    let rows: Vec<_> = page_of!(query, users, page, connection);
+    rows.into_iter().map(UserRow::into_user).collect()
 }
 
 pub fn update(

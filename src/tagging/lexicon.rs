@@ -56,14 +56,7 @@ struct Phrases {
 
 impl Phrases {
     fn of(&self, language: Language) -> &[String] {
-        match language {
-            Language::Ar => &self.ar,
-            Language::Zh => &self.zh,
-            Language::En => &self.en,
-            Language::Fr => &self.fr,
-            Language::Ru => &self.ru,
-            Language::Es => &self.es,
-        }
+        crate::in_language!(self, language)
     }
 
     fn for_language(&self, language: Language) -> impl Iterator<Item = &String> {
