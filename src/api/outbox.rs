@@ -37,7 +37,7 @@ impl MailView {
     fn new(mail: Mail) -> MailView {
         MailView {
             id: mail.id,
-            kind: mail.notice.kind().to_owned(),
+            kind: mail.kind.clone(),
             recipient: mail.recipient,
             language: mail.language,
             status: mail.status,

@@ -64,7 +64,7 @@ impl IntoResponses for MoveProblems {
             ("401", "No valid token"),
             (
                 "403",
-                "Not the caller's to do: only editors request changes, accept or reject",
+                "Not the caller's to do: focal points submit and withdraw their own entity's submissions; only editors request changes, accept or reject",
             ),
             ("404", "No such submission, or another entity's"),
             (

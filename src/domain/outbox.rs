@@ -56,7 +56,13 @@ pub struct Mail {
     pub id: String,
     pub recipient: String,
     pub language: Language,
-    pub notice: Notice,
+    /// The kind as stored, shown to admins even when the notice cannot be read.
+    pub kind: String,
+    /// The notice, or why the stored row is not one this version can read
+    /// (a row written by hand or by another version): such a mail fails
+    /// its attempts and dies, where an admin sees it, instead of stopping
+    /// the sender.
+    pub notice: Result<Notice, String>,
     pub status: MailStatus,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,

@@ -74,7 +74,11 @@ fn notice_words(
 /// has its words.
 fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Words, String> {
     let language = mail.language.code();
-    match &mail.notice {
+    let notice = mail
+        .notice
+        .as_ref()
+        .map_err(|e| format!("the stored {} notice cannot be read: {e}", mail.kind))?;
+    match notice {
         Notice::NewSubmission(notice) => Ok(notice_words(
             l,
             notice,
@@ -346,12 +350,13 @@ mod tests {
             id: "0193-mail".to_owned(),
             recipient: "focal@example.org".to_owned(),
             language,
-            notice: kind(SubmissionNotice {
+            kind: "changes_requested".to_owned(),
+            notice: Ok(kind(SubmissionNotice {
                 submission_id: "s1".to_owned(),
                 title: "National plan <2026>".to_owned(),
                 entity_name: "Kenya".to_owned(),
                 message: message.map(str::to_owned),
-            }),
+            })),
             status: MailStatus::Pending,
             attempts: 0,
             next_attempt_at: chrono::Utc::now(),
@@ -413,13 +418,22 @@ mod tests {
     #[test]
     fn bad_expiries_and_addresses_are_errors_not_panics() {
         let mut expired = mail(Notice::Accepted, Language::En, None);
-        expired.notice = Notice::ConfirmSubscription(ConfirmationNotice {
+        expired.notice = Ok(Notice::ConfirmSubscription(ConfirmationNotice {
             subscription_id: "sub1".to_owned(),
             expires: i64::MAX,
-        });
+        }));
         assert!(compose(&expired, &from(), "https://x", &links()).is_err());
         let mut bad = mail(Notice::Accepted, Language::En, None);
         bad.recipient = "not an address".to_owned();
         assert!(compose(&bad, &from(), "https://x", &links()).is_err());
+    }
+
+    #[test]
+    fn a_notice_this_version_cannot_read_is_a_failed_attempt_naming_its_kind() {
+        let mut unreadable = mail(Notice::Accepted, Language::En, None);
+        unreadable.kind = "from_a_newer_version".to_owned();
+        unreadable.notice = Err("unknown variant".to_owned());
+        let error = compose(&unreadable, &from(), "https://x", &links()).unwrap_err();
+        assert!(error.contains("from_a_newer_version"), "{error}");
     }
 }

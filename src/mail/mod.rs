@@ -109,7 +109,7 @@ pub fn send_due(
             }
             Err(error) => {
                 let retry_at = next_attempt(settings, mail.attempts + 1, now);
-                tracing::warn!(mail = %mail.id, kind = %mail.notice.kind(), attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
+                tracing::warn!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts + 1, dead = retry_at.is_none(), %error, "mail not delivered");
                 outbox::mark_failed(connection, &mail.id, &error, now, retry_at)?;
             }
         }

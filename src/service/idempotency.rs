@@ -80,15 +80,39 @@ impl From<AppError> for Attempt {
     }
 }
 
-fn replay(stored: StoredAnswer, key: &Key) -> Result<Once<StoredAnswer>, AppError> {
+fn replay(stored: StoredAnswer, key: &Key) -> Result<StoredAnswer, AppError> {
     if stored.request_hash == key.request_hash {
-        Ok(Once::Replayed(stored))
+        Ok(stored)
     } else {
         Err(AppError::unprocessable(vec![FieldError::new(
             "Idempotency-Key",
             "this key was used for a different request: use a new key for a new submission",
         )]))
     }
+}
+
+/// Keys belong to accounts: a caller without one (the command line) has
+/// nothing to key its retries by.
+fn owner(actor: &Actor<'_>) -> Result<String, AppError> {
+    actor
+        .user_id()
+        .ok_or_else(|| AppError::bad_request("an Idempotency-Key needs a signed-in account"))
+}
+
+/// The saved answer to an earlier request with this key, if there is one:
+/// lets a use case skip the work it would do before its transaction.
+pub fn saved_answer(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    key: Option<&Key>,
+    now: DateTime<Utc>,
+) -> Result<Option<StoredAnswer>, AppError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    idempotency::find(connection, &owner(actor)?, &key.key, now)?
+        .map(|stored| replay(stored, key))
+        .transpose()
 }
 
 /// Runs `work` in one transaction, once per `(owner, key)`: the work's
@@ -100,13 +124,12 @@ pub fn run_once<T>(
     now: DateTime<Utc>,
     work: impl FnOnce(&mut AnyConnection) -> Result<(T, Answer), AppError>,
 ) -> Result<Once<T>, AppError> {
-    // Keys belong to accounts; the command line sends none.
-    let owner = actor.user_id().unwrap_or_default();
     let Some(key) = key else {
         return write_transaction(connection, |c| work(c).map(|(done, _)| Once::Done(done)));
     };
+    let owner = owner(actor)?;
     if let Some(stored) = idempotency::find(connection, &owner, &key.key, now)? {
-        return replay(stored, key).map(replayed);
+        return replay(stored, key).map(Once::Replayed);
     }
     let attempt = write_transaction::<_, Attempt, _>(connection, |c| {
         let (done, answer) = work(c)?;
@@ -128,14 +151,8 @@ pub fn run_once<T>(
         Err(Attempt::KeyTaken) => {
             let stored = idempotency::find(connection, &owner, &key.key, now)?
                 .ok_or_else(|| AppError::internal("an idempotency key vanished"))?;
-            replay(stored, key).map(replayed)
+            replay(stored, key).map(Once::Replayed)
         }
-    }
-}
-
-fn replayed<T>(once: Once<StoredAnswer>) -> Once<T> {
-    match once {
-        Once::Replayed(stored) | Once::Done(stored) => Once::Replayed(stored),
     }
 }
 

@@ -156,6 +156,10 @@ pub fn create(
     now: DateTime<Utc>,
     tagger: &Tagger,
 ) -> Result<Once<Outcome>, AppError> {
+    // A retry is answered before any work is done for it.
+    if let Some(stored) = idempotency::saved_answer(connection, actor, key, now)? {
+        return Ok(Once::Replayed(stored));
+    }
     // Suggesting is pure work on the text: done before the write lock.
     let id = new_id();
     let practices = practices_from(valid.practices, &id, valid.language, now, tagger);

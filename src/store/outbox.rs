@@ -33,9 +33,11 @@ struct MailRow {
 impl MailRow {
     fn into_mail(self) -> Result<Mail, AppError> {
         let corrupt = |e: String| AppError::internal(format!("stored mail {}: {e}", self.id));
-        let payload = serde_json::from_str(&self.payload).map_err(|e| corrupt(e.to_string()))?;
-        let notice = Notice::from_parts(&self.kind, payload).map_err(|e| corrupt(e.to_string()))?;
+        let notice = serde_json::from_str(&self.payload)
+            .map_err(|e| e.to_string())
+            .and_then(|payload| Notice::from_parts(&self.kind, payload).map_err(|e| e.to_string()));
         Ok(Mail {
+            kind: self.kind,
             language: self.language.parse().map_err(|e| corrupt(format!("{e}")))?,
             notice,
             status: MailStatus::from_text(&self.status)

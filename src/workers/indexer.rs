@@ -23,4 +23,8 @@ impl Worker for Indexer {
         let mut connection = connect(&self.store)?;
         self.index.catch_up(&mut connection)
     }
+
+    fn progress(&self) -> Option<i64> {
+        Some(self.index.applied_sequence())
+    }
 }

@@ -44,4 +44,8 @@ impl Worker for Learner {
         self.learned_at = Some(sequence);
         Ok(examples)
     }
+
+    fn progress(&self) -> Option<i64> {
+        self.learned_at
+    }
 }

@@ -33,6 +33,12 @@ pub trait Worker: Send + 'static {
 
     /// One round, on the blocking pool: how much it did.
     fn round(&mut self) -> Result<usize, AppError>;
+
+    /// Where the worker stands after a round, for the log: the indexer's
+    /// catalogue sequence, by which replicas are seen to converge.
+    fn progress(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// Starts the worker's loop; it lives as long as the server's runtime.
@@ -54,17 +60,22 @@ async fn run_round<W: Worker>(worker: &Arc<Mutex<W>>) -> bool {
     let started = Instant::now();
     let shared = Arc::clone(worker);
     let done = actix_web::web::block(move || {
-        shared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .round()
+        let mut worker = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        worker.round().map(|count| (count, worker.progress()))
     })
     .await;
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match done {
-        Ok(Ok(0)) => false,
-        Ok(Ok(count)) => {
-            tracing::info!(worker = W::NAME, count, elapsed_ms, "{}", W::COUNTED);
+        Ok(Ok((0, _))) => false,
+        Ok(Ok((count, progress))) => {
+            tracing::info!(
+                worker = W::NAME,
+                count,
+                progress,
+                elapsed_ms,
+                "{}",
+                W::COUNTED
+            );
             true
         }
         Ok(Err(error)) => {

@@ -658,3 +658,83 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
         assert!(statuses.contains(&429), "{statuses:?}");
     }
 }
+
+/// A queued mail of a kind this version cannot read (written by another
+/// version during a rolling deploy, or by hand) fails its attempts and dies
+/// where an admin sees it; the mail queued beside it still goes out.
+#[test]
+fn a_mail_this_version_cannot_read_dies_without_stopping_the_others() {
+    use diesel::RunQueryDsl;
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, |s| {
+            s.mail.retry_seconds = 1;
+            s.mail.max_attempts = 2;
+        });
+        let admin = app.user(Role::Admin, None);
+        let notice = |title: &str| {
+            Notice::NewSubmission(SubmissionNotice {
+                submission_id: "s1".to_owned(),
+                title: title.to_owned(),
+                entity_name: "France".to_owned(),
+                message: None,
+            })
+        };
+        let mails = [
+            ("unreadable@un.example", notice("Unreadable")),
+            ("readable@un.example", notice("Readable")),
+        ]
+        .map(|(recipient, notice)| NewMail {
+            recipient: recipient.to_owned(),
+            language: Language::En,
+            notice,
+        });
+        let store = Store::open(&app.settings).expect("the test database");
+        let mut connection = store.blocking_connection().expect("a connection");
+        diesel::Connection::transaction(&mut *connection, |c| {
+            outbox::enqueue(c, &mails, compendium::domain::clock::now())
+                .map_err(|_| diesel::result::Error::RollbackTransaction)?;
+            diesel::sql_query(
+                "UPDATE outbox SET kind = 'from_a_newer_version' \
+                 WHERE recipient = 'unreadable@un.example'",
+            )
+            .execute(c)
+            .map(|_| ())
+        })
+        .expect("queued, one of them unreadable");
+        drop(connection);
+
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (dead, dead_list) = loop {
+            let dead = app
+                .get_as(&admin.token, "/api/v1/outbox?status=dead")
+                .json();
+            let sent = app
+                .get_as(&admin.token, "/api/v1/outbox?status=sent")
+                .json();
+            let recipients = |list: &Value| -> Vec<String> {
+                list["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["recipient"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            let (dead, sent) = (recipients(&dead), recipients(&sent));
+            if !dead.is_empty() && sent.iter().any(|r| r == "readable@un.example") {
+                break (
+                    dead,
+                    app.get_as(&admin.token, "/api/v1/outbox?status=dead")
+                        .json(),
+                );
+            }
+            assert!(Instant::now() < deadline, "dead {dead:?}, sent {sent:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert_eq!(dead, ["unreadable@un.example"]);
+        let item = &dead_list["items"][0];
+        assert_eq!(item["kind"], "from_a_newer_version");
+        assert_eq!(item["attempts"], 2);
+        let error = item["last_error"].as_str().unwrap();
+        assert!(error.contains("from_a_newer_version"), "{error}");
+    }
+}

@@ -33,7 +33,7 @@ schemathesis.openapi.format(
 
 # A code of the reference list, as a submission's or an account's entity
 # must be (an unknown one is a 422 by rule, not by shape).
-_ENTITIES = Path(__file__).resolve().parents[2] / "src" / "entities" / "entities.csv"
+_ENTITIES = Path(__file__).resolve().parents[2] / "src" / "domain" / "entities" / "entities.csv"
 _CODES = sorted(
     line.split(",", 1)[0]
     for line in _ENTITIES.read_text(encoding="utf-8").splitlines()
