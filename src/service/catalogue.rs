@@ -1,6 +1,7 @@
 //! The catalogue's search as a query string asks it: one grammar, read
 //! by the API's `/practices` (and its CSV) and by the reader's search page.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -55,6 +56,16 @@ impl CatalogueQuery {
     /// Reads the query string: filters repeat for OR within a field and
     /// combine with AND across fields; anything unknown is refused.
     pub fn parse(query_string: &str, snippets: bool) -> Result<CatalogueQuery, AppError> {
+        CatalogueQuery::from_pairs(form_urlencoded::parse(query_string.as_bytes()), snippets)
+    }
+
+    /// Reads the parameters as pairs, already decoded: what a page that
+    /// keeps some parameters for itself hands on, with no round trip
+    /// through text.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+        snippets: bool,
+    ) -> Result<CatalogueQuery, AppError> {
         let mut filters = Filters::default();
         let mut q: Option<String> = None;
         let mut sort: Option<Sort> = None;
@@ -67,7 +78,7 @@ impl CatalogueQuery {
                 Ok(())
             }
         };
-        for (key, raw) in form_urlencoded::parse(query_string.as_bytes()) {
+        for (key, raw) in pairs {
             let value = raw.trim();
             match key.as_ref() {
                 // As sent: the query parser bounds its length as the document

@@ -2,6 +2,8 @@
 //! filters and the order, so it works without JavaScript; results, counts
 //! and pages come from the same search the API answers.
 
+use std::borrow::Cow;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
@@ -59,7 +61,7 @@ impl SearchForm {
     /// parameters the page does not know (a campaign tag) are ignored;
     /// a bad value of a known one is an error the page explains.
     pub fn read(query_string: &str) -> Result<SearchForm, AppError> {
-        let mut passed = form_urlencoded::Serializer::new(String::new());
+        let mut passed: Vec<(Cow<str>, Cow<str>)> = Vec::new();
         let mut pairs = Vec::new();
         let (mut words, mut year, mut page) = (String::new(), None, None);
         for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
@@ -94,7 +96,7 @@ impl SearchForm {
                     );
                 }
                 key if SEARCH_PARAMETERS.contains(&key) => {
-                    passed.append_pair(key, value);
+                    passed.push((Cow::Owned(key.to_owned()), Cow::Owned(value.to_owned())));
                     if key == "q" {
                         words = value.to_owned();
                     }
@@ -104,10 +106,10 @@ impl SearchForm {
             pairs.push((key.into_owned(), value.to_owned()));
         }
         if let Some(year) = year {
-            passed.append_pair("from", &format!("{year}-01-01"));
-            passed.append_pair("to", &format!("{year}-12-31"));
+            passed.push((Cow::Borrowed("from"), Cow::Owned(format!("{year}-01-01"))));
+            passed.push((Cow::Borrowed("to"), Cow::Owned(format!("{year}-12-31"))));
         }
-        let mut query = CatalogueQuery::parse(&passed.finish(), true)?;
+        let mut query = CatalogueQuery::from_pairs(passed, true)?;
         let page = page.unwrap_or(1);
         query.request.limit = PAGE_SIZE;
         query.request.offset = (page - 1) * PAGE_SIZE;
