@@ -53,7 +53,7 @@ pub async fn issue_token(
     if body.password.len() > NewPassword::MAX_BYTES {
         return Err(AppError::invalid_field("password", "too long"));
     }
-    let address = crate::http::client::address(&request, &state.trusted_proxies);
+    let address = crate::http::client_address::address(&request, &state.trusted_proxies);
     let keys = [format!("account:{email}"), format!("address:{address}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     state
@@ -190,7 +190,7 @@ pub struct ListQuery {
     /// 1 to 100, default 20.
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
-    #[param(value_type = Option<super::formats::IdCursor>)]
+    #[param(value_type = Option<super::shapes::IdCursor>)]
     cursor: Option<String>,
 }
 

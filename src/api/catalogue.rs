@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::formats::{DateOrTime, SearchCursor};
+use super::shapes::{DateOrTime, SearchCursor};
 use crate::domain::annex::{AnnexItem, SectionId};
 use crate::domain::entities::{EntityCode, EntityType, Region, RegionalGroup};
 use crate::domain::submission::Sector;
@@ -156,10 +156,10 @@ pub struct CatalogueFilters {
 )]
 pub async fn search_practices(state: State, request: HttpRequest) -> Answer {
     let query = CatalogueQuery::parse(request.query_string(), true)?;
-    let search = std::sync::Arc::clone(&state.search);
-    let results = web::block(move || search.search(&query.request))
-        .await
-        .map_err(|e| AppError::internal(format!("search did not complete: {e}")))??;
+    let results = state
+        .search
+        .run(move |index| index.search(&query.request))
+        .await?;
     Ok(HttpResponse::Ok().json(SearchResponse::new(results)))
 }
 
@@ -220,13 +220,8 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
     let request = std::sync::Arc::new(query.request);
     let search = std::sync::Arc::clone(&state.search);
     let first = {
-        let (search, request) = (
-            std::sync::Arc::clone(&search),
-            std::sync::Arc::clone(&request),
-        );
-        web::block(move || search.search(&request))
-            .await
-            .map_err(|e| AppError::internal(format!("search did not complete: {e}")))??
+        let request = std::sync::Arc::clone(&request);
+        search.run(move |index| index.search(&request)).await?
     };
     let mut head = String::new();
     crate::publish::csv::line(CSV_COLUMNS, &mut head);
@@ -238,31 +233,28 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
         );
         async move {
             let cursor = cursor?;
-            let page = web::block(move || {
-                let next = SearchRequest {
-                    query: request.query.clone(),
-                    filters: request.filters.clone(),
-                    sort: request.sort,
-                    limit: CSV_PAGE,
-                    cursor: Some(cursor),
-                    offset: 0,
-                    snippets: false,
-                };
-                search.search(&next)
-            })
-            .await;
+            let page = search
+                .run(move |index| {
+                    let next = SearchRequest {
+                        query: request.query.clone(),
+                        filters: request.filters.clone(),
+                        sort: request.sort,
+                        limit: CSV_PAGE,
+                        cursor: Some(cursor),
+                        offset: 0,
+                        snippets: false,
+                    };
+                    index.search(&next)
+                })
+                .await;
             match page {
-                Ok(Ok(results)) => {
+                Ok(results) => {
                     let mut chunk = String::new();
                     csv_rows(&results, &mut chunk);
                     Some((
                         Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
                         results.next_cursor,
                     ))
-                }
-                Ok(Err(error)) => {
-                    tracing::error!(%error, "CSV export stopped");
-                    None
                 }
                 Err(error) => {
                     tracing::error!(%error, "CSV export stopped");

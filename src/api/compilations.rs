@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ListQuery;
-use super::formats::EntityTags;
 use super::pagination;
+use super::shapes::EntityTags;
 use crate::auth::{authorize, sees_editorial_work, Action, Caller};
 use crate::domain::clock;
 use crate::domain::compilation::Compilation;

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::formats::DateOrTime;
+use super::shapes::DateOrTime;
 use crate::auth::{sees_editorial_work, Caller};
 use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table};

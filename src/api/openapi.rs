@@ -7,8 +7,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
-use super::formats::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
 use super::problems::{operations, ProblemBodies};
+use super::shapes::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
 use super::users::BindingRule;
 use super::{
     annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,

@@ -64,7 +64,7 @@ pub struct OutboxQuery {
     status: Option<String>,
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
-    #[param(value_type = Option<super::formats::IdCursor>)]
+    #[param(value_type = Option<super::shapes::IdCursor>)]
     cursor: Option<String>,
 }
 

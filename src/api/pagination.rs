@@ -4,7 +4,7 @@
 //! as opaque; it is the last id of that page, so every cursor of the
 //! declared shape (`formats::IdCursor`) is a place in the list.
 
-use super::formats;
+use super::shapes;
 use crate::domain::page::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::AppError;
 
@@ -18,7 +18,7 @@ pub fn page(limit: Option<u32>, cursor: Option<&str>) -> Result<Page, AppError> 
     }
     let after = cursor
         .map(|cursor| {
-            formats::is_id(cursor)
+            shapes::is_id(cursor)
                 .then(|| cursor.to_owned())
                 .ok_or_else(|| {
                     AppError::invalid_field("cursor", "not a cursor this service gave out")

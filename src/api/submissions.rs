@@ -5,9 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::formats::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use super::pagination;
 use super::problems::MoveProblems;
+use super::shapes::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use crate::auth::{
     authorize, authorize_submission, listed_entities, submission_entity, Action, Caller,
     SubmissionAction,

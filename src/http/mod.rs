@@ -7,7 +7,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::Error;
 
 pub mod caller;
-pub mod client;
+pub mod client_address;
 pub mod conditional;
 pub mod cors;
 pub mod extract;

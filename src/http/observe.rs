@@ -11,7 +11,7 @@ use actix_web::http::header::HeaderValue;
 use actix_web::web;
 use tracing::Instrument;
 
-use super::client::address;
+use super::client_address::address;
 use super::state::AppState;
 use crate::telemetry::{request_id, Metrics};
 

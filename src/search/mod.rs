@@ -15,7 +15,7 @@ pub mod schema;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Datelike;
@@ -148,6 +148,20 @@ impl SearchIndex {
 
     pub fn index(&self) -> &Index {
         &self.index
+    }
+
+    /// Runs index work on the blocking pool, as [`crate::store::Store::run`]
+    /// does database work: a search reads segments from disk and can take
+    /// milliseconds of CPU, which an HTTP worker thread must not spend.
+    pub async fn run<T, F>(self: &Arc<Self>, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&SearchIndex) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let index = Arc::clone(self);
+        actix_web::web::block(move || work(&index))
+            .await
+            .map_err(|e| AppError::internal(format!("index task did not complete: {e}")))?
     }
 
     pub fn applied_sequence(&self) -> i64 {

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -88,11 +87,8 @@ pub async fn coverage_of(
     query: CoverageQuery,
     with_pipeline: bool,
 ) -> Result<(CoverageView, HashMap<String, Entity>), AppError> {
-    let search = Arc::clone(search);
     let filters = query.filters;
-    let counts = web::block(move || search.coverage(&filters))
-        .await
-        .map_err(|e| AppError::internal(format!("coverage did not complete: {e}")))??;
+    let counts = search.run(move |index| index.coverage(&filters)).await?;
     let (entities, pipeline) = store
         .run(move |c| {
             let entities = organisations::all_by_code(c)?;

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
@@ -471,21 +471,17 @@ pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
         Ok(form) => form,
         Err(error) => return super::error_page(&reader, error),
     };
-    let search = std::sync::Arc::clone(&state.search);
-    let (form, results) = match web::block(move || {
-        let results = search.search(&form.query.request);
-        (form, results)
-    })
-    .await
-    {
-        Ok((form, Ok(results))) => (form, results),
-        Ok((_, Err(error))) => return super::error_page(&reader, error),
-        Err(error) => {
-            return super::error_page(
-                &reader,
-                AppError::internal(format!("search did not complete: {error}")),
-            )
-        }
+    let searched = state
+        .search
+        .run(move |index| {
+            index
+                .search(&form.query.request)
+                .map(|results| (form, results))
+        })
+        .await;
+    let (form, results) = match searched {
+        Ok(searched) => searched,
+        Err(error) => return super::error_page(&reader, error),
     };
     layout::respond(&reader, StatusCode::OK, render(&reader, &form, &results))
 }
