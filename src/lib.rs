@@ -160,9 +160,7 @@ impl Application {
             subscribe_throttle: Throttle::new(SUBSCRIPTIONS_PER_MINUTE),
             search,
             links,
-            trusted_proxies: settings.http.trusted_proxies.0.clone(),
             tagger,
-            cors: settings.http.cors_origins.clone(),
             write_throttle: Throttle::new(settings.http.writes_per_minute),
         });
         let metrics = actix_web::web::Data::new(Metrics::new());

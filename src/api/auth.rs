@@ -53,7 +53,8 @@ pub async fn issue_token(
     if body.password.len() > NewPassword::MAX_BYTES {
         return Err(AppError::invalid_field("password", "too long"));
     }
-    let address = crate::http::client_address::address(&request, &state.trusted_proxies);
+    let address =
+        crate::http::client_address::address(&request, &state.settings.http.trusted_proxies);
     let keys = [format!("account:{email}"), format!("address:{address}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     state

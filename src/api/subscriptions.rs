@@ -43,7 +43,8 @@ pub async fn subscribe(state: State, request: HttpRequest, body: JsonBody) -> An
     let email = Email::parse(&wanted.email)
         .map_err(|message| AppError::unprocessable(vec![FieldError::new("email", message)]))?;
     // Only requests that could send a mail count: a malformed one sends none.
-    let address = crate::http::client_address::address(&request, &state.trusted_proxies);
+    let address =
+        crate::http::client_address::address(&request, &state.settings.http.trusted_proxies);
     let key = format!("subscribe:{address}");
     state
         .subscribe_throttle

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use actix_web::http::header;
 use actix_web::HttpRequest;
 
-use crate::config::networks::Network;
+use crate::config::networks::TrustedProxies;
 
 fn forwarded_chain(request: &HttpRequest) -> Vec<IpAddr> {
     let headers = request.headers();
@@ -42,18 +42,17 @@ fn forwarded_chain(request: &HttpRequest) -> Vec<IpAddr> {
 }
 
 /// The client's address as far as it can be trusted.
-pub fn address(request: &HttpRequest, trusted: &[Network]) -> String {
+pub fn address(request: &HttpRequest, trusted: &TrustedProxies) -> String {
     let Some(peer) = request.peer_addr().map(|a| a.ip()) else {
         return String::new();
     };
-    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
-    if !is_trusted(peer) {
+    if !trusted.contains(peer) {
         return peer.to_string();
     }
     forwarded_chain(request)
         .into_iter()
         .rev()
-        .find(|ip| !is_trusted(*ip))
+        .find(|ip| !trusted.contains(*ip))
         .unwrap_or(peer)
         .to_string()
 }
@@ -61,7 +60,6 @@ pub fn address(request: &HttpRequest, trusted: &[Network]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::networks::TrustedProxies;
     use actix_web::test::TestRequest;
 
     fn request(peer: &str, headers: &[(&str, &str)]) -> HttpRequest {
@@ -75,7 +73,7 @@ mod tests {
 
     #[test]
     fn forwarded_addresses_count_only_from_trusted_proxies() {
-        let trusted = "127.0.0.1, 10.0.0.0/8".parse::<TrustedProxies>().unwrap().0;
+        let trusted: TrustedProxies = "127.0.0.1, 10.0.0.0/8".parse().unwrap();
         // A stranger cannot choose its own address.
         let spoofed = request("203.0.113.9", &[("x-forwarded-for", "1.2.3.4")]);
         assert_eq!(address(&spoofed, &trusted), "203.0.113.9");
@@ -96,7 +94,7 @@ mod tests {
         let bare = request("127.0.0.1", &[]);
         assert_eq!(address(&bare, &trusted), "127.0.0.1");
         assert_eq!(
-            address(&proxied, &[]),
+            address(&proxied, &TrustedProxies::default()),
             "127.0.0.1",
             "no trusted proxy: headers ignored"
         );

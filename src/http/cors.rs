@@ -41,7 +41,7 @@ pub async fn preflight(
 ) -> Result<HttpResponse, AppError> {
     let origin = origin_of(&request)
         .ok_or_else(|| AppError::bad_request("a preflight request needs an Origin header"))?;
-    if !state.cors.allows(&origin) {
+    if !state.settings.http.cors_origins.allows(&origin) {
         return Err(AppError::Forbidden(format!(
             "the origin {origin} may not use this API from a browser"
         )));
@@ -67,7 +67,7 @@ where
     let allowed = origin_of(request.request()).filter(|origin| {
         request
             .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.cors.allows(origin))
+            .is_some_and(|state| state.settings.http.cors_origins.allows(origin))
     });
     let response = service.call(request);
     async move {

@@ -34,7 +34,7 @@ where
     let path = request.path().to_owned();
     let client = request
         .app_data::<web::Data<AppState>>()
-        .map(|state| address(request.request(), &state.trusted_proxies))
+        .map(|state| address(request.request(), &state.settings.http.trusted_proxies))
         .unwrap_or_default();
     let span = tracing::info_span!("request", request_id = %id, %method, %path, %client);
     let started = Instant::now();

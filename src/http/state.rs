@@ -7,8 +7,6 @@ use std::sync::Arc;
 use crate::auth::password::Passwords;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
-use crate::config::networks::Network;
-use crate::config::origins::Origins;
 use crate::config::Settings;
 use crate::mail::links::Links;
 use crate::search::SearchIndex;
@@ -27,12 +25,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Signs and checks the links of subscription mail.
     pub links: Links,
-    /// Proxies whose forwarded-for headers are believed.
-    pub trusted_proxies: Vec<Network>,
     /// Annex-item suggestions: the lexicon and what editors' decisions taught.
     pub tagger: Arc<Tagger>,
-    /// Web origins whose pages may call the API.
-    pub cors: Origins,
     /// Writes per account per minute.
     pub write_throttle: Throttle,
 }

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use lettre::message::Mailbox;
 use lettre::{SmtpTransport, Transport as _};
 
 use crate::config::Settings;
@@ -88,7 +87,6 @@ pub fn send_due(
     connection: &mut AnyConnection,
     settings: &Settings,
     transport: &Transport,
-    from: &Mailbox,
     links: &Links,
 ) -> Result<usize, crate::error::AppError> {
     let claimed = outbox::claim(
@@ -99,8 +97,9 @@ pub fn send_due(
     )?;
     let mut sent = 0;
     for mail in claimed {
-        let outcome = compose::compose(&mail, from, &settings.http.public_url, links)
-            .and_then(|message| transport.deliver(&mail, &message));
+        let outcome =
+            compose::compose(&mail, &settings.mail.from, &settings.http.public_url, links)
+                .and_then(|message| transport.deliver(&mail, &message));
         let now = clock::now();
         match outcome {
             Ok(()) => {

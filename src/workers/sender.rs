@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use lettre::message::Mailbox;
-
 use super::{connect, Worker};
 use crate::config::Settings;
 use crate::error::AppError;
@@ -20,12 +18,6 @@ pub struct Sender {
     pub links: Links,
 }
 
-impl Sender {
-    fn from(&self) -> &Mailbox {
-        &self.settings.mail.from
-    }
-}
-
 impl Worker for Sender {
     const NAME: &'static str = "sender";
     const COUNTED: &'static str = "mail sent";
@@ -37,7 +29,6 @@ impl Worker for Sender {
             &mut connection,
             &self.settings,
             &self.transport,
-            self.from(),
             &self.links,
         )
     }
