@@ -218,7 +218,7 @@ pub async fn update_submission(
                 authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
                     .map(|_| ())
             };
-            let (current, _) = intake::visible(c, &id, &guard)?;
+            let current = intake::load(c, &id, &guard)?;
             // What was sent is checked before whether it was sent in time.
             let valid = valid?;
             let version = expected?.unwrap_or(current.version);

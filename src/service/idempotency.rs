@@ -99,40 +99,31 @@ fn owner(actor: &Actor<'_>) -> Result<String, AppError> {
         .ok_or_else(|| AppError::bad_request("an Idempotency-Key needs a signed-in account"))
 }
 
-/// The saved answer to an earlier request with this key, if there is one:
-/// lets a use case skip the work it would do before its transaction.
-pub fn saved_answer(
-    connection: &mut AnyConnection,
-    actor: &Actor<'_>,
-    key: Option<&Key>,
-    now: DateTime<Utc>,
-) -> Result<Option<StoredAnswer>, AppError> {
-    let Some(key) = key else {
-        return Ok(None);
-    };
-    idempotency::find(connection, &owner(actor)?, &key.key, now)?
-        .map(|stored| replay(stored, key))
-        .transpose()
-}
-
 /// Runs `work` in one transaction, once per `(owner, key)`: the work's
-/// answer is saved with it, and a retry gets that answer back.
-pub fn run_once<T>(
+/// answer is saved with it, and a retry gets that answer back. `prepare`
+/// is the work that needs no database (tagging a text): it runs before the
+/// transaction takes the write lock, and not at all for a retry.
+pub fn run_once<P, T>(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
     key: Option<&Key>,
     now: DateTime<Utc>,
-    work: impl FnOnce(&mut AnyConnection) -> Result<(T, Answer), AppError>,
+    prepare: impl FnOnce() -> P,
+    work: impl FnOnce(&mut AnyConnection, P) -> Result<(T, Answer), AppError>,
 ) -> Result<Once<T>, AppError> {
     let Some(key) = key else {
-        return write_transaction(connection, |c| work(c).map(|(done, _)| Once::Done(done)));
+        let prepared = prepare();
+        return write_transaction(connection, |c| {
+            work(c, prepared).map(|(done, _)| Once::Done(done))
+        });
     };
     let owner = owner(actor)?;
     if let Some(stored) = idempotency::find(connection, &owner, &key.key, now)? {
         return replay(stored, key).map(Once::Replayed);
     }
+    let prepared = prepare();
     let attempt = write_transaction::<_, Attempt, _>(connection, |c| {
-        let (done, answer) = work(c)?;
+        let (done, answer) = work(c, prepared)?;
         let stored = StoredAnswer {
             request_hash: key.request_hash.clone(),
             status_code: i64::from(answer.status_code),

@@ -156,18 +156,15 @@ pub fn create(
     now: DateTime<Utc>,
     tagger: &Tagger,
 ) -> Result<Once<Outcome>, AppError> {
-    // A retry is answered before any work is done for it.
-    if let Some(stored) = idempotency::saved_answer(connection, actor, key, now)? {
-        return Ok(Once::Replayed(stored));
-    }
-    // Suggesting is pure work on the text: done before the write lock.
     let id = new_id();
-    let practices = practices_from(valid.practices, &id, valid.language, now, tagger);
-    idempotency::run_once(connection, actor, key, now, |c| {
+    // Suggesting is pure work on the text: done before the write lock, and
+    // not for a retry.
+    let suggest = || practices_from(valid.practices, &id, valid.language, now, tagger);
+    let work = |c: &mut AnyConnection, practices| {
         let name = entity_name(c, &entity)?;
         let submission = Submission {
             practices,
-            id,
+            id: id.clone(),
             entity,
             language: valid.language,
             title: valid.title,
@@ -203,10 +200,12 @@ pub fn create(
             body: outcome.document.clone(),
         };
         Ok((outcome, answer))
-    })
+    };
+    idempotency::run_once(connection, actor, key, now, suggest, work)
 }
 
-fn load(
+/// The submission, if it exists and `guard` lets the caller on.
+pub fn load(
     connection: &mut AnyConnection,
     id: &str,
     guard: Guard<'_>,
