@@ -80,19 +80,15 @@ pub async fn list_outbox(
 ) -> Answer {
     authorize(&caller, Action::ManageOutbox)?;
     let page = pagination::page(query.limit, query.cursor.as_deref())?;
-    let status = match query.status.as_deref() {
-        None => None,
-        Some("pending") => Some(MailStatus::Pending),
-        Some("sending") => Some(MailStatus::Sending),
-        Some("sent") => Some(MailStatus::Sent),
-        Some("dead") => Some(MailStatus::Dead),
-        Some(_) => {
-            return Err(AppError::invalid_field(
-                "status",
-                "use pending, sending, sent or dead",
-            ))
-        }
-    };
+    let status = query
+        .status
+        .as_deref()
+        .map(|text| {
+            MailStatus::from_text(text).ok_or_else(|| {
+                AppError::invalid_field("status", "use pending, sending, sent or dead")
+            })
+        })
+        .transpose()?;
     let (mut mails, page) = state
         .store
         .run(move |c| Ok((outbox::list(c, status, &page)?, page)))
