@@ -8,7 +8,7 @@ use crate::domain::page::Page;
 use crate::error::AppError;
 use crate::store::{outbox, write_transaction, AnyConnection};
 
-/// A page of the mail, newest first, of one status or all.
+/// A page of the mail, oldest first, of one status or all.
 pub fn list(
     connection: &mut AnyConnection,
     status: Option<MailStatus>,
