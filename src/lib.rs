@@ -24,6 +24,8 @@ pub mod service;
 pub mod store;
 pub mod tagging;
 pub mod telemetry;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod web;
 pub mod workers;

@@ -242,12 +242,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            // Shrunk failures are reported in the test output; no files
-            // are written beside the sources.
-            #![proptest_config(ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            })]
+            #![proptest_config(crate::testing::config())]
 
             #[test]
             fn no_sequence_of_moves_leaves_the_contract(

@@ -145,7 +145,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn query_like() -> impl Strategy<Value = String> {
-            let pieces = vec![
+            const PIECES: &[&str] = &[
                 "\"",
                 "-",
                 "*",
@@ -166,16 +166,11 @@ mod tests {
                 "🙂",
                 "الأمن",
             ];
-            prop::collection::vec(prop::sample::select(pieces), 0..80).prop_map(|v| v.concat())
+            crate::testing::texts_of(PIECES, 80)
         }
 
         proptest! {
-            // Shrunk failures are reported in the test output; no files
-            // are written beside the sources.
-            #![proptest_config(ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            })]
+            #![proptest_config(crate::testing::config())]
 
             #[test]
             fn any_text_is_parsed_or_refused_never_a_panic(q in any::<String>()) {

@@ -365,7 +365,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn json_like() -> impl Strategy<Value = String> {
-            let pieces = vec![
+            const PIECES: &[&str] = &[
                 "{",
                 "}",
                 "[",
@@ -394,16 +394,11 @@ mod tests {
                 "\"x\"",
                 " ",
             ];
-            prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|v| v.concat())
+            crate::testing::texts_of(PIECES, 60)
         }
 
         proptest! {
-            // Shrunk failures are reported in the test output; no files
-            // are written beside the sources.
-            #![proptest_config(ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            })]
+            #![proptest_config(crate::testing::config())]
 
             #[test]
             fn any_line_is_taken_or_refused_never_a_panic(text in any::<String>()) {

@@ -229,7 +229,7 @@ mod tests {
 
         /// Markdown made of the pieces attacks are made of.
         fn hostile() -> impl Strategy<Value = String> {
-            let pieces = vec![
+            const PIECES: &[&str] = &[
                 "<script>",
                 "</script>",
                 "alert(1)",
@@ -269,7 +269,7 @@ mod tests {
                 "text",
                 " ",
             ];
-            prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|v| v.concat())
+            crate::testing::texts_of(PIECES, 40)
         }
 
         /// What the renderer may write; never an image, a frame, a script.
@@ -310,12 +310,7 @@ mod tests {
         }
 
         proptest! {
-            // Shrunk failures are reported in the test output; no files
-            // are written beside the sources.
-            #![proptest_config(ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            })]
+            #![proptest_config(crate::testing::config())]
 
             #[test]
             fn nothing_executable_survives(markdown in hostile()) {
