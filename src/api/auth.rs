@@ -1,9 +1,7 @@
 //! Sign-in, API tokens and the caller's own account:
 //! `/api/v1/auth/token`, `/api/v1/auth/api-tokens`, `/api/v1/me`.
 
-use std::time::Instant;
-
-use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use actix_web::{http::header, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,10 +10,11 @@ use super::pagination;
 use crate::auth::tokens::Subject;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::ApiToken;
-use crate::domain::account::{Email, NewPassword, Role};
+use crate::domain::account::{Email, Role};
 use crate::domain::clock;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
+use crate::http::sign_in::check_password;
 use crate::http::{Answer, IdPath, State};
 use crate::service::tokens;
 
@@ -37,8 +36,6 @@ pub struct TokenResponse {
     expires_in: i64,
 }
 
-const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
-
 /// Signs in with an email and a password; answers a short-lived access token.
 #[utoipa::path(
     post, path = "/api/v1/auth/token", tag = "identity", request_body = TokenRequest,
@@ -50,40 +47,7 @@ pub async fn issue_token(
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Answer {
     let email = Email::parse(&body.email).map_err(|m| AppError::invalid_field("email", m))?;
-    if body.password.len() > NewPassword::MAX_BYTES {
-        return Err(AppError::invalid_field("password", "too long"));
-    }
-    let address =
-        crate::http::client_address::address(&request, &state.settings.http.trusted_proxies);
-    let keys = [format!("account:{email}"), format!("address:{address}")];
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    state
-        .login_throttle
-        .refuse_if_exhausted(&keys, "too many failed sign-ins")?;
-
-    let found = {
-        let email = email.clone();
-        state
-            .store
-            .run(move |c| tokens::credentials(c, &email))
-            .await?
-    };
-    let passwords = state.passwords.clone();
-    let password = body.password;
-    let verified = web::block(move || match found {
-        Some((user, hash)) => passwords.verify(&password, &hash).then_some(user),
-        None => {
-            passwords.verify_decoy(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("password check did not complete: {e}")))?;
-
-    let Some(user) = verified else {
-        state.login_throttle.record(&keys, Instant::now());
-        return Err(AppError::Unauthorized(WRONG_CREDENTIALS.to_owned()));
-    };
+    let user = check_password(&state, &request, &email, body.password).await?;
     if user.disabled {
         return Err(AppError::Unauthorized("the account is disabled".to_owned()));
     }

@@ -6,6 +6,7 @@ pub mod caller;
 pub mod keys;
 pub mod password;
 pub mod policy;
+pub mod secrets;
 pub mod throttle;
 pub mod tokens;
 

@@ -22,6 +22,9 @@ const LEEWAY_SECONDS: u64 = 30;
 pub enum TokenKind {
     Access,
     Api,
+    /// A desk session's cookie: a password sign-in, never a signed token.
+    #[serde(skip)]
+    Session,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

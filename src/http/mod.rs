@@ -13,6 +13,7 @@ pub mod cors;
 pub mod extract;
 pub mod headers;
 pub mod observe;
+pub mod sign_in;
 pub mod state;
 
 pub use state::AppState;

@@ -5,6 +5,8 @@
 //! cannot ask for a label that does not exist, and the tests below refuse a
 //! file that lacks one.
 
+pub mod desk;
+
 use std::sync::OnceLock;
 
 use serde::Deserialize;

@@ -11,9 +11,9 @@ use crate::domain::clock;
 use crate::domain::entities::EntityCode;
 use crate::domain::page::Page;
 use crate::error::{AppError, FieldError};
-use crate::store::audit;
 use crate::store::users::{self, NewUser};
 use crate::store::write_transaction;
+use crate::store::{audit, sessions};
 use crate::store::{organisations, AnyConnection};
 
 /// An account as asked for, before any check.
@@ -187,6 +187,11 @@ pub fn update(
             },
             now,
         )?;
+        // A desk session speaks for the account as it was at sign-in: a
+        // disabled account, a new role or entity ends it at once.
+        if after.disabled || after.role != before.role || after.entity != before.entity {
+            sessions::delete_of_user(c, id)?;
+        }
         audit::record(
             c,
             audit::Entry {

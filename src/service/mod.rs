@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
 pub mod practices;
+pub mod sessions;
 pub mod submissions;
 pub mod subscriptions;
 pub mod tagging_stats;

@@ -54,6 +54,7 @@ pub mod migrations;
 pub mod organisations;
 pub mod outbox;
 pub mod schema;
+pub mod sessions;
 pub mod submissions;
 pub mod subscriptions;
 pub mod users;

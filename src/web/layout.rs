@@ -119,8 +119,14 @@ fn language_switcher(reader: &Reader) -> Markup {
     }
 }
 
-/// A whole page.
+/// A whole page of the reader site.
 pub fn page(reader: &Reader, current: Section, title: &str, main: Markup) -> Markup {
+    frame(reader, title, navigation(reader, current), main)
+}
+
+/// The document around a page's navigation and content: the reader site
+/// and the desk differ only in their navigation.
+pub fn frame(reader: &Reader, title: &str, navigation: Markup, main: Markup) -> Markup {
     let l = reader.labels;
     let direction = if reader.language.is_right_to_left() {
         "rtl"
@@ -154,7 +160,7 @@ pub fn page(reader: &Reader, current: Section, title: &str, main: Markup) -> Mar
                             strong { (l.site_name) }
                             span { (l.site_tagline) }
                         }
-                        (navigation(reader, current))
+                        (navigation)
                         (language_switcher(reader))
                     }
                 }

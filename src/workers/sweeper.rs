@@ -1,10 +1,11 @@
-//! Forgets idempotency keys past their keeping time: housekeeping no
-//! request should pay for. The delete is idempotent, so every replica may
+//! Forgets idempotency keys past their keeping time and desk sessions that
+//! can no longer be used: housekeeping no request should pay for. The delete is idempotent, so every replica may
 //! run it.
 
 use super::{connect, Worker};
 use crate::domain::clock;
 use crate::error::AppError;
+use crate::service::sessions;
 use crate::store::{idempotency, Store};
 
 pub struct Sweeper {
@@ -13,10 +14,11 @@ pub struct Sweeper {
 
 impl Worker for Sweeper {
     const NAME: &'static str = "sweeper";
-    const COUNTED: &'static str = "expired idempotency keys forgotten";
+    const COUNTED: &'static str = "expired idempotency keys and sessions forgotten";
 
     fn round(&mut self) -> Result<usize, AppError> {
         let mut connection = connect(&self.store)?;
-        idempotency::sweep(&mut connection, clock::now())
+        let now = clock::now();
+        Ok(idempotency::sweep(&mut connection, now)? + sessions::sweep(&mut connection, now)?)
     }
 }

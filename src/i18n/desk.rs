@@ -1,0 +1,285 @@
+//! The desk's labels: the pages where focal points, editors and
+//! administrators work, from the same catalogue as the reader pages (one
+//! TOML file per language in `labels/desk/`, compiled in, every key a
+//! field here).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::domain::submission::Sector;
+use crate::domain::workflow::Status;
+use crate::domain::Language;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskLabels {
+    pub desk_name: String,
+    pub nav_label: String,
+    pub nav_dashboard: String,
+    pub nav_review: String,
+    pub nav_new_submission: String,
+    pub nav_catalogue: String,
+    pub signed_in_as: String,
+    pub sign_out: String,
+    pub sign_in_title: String,
+    pub sign_in_intro: String,
+    pub email: String,
+    pub password: String,
+    pub sign_in_button: String,
+    pub wrong_credentials: String,
+    pub too_many_attempts: String,
+    pub signed_out: String,
+    pub form_expired_title: String,
+    pub form_expired_text: String,
+    pub forbidden_title: String,
+    pub forbidden_text: String,
+    pub conflict_title: String,
+    pub stale_text: String,
+    pub dashboard_title: String,
+    pub dashboard_entity: String,
+    pub dashboard_all: String,
+    pub dashboard_empty: String,
+    pub dashboard_review: String,
+    pub new_submission_link: String,
+    pub column_title: String,
+    pub column_entity: String,
+    pub column_status: String,
+    pub column_practices: String,
+    pub column_updated: String,
+    pub column_submitted: String,
+    pub column_language: String,
+    pub review_title: String,
+    pub review_intro: String,
+    pub review_empty: String,
+    pub filter_entity: String,
+    pub filter_language: String,
+    pub filter_section: String,
+    pub filter_any: String,
+    pub filter_button: String,
+    pub review_count: String,
+    pub new_title: String,
+    pub edit_title: String,
+    pub field_entity: String,
+    pub field_entity_hint: String,
+    pub field_language: String,
+    pub field_title: String,
+    pub field_summary: String,
+    pub practice_heading: String,
+    pub field_practice_title: String,
+    pub field_body: String,
+    pub field_body_hint: String,
+    pub field_items: String,
+    pub field_sectors: String,
+    pub add_practice: String,
+    pub remove_practice: String,
+    pub preview_button: String,
+    pub save_button: String,
+    pub preview_heading: String,
+    pub suggested_heading: String,
+    pub suggested_intro: String,
+    pub suggested_reason: String,
+    pub errors_heading: String,
+    pub saved_notice: String,
+    pub submission_title: String,
+    pub editor_message_heading: String,
+    pub decision_note_heading: String,
+    pub status_label: String,
+    pub version_label: String,
+    pub entity_label: String,
+    pub practices_heading: String,
+    pub items_label: String,
+    pub sectors_label: String,
+    pub no_items: String,
+    pub actions_heading: String,
+    pub edit_link: String,
+    pub submit_button: String,
+    pub withdraw_button: String,
+    pub request_changes_button: String,
+    pub request_changes_message: String,
+    pub accept_button: String,
+    pub accept_note: String,
+    pub reject_button: String,
+    pub reject_reason: String,
+    pub versions_heading: String,
+    pub events_heading: String,
+    pub compare_heading: String,
+    pub compare_from: String,
+    pub compare_to: String,
+    pub compare_button: String,
+    pub diff_since_submitted: String,
+    pub event_line: String,
+    pub event_by_command_line: String,
+    pub diff_title: String,
+    pub diff_no_changes: String,
+    pub diff_field_title: String,
+    pub diff_field_summary: String,
+    pub diff_field_language: String,
+    pub diff_practice_title: String,
+    pub diff_practice_body: String,
+    pub diff_practice_items: String,
+    pub diff_practice_sectors: String,
+    pub diff_practice_added: String,
+    pub diff_practice_removed: String,
+    pub diff_inserted: String,
+    pub diff_deleted: String,
+    pub back_to_submission: String,
+    status: StatusLabels,
+    /// What an event of a submission's history did, as its trail names it.
+    action: std::collections::BTreeMap<String, String>,
+    sector: SectorLabels,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusLabels {
+    draft: String,
+    submitted: String,
+    changes_requested: String,
+    accepted: String,
+    rejected: String,
+    withdrawn: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectorLabels {
+    transport: String,
+    water: String,
+    food: String,
+    health: String,
+    energy: String,
+    finance: String,
+    emergency_services: String,
+    ict: String,
+    government: String,
+    other: String,
+}
+impl DeskLabels {
+    pub fn status(&self, status: Status) -> &str {
+        let names = &self.status;
+        match status {
+            Status::Draft => &names.draft,
+            Status::Submitted => &names.submitted,
+            Status::ChangesRequested => &names.changes_requested,
+            Status::Accepted => &names.accepted,
+            Status::Rejected => &names.rejected,
+            Status::Withdrawn => &names.withdrawn,
+        }
+    }
+
+    pub fn sector(&self, sector: Sector) -> &str {
+        let names = &self.sector;
+        match sector {
+            Sector::Transport => &names.transport,
+            Sector::Water => &names.water,
+            Sector::Food => &names.food,
+            Sector::Health => &names.health,
+            Sector::Energy => &names.energy,
+            Sector::Finance => &names.finance,
+            Sector::EmergencyServices => &names.emergency_services,
+            Sector::Ict => &names.ict,
+            Sector::Government => &names.government,
+            Sector::Other => &names.other,
+        }
+    }
+
+    /// What an event did; an action this catalogue does not know (written
+    /// by a later version) is shown by its name.
+    pub fn action<'a>(&'a self, action: &'a str) -> &'a str {
+        self.action.get(action).map_or(action, String::as_str)
+    }
+}
+
+fn source(language: Language) -> &'static str {
+    match language {
+        Language::Ar => include_str!("labels/desk/ar.toml"),
+        Language::Zh => include_str!("labels/desk/zh.toml"),
+        Language::En => include_str!("labels/desk/en.toml"),
+        Language::Fr => include_str!("labels/desk/fr.toml"),
+        Language::Ru => include_str!("labels/desk/ru.toml"),
+        Language::Es => include_str!("labels/desk/es.toml"),
+    }
+}
+
+/// The desk labels of a language, parsed once; the files are compiled in
+/// and checked by the tests below.
+pub fn labels(language: Language) -> &'static DeskLabels {
+    static ALL: OnceLock<Vec<DeskLabels>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Language::ALL
+            .iter()
+            .map(|&language| {
+                toml::from_str(source(language)).unwrap_or_else(|e| {
+                    panic!("labels/desk/{language}.toml is broken: {e}");
+                })
+            })
+            .collect()
+    });
+    let position = Language::ALL
+        .iter()
+        .position(|&l| l == language)
+        .unwrap_or_default();
+    &all[position]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workflow::Move;
+
+    fn places(text: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn every_language_has_every_label_with_the_same_places() {
+        let english: toml::Table = toml::from_str(source(Language::En)).unwrap();
+        for language in Language::ALL {
+            let parsed = labels(language);
+            assert!(!parsed.sign_in_title.is_empty());
+            let table: toml::Table = toml::from_str(source(language)).unwrap();
+            for (key, value) in &english {
+                let theirs = &table[key];
+                match (value, theirs) {
+                    (toml::Value::String(en), toml::Value::String(t)) => {
+                        assert!(!t.trim().is_empty(), "{language}: {key} is empty");
+                        assert_eq!(places(en), places(t), "{language}: {key}");
+                    }
+                    (toml::Value::Table(en), toml::Value::Table(t)) => {
+                        assert_eq!(
+                            en.keys().collect::<Vec<_>>(),
+                            t.keys().collect::<Vec<_>>(),
+                            "{language}: [{key}]"
+                        );
+                    }
+                    _ => panic!("{language}: {key} has another shape"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_move_and_event_has_a_label() {
+        let english = labels(Language::En);
+        for action in Move::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .chain(["create", "update", "curate", "import"])
+        {
+            if action == "edit" {
+                continue;
+            }
+            assert_ne!(english.action(action), action, "{action}");
+        }
+        for status in Status::ALL {
+            assert!(!english.status(status).is_empty());
+        }
+    }
+}
