@@ -71,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/submissions/{id}/versions" => get(submissions::list_versions);
             "/submissions/{id}/versions/{n}" => get(submissions::get_version);
             "/submissions/{id}/events" => get(submissions::list_events);
+            "/submissions/{id}/diff" => get(submissions::get_diff);
             "/practices" => get(catalogue::search_practices);
             "/subscriptions" => post(subscriptions::subscribe);
             "/outbox" => get(outbox::list_outbox);

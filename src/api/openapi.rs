@@ -57,6 +57,7 @@ use crate::search::engine::Sort;
         submissions::list_versions,
         submissions::get_version,
         submissions::list_events,
+        submissions::get_diff,
         catalogue::search_practices,
         catalogue::export_csv,
         practices::get_practice,
@@ -271,6 +272,7 @@ const LINKS: &LinkTable = &[
                 &[("id", CREATED), ("n", "$response.body#/version")],
             ),
             ("ListEvents", "list_events", &[("id", CREATED)]),
+            ("GetDiff", "get_diff", &[("id", CREATED)]),
         ],
     ),
     (

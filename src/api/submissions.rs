@@ -13,6 +13,7 @@ use crate::auth::{
     SubmissionAction,
 };
 use crate::domain::clock;
+use crate::domain::diff::VersionDiff;
 use crate::domain::entities::EntityCode;
 use crate::domain::history::{Event, VersionInfo};
 use crate::domain::submission::{optional_note, validate, Submission, SubmissionDraft};
@@ -261,10 +262,7 @@ async fn run_move(
     message: Option<String>,
 ) -> Answer {
     let user = authorize(&caller, Action::ListSubmissions)?.clone();
-    let needed = match action {
-        Move::RequestChanges | Move::Accept | Move::Reject => SubmissionAction::Review,
-        _ => SubmissionAction::Handle,
-    };
+    let needed = SubmissionAction::for_move(action);
     let outcome = state
         .store
         .run(move |c| {
@@ -417,4 +415,39 @@ pub async fn list_events(state: State, caller: Caller, path: IdPath) -> Answer {
         .run(move |c| intake::events(c, &submission.id))
         .await?;
     Ok(HttpResponse::Ok().json(events))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The older version; the one before `to` when absent.
+    #[param(minimum = 1)]
+    from: Option<i64>,
+    /// The newer version; the current one when absent.
+    #[param(minimum = 1)]
+    to: Option<i64>,
+}
+
+/// What changed between two versions, word by word.
+#[utoipa::path(
+    get, path = "/api/v1/submissions/{id}/diff", tag = "submissions", params(("id" = String, Path, description = "The submission's id"), DiffQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The fields that differ, each as a run of equal, inserted and deleted text", body = VersionDiff), (status = 400, description = "A version that is not a whole number"), (status = 401, description = "No valid token"), (status = 404, description = "No such submission or version"))
+)]
+pub async fn get_diff(
+    state: State,
+    caller: Caller,
+    path: IdPath,
+    ApiQuery(query): ApiQuery<DiffQuery>,
+) -> Answer {
+    authorize(&caller, Action::ListSubmissions)?;
+    let (submission, _) =
+        visible(&state, &caller, SubmissionAction::Read, path.into_inner()).await?;
+    let to = query.to.unwrap_or(submission.version);
+    let from = query.from.unwrap_or(to - 1).max(1);
+    let diff = state
+        .store
+        .run(move |c| intake::diff(c, &submission.id, from, to))
+        .await?;
+    Ok(HttpResponse::Ok().json(diff))
 }

@@ -6,6 +6,7 @@ use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
 use crate::domain::entities::EntityCode;
+use crate::domain::workflow::Move;
 use crate::error::{AppError, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,17 @@ pub enum SubmissionAction {
     Handle,
     /// Request changes, accept or reject: the Secretariat's decisions.
     Review,
+}
+
+impl SubmissionAction {
+    /// What a workflow move asks of the caller: the Secretariat's decisions
+    /// need `Review`, the rest `Handle`.
+    pub fn for_move(action: Move) -> SubmissionAction {
+        match action {
+            Move::RequestChanges | Move::Accept | Move::Reject => SubmissionAction::Review,
+            Move::Edit | Move::Submit | Move::Withdraw => SubmissionAction::Handle,
+        }
+    }
 }
 
 fn sign_in_needed() -> AppError {

@@ -39,6 +39,15 @@ pub struct Change {
     pub ops: Vec<Op>,
 }
 
+/// The changes between two saved versions of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct VersionDiff {
+    pub from: i64,
+    pub to: i64,
+    /// Only the fields that differ; none when the content is the same.
+    pub changes: Vec<Change>,
+}
+
 /// What a version holds that a reader of the diff cares about; read from
 /// the saved version documents, whose other fields are ignored.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -13,6 +13,16 @@ pub struct VersionInfo {
     pub saved_at: DateTime<Utc>,
 }
 
+/// The version an editor last saw submitted, when the submission has come
+/// back since: the version before the latest run of submitted ones that is
+/// itself submitted, with a request for changes between. `None` for a
+/// first submission.
+pub fn previously_submitted(versions: &[VersionInfo]) -> Option<i64> {
+    let submitted = |v: &&VersionInfo| v.status == "submitted";
+    let mut earlier = versions.iter().rev().skip_while(submitted);
+    earlier.find(submitted).map(|v| v.version)
+}
+
 /// An event of the audit trail, as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Event {
@@ -27,4 +37,36 @@ pub struct Event {
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions(statuses: &[&str]) -> Vec<VersionInfo> {
+        statuses
+            .iter()
+            .enumerate()
+            .map(|(i, status)| VersionInfo {
+                version: i as i64 + 1,
+                status: (*status).to_owned(),
+                saved_at: chrono::DateTime::UNIX_EPOCH,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_previous_submission_is_found_across_a_request_for_changes() {
+        let round = versions(&[
+            "draft",
+            "draft",
+            "submitted",
+            "changes_requested",
+            "changes_requested",
+            "submitted",
+        ]);
+        assert_eq!(previously_submitted(&round), Some(3));
+        assert_eq!(previously_submitted(&versions(&["draft", "submitted"])), None);
+        assert_eq!(previously_submitted(&[]), None);
+    }
 }

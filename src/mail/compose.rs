@@ -63,7 +63,7 @@ fn notice_words(
         quote,
         links: vec![(
             l.mail_open.clone(),
-            format!("{public_url}/api/v1/submissions/{}", notice.submission_id),
+            format!("{public_url}/desk/submissions/{}", notice.submission_id),
         )],
         closing: Vec::new(),
         unsubscribe: None,
@@ -396,7 +396,7 @@ mod tests {
         );
         assert!(text.contains("multipart/alternative"));
         assert!(text.contains("text/plain") && text.contains("text/html"));
-        assert!(text.contains("https://compendium.un.example/api/v1/submissions/s1"));
+        assert!(text.contains("https://compendium.un.example/desk/submissions/s1"));
         // Composing again gives the same message.
         assert_eq!(message.formatted(), composed().formatted());
     }

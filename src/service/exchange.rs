@@ -250,6 +250,7 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
     let filter = ListFilter {
         entities: None,
         statuses: Vec::new(),
+        ..ListFilter::default()
     };
     let mut page = Page {
         limit: 1_000,

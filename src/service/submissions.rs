@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use super::idempotency::{self, Answer, Once};
 use super::views::{etag, SubmissionSummary, SubmissionView};
 use crate::domain::account::Actor;
+use crate::domain::annex::SectionId;
 use crate::domain::entities::EntityCode;
+use crate::domain::diff::{self, VersionDiff};
 use crate::domain::history::{Event, VersionInfo};
 use crate::domain::notice::{Notice, SubmissionNotice};
 use crate::domain::outbox::NewMail;
@@ -380,8 +382,45 @@ pub fn list(
     let filter = ListFilter {
         entities: entities.map(|codes| codes.iter().map(ToString::to_string).collect()),
         statuses,
+        ..ListFilter::default()
     };
-    let heads = submissions::list(connection, &filter, page)?;
+    summaries(connection, &filter, page)
+}
+
+/// The review queue: submitted submissions, oldest first, narrowed by
+/// entity, language or annex section.
+pub fn queue(
+    connection: &mut AnyConnection,
+    entity: Option<EntityCode>,
+    language: Option<Language>,
+    section: Option<SectionId>,
+    page: &Page,
+) -> Result<Vec<SubmissionSummary>, AppError> {
+    let filter = ListFilter {
+        entities: entity.map(|code| vec![code.to_string()]),
+        statuses: vec![Status::Submitted],
+        language,
+        section,
+    };
+    summaries(connection, &filter, page)
+}
+
+/// How many submissions of these entities (`None`: all) are in each status.
+pub fn counts(
+    connection: &mut AnyConnection,
+    entities: Option<Vec<EntityCode>>,
+) -> Result<Vec<(Status, i64)>, AppError> {
+    let codes: Option<Vec<String>> =
+        entities.map(|codes| codes.iter().map(ToString::to_string).collect());
+    submissions::count_by_status(connection, codes.as_deref())
+}
+
+fn summaries(
+    connection: &mut AnyConnection,
+    filter: &ListFilter,
+    page: &Page,
+) -> Result<Vec<SubmissionSummary>, AppError> {
+    let heads = submissions::list(connection, filter, page)?;
     let mut names: HashMap<EntityCode, String> = HashMap::new();
     let mut items = Vec::with_capacity(heads.len());
     for head in heads {
@@ -432,4 +471,28 @@ pub fn version_document(
 /// The trail: who did what, when, from which status to which.
 pub fn events(connection: &mut AnyConnection, id: &str) -> Result<Vec<Event>, AppError> {
     history::events(connection, id)
+}
+
+/// What changed between two saved versions; a version that does not exist
+/// is a 404.
+pub fn diff(
+    connection: &mut AnyConnection,
+    id: &str,
+    from: i64,
+    to: i64,
+) -> Result<VersionDiff, AppError> {
+    let mut read = |version: i64| -> Result<diff::Version, AppError> {
+        let document = history::version_document(connection, id, version)?.ok_or_else(|| {
+            AppError::NotFound(format!("submission {id} has no version {version}"))
+        })?;
+        serde_json::from_str(&document)
+            .map_err(|e| AppError::internal(format!("version {version} of {id} is not readable: {e}")))
+    };
+    let old = read(from)?;
+    let new = read(to)?;
+    Ok(VersionDiff {
+        from,
+        to,
+        changes: diff::changes(&old, &new),
+    })
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::connection::AnyConnection;
 use super::schema::{practices, submissions};
 use super::utc;
-use crate::domain::annex::AnnexItem;
+use crate::domain::annex::{AnnexItem, SectionId};
 use crate::domain::entities::EntityCode;
 use crate::domain::page::Page;
 use crate::domain::submission::{Practice, Submission};
@@ -259,10 +259,22 @@ pub struct SubmissionHead {
     pub practices_count: i64,
 }
 
+#[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// Only these entities (a focal point's own); `None` for all.
     pub entities: Option<Vec<String>>,
     pub statuses: Vec<Status>,
+    pub language: Option<Language>,
+    /// Only submissions with a practice tagged with an item of this section.
+    pub section: Option<SectionId>,
+}
+
+/// The ways an item list stored as JSON (`[4,11]`) can hold `item`: first,
+/// in the middle, last or alone. Both backends match these with LIKE,
+/// where a JSON function would differ between them.
+fn item_patterns(item: AnnexItem) -> [String; 4] {
+    let n = item.number();
+    [format!("[{n},%"), format!("%,{n},%"), format!("%,{n}]"), format!("[{n}]")]
 }
 
 pub fn list(
@@ -281,6 +293,34 @@ pub fn list(
         let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
         query = query.filter(submissions::status.eq_any(statuses));
     }
+    if let Some(language) = filter.language {
+        query = query.filter(submissions::language.eq(language.code()));
+    }
+    if let Some(section) = filter.section {
+        let patterns: Vec<String> = AnnexItem::all()
+            .filter(|item| item.section() == section)
+            .flat_map(item_patterns)
+            .collect();
+        // Two steps: a multi-backend query cannot hold a boxed subquery.
+        let mut tagged = practices::table
+            .inner_join(submissions::table)
+            .select(practices::submission_id)
+            .distinct()
+            .into_boxed();
+        for (i, pattern) in patterns.into_iter().enumerate() {
+            tagged = if i == 0 {
+                tagged.filter(practices::items.like(pattern))
+            } else {
+                tagged.or_filter(practices::items.like(pattern))
+            };
+        }
+        if !filter.statuses.is_empty() {
+            let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+            tagged = tagged.filter(submissions::status.eq_any(statuses));
+        }
+        let ids: Vec<String> = tagged.load(connection)?;
+        query = query.filter(submissions::id.eq_any(ids));
+    }
     let rows: Vec<SubmissionRow> = page_of!(query, submissions, page, connection);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let counts: Vec<(String, i64)> = practices::table
@@ -297,6 +337,29 @@ pub fn list(
                     submission,
                     practices_count,
                 })
+        })
+        .collect()
+}
+
+/// How many submissions of these entities (`None`: all) are in each status.
+pub fn count_by_status(
+    connection: &mut AnyConnection,
+    entities: Option<&[String]>,
+) -> Result<Vec<(Status, i64)>, AppError> {
+    let mut query = submissions::table
+        .group_by(submissions::status)
+        .select((submissions::status, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(entities) = entities {
+        query = query.filter(submissions::entity.eq_any(entities.to_vec()));
+    }
+    let rows: Vec<(String, i64)> = query.load(connection)?;
+    rows.into_iter()
+        .map(|(status, n)| {
+            status
+                .parse()
+                .map(|s| (s, n))
+                .map_err(|e| AppError::internal(format!("stored status: {e}")))
         })
         .collect()
 }

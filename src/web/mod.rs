@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod compilations_page;
 pub mod coverage_page;
+pub mod desk;
 pub mod feeds;
 pub mod layout;
 pub mod practice_page;
@@ -40,7 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(subscription_pages::ask_unsubscribe))
                 .route(web::post().to(subscription_pages::unsubscribe)),
         )
-        .service(web::resource("/static/{name}").route(web::get().to(assets::serve)));
+        .service(web::resource("/static/{name}").route(web::get().to(assets::serve)))
+        .configure(desk::configure);
 }
 
 /// The "not found" page in the reader's language.

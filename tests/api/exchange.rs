@@ -182,6 +182,7 @@ fn an_export_imported_into_an_empty_database_reproduces_the_catalogue() {
         let filter = submissions::ListFilter {
             entities: Some(vec!["EGY".to_owned()]),
             statuses: vec![],
+            ..Default::default()
         };
         let egypt = &submissions::list(&mut connection, &filter, &page).unwrap()[0].submission;
         let practice = submissions::find(&mut connection, &egypt.id)

@@ -156,7 +156,7 @@ fn workflow_notices_reach_the_right_people_in_the_submissions_language() {
                 "{changes}"
             );
             assert!(changes.contains(&format!(
-                "https://compendium.un.example/api/v1/submissions/{id}"
+                "https://compendium.un.example/desk/submissions/{id}"
             )));
             let refusal = &received
                 .iter()

@@ -1,0 +1,125 @@
+//! `/desk`: where a person starts. A focal point sees its entity's
+//! submissions by status, those returned for changes first; an editor the
+//! counts of every status and the way to the review queue.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+use super::failure::{Failure, OrPage};
+use super::frame::{self, Place};
+use super::session::Desk;
+use crate::domain::page::{Page, MAX_LIMIT};
+use crate::domain::workflow::Status;
+use crate::http::State;
+use crate::i18n::{self, desk};
+use crate::service::submissions as intake;
+use crate::service::views::SubmissionSummary;
+
+/// The order a focal point's work comes in: what needs them first.
+const ORDER: [Status; 6] = [
+    Status::ChangesRequested,
+    Status::Draft,
+    Status::Submitted,
+    Status::Accepted,
+    Status::Rejected,
+    Status::Withdrawn,
+];
+
+/// A table of submissions, each linked to its page.
+pub fn table(desk: &Desk, caption: &str, items: &[&SubmissionSummary], with_entity: bool) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    html! {
+        table.submissions {
+            caption { (caption) }
+            thead {
+                tr {
+                    th scope="col" { (d.column_title) }
+                    @if with_entity { th scope="col" { (d.column_entity) } }
+                    th scope="col" { (d.column_language) }
+                    th scope="col" { (d.column_practices) }
+                    th scope="col" { (d.column_status) }
+                    th scope="col" { (d.column_updated) }
+                }
+            }
+            tbody {
+                @for s in items {
+                    tr {
+                        td lang=(s.language.code()) { a href=(reader.link(&format!("/desk/submissions/{}", s.id))) { (s.title) } }
+                        @if with_entity { td { (s.entity_name) } }
+                        td { (reader.labels.language(s.language)) }
+                        td { (s.practices_count) }
+                        td { (d.status(s.status)) }
+                        td { time dir="ltr" datetime=(s.updated_at.to_rfc3339()) { (s.updated_at.format("%Y-%m-%d")) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let entity = desk.user.entity.clone();
+    let editor = desk.user.role.is_editor();
+    let page = Page {
+        limit: MAX_LIMIT,
+        after: None,
+    };
+    let (counts, mine, entity_name) = state
+        .store
+        .run(move |c| {
+            let entities = entity.clone().map(|e| vec![e]);
+            let counts = intake::counts(c, entities.clone())?;
+            // A focal point's own submissions; an editor works from the queue.
+            let mine = match &entities {
+                Some(_) => intake::list(c, entities, Vec::new(), &page)?,
+                None => Vec::new(),
+            };
+            let name = match &entity {
+                Some(code) => Some(intake::entity_name(c, code)?),
+                None => None,
+            };
+            Ok((counts, mine, name))
+        })
+        .await
+        .or_page(reader)?;
+    let count_of = |status: Status| counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+    let heading = match &entity_name {
+        Some(name) => i18n::fill(&d.dashboard_entity, &[("entity", name)]),
+        None => d.dashboard_all.clone(),
+    };
+    let main = html! {
+        h1 { (d.dashboard_title) }
+        h2 { (heading) }
+        ul.counts {
+            @for status in ORDER {
+                li { span.status data-status=(status.as_str()) { (d.status(status)) } ": " (reader.labels.number(count_of(status) as u64)) }
+            }
+        }
+        @if editor {
+            p { a href=(reader.link("/desk/review")) {
+                (i18n::fill(&d.dashboard_review, &[("count", &reader.labels.number(count_of(Status::Submitted) as u64))]))
+            } }
+        }
+        @if !editor {
+            p { a.button href=(reader.link("/desk/submissions/new")) { (d.new_submission_link) } }
+            @if mine.is_empty() {
+                p { (d.dashboard_empty) }
+            }
+            @for status in ORDER {
+                @let of_status: Vec<&SubmissionSummary> = mine.iter().filter(|s| s.status == status).collect();
+                @if !of_status.is_empty() {
+                    (table(&desk, d.status(status), &of_status, false))
+                }
+            }
+        }
+    };
+    Ok(frame::respond(
+        reader,
+        StatusCode::OK,
+        frame::page(&desk, Place::Dashboard, &d.dashboard_title, main),
+    ))
+}

@@ -1,0 +1,174 @@
+//! Writing a submission at the desk: `/desk/submissions/new` and
+//! `/desk/submissions/{id}/edit` show the form; posting it either changes
+//! the form (a practice block added or removed, a preview) and shows it
+//! again, or saves through the same use cases as the API, with the same
+//! rules and the same errors, shown beside their fields.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+use super::failure::{Failure, OrPage};
+use super::form::Form;
+use super::frame::{self, Place};
+use super::session::Desk;
+use super::submission_form::{self, Command, Fields, Shown};
+use crate::auth::{authorize, authorize_submission, submission_entity, Action, SubmissionAction};
+use crate::domain::clock;
+use crate::domain::submission::{validate, Submission};
+use crate::error::{AppError, FieldError};
+use crate::http::State;
+use crate::i18n::desk;
+use crate::service::submissions as intake;
+
+fn form_page(
+    desk: &Desk,
+    status: StatusCode,
+    fields: &Fields,
+    errors: &[FieldError],
+    command: Command,
+    edit_of: Option<&str>,
+) -> HttpResponse {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let (heading, action, place) = match edit_of {
+        Some(id) => (
+            &d.edit_title,
+            reader.link(&format!("/desk/submissions/{id}/edit")),
+            Place::Other,
+        ),
+        None => (&d.new_title, reader.link("/desk/submissions"), Place::NewSubmission),
+    };
+    let shown = Shown {
+        heading,
+        action,
+        errors,
+        preview: command == Command::Preview,
+        ask_entity: edit_of.is_none() && desk.user.role.is_editor(),
+    };
+    let main = submission_form::render(desk, fields, &shown);
+    frame::respond(reader, status, frame::page(desk, place, heading, main))
+}
+
+/// The field errors of a refused draft; other refusals are pages of their own.
+fn field_errors(error: AppError) -> Result<Vec<FieldError>, AppError> {
+    match error {
+        AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }
+            if !errors.is_empty() =>
+        {
+            Ok(errors)
+        }
+        other => Err(other),
+    }
+}
+
+pub async fn new_form(desk: Desk) -> Result<HttpResponse, Failure> {
+    authorize(&desk.caller(), Action::CreateSubmission).or_page(&desk.reader)?;
+    let fields = Fields::new(desk.reader.language);
+    Ok(form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, None))
+}
+
+pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    authorize(&desk.caller(), Action::CreateSubmission).or_page(reader)?;
+    let (fields, command) = Fields::of_form(&form);
+    if command != Command::Save {
+        return Ok(form_page(&desk, StatusCode::OK, &fields, &[], command, None));
+    }
+    let user = desk.user.clone();
+    let checked = validate(fields.draft(user.role.is_editor()))
+        .map_err(AppError::unprocessable)
+        .and_then(|mut valid| Ok((submission_entity(&user, valid.entity.take())?, valid)));
+    let (entity, valid) = match checked {
+        Ok(checked) => checked,
+        Err(error) => {
+            let errors = field_errors(error).or_page(reader)?;
+            return Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, None));
+        }
+    };
+    let tagger = state.tagger.clone();
+    let created = state
+        .store
+        .run(move |c| intake::create(c, &user.actor(), None, entity, valid, clock::now(), &tagger))
+        .await;
+    match created {
+        Ok(once) => {
+            let id = match once {
+                crate::service::idempotency::Once::Done(outcome) => outcome.view.id,
+                crate::service::idempotency::Once::Replayed(_) => {
+                    return Err(Failure::page(reader, AppError::internal("a form create was replayed")))
+                }
+            };
+            Ok(frame::see_other(reader.link_with(&format!("/desk/submissions/{id}"), &[("saved", "1")])))
+        }
+        Err(error) => {
+            let errors = field_errors(error).or_page(reader)?;
+            Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, None))
+        }
+    }
+}
+
+async fn editable(state: &State, desk: &Desk, id: String) -> Result<Submission, Failure> {
+    let caller = desk.caller();
+    state
+        .store
+        .run(move |c| {
+            let guard = |s: &Submission| {
+                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id).map(|_| ())
+            };
+            intake::load(c, &id, &guard)
+        })
+        .await
+        .or_page(&desk.reader)
+}
+
+pub async fn edit_form(state: State, desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
+    let submission = editable(&state, &desk, path.into_inner()).await?;
+    if !submission.status.is_editable() {
+        return Ok(frame::see_other(desk.reader.link(&format!("/desk/submissions/{}", submission.id))));
+    }
+    let fields = Fields::of_submission(&submission);
+    Ok(form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, Some(&submission.id)))
+}
+
+pub async fn update(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    // Who may change it first (404 for another entity's), then the form.
+    let current = editable(&state, &desk, path.into_inner()).await?;
+    let id = current.id.clone();
+    let (fields, command) = Fields::of_form(&form);
+    if command != Command::Save {
+        return Ok(form_page(&desk, StatusCode::OK, &fields, &[], command, Some(&id)));
+    }
+    let valid = match validate(fields.draft(false)) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            return Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, Some(&id)))
+        }
+    };
+    let version = fields.version.unwrap_or(current.version);
+    let caller = desk.caller();
+    let user = desk.user.clone();
+    let tagger = state.tagger.clone();
+    let target = id.clone();
+    let outcome = state
+        .store
+        .run(move |c| {
+            let guard = |s: &Submission| {
+                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id).map(|_| ())
+            };
+            intake::update(c, &user.actor(), &target, &guard, version, valid, clock::now(), &tagger)
+        })
+        .await
+        .or_page(reader)?;
+    Ok(frame::see_other(reader.link_with(
+        &format!("/desk/submissions/{}", outcome.view.id),
+        &[("saved", &outcome.view.version.to_string())],
+    )))
+}

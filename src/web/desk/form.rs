@@ -1,0 +1,126 @@
+//! A desk form as it was posted: `application/x-www-form-urlencoded`
+//! pairs, in order, within the service's body limit. Pairs rather than a
+//! struct, because a submission's form repeats its fields once per
+//! practice and a checkbox sends one pair per ticked box.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+
+use super::failure::Failure;
+use super::session::CSRF_FIELD;
+use crate::error::AppError;
+use crate::http::extract::BodyLimit;
+use crate::web::layout::Reader;
+
+#[derive(Debug, Default)]
+pub struct Form {
+    pairs: Vec<(String, String)>,
+}
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Form {
+        Form {
+            pairs: form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
+    }
+
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a field, or nothing.
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().to_owned()
+    }
+
+    /// Every value of a field (ticked boxes).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn csrf(&self) -> Option<&str> {
+        self.get(CSRF_FIELD)
+    }
+}
+
+impl FromRequest for Form {
+    type Error = Failure;
+    type Future = Pin<Box<dyn Future<Output = Result<Form, Failure>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let reader = Reader::of(request);
+        let (limit, timeout) = request
+            .app_data::<BodyLimit>()
+            .map_or((1024 * 1024, std::time::Duration::from_secs(10)), |l| {
+                (l.0, l.1)
+            });
+        let form_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            });
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !form_type {
+                return Err(Failure::page(
+                    &reader,
+                    AppError::bad_request("send the form as application/x-www-form-urlencoded"),
+                ));
+            }
+            let read = async {
+                let mut body = BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        AppError::bad_request(format!("the form could not be read: {e}"))
+                    })?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(AppError::PayloadTooLarge(format!(
+                            "the form is larger than the limit of {limit} bytes"
+                        )));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(body)
+            };
+            let body = actix_web::rt::time::timeout(timeout, read)
+                .await
+                .map_err(|_| AppError::RequestTimeout("the form did not arrive in time".to_owned()))
+                .and_then(|read| read)
+                .map_err(|e| Failure::page(&reader, e))?;
+            Ok(Form::parse(&body))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_fields_keep_every_value_in_order() {
+        let form = Form::parse(b"csrf=t&p0.items=4&p0.items=11&title=A+%26+B");
+        assert_eq!(form.all("p0.items").collect::<Vec<_>>(), ["4", "11"]);
+        assert_eq!(form.get("title"), Some("A & B"));
+        assert_eq!(form.csrf(), Some("t"));
+        assert_eq!(form.text("missing"), "");
+    }
+}

@@ -1,0 +1,94 @@
+//! The frame of every desk page: the site's document with the desk's
+//! navigation (what this account can reach), who is signed in and the
+//! sign-out button. Desk pages are private: never cached, and they differ
+//! by cookie.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+use super::session::{Desk, CSRF_FIELD};
+use crate::auth::{authorize, Action};
+use crate::i18n::{self, desk};
+use crate::web::layout::{self, Reader};
+
+/// Which entry of the desk's navigation a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Dashboard,
+    Review,
+    NewSubmission,
+    Other,
+}
+
+/// The hidden field that carries the session's CSRF token.
+pub fn csrf_field(desk: &Desk) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(desk.csrf); }
+}
+
+fn navigation(desk: &Desk, current: Place) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let caller = desk.caller();
+    let mut entries = vec![(Place::Dashboard, "/desk", &d.nav_dashboard)];
+    if desk.user.role.is_editor() {
+        entries.push((Place::Review, "/desk/review", &d.nav_review));
+    }
+    if authorize(&caller, Action::CreateSubmission).is_ok() {
+        entries.push((Place::NewSubmission, "/desk/submissions/new", &d.nav_new_submission));
+    }
+    html! {
+        nav.site-nav aria-label=(d.nav_label) {
+            ul {
+                @for (place, path, name) in entries {
+                    li {
+                        a href=(reader.link(path)) aria-current=[(place == current).then_some("page")] { (name) }
+                    }
+                }
+                li { a href=(reader.link("/")) { (d.nav_catalogue) } }
+            }
+            form.sign-out method="post" action=(reader.link("/sign-out")) {
+                span { (i18n::fill(&d.signed_in_as, &[("name", &desk.user.name)])) " " }
+                (csrf_field(desk))
+                button type="submit" { (d.sign_out) }
+            }
+        }
+    }
+}
+
+/// A desk page for a signed-in person.
+pub fn page(desk: &Desk, current: Place, title: &str, main: Markup) -> Markup {
+    layout::frame(&desk.reader, title, navigation(desk, current), main)
+}
+
+/// A page for someone not (or no longer) signed in.
+pub fn bare(reader: &Reader, title: &str, main: Markup) -> Markup {
+    let d = desk::labels(reader.language);
+    let navigation = html! {
+        nav.site-nav aria-label=(d.nav_label) {
+            ul {
+                li { a href=(reader.link("/sign-in")) { (d.sign_in_title) } }
+                li { a href=(reader.link("/")) { (d.nav_catalogue) } }
+            }
+        }
+    };
+    layout::frame(reader, title, navigation, main)
+}
+
+/// A desk answer: private, never stored by a cache.
+pub fn respond(reader: &Reader, status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_LANGUAGE, reader.language.code()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::VARY, "Cookie, Accept-Language"))
+        .body(markup.into_string())
+}
+
+/// After a form: the page to look at next (POST, then GET).
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}

@@ -1,0 +1,390 @@
+//! `/desk/submissions/{id}`: a submission as the people who handle it see
+//! it: the Secretariat's message on top when it asks for changes, the
+//! practices rendered with the items chosen and those suggested (and why),
+//! for an editor the changes since the version last submitted, one form
+//! per move this person may make now, the versions and the history.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup, PreEscaped};
+
+use super::failure::{Failure, OrPage};
+use super::form::Form;
+use super::frame::{self, csrf_field, Place};
+use super::session::Desk;
+use super::diff_page;
+use crate::auth::{authorize_submission, SubmissionAction};
+use crate::domain::annex::annex;
+use crate::domain::clock;
+use crate::domain::diff::VersionDiff;
+use crate::domain::history::{previously_submitted, Event, VersionInfo};
+use crate::domain::submission::{optional_note, Practice, Submission};
+use crate::domain::workflow::{Move, Status};
+use crate::error::{AppError, FieldError};
+use crate::http::State;
+use crate::i18n::{self, desk};
+use crate::service::submissions as intake;
+use crate::text::markdown;
+
+/// Everything the page shows, read in one go.
+struct Loaded {
+    submission: Submission,
+    entity_name: String,
+    versions: Vec<VersionInfo>,
+    events: Vec<Event>,
+    since_submitted: Option<VersionDiff>,
+}
+
+fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
+    html! { time dir="ltr" datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
+}
+
+fn practice_view(desk: &Desk, practice: &Practice, index: usize, language: crate::domain::Language) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let annex = annex();
+    let direction = if language.is_right_to_left() { "rtl" } else { "ltr" };
+    let number = (index + 1).to_string();
+    html! {
+        article.practice-card aria-labelledby=(format!("practice-{index}")) {
+            h3 id=(format!("practice-{index}")) {
+                (i18n::fill(&d.practice_heading, &[("number", &number)])) ": "
+                span lang=(language.code()) dir=(direction) { (practice.title) }
+            }
+            div.body lang=(language.code()) dir=(direction) {
+                (PreEscaped(markdown::to_safe_html(&practice.body, 4)))
+            }
+            dl.facts {
+                dt { (d.items_label) }
+                dd {
+                    @if practice.items.is_empty() { (d.no_items) }
+                    ul.inline {
+                        @for item in &practice.items {
+                            li { (item.number()) ". " (annex.item(*item).title.get(reader.language)) }
+                        }
+                    }
+                }
+                dt { (d.sectors_label) }
+                dd {
+                    @if practice.sectors.is_empty() { (d.no_items) }
+                    ul.inline {
+                        @for sector in &practice.sectors { li { (d.sector(*sector)) } }
+                    }
+                }
+            }
+            @if !practice.suggested.is_empty() {
+                section.suggested aria-label=(format!("{} — {number}", d.suggested_heading)) {
+                    h4 { (d.suggested_heading) }
+                    ul {
+                        @for suggestion in &practice.suggested {
+                            @if let Some(item) = crate::domain::annex::AnnexItem::new(suggestion.item) {
+                                li {
+                                    strong { (suggestion.item) ". " (annex.item(item).title.get(reader.language)) }
+                                    @if practice.items.contains(&item) { " ✓" }
+                                    @if !suggestion.reasons.is_empty() {
+                                        " — " span.reasons lang=(language.code()) {
+                                            (i18n::fill(&d.suggested_reason, &[("words", &suggestion.reasons.join(", "))]))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One form per move this person may make now.
+fn moves(desk: &Desk, submission: &Submission) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let caller = desk.caller();
+    let allowed: Vec<Move> = submission
+        .status
+        .allowed_moves()
+        .into_iter()
+        .filter(|m| {
+            authorize_submission(&caller, SubmissionAction::for_move(*m), &submission.entity, &submission.id).is_ok()
+        })
+        .collect();
+    let action = |m: &str| reader.link(&format!("/desk/submissions/{}/{m}", submission.id));
+    html! {
+        @if !allowed.is_empty() {
+            section.moves aria-labelledby="moves-heading" {
+                h2 #moves-heading { (d.actions_heading) }
+                @for m in &allowed {
+                    @match m {
+                        Move::Edit => p { a.button href=(reader.link(&format!("/desk/submissions/{}/edit", submission.id))) { (d.edit_link) } },
+                        Move::Submit => form method="post" action=(action("submit")) {
+                            (csrf_field(desk))
+                            input type="hidden" name="version" value=(submission.version);
+                            button type="submit" { (d.submit_button) }
+                        },
+                        Move::Withdraw => form method="post" action=(action("withdraw")) {
+                            (csrf_field(desk))
+                            input type="hidden" name="version" value=(submission.version);
+                            button.secondary type="submit" { (d.withdraw_button) }
+                        },
+                        Move::RequestChanges => form method="post" action=(action("request-changes")) {
+                            (csrf_field(desk))
+                            input type="hidden" name="version" value=(submission.version);
+                            p {
+                                label for="message" { (d.request_changes_message) }
+                                textarea #message name="message" rows="4" required {}
+                            }
+                            button type="submit" { (d.request_changes_button) }
+                        },
+                        Move::Accept => form method="post" action=(action("accept")) {
+                            (csrf_field(desk))
+                            input type="hidden" name="version" value=(submission.version);
+                            p {
+                                label for="note" { (d.accept_note) }
+                                textarea #note name="note" rows="2" {}
+                            }
+                            button type="submit" { (d.accept_button) }
+                        },
+                        Move::Reject => form method="post" action=(action("reject")) {
+                            (csrf_field(desk))
+                            input type="hidden" name="version" value=(submission.version);
+                            p {
+                                label for="reason" { (d.reject_reason) }
+                                textarea #reason name="reason" rows="3" required {}
+                            }
+                            button.secondary type="submit" { (d.reject_button) }
+                        },
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn history(desk: &Desk, loaded: &Loaded) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let id = &loaded.submission.id;
+    let last = loaded.versions.last().map_or(1, |v| v.version);
+    html! {
+        section aria-labelledby="versions-heading" {
+            h2 #versions-heading { (d.versions_heading) }
+            ol.versions {
+                @for v in &loaded.versions {
+                    li {
+                        (v.version) " · "
+                        (v.status.parse::<Status>().map_or(v.status.as_str(), |s| d.status(s))) " · "
+                        (when(&v.saved_at))
+                        @if v.version > 1 {
+                            " · " a href=(reader.link_with(&format!("/desk/submissions/{id}/diff"), &[("from", &(v.version - 1).to_string()), ("to", &v.version.to_string())])) {
+                                (i18n::fill(&d.diff_title, &[("from", &(v.version - 1).to_string()), ("to", &v.version.to_string())]))
+                            }
+                        }
+                    }
+                }
+            }
+            @if last > 1 {
+                form.compare method="get" action=(format!("/desk/submissions/{id}/diff")) {
+                    input type="hidden" name="lang" value=(reader.language.code());
+                    h3 { (d.compare_heading) }
+                    label for="compare-from" { (d.compare_from) }
+                    select #compare-from name="from" {
+                        @for v in &loaded.versions { option value=(v.version) selected[v.version == last - 1] { (v.version) } }
+                    }
+                    label for="compare-to" { (d.compare_to) }
+                    select #compare-to name="to" {
+                        @for v in &loaded.versions { option value=(v.version) selected[v.version == last] { (v.version) } }
+                    }
+                    button.secondary type="submit" { (d.compare_button) }
+                }
+            }
+        }
+        section aria-labelledby="events-heading" {
+            h2 #events-heading { (d.events_heading) }
+            ol.events {
+                @for event in &loaded.events {
+                    li {
+                        @let who = if event.actor == "command line" { d.event_by_command_line.clone() } else { event.actor.clone() };
+                        @let at = event.at.format("%Y-%m-%d %H:%M UTC").to_string();
+                        (i18n::fill(&d.event_line, &[("when", &at), ("who", &who), ("action", d.action(&event.action))]))
+                        @if let Some(message) = &event.message { blockquote { (message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let s = &loaded.submission;
+    let direction = if s.language.is_right_to_left() { "rtl" } else { "ltr" };
+    html! {
+        p.back { a href=(reader.link("/desk")) { "← " (d.nav_dashboard) } }
+        h1 lang=(s.language.code()) dir=(direction) { (s.title) }
+        @if let Some(version) = saved {
+            p.notice role="status" { (i18n::fill(&d.saved_notice, &[("version", &version.to_string())])) }
+        }
+        @if s.status == Status::ChangesRequested {
+            @if let Some(message) = &s.editor_message {
+                section.editor-message aria-labelledby="editor-message-heading" {
+                    h2 #editor-message-heading { (d.editor_message_heading) }
+                    p { (message) }
+                }
+            }
+        }
+        @if s.status.is_final() {
+            @if let Some(note) = &s.decision_note {
+                section.editor-message aria-labelledby="decision-heading" {
+                    h2 #decision-heading { (d.decision_note_heading) }
+                    p { (note) }
+                }
+            }
+        }
+        dl.facts {
+            dt { (d.status_label) }
+            dd { span.status data-status=(s.status.as_str()) { (d.status(s.status)) } }
+            dt { (d.version_label) }
+            dd { (s.version) }
+            dt { (d.entity_label) }
+            dd { (loaded.entity_name) }
+            dt { (d.column_language) }
+            dd { (reader.labels.language(s.language)) }
+        }
+        @if let Some(summary) = &s.summary { p.summary lang=(s.language.code()) dir=(direction) { (summary) } }
+        (moves(desk, s))
+        @if let Some(diff) = &loaded.since_submitted {
+            section.since aria-labelledby="since-heading" {
+                h2 #since-heading { (d.diff_since_submitted) " (" (diff.from) " → " (diff.to) ")" }
+                (diff_page::changes(d, &diff.changes))
+            }
+        }
+        section aria-labelledby="practices-heading" {
+            h2 #practices-heading { (d.practices_heading) }
+            @for (index, practice) in s.practices.iter().enumerate() {
+                (practice_view(desk, practice, index, s.language))
+            }
+        }
+        (history(desk, loaded))
+    }
+}
+
+pub async fn show(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+    request: actix_web::HttpRequest,
+) -> Result<HttpResponse, Failure> {
+    let caller = desk.caller();
+    let editor = desk.user.role.is_editor();
+    let id = path.into_inner();
+    let loaded = state
+        .store
+        .run(move |c| {
+            let guard = |s: &Submission| {
+                authorize_submission(&caller, SubmissionAction::Read, &s.entity, &s.id).map(|_| ())
+            };
+            let (submission, entity_name) = intake::visible(c, &id, &guard)?;
+            let versions = intake::versions(c, &submission.id)?;
+            let events = intake::events(c, &submission.id)?;
+            // The reviewer's question: what changed since I last read it?
+            let since_submitted = match previously_submitted(&versions) {
+                Some(from) if editor && submission.status == Status::Submitted => {
+                    Some(intake::diff(c, &submission.id, from, submission.version)?)
+                }
+                _ => None,
+            };
+            Ok(Loaded {
+                submission,
+                entity_name,
+                versions,
+                events,
+                since_submitted,
+            })
+        })
+        .await
+        .or_page(&desk.reader)?;
+    let saved = form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(k, _)| k == "saved")
+        .and_then(|(_, v)| v.parse().ok());
+    let title = loaded.submission.title.clone();
+    Ok(frame::respond(
+        &desk.reader,
+        StatusCode::OK,
+        frame::page(&desk, Place::Other, &title, render(&desk, &loaded, saved)),
+    ))
+}
+
+/// The message a move carries, checked as the API checks it.
+fn message_of(action: Move, form: &Form) -> Result<Option<String>, AppError> {
+    let (field, required) = match action {
+        Move::RequestChanges => ("message", true),
+        Move::Reject => ("reason", true),
+        Move::Accept => ("note", false),
+        Move::Submit | Move::Withdraw | Move::Edit => return Ok(None),
+    };
+    let mut errors = Vec::new();
+    let note = optional_note(field, form.get(field), &mut errors);
+    if note.is_none() && required && errors.is_empty() {
+        errors.push(FieldError::new(field, "is required"));
+    }
+    if errors.is_empty() {
+        Ok(note)
+    } else {
+        Err(AppError::unprocessable(errors))
+    }
+}
+
+fn move_named(name: &str) -> Option<Move> {
+    match name {
+        "submit" => Some(Move::Submit),
+        "withdraw" => Some(Move::Withdraw),
+        "request-changes" => Some(Move::RequestChanges),
+        "accept" => Some(Move::Accept),
+        "reject" => Some(Move::Reject),
+        _ => None,
+    }
+}
+
+/// `POST /desk/submissions/{id}/{move}`: the move, bound to the version
+/// the page showed, so that a decision is about what was read.
+pub async fn run_move(
+    state: State,
+    desk: Desk,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let (id, name) = path.into_inner();
+    let action = move_named(&name)
+        .ok_or_else(|| AppError::NotFound(format!("there is no move {name}")))
+        .or_page(reader)?;
+    let message = message_of(action, &form).or_page(reader)?;
+    let seen = form.get("version").and_then(|v| v.parse::<i64>().ok());
+    let caller = desk.caller();
+    let user = desk.user.clone();
+    let needed = SubmissionAction::for_move(action);
+    let outcome = state
+        .store
+        .run(move |c| {
+            let guard = |s: &Submission| -> Result<(), AppError> {
+                authorize_submission(&caller, needed, &s.entity, &s.id)?;
+                match seen {
+                    Some(version) if version != s.version => Err(AppError::PreconditionFailed(format!(
+                        "the submission is at version {}, not {version}",
+                        s.version
+                    ))),
+                    _ => Ok(()),
+                }
+            };
+            intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
+        })
+        .await
+        .or_page(reader)?;
+    Ok(frame::see_other(reader.link_with(
+        &format!("/desk/submissions/{}", outcome.view.id),
+        &[("saved", &outcome.view.version.to_string())],
+    )))
+}
