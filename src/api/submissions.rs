@@ -441,6 +441,11 @@ pub async fn get_diff(
     ApiQuery(query): ApiQuery<DiffQuery>,
 ) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
+    for (name, value) in [("from", query.from), ("to", query.to)] {
+        if value.is_some_and(|v| v < 1) {
+            return Err(AppError::invalid_field(name, "versions count from 1"));
+        }
+    }
     let (submission, _) =
         visible(&state, &caller, SubmissionAction::Read, path.into_inner()).await?;
     let to = query.to.unwrap_or(submission.version);

@@ -66,7 +66,10 @@ mod tests {
             "submitted",
         ]);
         assert_eq!(previously_submitted(&round), Some(3));
-        assert_eq!(previously_submitted(&versions(&["draft", "submitted"])), None);
+        assert_eq!(
+            previously_submitted(&versions(&["draft", "submitted"])),
+            None
+        );
         assert_eq!(previously_submitted(&[]), None);
     }
 }

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::secrets;
 use crate::domain::account::User;
-use crate::domain::session;
 use crate::error::AppError;
 use crate::store::{sessions, users, AnyConnection};
 
@@ -78,10 +77,4 @@ pub fn resolve(
 
 pub fn close(connection: &mut AnyConnection, secret: &str) -> Result<(), AppError> {
     sessions::delete(connection, &secrets::digest(secret))
-}
-
-/// Forgets the sessions that have idled out or reached their end.
-pub fn sweep(connection: &mut AnyConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let (idle_before, created_before) = session::cutoffs(now);
-    sessions::sweep(connection, idle_before, created_before)
 }

@@ -12,8 +12,8 @@ use super::idempotency::{self, Answer, Once};
 use super::views::{etag, SubmissionSummary, SubmissionView};
 use crate::domain::account::Actor;
 use crate::domain::annex::SectionId;
-use crate::domain::entities::EntityCode;
 use crate::domain::diff::{self, VersionDiff};
+use crate::domain::entities::EntityCode;
 use crate::domain::history::{Event, VersionInfo};
 use crate::domain::notice::{Notice, SubmissionNotice};
 use crate::domain::outbox::NewMail;
@@ -485,8 +485,9 @@ pub fn diff(
         let document = history::version_document(connection, id, version)?.ok_or_else(|| {
             AppError::NotFound(format!("submission {id} has no version {version}"))
         })?;
-        serde_json::from_str(&document)
-            .map_err(|e| AppError::internal(format!("version {version} of {id} is not readable: {e}")))
+        serde_json::from_str(&document).map_err(|e| {
+            AppError::internal(format!("version {version} of {id} is not readable: {e}"))
+        })
     };
     let old = read(from)?;
     let new = read(to)?;

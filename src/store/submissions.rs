@@ -274,7 +274,12 @@ pub struct ListFilter {
 /// where a JSON function would differ between them.
 fn item_patterns(item: AnnexItem) -> [String; 4] {
     let n = item.number();
-    [format!("[{n},%"), format!("%,{n},%"), format!("%,{n}]"), format!("[{n}]")]
+    [
+        format!("[{n},%"),
+        format!("%,{n},%"),
+        format!("%,{n}]"),
+        format!("[{n}]"),
+    ]
 }
 
 pub fn list(

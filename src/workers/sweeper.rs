@@ -4,9 +4,9 @@
 
 use super::{connect, Worker};
 use crate::domain::clock;
+use crate::domain::session;
 use crate::error::AppError;
-use crate::service::sessions;
-use crate::store::{idempotency, Store};
+use crate::store::{idempotency, sessions, Store};
 
 pub struct Sweeper {
     pub store: Store,
@@ -19,6 +19,8 @@ impl Worker for Sweeper {
     fn round(&mut self) -> Result<usize, AppError> {
         let mut connection = connect(&self.store)?;
         let now = clock::now();
-        Ok(idempotency::sweep(&mut connection, now)? + sessions::sweep(&mut connection, now)?)
+        let (idle_before, created_before) = session::cutoffs(now);
+        Ok(idempotency::sweep(&mut connection, now)?
+            + sessions::sweep(&mut connection, idle_before, created_before)?)
     }
 }

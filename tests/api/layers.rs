@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("config", &[]),
     ("json", &[]),
+    // Shared by unit tests only.
+    ("testing", &[]),
     ("telemetry", &["config"]),
     ("error", &["telemetry"]),
     ("domain", &["error", "json"]),
@@ -47,6 +49,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "json",
             "mail",
             "search",
+            "service",
             "store",
             "tagging",
             "telemetry",

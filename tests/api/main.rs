@@ -15,6 +15,8 @@ mod cli;
 mod compilations;
 mod coverage;
 mod crash;
+mod desk;
+mod desk_browser;
 mod entities;
 mod errors;
 mod exchange;

@@ -27,7 +27,12 @@ const ORDER: [Status; 6] = [
 ];
 
 /// A table of submissions, each linked to its page.
-pub fn table(desk: &Desk, caption: &str, items: &[&SubmissionSummary], with_entity: bool) -> Markup {
+pub fn table(
+    desk: &Desk,
+    caption: &str,
+    items: &[&SubmissionSummary],
+    with_entity: bool,
+) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     html! {
@@ -86,7 +91,12 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
         })
         .await
         .or_page(reader)?;
-    let count_of = |status: Status| counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+    let count_of = |status: Status| {
+        counts
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n)
+    };
     let heading = match &entity_name {
         Some(name) => i18n::fill(&d.dashboard_entity, &[("entity", name)]),
         None => d.dashboard_all.clone(),

@@ -103,7 +103,10 @@ pub async fn show(
         .or_page(reader)?;
     let title = i18n::fill(
         &d.diff_title,
-        &[("from", &diff.from.to_string()), ("to", &diff.to.to_string())],
+        &[
+            ("from", &diff.from.to_string()),
+            ("to", &diff.to.to_string()),
+        ],
     );
     let main = html! {
         p.back { a href=(reader.link(&format!("/desk/submissions/{}", submission.id))) { "← " (d.back_to_submission) } }

@@ -36,7 +36,11 @@ fn form_page(
             reader.link(&format!("/desk/submissions/{id}/edit")),
             Place::Other,
         ),
-        None => (&d.new_title, reader.link("/desk/submissions"), Place::NewSubmission),
+        None => (
+            &d.new_title,
+            reader.link("/desk/submissions"),
+            Place::NewSubmission,
+        ),
     };
     let shown = Shown {
         heading,
@@ -64,7 +68,14 @@ fn field_errors(error: AppError) -> Result<Vec<FieldError>, AppError> {
 pub async fn new_form(desk: Desk) -> Result<HttpResponse, Failure> {
     authorize(&desk.caller(), Action::CreateSubmission).or_page(&desk.reader)?;
     let fields = Fields::new(desk.reader.language);
-    Ok(form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, None))
+    Ok(form_page(
+        &desk,
+        StatusCode::OK,
+        &fields,
+        &[],
+        Command::Save,
+        None,
+    ))
 }
 
 pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
@@ -73,7 +84,14 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
     authorize(&desk.caller(), Action::CreateSubmission).or_page(reader)?;
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {
-        return Ok(form_page(&desk, StatusCode::OK, &fields, &[], command, None));
+        return Ok(form_page(
+            &desk,
+            StatusCode::OK,
+            &fields,
+            &[],
+            command,
+            None,
+        ));
     }
     let user = desk.user.clone();
     let checked = validate(fields.draft(user.role.is_editor()))
@@ -83,7 +101,14 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
         Ok(checked) => checked,
         Err(error) => {
             let errors = field_errors(error).or_page(reader)?;
-            return Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, None));
+            return Ok(form_page(
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &fields,
+                &errors,
+                command,
+                None,
+            ));
         }
     };
     let tagger = state.tagger.clone();
@@ -96,14 +121,27 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
             let id = match once {
                 crate::service::idempotency::Once::Done(outcome) => outcome.view.id,
                 crate::service::idempotency::Once::Replayed(_) => {
-                    return Err(Failure::page(reader, AppError::internal("a form create was replayed")))
+                    return Err(Failure::page(
+                        reader,
+                        AppError::internal("a form create was replayed"),
+                    ))
                 }
             };
-            Ok(frame::see_other(reader.link_with(&format!("/desk/submissions/{id}"), &[("saved", "1")])))
+            Ok(frame::see_other(reader.link_with(
+                &format!("/desk/submissions/{id}"),
+                &[("saved", "1")],
+            )))
         }
         Err(error) => {
             let errors = field_errors(error).or_page(reader)?;
-            Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, None))
+            Ok(form_page(
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &fields,
+                &errors,
+                command,
+                None,
+            ))
         }
     }
 }
@@ -114,7 +152,8 @@ async fn editable(state: &State, desk: &Desk, id: String) -> Result<Submission, 
         .store
         .run(move |c| {
             let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id).map(|_| ())
+                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
+                    .map(|_| ())
             };
             intake::load(c, &id, &guard)
         })
@@ -122,13 +161,27 @@ async fn editable(state: &State, desk: &Desk, id: String) -> Result<Submission, 
         .or_page(&desk.reader)
 }
 
-pub async fn edit_form(state: State, desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
+pub async fn edit_form(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Failure> {
     let submission = editable(&state, &desk, path.into_inner()).await?;
     if !submission.status.is_editable() {
-        return Ok(frame::see_other(desk.reader.link(&format!("/desk/submissions/{}", submission.id))));
+        return Ok(frame::see_other(
+            desk.reader
+                .link(&format!("/desk/submissions/{}", submission.id)),
+        ));
     }
     let fields = Fields::of_submission(&submission);
-    Ok(form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, Some(&submission.id)))
+    Ok(form_page(
+        &desk,
+        StatusCode::OK,
+        &fields,
+        &[],
+        Command::Save,
+        Some(&submission.id),
+    ))
 }
 
 pub async fn update(
@@ -144,12 +197,26 @@ pub async fn update(
     let id = current.id.clone();
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {
-        return Ok(form_page(&desk, StatusCode::OK, &fields, &[], command, Some(&id)));
+        return Ok(form_page(
+            &desk,
+            StatusCode::OK,
+            &fields,
+            &[],
+            command,
+            Some(&id),
+        ));
     }
     let valid = match validate(fields.draft(false)) {
         Ok(valid) => valid,
         Err(errors) => {
-            return Ok(form_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors, command, Some(&id)))
+            return Ok(form_page(
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &fields,
+                &errors,
+                command,
+                Some(&id),
+            ))
         }
     };
     let version = fields.version.unwrap_or(current.version);
@@ -161,9 +228,19 @@ pub async fn update(
         .store
         .run(move |c| {
             let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id).map(|_| ())
+                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
+                    .map(|_| ())
             };
-            intake::update(c, &user.actor(), &target, &guard, version, valid, clock::now(), &tagger)
+            intake::update(
+                c,
+                &user.actor(),
+                &target,
+                &guard,
+                version,
+                valid,
+                clock::now(),
+                &tagger,
+            )
         })
         .await
         .or_page(reader)?;

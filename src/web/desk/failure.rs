@@ -97,7 +97,8 @@ impl Failure {
                 &d.conflict_title,
                 &[detail.as_str()],
             ),
-            AppError::BadRequest { detail, errors } | AppError::Unprocessable { detail, errors } => {
+            AppError::BadRequest { detail, errors }
+            | AppError::Unprocessable { detail, errors } => {
                 let mut lines: Vec<String> = errors
                     .iter()
                     .map(|e| format!("{}: {}", e.field, e.message))
@@ -136,7 +137,12 @@ impl Failure {
                     status if status.is_server_error() => status,
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                message(reader, status, &l.unavailable_title, &[l.unavailable_text.as_str()])
+                message(
+                    reader,
+                    status,
+                    &l.unavailable_title,
+                    &[l.unavailable_text.as_str()],
+                )
             }
         }
     }

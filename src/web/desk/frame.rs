@@ -35,7 +35,11 @@ fn navigation(desk: &Desk, current: Place) -> Markup {
         entries.push((Place::Review, "/desk/review", &d.nav_review));
     }
     if authorize(&caller, Action::CreateSubmission).is_ok() {
-        entries.push((Place::NewSubmission, "/desk/submissions/new", &d.nav_new_submission));
+        entries.push((
+            Place::NewSubmission,
+            "/desk/submissions/new",
+            &d.nav_new_submission,
+        ));
     }
     html! {
         nav.site-nav aria-label=(d.nav_label) {

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/desk/submissions/{id}/diff").route(web::get().to(diff_page::show)))
     .service(
-        web::resource("/desk/submissions/{id}/{move}").route(web::post().to(submission_page::run_move)),
+        web::resource("/desk/submissions/{id}/{move}")
+            .route(web::post().to(submission_page::run_move)),
     );
 }

@@ -45,19 +45,18 @@ impl Filters {
                     )
                 }
                 "language" => {
-                    filters.language =
-                        Some(value.parse().map_err(|e: crate::domain::language::UnknownLanguage| {
+                    filters.language = Some(value.parse().map_err(
+                        |e: crate::domain::language::UnknownLanguage| {
                             AppError::invalid_field("language", e.to_string())
-                        })?)
+                        },
+                    )?)
                 }
                 "section" => {
-                    filters.section = Some(
-                        value
-                            .parse()
-                            .map_err(|e: crate::domain::annex::UnknownSection| {
-                                AppError::invalid_field("section", e.to_string())
-                            })?,
-                    )
+                    filters.section = Some(value.parse().map_err(
+                        |e: crate::domain::annex::UnknownSection| {
+                            AppError::invalid_field("section", e.to_string())
+                        },
+                    )?)
                 }
                 "after" => filters.after = Some(value.to_owned()),
                 _ => {}
@@ -86,7 +85,11 @@ pub async fn show(state: State, desk: Desk, request: HttpRequest) -> Result<Http
     let more = items.len() > page.limit as usize;
     items.truncate(page.limit as usize);
     let next = more.then(|| items.last().map(|s| s.id.clone())).flatten();
-    let entity_text = filters.entity.as_ref().map(ToString::to_string).unwrap_or_default();
+    let entity_text = filters
+        .entity
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let section_text = filters.section.map(|s| s.to_string()).unwrap_or_default();
     let next_link = next.map(|after| {
         let mut pairs = vec![("after", after.as_str())];

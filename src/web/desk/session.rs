@@ -141,7 +141,10 @@ impl FromRequest for Desk {
                 // The same allowance per account as the API's writes.
                 state
                     .write_throttle
-                    .admit(&[&user.id], "this account has made its writes for this minute")
+                    .admit(
+                        &[&user.id],
+                        "this account has made its writes for this minute",
+                    )
                     .or_page(&reader)?;
             }
             Ok(Desk {
@@ -166,7 +169,10 @@ mod tests {
 
     #[test]
     fn next_stays_on_the_desk_of_this_site() {
-        assert_eq!(safe_next(Some("/desk/submissions/abc?lang=fr")), "/desk/submissions/abc?lang=fr");
+        assert_eq!(
+            safe_next(Some("/desk/submissions/abc?lang=fr")),
+            "/desk/submissions/abc?lang=fr"
+        );
         assert_eq!(safe_next(Some("/desk")), "/desk");
         for hostile in [
             "https://evil.example/desk",

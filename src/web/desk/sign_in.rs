@@ -71,7 +71,12 @@ fn sign_in_page(
         }
     };
     let mut response = frame::respond(reader, status, frame::bare(reader, &d.sign_in_title, main));
-    let cookie = session::set_cookie(SIGN_IN_COOKIE, token, SIGN_IN_FORM_SECONDS, session::secure(state));
+    let cookie = session::set_cookie(
+        SIGN_IN_COOKIE,
+        token,
+        SIGN_IN_FORM_SECONDS,
+        session::secure(state),
+    );
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -108,7 +113,11 @@ pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, Fa
     ))
 }
 
-pub async fn sign_in(state: State, request: HttpRequest, form: Form) -> Result<HttpResponse, Failure> {
+pub async fn sign_in(
+    state: State,
+    request: HttpRequest,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
     let reader = Reader::of(&request);
     let d = desk::labels(reader.language);
     let expected = session::cookie(&request, SIGN_IN_COOKIE);
@@ -146,7 +155,10 @@ pub async fn sign_in(state: State, request: HttpRequest, form: Form) -> Result<H
             retry_after_seconds,
             ..
         }) => {
-            let text = i18n::fill(&d.too_many_attempts, &[("seconds", &retry_after_seconds.to_string())]);
+            let text = i18n::fill(
+                &d.too_many_attempts,
+                &[("seconds", &retry_after_seconds.to_string())],
+            );
             let mut response = again(StatusCode::TOO_MANY_REQUESTS, text);
             response
                 .headers_mut()
@@ -180,7 +192,12 @@ fn with_language(next: &str, reader: &Reader) -> String {
     }
 }
 
-pub async fn sign_out(state: State, request: HttpRequest, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
+pub async fn sign_out(
+    state: State,
+    request: HttpRequest,
+    desk: Desk,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
     desk.check(form.csrf())?;
     if let Some(secret) = session::cookie(&request, SESSION_COOKIE) {
         state

@@ -10,7 +10,9 @@ use maud::{html, Markup, PreEscaped};
 use super::form::Form;
 use super::session::Desk;
 use crate::domain::annex::{annex, AnnexItem};
-use crate::domain::submission::{PracticeDraft, Sector, Submission, SubmissionDraft, MAX_PRACTICES};
+use crate::domain::submission::{
+    PracticeDraft, Sector, Submission, SubmissionDraft, MAX_PRACTICES,
+};
 use crate::domain::Language;
 use crate::error::FieldError;
 use crate::i18n::{self, desk};
@@ -166,7 +168,10 @@ pub struct Shown<'a> {
     pub ask_entity: bool,
 }
 
-fn errors_of<'a>(errors: &'a [FieldError], field: &'a str) -> impl Iterator<Item = &'a FieldError> + 'a {
+fn errors_of<'a>(
+    errors: &'a [FieldError],
+    field: &'a str,
+) -> impl Iterator<Item = &'a FieldError> + 'a {
     errors.iter().filter(move |e| e.field == field)
 }
 

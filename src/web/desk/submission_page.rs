@@ -8,11 +8,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
+use super::diff_page;
 use super::failure::{Failure, OrPage};
 use super::form::Form;
 use super::frame::{self, csrf_field, Place};
 use super::session::Desk;
-use super::diff_page;
 use crate::auth::{authorize_submission, SubmissionAction};
 use crate::domain::annex::annex;
 use crate::domain::clock;
@@ -39,11 +39,20 @@ fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
     html! { time dir="ltr" datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
 }
 
-fn practice_view(desk: &Desk, practice: &Practice, index: usize, language: crate::domain::Language) -> Markup {
+fn practice_view(
+    desk: &Desk,
+    practice: &Practice,
+    index: usize,
+    language: crate::domain::Language,
+) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let annex = annex();
-    let direction = if language.is_right_to_left() { "rtl" } else { "ltr" };
+    let direction = if language.is_right_to_left() {
+        "rtl"
+    } else {
+        "ltr"
+    };
     let number = (index + 1).to_string();
     html! {
         article.practice-card aria-labelledby=(format!("practice-{index}")) {
@@ -106,7 +115,13 @@ fn moves(desk: &Desk, submission: &Submission) -> Markup {
         .allowed_moves()
         .into_iter()
         .filter(|m| {
-            authorize_submission(&caller, SubmissionAction::for_move(*m), &submission.entity, &submission.id).is_ok()
+            authorize_submission(
+                &caller,
+                SubmissionAction::for_move(*m),
+                &submission.entity,
+                &submission.id,
+            )
+            .is_ok()
         })
         .collect();
     let action = |m: &str| reader.link(&format!("/desk/submissions/{}/{m}", submission.id));
@@ -219,7 +234,11 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let s = &loaded.submission;
-    let direction = if s.language.is_right_to_left() { "rtl" } else { "ltr" };
+    let direction = if s.language.is_right_to_left() {
+        "rtl"
+    } else {
+        "ltr"
+    };
     html! {
         p.back { a href=(reader.link("/desk")) { "← " (d.nav_dashboard) } }
         h1 lang=(s.language.code()) dir=(direction) { (s.title) }
@@ -372,10 +391,9 @@ pub async fn run_move(
             let guard = |s: &Submission| -> Result<(), AppError> {
                 authorize_submission(&caller, needed, &s.entity, &s.id)?;
                 match seen {
-                    Some(version) if version != s.version => Err(AppError::PreconditionFailed(format!(
-                        "the submission is at version {}, not {version}",
-                        s.version
-                    ))),
+                    Some(version) if version != s.version => Err(AppError::PreconditionFailed(
+                        format!("the submission is at version {}, not {version}", s.version),
+                    )),
                     _ => Ok(()),
                 }
             };
