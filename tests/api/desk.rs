@@ -67,7 +67,10 @@ impl<'a> Browser<'a> {
     }
 
     fn send(&mut self, request: ureq::http::request::Builder, body: Option<String>) -> Answer {
-        let request = request.header("cookie", self.cookie_header());
+        // As a browser asks: pages, not problem documents.
+        let request = request
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html,application/xhtml+xml");
         let result = match body {
             Some(body) => self.agent.run(
                 request

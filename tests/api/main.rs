@@ -28,6 +28,7 @@ mod mail;
 mod matrix;
 mod openapi;
 mod operations;
+mod page_checks;
 mod pages;
 mod process;
 mod submissions;

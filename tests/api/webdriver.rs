@@ -188,6 +188,16 @@ impl Browser {
         )
     }
 
+    /// Runs a script that answers through its callback, the last of its
+    /// `arguments` (for promises: `axe.run().then(done)`).
+    pub fn script_async(&self, body: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": body, "args": []})),
+        )
+    }
+
     /// Presses a key (a WebDriver key code such as `\u{E004}` for Tab).
     pub fn press(&self, key: &str) {
         self.command(

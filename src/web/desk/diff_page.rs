@@ -51,8 +51,9 @@ pub fn changes(d: &desk::DeskLabels, changes: &[Change]) -> Markup {
                         @for op in &change.ops {
                             @match op.op {
                                 OpKind::Equal => span { (op.text) },
-                                OpKind::Insert => ins aria-label=(d.diff_inserted) { (op.text) },
-                                OpKind::Delete => del aria-label=(d.diff_deleted) { (op.text) },
+                                // Said in words too: screen readers do not announce ins and del.
+                                OpKind::Insert => ins { span.visually-hidden { "[" (d.diff_inserted) ": " } (op.text) span.visually-hidden { "]" } },
+                                OpKind::Delete => del { span.visually-hidden { "[" (d.diff_deleted) ": " } (op.text) span.visually-hidden { "]" } },
                             }
                         }
                     }

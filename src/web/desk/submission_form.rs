@@ -184,7 +184,7 @@ fn field_errors(errors: &[FieldError], field: &str) -> Markup {
     let mut found = errors_of(errors, field).peekable();
     html! {
         @if found.peek().is_some() {
-            p.field-error id=(error_id(field)) {
+            span.field-error id=(error_id(field)) {
                 @for error in found { (error.message) " " }
             }
         }
@@ -227,7 +227,7 @@ fn practice_block(desk: &Desk, fields: &Fields, index: usize, shown: &Shown<'_>)
             }
             @if shown.preview && !practice.body.trim().is_empty() {
                 section.preview aria-label=(format!("{} — {heading}", d.preview_heading)) {
-                    h3 { (d.preview_heading) }
+                    h2 { (d.preview_heading) }
                     div.body { (PreEscaped(markdown::to_safe_html(&practice.body, 4))) }
                 }
             }
