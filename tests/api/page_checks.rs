@@ -215,7 +215,7 @@ fn pages(s: &Seeded) -> Vec<(Who, String)> {
     pages
 }
 
-fn user_of<'a>(seeded: &'a Seeded, who: Who) -> Option<&'a TestUser> {
+fn user_of(seeded: &Seeded, who: Who) -> Option<&TestUser> {
     match who {
         Who::Reader => None,
         Who::Focal => Some(&seeded.focal),
