@@ -2,7 +2,7 @@
 //! `/api/v1/auth/token`, `/api/v1/auth/api-tokens`, `/api/v1/me`.
 
 use actix_web::{http::header, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,7 +12,8 @@ use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::ApiToken;
 use crate::domain::account::{Email, Role};
 use crate::domain::clock;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
+use crate::http::api_tokens::mint;
 use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
 use crate::http::sign_in::check_password;
 use crate::http::{Answer, IdPath, State};
@@ -88,8 +89,6 @@ pub struct NewApiToken {
     expires_at: DateTime<Utc>,
 }
 
-const DEFAULT_API_TOKEN_DAYS: i64 = 365;
-const MAX_API_TOKEN_DAYS: i64 = 730;
 /// Makes a long-lived API token for scripts. Needs a password sign-in.
 #[utoipa::path(
     post, path = "/api/v1/auth/api-tokens", tag = "identity", request_body = NewApiTokenRequest, security(("bearer" = [])),
@@ -98,45 +97,7 @@ const MAX_API_TOKEN_DAYS: i64 = 730;
 pub async fn create_api_token(state: State, caller: Caller, body: JsonBody) -> Answer {
     let user = authorize(&caller, Action::CreateApiToken)?.clone();
     let body: NewApiTokenRequest = body.parse()?;
-    let name = body.name.trim().to_owned();
-    let days = body.expires_in_days.unwrap_or(DEFAULT_API_TOKEN_DAYS);
-    let mut errors = Vec::new();
-    if !(1..=100).contains(&name.chars().count()) {
-        errors.push(FieldError::new("name", "must have 1 to 100 characters"));
-    }
-    if !(1..=MAX_API_TOKEN_DAYS).contains(&days) {
-        errors.push(FieldError::new(
-            "expires_in_days",
-            format!("must be from 1 to {MAX_API_TOKEN_DAYS}"),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Unprocessable {
-            detail: "the token cannot be made as asked".to_owned(),
-            errors,
-        });
-    }
-    let now = clock::now();
-    let record = ApiToken {
-        id: uuid::Uuid::now_v7().to_string(),
-        name,
-        created_at: now,
-        expires_at: now + Duration::days(days),
-        revoked_at: None,
-    };
-    let subject = Subject {
-        user_id: &user.id,
-        role: user.role,
-        entity: user.entity.as_ref().map(|e| e.as_str()),
-    };
-    let token = state
-        .tokens
-        .issue_api(&subject, &record.id, now, record.expires_at)?;
-    let stored = record.clone();
-    state
-        .store
-        .run(move |c| tokens::record_api_token(c, &user.id, &stored, now))
-        .await?;
+    let (record, token) = mint(&state, &user, &body.name, body.expires_in_days).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(NewApiToken {

@@ -5,11 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{authorize, Action, Caller};
-use crate::domain::account::parse_name;
 use crate::domain::clock;
-use crate::domain::entities::NewOrganisation;
 use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::http::extract::{ApiQuery, JsonBody};
 use crate::http::{Answer, State};
 use crate::service::organisations;
@@ -97,33 +95,7 @@ pub enum OrganisationType {
 pub async fn add_organisation(state: State, caller: Caller, body: JsonBody) -> Answer {
     let admin = authorize(&caller, Action::AddOrganisation)?.clone();
     let body: NewOrganisationRequest = body.parse()?;
-    let mut errors = Vec::new();
-    if !body.entity_type.is_organisation() {
-        errors.push(FieldError::new(
-            "type",
-            "only organisations can be added: regional_org or international_org",
-        ));
-    }
-    let name = parse_name(&body.name)
-        .map_err(|m| errors.push(FieldError::new("name", m)))
-        .ok();
-    let (Some(name), true) = (name, errors.is_empty()) else {
-        return Err(AppError::Unprocessable {
-            detail: "the organisation cannot be added as given".to_owned(),
-            errors,
-        });
-    };
-    if registry().get(&body.code).is_some() {
-        return Err(AppError::Conflict(format!(
-            "the code {} is already taken",
-            body.code
-        )));
-    }
-    let organisation = NewOrganisation {
-        code: body.code,
-        name,
-        entity_type: body.entity_type,
-    };
+    let organisation = organisations::check(body.code, &body.name, body.entity_type)?;
     let entity = state
         .store
         .run(move |c| organisations::add(c, admin.actor(), &organisation, clock::now()))

@@ -193,6 +193,37 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+impl ApiToken {
+    pub const DEFAULT_DAYS: i64 = 365;
+    pub const MAX_DAYS: i64 = 730;
+
+    /// A new token's name and lifetime, as asked (the name trimmed, the
+    /// lifetime a year when not said), or what is wrong with them.
+    pub fn check_request(name: &str, days: Option<i64>) -> Result<(String, i64), Vec<FieldError>> {
+        let name = name.trim().to_owned();
+        let days = days.unwrap_or(Self::DEFAULT_DAYS);
+        let mut errors = Vec::new();
+        if !(1..=100).contains(&name.chars().count()) {
+            errors.push(FieldError::new("name", "must have 1 to 100 characters"));
+        }
+        if !(1..=Self::MAX_DAYS).contains(&days) {
+            errors.push(FieldError::new(
+                "expires_in_days",
+                format!("must be from 1 to {}", Self::MAX_DAYS),
+            ));
+        }
+        if errors.is_empty() {
+            Ok((name, days))
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
+}
+
 /// Who acted: an account, or the command line run on the server itself.
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
@@ -213,6 +244,18 @@ impl Actor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_requests_are_checked_and_defaulted() {
+        assert_eq!(
+            ApiToken::check_request("  nightly ", None).unwrap(),
+            ("nightly".to_owned(), 365)
+        );
+        assert_eq!(ApiToken::check_request("x", Some(730)).unwrap().1, 730);
+        let errors = ApiToken::check_request(" ", Some(0)).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "expires_in_days"]);
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

@@ -23,6 +23,20 @@ pub fn previously_submitted(versions: &[VersionInfo]) -> Option<i64> {
     earlier.find(submitted).map(|v| v.version)
 }
 
+/// An entry of the administrators' audit log: who did what to which
+/// record, with the record before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
 /// An event of the audit trail, as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Event {

@@ -6,6 +6,7 @@
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::Error;
 
+pub mod api_tokens;
 pub mod caller;
 pub mod client_address;
 pub mod conditional;

@@ -13,7 +13,7 @@ use crate::domain::page::Page;
 use crate::error::{AppError, FieldError};
 use crate::store::users::{self, NewUser};
 use crate::store::write_transaction;
-use crate::store::{audit, sessions};
+use crate::store::{api_tokens, audit, sessions};
 use crate::store::{organisations, AnyConnection};
 
 /// An account as asked for, before any check.
@@ -205,6 +205,38 @@ pub fn update(
             now,
         )?;
         Ok(after)
+    })
+}
+
+/// Sets a new password (already checked and hashed by the caller, who
+/// checked the old one too) and ends what the old one opened: every desk
+/// session and every API token of the account, in one transaction. The
+/// caller opens a fresh session for the browser that made the change.
+pub fn change_password(
+    connection: &mut AnyConnection,
+    actor: Actor<'_>,
+    id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    write_transaction(connection, |c| {
+        users::set_password_hash(c, id, hash, now)?;
+        let sessions = sessions::delete_of_user(c, id)?;
+        let tokens = api_tokens::revoke_all(c, id, now)?;
+        audit::record(
+            c,
+            audit::Entry {
+                actor,
+                action: "user.password",
+                target_type: "user",
+                target_id: id,
+                before: None,
+                after: Some(
+                    serde_json::json!({"sessions_ended": sessions, "api_tokens_revoked": tokens}),
+                ),
+            },
+            now,
+        )
     })
 }
 

@@ -5,6 +5,7 @@
 //! A front door parses, calls one function here, and renders.
 
 pub mod accounts;
+pub mod audit;
 pub mod catalogue;
 pub mod compilations;
 pub mod coverage;

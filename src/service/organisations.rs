@@ -3,15 +3,50 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::account::Actor;
-use crate::domain::entities::{Entity, NewOrganisation};
-use crate::error::AppError;
+use crate::domain::account::{parse_name, Actor};
+use crate::domain::entities::{registry, Entity, EntityCode, EntityType, NewOrganisation};
+use crate::error::{AppError, FieldError};
 use crate::store::audit;
 use crate::store::{organisations, write_transaction, AnyConnection};
 
 /// The organisations added to the compiled-in list, by administrators.
 pub fn added(connection: &mut AnyConnection) -> Result<Vec<Entity>, AppError> {
     organisations::list(connection)
+}
+
+/// What an administrator asked to add, checked: only organisations (States
+/// come from the reference list), a name, a code no one has.
+pub fn check(
+    code: EntityCode,
+    name: &str,
+    entity_type: EntityType,
+) -> Result<NewOrganisation, AppError> {
+    let mut errors = Vec::new();
+    if !entity_type.is_organisation() {
+        errors.push(FieldError::new(
+            "type",
+            "only organisations can be added: regional_org or international_org",
+        ));
+    }
+    let name = parse_name(name)
+        .map_err(|m| errors.push(FieldError::new("name", m)))
+        .ok();
+    let (Some(name), true) = (name, errors.is_empty()) else {
+        return Err(AppError::Unprocessable {
+            detail: "the organisation cannot be added as given".to_owned(),
+            errors,
+        });
+    };
+    if registry().get(&code).is_some() {
+        return Err(AppError::Conflict(format!(
+            "the code {code} is already taken"
+        )));
+    }
+    Ok(NewOrganisation {
+        code,
+        name,
+        entity_type,
+    })
 }
 
 /// Adds an organisation and its audit entry in one transaction.

@@ -104,6 +104,21 @@ pub fn revoke(
     Ok(true)
 }
 
+/// Revokes every live token of an account; answers how many.
+pub fn revoke_all(
+    connection: &mut AnyConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now.naive_utc()))
+    .execute(connection)?)
+}
+
 /// Whether the token is the user's, unrevoked and unexpired: checked on
 /// every request, so a revocation takes effect at once.
 pub fn is_active(

@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::Value;
 
 use super::connection::AnyConnection;
 use super::schema::admin_audit;
 use super::utc;
 use crate::domain::account::Actor;
+pub use crate::domain::history::AuditRecord;
 use crate::error::AppError;
 
 pub struct Entry<'a> {
@@ -19,18 +19,6 @@ pub struct Entry<'a> {
     pub action: &'a str,
     pub target_type: &'a str,
     pub target_id: &'a str,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditRecord {
-    pub at: DateTime<Utc>,
-    pub actor_id: Option<String>,
-    pub actor: String,
-    pub action: String,
-    pub target_type: String,
-    pub target_id: String,
     pub before: Option<Value>,
     pub after: Option<Value>,
 }
@@ -92,20 +80,54 @@ pub fn for_target(
             admin_audit::after_json,
         ))
         .load(connection)?;
+    Ok(rows.into_iter().map(into_record).collect())
+}
+
+fn into_record(row: AuditRow) -> AuditRecord {
+    let (at, actor_id, actor, action, target_type, target_id, before, after) = row;
     let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
+    AuditRecord {
+        at: utc(at),
+        actor_id,
+        actor,
+        action,
+        target_type,
+        target_id,
+        before: parse(before),
+        after: parse(after),
+    }
+}
+
+/// The log, newest first, a page at a time: entries older than `before`
+/// (an entry id), at most `limit`.
+pub fn recent(
+    connection: &mut AnyConnection,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(String, AuditRecord)>, AppError> {
+    let mut query = admin_audit::table
+        .order(admin_audit::id.desc())
+        .select((
+            admin_audit::id,
+            (
+                admin_audit::at,
+                admin_audit::actor_id,
+                admin_audit::actor,
+                admin_audit::action,
+                admin_audit::target_type,
+                admin_audit::target_id,
+                admin_audit::before_json,
+                admin_audit::after_json,
+            ),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(admin_audit::id.lt(before.to_owned()));
+    }
+    let rows: Vec<(String, AuditRow)> = query.load(connection)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(at, actor_id, actor, action, target_type, target_id, before, after)| AuditRecord {
-                at: utc(at),
-                actor_id,
-                actor,
-                action,
-                target_type,
-                target_id,
-                before: parse(before),
-                after: parse(after),
-            },
-        )
+        .map(|(id, row)| (id, into_record(row)))
         .collect())
 }

@@ -136,6 +136,21 @@ pub fn update(
     find(connection, id)?.ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))
 }
 
+pub fn set_password_hash(
+    connection: &mut AnyConnection,
+    id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
 /// Who a mail goes to.
 pub enum Recipients<'a> {
     /// The focal points of an entity.

@@ -11,7 +11,8 @@ use crate::domain::annex::annex;
 use crate::domain::coverage::{By, Table, OTHER};
 use crate::domain::entities::{Entity, EntityType, Region, RegionalGroup};
 use crate::domain::Language;
-use crate::http::State;
+use crate::error::AppError;
+use crate::http::{AppState, State};
 use crate::i18n::fill;
 use crate::service::coverage::{coverage_of, CoverageQuery};
 
@@ -122,7 +123,7 @@ fn heat_map(
     }
 }
 
-fn filters_form(reader: &Reader, query: &str, by: By) -> Markup {
+fn filters_form(reader: &Reader, action: &str, query: &str, by: By) -> Markup {
     let l = reader.labels;
     let value_of = |key: &str| {
         form_urlencoded::parse(query.as_bytes())
@@ -132,7 +133,7 @@ fn filters_form(reader: &Reader, query: &str, by: By) -> Markup {
     };
     let language = value_of("language");
     html! {
-        form.coverage-filters method="get" action="/coverage" {
+        form.coverage-filters method="get" action=(action) {
             input type="hidden" name="lang" value=(reader.language.code());
             div.field {
                 label for="by" { (l.coverage_by) }
@@ -191,44 +192,66 @@ fn missing_lists(
     }
 }
 
-/// `GET /coverage`.
-pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
-    let reader = Reader::of(&request);
+/// The table and its filters under a page's heading: the reader page's,
+/// and the desk's, which adds the column of practices still in review.
+pub struct Coverage<'a> {
+    pub heading: &'a str,
+    pub intro: &'a str,
+    /// Where the filters form goes.
+    pub action: &'a str,
+    pub pipeline: bool,
+}
+
+pub async fn content(
+    state: &AppState,
+    reader: &Reader,
+    query_string: &str,
+    page: Coverage<'_>,
+) -> Result<Markup, AppError> {
     let l = reader.labels;
     // Untouched form fields arrive empty: they mean "any".
     let asked: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(
-            form_urlencoded::parse(request.query_string().as_bytes())
+            form_urlencoded::parse(query_string.as_bytes())
                 .filter(|(k, v)| k != "lang" && !v.trim().is_empty()),
         )
         .finish();
-    let query = match CoverageQuery::parse(&asked) {
-        Ok(query) => query,
-        Err(error) => return super::error_page(&reader, error),
-    };
+    let query = CoverageQuery::parse(&asked)?;
     let by = query.by;
-    let (view, names) = match coverage_of(&state.store, &state.search, query, false).await {
-        Ok(found) => found,
-        Err(error) => return super::error_page(&reader, error),
-    };
+    let (view, names) = coverage_of(&state.store, &state.search, query, page.pipeline).await?;
     let csv = if asked.is_empty() {
         "/api/v1/coverage.csv".to_owned()
     } else {
         format!("/api/v1/coverage.csv?{asked}")
     };
-    let main = html! {
-        h1 { (l.coverage_heading) }
-        p.lead { (l.coverage_intro) }
-        (filters_form(&reader, &asked, by))
-        (heat_map(&reader, &view.table, view.pipeline.as_ref(), &names))
+    Ok(html! {
+        h1 { (page.heading) }
+        p.lead { (page.intro) }
+        (filters_form(reader, page.action, &asked, by))
+        (heat_map(reader, &view.table, view.pipeline.as_ref(), &names))
         p { a href=(csv) download { (l.download_csv) } }
-        (missing_lists(&reader, &view.table, &names))
+        (missing_lists(reader, &view.table, &names))
+    })
+}
+
+/// `GET /coverage`.
+pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
+    let reader = Reader::of(&request);
+    let l = reader.labels;
+    let page = Coverage {
+        heading: &l.coverage_heading,
+        intro: &l.coverage_intro,
+        action: "/coverage",
+        pipeline: false,
     };
-    layout::respond(
-        &reader,
-        StatusCode::OK,
-        layout::page(&reader, Section::Coverage, &l.coverage_heading, main),
-    )
+    match content(&state, &reader, request.query_string(), page).await {
+        Ok(main) => layout::respond(
+            &reader,
+            StatusCode::OK,
+            layout::page(&reader, Section::Coverage, &l.coverage_heading, main),
+        ),
+        Err(error) => super::error_page(&reader, error),
+    }
 }
 
 #[cfg(test)]

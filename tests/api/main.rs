@@ -17,6 +17,7 @@ mod coverage;
 mod crash;
 mod desk;
 mod desk_browser;
+mod desk_work;
 mod entities;
 mod errors;
 mod exchange;

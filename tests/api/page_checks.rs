@@ -65,8 +65,10 @@ struct Seeded {
     admin: TestUser,
     returned: String,
     resubmitted: String,
+    accepted: String,
     practice: String,
     compilation: String,
+    draft: String,
 }
 
 fn seed(app: &TestApp) -> Seeded {
@@ -145,14 +147,23 @@ fn seed(app: &TestApp) -> Seeded {
         None,
     );
     assert_eq!(published.status, 200, "{}", published.body);
+    let draft = app.post_as(
+        &editor.token,
+        "/api/v1/compilations",
+        &json!({"title": "Draft 2027", "scope": {"sections": ["E"]}}),
+    );
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let draft = draft.json()["id"].as_str().unwrap().to_owned();
     Seeded {
         focal,
         editor,
         admin,
         returned,
         resubmitted,
+        accepted,
         practice,
         compilation,
+        draft,
     }
 }
 
@@ -208,7 +219,32 @@ fn pages(s: &Seeded) -> Vec<(Who, String)> {
             format!("/desk/submissions/{}?lang=ar", s.resubmitted),
         ),
         (Who::Editor, "/desk/submissions/new?lang=es".to_owned()),
+        (Who::Focal, "/desk/account?lang=en".to_owned()),
+        (Who::Focal, "/desk/account?lang=ar".to_owned()),
+        (
+            Who::Editor,
+            format!("/desk/submissions/{}?lang=en", s.accepted),
+        ),
+        (Who::Editor, "/desk/compilations?lang=en".to_owned()),
+        (
+            Who::Editor,
+            format!("/desk/compilations/{}?lang=en", s.compilation),
+        ),
+        (
+            Who::Editor,
+            format!("/desk/compilations/{}?lang=fr", s.draft),
+        ),
+        (
+            Who::Editor,
+            format!("/desk/compilations/{}?confirm=1&lang=zh", s.draft),
+        ),
+        (Who::Editor, "/desk/coverage?lang=ru".to_owned()),
         (Who::Admin, "/desk?lang=fr".to_owned()),
+        (Who::Admin, "/desk/accounts?lang=en".to_owned()),
+        (Who::Admin, format!("/desk/accounts/{}?lang=es", s.focal.id)),
+        (Who::Admin, "/desk/organisations?lang=ar".to_owned()),
+        (Who::Admin, "/desk/audit?lang=en".to_owned()),
+        (Who::Admin, "/desk/mail?lang=en".to_owned()),
     ] {
         pages.push((who, path));
     }

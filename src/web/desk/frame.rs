@@ -18,6 +18,13 @@ pub enum Place {
     Dashboard,
     Review,
     NewSubmission,
+    Compilations,
+    Coverage,
+    Mail,
+    Accounts,
+    Organisations,
+    Audit,
+    Account,
     Other,
 }
 
@@ -30,17 +37,39 @@ fn navigation(desk: &Desk, current: Place) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let caller = desk.caller();
+    let may = |action: Action| authorize(&caller, action).is_ok();
     let mut entries = vec![(Place::Dashboard, "/desk", &d.nav_dashboard)];
-    if desk.user.role.is_editor() {
+    if may(Action::CuratePractices) {
         entries.push((Place::Review, "/desk/review", &d.nav_review));
     }
-    if authorize(&caller, Action::CreateSubmission).is_ok() {
+    if may(Action::CreateSubmission) {
         entries.push((
             Place::NewSubmission,
             "/desk/submissions/new",
             &d.nav_new_submission,
         ));
     }
+    if may(Action::ManageCompilations) {
+        entries.push((
+            Place::Compilations,
+            "/desk/compilations",
+            &d.nav_compilations,
+        ));
+        entries.push((Place::Coverage, "/desk/coverage", &d.nav_coverage));
+    }
+    if may(Action::ManageOutbox) {
+        entries.push((Place::Mail, "/desk/mail", &d.nav_mail));
+    }
+    if may(Action::ManageUsers) {
+        entries.push((Place::Accounts, "/desk/accounts", &d.nav_accounts));
+        entries.push((
+            Place::Organisations,
+            "/desk/organisations",
+            &d.nav_organisations,
+        ));
+        entries.push((Place::Audit, "/desk/audit", &d.nav_audit));
+    }
+    entries.push((Place::Account, "/desk/account", &d.nav_account));
     html! {
         nav.site-nav aria-label=(d.nav_label) {
             ul {

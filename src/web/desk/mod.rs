@@ -3,9 +3,13 @@
 //! JSON API. A server-side session (see `session`) stands for the person;
 //! every form carries the session's CSRF token; pages need no script.
 
+pub mod account;
+pub mod admin;
+pub mod compilations;
 pub mod dashboard;
 pub mod diff_page;
 pub mod editing;
+pub mod editorial;
 pub mod failure;
 pub mod form;
 pub mod frame;
@@ -26,7 +30,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/sign-out").route(web::post().to(sign_in::sign_out)))
     .service(web::resource("/desk").route(web::get().to(dashboard::show)))
+    .service(web::resource("/desk/account").route(web::get().to(account::show)))
+    .service(
+        web::resource("/desk/account/password").route(web::post().to(account::change_password)),
+    )
+    .service(web::resource("/desk/account/tokens").route(web::post().to(account::create_token)))
+    .service(
+        web::resource("/desk/account/tokens/{id}/revoke")
+            .route(web::post().to(account::revoke_token)),
+    )
     .service(web::resource("/desk/review").route(web::get().to(review::show)))
+    .service(
+        web::resource("/desk/accounts")
+            .route(web::get().to(admin::accounts))
+            .route(web::post().to(admin::create_account)),
+    )
+    .service(
+        web::resource("/desk/accounts/{id}")
+            .route(web::get().to(admin::account))
+            .route(web::post().to(admin::update_account)),
+    )
+    .service(
+        web::resource("/desk/organisations")
+            .route(web::get().to(admin::organisations))
+            .route(web::post().to(admin::add_organisation)),
+    )
+    .service(web::resource("/desk/audit").route(web::get().to(admin::audit_log)))
+    .service(
+        web::resource("/desk/compilations")
+            .route(web::get().to(compilations::list))
+            .route(web::post().to(compilations::create)),
+    )
+    .service(web::resource("/desk/compilations/{id}").route(web::get().to(compilations::show)))
+    .service(
+        web::resource("/desk/compilations/{id}/{change}")
+            .route(web::post().to(compilations::change)),
+    )
+    .service(web::resource("/desk/mail").route(web::get().to(editorial::mail)))
+    .service(web::resource("/desk/mail/{id}/retry").route(web::post().to(editorial::retry_mail)))
+    .service(web::resource("/desk/coverage").route(web::get().to(editorial::coverage)))
+    .service(web::resource("/desk/practices/{id}/items").route(web::post().to(editorial::retag)))
     .service(web::resource("/desk/submissions/new").route(web::get().to(editing::new_form)))
     .service(web::resource("/desk/submissions").route(web::post().to(editing::create)))
     .service(web::resource("/desk/submissions/{id}").route(web::get().to(submission_page::show)))

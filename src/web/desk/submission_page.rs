@@ -39,11 +39,38 @@ fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
     html! { time dir="ltr" datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
 }
 
+/// An editor's form for the annex items of an accepted practice.
+fn retag_form(desk: &Desk, practice: &Practice, index: usize) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let annex = annex();
+    html! {
+        form.desk-form.retag method="post" action=(reader.link(&format!("/desk/practices/{}/items", practice.id))) {
+            (csrf_field(desk))
+            fieldset {
+                legend { (d.retag_heading) }
+                @for section in &annex.sections {
+                    @for item in &section.items {
+                        @let n = item.number.number();
+                        @let id = format!("retag-{index}-{n}");
+                        div.choice {
+                            input type="checkbox" id=(id) name="items" value=(n) checked[practice.items.contains(&item.number)];
+                            label for=(id) { (n) ". " (item.title.get(reader.language)) }
+                        }
+                    }
+                }
+            }
+            p { button type="submit" { (d.retag_button) } }
+        }
+    }
+}
+
 fn practice_view(
     desk: &Desk,
     practice: &Practice,
     index: usize,
     language: crate::domain::Language,
+    retaggable: bool,
 ) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
@@ -80,6 +107,9 @@ fn practice_view(
                         @for sector in &practice.sectors { li { (d.sector(*sector)) } }
                     }
                 }
+            }
+            @if retaggable {
+                (retag_form(desk, practice, index))
             }
             @if !practice.suggested.is_empty() {
                 section.suggested aria-label=(format!("{} — {number}", d.suggested_heading)) {
@@ -230,7 +260,7 @@ fn history(desk: &Desk, loaded: &Loaded) -> Markup {
     }
 }
 
-fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>) -> Markup {
+fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let s = &loaded.submission;
@@ -239,11 +269,15 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>) -> Markup {
     } else {
         "ltr"
     };
+    let retaggable = s.status == Status::Accepted && desk.user.role.is_editor();
     html! {
         p.back { a href=(reader.link("/desk")) { "← " (d.nav_dashboard) } }
         h1 lang=(s.language.code()) dir=(direction) { (s.title) }
         @if let Some(version) = saved {
             p.notice role="status" { (i18n::fill(&d.saved_notice, &[("version", &version.to_string())])) }
+        }
+        @if retagged {
+            p.notice role="status" { (d.retag_saved) }
         }
         @if s.status == Status::ChangesRequested {
             @if let Some(message) = &s.editor_message {
@@ -282,7 +316,7 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>) -> Markup {
         section aria-labelledby="practices-heading" {
             h2 #practices-heading { (d.practices_heading) }
             @for (index, practice) in s.practices.iter().enumerate() {
-                (practice_view(desk, practice, index, s.language))
+                (practice_view(desk, practice, index, s.language, retaggable))
             }
         }
         (history(desk, loaded))
@@ -324,14 +358,21 @@ pub async fn show(
         })
         .await
         .or_page(&desk.reader)?;
-    let saved = form_urlencoded::parse(request.query_string().as_bytes())
+    let asked = || form_urlencoded::parse(request.query_string().as_bytes());
+    let saved = asked()
         .find(|(k, _)| k == "saved")
         .and_then(|(_, v)| v.parse().ok());
+    let retagged = asked().any(|(k, _)| k == "retagged");
     let title = loaded.submission.title.clone();
     Ok(frame::respond(
         &desk.reader,
         StatusCode::OK,
-        frame::page(&desk, Place::Other, &title, render(&desk, &loaded, saved)),
+        frame::page(
+            &desk,
+            Place::Other,
+            &title,
+            render(&desk, &loaded, saved, retagged),
+        ),
     ))
 }
 

@@ -1,0 +1,299 @@
+//! `/desk/account`: a person's own account. The password is changed here
+//! (the old one asked first, under the sign-in throttle), which ends every
+//! other session and revokes the API tokens; and the API tokens of a
+//! ministry's scripts are made (the secret shown once) and revoked.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::html;
+
+use super::failure::{Failure, OrPage};
+use super::form::Form;
+use super::frame::{self, csrf_field, Place};
+use super::session::{self, Desk};
+use crate::auth::{authorize, Action};
+use crate::domain::account::{ApiToken, NewPassword};
+use crate::domain::clock;
+use crate::domain::page::{Page, MAX_LIMIT};
+use crate::error::AppError;
+use crate::http::api_tokens::mint;
+use crate::http::sign_in::check_password;
+use crate::http::State;
+use crate::i18n::{self, desk};
+use crate::service::{accounts, sessions, tokens};
+
+/// What the page says besides the account itself.
+#[derive(Default)]
+struct Said {
+    notice: Option<String>,
+    password_error: Option<String>,
+    token_errors: Vec<String>,
+    /// A token just made: its record and its secret, shown this once.
+    created: Option<(ApiToken, String)>,
+}
+
+async fn page(
+    state: &State,
+    desk: &Desk,
+    status: StatusCode,
+    said: Said,
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let user_id = desk.user.id.clone();
+    let page = Page {
+        limit: MAX_LIMIT,
+        after: None,
+    };
+    let list = state
+        .store
+        .run(move |c| tokens::api_tokens_of(c, &user_id, &page))
+        .await
+        .or_page(reader)?;
+    let now = clock::now();
+    let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let min = NewPassword::MIN_CHARS.to_string();
+    let main = html! {
+        h1 { (d.account_title) }
+        @if let Some(notice) = &said.notice { p.notice role="status" { (notice) } }
+        section aria-labelledby="password-heading" {
+            h2 #password-heading { (d.password_heading) }
+            @if let Some(error) = &said.password_error { p.form-error role="alert" { (error) } }
+            form.desk-form method="post" action=(reader.link("/desk/account/password")) {
+                (csrf_field(desk))
+                // For password managers: whose password this is.
+                input type="email" name="username" autocomplete="username" value=(desk.user.email.as_str()) hidden;
+                p {
+                    label for="current-password" { (d.current_password) }
+                    input #current-password type="password" name="current_password" autocomplete="current-password" required;
+                }
+                p {
+                    label for="new-password" { (d.new_password) }
+                    input #new-password type="password" name="new_password" autocomplete="new-password" required
+                        minlength=(min) aria-describedby="new-password-hint";
+                    span.hint #new-password-hint { (i18n::fill(&d.new_password_hint, &[("min", &min)])) }
+                }
+                p { button type="submit" { (d.change_password_button) } }
+            }
+        }
+        section aria-labelledby="tokens-heading" {
+            h2 #tokens-heading { (d.tokens_heading) }
+            p { (d.tokens_intro) }
+            @if let Some((record, secret)) = &said.created {
+                div.notice role="status" {
+                    p { (d.token_created) " (" (record.name) ")" }
+                    p { code.secret dir="ltr" { (secret) } }
+                }
+            }
+            @if list.is_empty() {
+                p { (d.token_none) }
+            } @else {
+                table.submissions {
+                    caption { (d.tokens_heading) }
+                    thead { tr {
+                        th scope="col" { (d.column_name) }
+                        th scope="col" { (d.column_created) }
+                        th scope="col" { (d.column_expires) }
+                        th scope="col" { (d.column_state) }
+                        th scope="col" { span.visually-hidden { (d.token_revoke_button) } }
+                    } }
+                    tbody {
+                        @for token in &list {
+                            tr {
+                                td { (token.name) }
+                                td { time dir="ltr" datetime=(token.created_at.to_rfc3339()) { (day(&token.created_at)) } }
+                                td { time dir="ltr" datetime=(token.expires_at.to_rfc3339()) { (day(&token.expires_at)) } }
+                                td {
+                                    @if token.revoked_at.is_some() { (d.token_state_revoked) }
+                                    @else if token.is_active(now) { (d.token_state_active) }
+                                    @else { (d.token_state_expired) }
+                                }
+                                td {
+                                    @if token.is_active(now) {
+                                        form method="post" action=(reader.link(&format!("/desk/account/tokens/{}/revoke", token.id))) {
+                                            (csrf_field(desk))
+                                            button.secondary type="submit" aria-label=(format!("{} — {}", d.token_revoke_button, token.name)) { (d.token_revoke_button) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !said.token_errors.is_empty() {
+                ul.form-errors role="alert" { @for error in &said.token_errors { li { (error) } } }
+            }
+            form.desk-form method="post" action=(reader.link("/desk/account/tokens")) {
+                (csrf_field(desk))
+                p {
+                    label for="token-name" { (d.token_name) }
+                    input #token-name type="text" name="name" maxlength="100" required;
+                }
+                p {
+                    label for="token-days" { (d.token_days) }
+                    input #token-days type="number" name="days" min="1" max=(ApiToken::MAX_DAYS) value=(ApiToken::DEFAULT_DAYS) required;
+                }
+                p { button type="submit" { (d.create_token_button) } }
+            }
+        }
+    };
+    Ok(frame::respond(
+        reader,
+        status,
+        frame::page(desk, Place::Account, &d.account_title, main),
+    ))
+}
+
+pub async fn show(state: State, desk: Desk, request: HttpRequest) -> Result<HttpResponse, Failure> {
+    let d = desk::labels(desk.reader.language);
+    let notice =
+        form_urlencoded::parse(request.query_string().as_bytes()).find_map(|(k, _)| {
+            match k.as_ref() {
+                "changed" => Some(d.password_changed.clone()),
+                "revoked" => Some(d.token_revoked.clone()),
+                _ => None,
+            }
+        });
+    page(
+        &state,
+        &desk,
+        StatusCode::OK,
+        Said {
+            notice,
+            ..Said::default()
+        },
+    )
+    .await
+}
+
+pub async fn change_password(
+    state: State,
+    desk: Desk,
+    request: HttpRequest,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let refused = |error: String| Said {
+        password_error: Some(error),
+        ..Said::default()
+    };
+    match check_password(
+        &state,
+        &request,
+        &desk.user.email,
+        form.text("current_password"),
+    )
+    .await
+    {
+        Ok(user) if user.id == desk.user.id => {}
+        Ok(_) | Err(AppError::Unauthorized(_)) | Err(AppError::BadRequest { .. }) => {
+            return page(
+                &state,
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refused(d.wrong_current_password.clone()),
+            )
+            .await
+        }
+        Err(other) => return Err(Failure::page(reader, other)),
+    }
+    let new = match NewPassword::parse(form.text("new_password")) {
+        Ok(new) => new,
+        Err(_) => {
+            let min = NewPassword::MIN_CHARS.to_string();
+            let hint = i18n::fill(&d.new_password_hint, &[("min", &min)]);
+            return page(
+                &state,
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refused(hint),
+            )
+            .await;
+        }
+    };
+    let passwords = state.passwords.clone();
+    let hash = web::block(move || passwords.hash(&new))
+        .await
+        .map_err(|e| AppError::internal(format!("hashing did not complete: {e}")))
+        .and_then(|hashed| hashed.map_err(|e| AppError::internal(e.to_string())))
+        .or_page(reader)?;
+    let user = desk.user.clone();
+    let opened = state
+        .store
+        .run(move |c| {
+            let now = clock::now();
+            accounts::change_password(c, user.actor(), &user.id, &hash, now)?;
+            sessions::open(c, &user.id, now)
+        })
+        .await
+        .or_page(reader)?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            reader.link_with("/desk/account", &[("changed", "1")]),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::SET_COOKIE,
+            session::session_cookie(&opened.secret, session::secure(&state)),
+        ))
+        .finish())
+}
+
+pub async fn create_token(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    authorize(&desk.caller(), Action::CreateApiToken).or_page(&desk.reader)?;
+    let days = form
+        .get("days")
+        .map(|d| d.trim().parse::<i64>().unwrap_or(0));
+    match mint(&state, &desk.user, &form.text("name"), days).await {
+        Ok(created) => {
+            let said = Said {
+                created: Some(created),
+                ..Said::default()
+            };
+            page(&state, &desk, StatusCode::CREATED, said).await
+        }
+        Err(AppError::Unprocessable { errors, .. }) => {
+            let said = Said {
+                token_errors: errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect(),
+                ..Said::default()
+            };
+            page(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, said).await
+        }
+        Err(other) => Err(Failure::page(&desk.reader, other)),
+    }
+}
+
+pub async fn revoke_token(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let user_id = desk.user.id.clone();
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let revoked = state
+        .store
+        .run(move |c| tokens::revoke_api_token(c, &user_id, &lookup, clock::now()))
+        .await
+        .or_page(reader)?;
+    if !revoked {
+        return Err(Failure::page(
+            reader,
+            AppError::NotFound(format!("you have no API token {id}")),
+        ));
+    }
+    Ok(frame::see_other(
+        reader.link_with("/desk/account", &[("revoked", "1")]),
+    ))
+}

@@ -1,0 +1,463 @@
+//! The administrators' pages: accounts (made, re-roled, bound to an
+//! entity, disabled), the organisations added to the reference list, and
+//! the audit log. Each change goes through the same use case as its API
+//! endpoint and leaves its audit entry.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+
+use super::failure::{Failure, OrPage};
+use super::form::Form;
+use super::frame::{self, csrf_field, Place};
+use super::session::Desk;
+use crate::auth::{authorize, Action};
+use crate::domain::account::{Email, Role, User};
+use crate::domain::clock;
+use crate::domain::entities::{EntityCode, EntityType};
+use crate::domain::history::AuditRecord;
+use crate::domain::page::{Page, MAX_LIMIT};
+use crate::error::{AppError, FieldError};
+use crate::http::State;
+use crate::i18n::desk;
+use crate::service::accounts::{self, AccountPatch, AccountRequest};
+use crate::service::{audit, organisations};
+
+fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
+    form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn errors_list(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            ul.form-errors role="alert" {
+                @for e in errors { li { (e.field) ": " (e.message) } }
+            }
+        }
+    }
+}
+
+fn role_select(desk: &Desk, id: &str, selected: Role) -> Markup {
+    let d = desk::labels(desk.reader.language);
+    html! {
+        select id=(id) name="role" {
+            @for role in [Role::FocalPoint, Role::Editor, Role::Admin] {
+                option value=(role.as_str()) selected[role == selected] { (d.role(role)) }
+            }
+        }
+    }
+}
+
+fn audit_table(desk: &Desk, caption: &str, records: &[AuditRecord]) -> Markup {
+    let d = desk::labels(desk.reader.language);
+    html! {
+        table.submissions {
+            caption { (caption) }
+            thead { tr {
+                th scope="col" { (d.column_when) }
+                th scope="col" { (d.column_who) }
+                th scope="col" { (d.column_action) }
+                th scope="col" { (d.column_record) }
+            } }
+            tbody {
+                @for r in records {
+                    tr {
+                        td { time dir="ltr" datetime=(r.at.to_rfc3339()) { (r.at.format("%Y-%m-%d %H:%M")) } }
+                        td dir="ltr" { (r.actor) }
+                        td dir="ltr" { code { (r.action) } }
+                        td dir="ltr" { (r.target_type) " " code { (r.target_id) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn accounts_page(
+    state: &State,
+    desk: &Desk,
+    status: StatusCode,
+    notice: Option<&str>,
+    errors: &[FieldError],
+    after: Option<String>,
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let page = Page {
+        limit: MAX_LIMIT,
+        after,
+    };
+    let fetch = page.clone();
+    let mut users: Vec<User> = state
+        .store
+        .run(move |c| accounts::list(c, &fetch))
+        .await
+        .or_page(reader)?;
+    let more = users.len() > page.limit as usize;
+    users.truncate(page.limit as usize);
+    let main = html! {
+        h1 { (d.accounts_title) }
+        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+        table.submissions {
+            caption { (d.accounts_title) }
+            thead { tr {
+                th scope="col" { (d.column_name) }
+                th scope="col" { (d.column_email) }
+                th scope="col" { (d.column_role) }
+                th scope="col" { (d.column_entity) }
+                th scope="col" { (d.column_state) }
+            } }
+            tbody {
+                @for user in &users {
+                    tr {
+                        td { a href=(reader.link(&format!("/desk/accounts/{}", user.id))) { (user.name) } }
+                        td dir="ltr" { (user.email.as_str()) }
+                        td { (d.role(user.role)) }
+                        td { (user.entity.as_ref().map(ToString::to_string).unwrap_or_default()) }
+                        td { @if user.disabled { (d.account_disabled) } @else { (d.account_enabled) } }
+                    }
+                }
+            }
+        }
+        @if more {
+            @if let Some(last) = users.last() {
+                p { a rel="next" href=(reader.link_with("/desk/accounts", &[("after", &last.id)])) { (reader.labels.next_page) } }
+            }
+        }
+        section aria-labelledby="new-account-heading" {
+            h2 #new-account-heading { (d.new_account_heading) }
+            (errors_list(errors))
+            form.desk-form method="post" action=(reader.link("/desk/accounts")) {
+                (csrf_field(desk))
+                p { label for="account-email" { (d.column_email) } input #account-email type="email" name="email" required autocomplete="off"; }
+                p { label for="account-name" { (d.field_name) } input #account-name type="text" name="name" maxlength="200" required; }
+                p { label for="account-role" { (d.field_role) } (role_select(desk, "account-role", Role::FocalPoint)) }
+                p { label for="account-entity" { (d.field_account_entity) } input #account-entity type="text" name="entity" maxlength="10"; }
+                p { label for="account-password" { (d.field_first_password) } input #account-password type="password" name="password" autocomplete="new-password" required minlength="12"; }
+                p { button type="submit" { (d.create_account_button) } }
+            }
+        }
+    };
+    Ok(frame::respond(
+        reader,
+        status,
+        frame::page(desk, Place::Accounts, &d.accounts_title, main),
+    ))
+}
+
+pub async fn accounts(
+    state: State,
+    desk: Desk,
+    request: HttpRequest,
+) -> Result<HttpResponse, Failure> {
+    authorize(&desk.caller(), Action::ManageUsers).or_page(&desk.reader)?;
+    let d = desk::labels(desk.reader.language);
+    let notice = query_value(&request, "created").map(|_| d.account_created.as_str());
+    accounts_page(
+        &state,
+        &desk,
+        StatusCode::OK,
+        notice,
+        &[],
+        query_value(&request, "after"),
+    )
+    .await
+}
+
+pub async fn create_account(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let admin = authorize(&desk.caller(), Action::ManageUsers)
+        .or_page(reader)?
+        .clone();
+    let entity = Some(form.text("entity").trim().to_owned()).filter(|e| !e.is_empty());
+    let checked = Email::parse(&form.text("email"))
+        .map_err(|m| AppError::invalid_field("email", m))
+        .and_then(|email| {
+            let role = form
+                .text("role")
+                .parse::<Role>()
+                .map_err(|m| AppError::invalid_field("role", m))?;
+            accounts::check(AccountRequest {
+                email,
+                name: form.text("name"),
+                role,
+                entity,
+                password: form.text("password"),
+            })
+        });
+    let account = match checked {
+        Ok(account) => account,
+        Err(AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }) => {
+            return accounts_page(
+                &state,
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &errors,
+                None,
+            )
+            .await
+        }
+        Err(other) => return Err(Failure::page(reader, other)),
+    };
+    let passwords = state.passwords.clone();
+    let (account, hash) = web::block(move || {
+        let hash = passwords.hash(&account.password);
+        (account, hash)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("hashing did not complete: {e}")))
+    .or_page(reader)?;
+    let hash = hash.map_err(AppError::internal).or_page(reader)?;
+    let created = state
+        .store
+        .run(move |c| accounts::create(c, account, hash, admin.actor()))
+        .await;
+    match created {
+        Ok(_) => Ok(frame::see_other(
+            reader.link_with("/desk/accounts", &[("created", "1")]),
+        )),
+        Err(AppError::Unprocessable { errors, .. }) => {
+            accounts_page(
+                &state,
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &errors,
+                None,
+            )
+            .await
+        }
+        Err(other) => Err(Failure::page(reader, other)),
+    }
+}
+
+pub async fn account(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    authorize(&desk.caller(), Action::ManageUsers).or_page(reader)?;
+    let id = path.into_inner();
+    let (user, history) = state
+        .store
+        .run(move |c| {
+            let user = accounts::find(c, &id)?
+                .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))?;
+            let history = audit::of(c, "user", &user.id)?;
+            Ok((user, history))
+        })
+        .await
+        .or_page(reader)?;
+    let saved = query_value(&request, "saved").is_some();
+    let entity = user
+        .entity
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let main = html! {
+        p.back { a href=(reader.link("/desk/accounts")) { "← " (d.accounts_title) } }
+        h1 { (user.name) }
+        @if saved { p.notice role="status" { (d.account_saved) } }
+        p dir="ltr" { (user.email.as_str()) }
+        form.desk-form method="post" action=(reader.link(&format!("/desk/accounts/{}", user.id))) {
+            (csrf_field(&desk))
+            p { label for="account-role" { (d.field_role) } (role_select(&desk, "account-role", user.role)) }
+            p { label for="account-entity" { (d.field_account_entity) } input #account-entity type="text" name="entity" maxlength="10" value=(entity); }
+            p.choice-line {
+                input #account-disabled type="checkbox" name="disabled" value="true" checked[user.disabled];
+                " " label for="account-disabled" { (d.disable_label) }
+            }
+            p { button type="submit" { (d.save_account_button) } }
+        }
+        (audit_table(&desk, &d.audit_title, &history))
+    };
+    Ok(frame::respond(
+        reader,
+        StatusCode::OK,
+        frame::page(&desk, Place::Accounts, &user.name, main),
+    ))
+}
+
+pub async fn update_account(
+    state: State,
+    desk: Desk,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let admin = authorize(&desk.caller(), Action::ManageUsers)
+        .or_page(reader)?
+        .clone();
+    let role = form
+        .text("role")
+        .parse::<Role>()
+        .map_err(|m| AppError::invalid_field("role", m))
+        .or_page(reader)?;
+    let entity = Some(form.text("entity").trim().to_owned()).filter(|e| !e.is_empty());
+    let patch = AccountPatch {
+        role: Some(role),
+        entity: Some(entity),
+        disabled: Some(form.get("disabled") == Some("true")),
+    };
+    let id = path.into_inner();
+    let target = id.clone();
+    state
+        .store
+        .run(move |c| accounts::update(c, &admin.id, admin.actor(), &target, patch, clock::now()))
+        .await
+        .or_page(reader)?;
+    Ok(frame::see_other(reader.link_with(
+        &format!("/desk/accounts/{id}"),
+        &[("saved", "1")],
+    )))
+}
+
+async fn organisations_page(
+    state: &State,
+    desk: &Desk,
+    status: StatusCode,
+    notice: Option<&str>,
+    errors: &[FieldError],
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let added = state
+        .store
+        .run(organisations::added)
+        .await
+        .or_page(reader)?;
+    let main = html! {
+        h1 { (d.organisations_title) }
+        p { (d.organisations_intro) }
+        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+        @if !added.is_empty() {
+            table.submissions {
+                caption { (d.organisations_title) }
+                thead { tr {
+                    th scope="col" { (d.field_code) }
+                    th scope="col" { (d.field_org_name) }
+                    th scope="col" { (d.field_org_type) }
+                } }
+                tbody {
+                    @for e in &added {
+                        tr { td dir="ltr" { code { (e.code) } } td { (e.name) } td { (reader.labels.entity_type(e.entity_type)) } }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="new-organisation-heading" {
+            h2 #new-organisation-heading { (d.new_organisation_heading) }
+            (errors_list(errors))
+            form.desk-form method="post" action=(reader.link("/desk/organisations")) {
+                (csrf_field(desk))
+                p { label for="org-code" { (d.field_code) } input #org-code type="text" name="code" maxlength="10" required; }
+                p { label for="org-name" { (d.field_org_name) } input #org-name type="text" name="name" maxlength="200" required; }
+                p {
+                    label for="org-type" { (d.field_org_type) }
+                    select #org-type name="type" {
+                        @for t in EntityType::ALL.into_iter().filter(|t| t.is_organisation()) {
+                            option value=(t.as_str()) { (reader.labels.entity_type(t)) }
+                        }
+                    }
+                }
+                p { button type="submit" { (d.add_organisation_button) } }
+            }
+        }
+    };
+    Ok(frame::respond(
+        reader,
+        status,
+        frame::page(desk, Place::Organisations, &d.organisations_title, main),
+    ))
+}
+
+pub async fn organisations(
+    state: State,
+    desk: Desk,
+    request: HttpRequest,
+) -> Result<HttpResponse, Failure> {
+    authorize(&desk.caller(), Action::AddOrganisation).or_page(&desk.reader)?;
+    let d = desk::labels(desk.reader.language);
+    let notice = query_value(&request, "added").map(|_| d.organisation_added.as_str());
+    organisations_page(&state, &desk, StatusCode::OK, notice, &[]).await
+}
+
+pub async fn add_organisation(
+    state: State,
+    desk: Desk,
+    form: Form,
+) -> Result<HttpResponse, Failure> {
+    desk.check(form.csrf())?;
+    let reader = &desk.reader;
+    let admin = authorize(&desk.caller(), Action::AddOrganisation)
+        .or_page(reader)?
+        .clone();
+    let checked = EntityCode::parse(form.text("code").trim())
+        .map_err(|e| AppError::invalid_field("code", e.to_string()))
+        .and_then(|code| {
+            let entity_type = form
+                .text("type")
+                .parse::<EntityType>()
+                .map_err(|e| AppError::invalid_field("type", e.to_string()))?;
+            organisations::check(code, &form.text("name"), entity_type)
+        });
+    let organisation = match checked {
+        Ok(organisation) => organisation,
+        Err(AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }) => {
+            return organisations_page(
+                &state,
+                &desk,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &errors,
+            )
+            .await
+        }
+        Err(other) => return Err(Failure::page(reader, other)),
+    };
+    state
+        .store
+        .run(move |c| organisations::add(c, admin.actor(), &organisation, clock::now()))
+        .await
+        .or_page(reader)?;
+    Ok(frame::see_other(
+        reader.link_with("/desk/organisations", &[("added", "1")]),
+    ))
+}
+
+pub async fn audit_log(
+    state: State,
+    desk: Desk,
+    request: HttpRequest,
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    authorize(&desk.caller(), Action::ManageUsers).or_page(reader)?;
+    let before = query_value(&request, "before");
+    let (records, next) = state
+        .store
+        .run(move |c| audit::log(c, before.as_deref(), 50))
+        .await
+        .or_page(reader)?;
+    let main = html! {
+        h1 { (d.audit_title) }
+        p { (d.audit_intro) }
+        (audit_table(&desk, &d.audit_title, &records))
+        @if let Some(next) = &next {
+            p { a rel="next" href=(reader.link_with("/desk/audit", &[("before", next)])) { (reader.labels.next_page) } }
+        }
+    };
+    Ok(frame::respond(
+        reader,
+        StatusCode::OK,
+        frame::page(&desk, Place::Audit, &d.audit_title, main),
+    ))
+}
