@@ -3,6 +3,9 @@
 //! catalogue search and, in the same run, for the Datasette peer.
 //!
 //! `cargo run --release --example load_get -- BASE_URL SECONDS CLIENTS PATH [PATH…]`
+//!
+//! With `BENCH_COOKIE` set, every request carries it (desk pages need a
+//! session).
 
 #[path = "common.rs"]
 mod common;
@@ -26,6 +29,7 @@ fn main() {
         .timeout_global(Some(Duration::from_secs(60)))
         .build()
         .into();
+    let cookie = std::env::var("BENCH_COOKIE").ok();
     let mut failed = false;
     for path in &args[4..] {
         let url = format!("{base}{path}");
@@ -40,7 +44,11 @@ fn main() {
                     let mut my_errors = 0;
                     while Instant::now() < deadline {
                         let begun = Instant::now();
-                        match agent.get(&url).call() {
+                        let mut request = agent.get(&url);
+                        if let Some(cookie) = &cookie {
+                            request = request.header("cookie", cookie);
+                        }
+                        match request.call() {
                             Ok(mut answer) if answer.status() == 200 => {
                                 let _ = answer
                                     .body_mut()

@@ -207,6 +207,7 @@ pub struct DeskLabels {
     pub drift_added: String,
     pub drift_removed: String,
     pub drift_none: String,
+    pub drift_check: String,
     pub reassemble_button: String,
     pub publish_button: String,
     pub publish_confirm_title: String,

@@ -21,7 +21,7 @@ use crate::domain::page::Page;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
-use crate::store::compilations;
+use crate::store::compilations::{self, Text};
 use crate::store::outbox;
 use crate::store::subscriptions;
 use crate::store::users::{self, Recipients};
@@ -107,8 +107,9 @@ fn assemble_now(
     connection: &mut AnyConnection,
     scope: &Scope,
     excluded: &BTreeSet<String>,
+    text: Text,
 ) -> Result<Assembly, AppError> {
-    let candidates = compilations::candidates(connection, scope)?;
+    let candidates = compilations::candidates(connection, scope, text)?;
     Ok(assemble(candidates, scope, excluded))
 }
 
@@ -128,7 +129,7 @@ pub fn create(
     }
     let scope = new.scope.normalized();
     write_transaction(connection, |c| {
-        let assembly = assemble_now(c, &scope, &BTreeSet::new())?;
+        let assembly = assemble_now(c, &scope, &BTreeSet::new(), Text::Whole)?;
         let compilation = Compilation {
             id: uuid::Uuid::now_v7().to_string(),
             status: CompilationStatus::Draft,
@@ -175,6 +176,27 @@ pub fn visible(
 
 /// The compilation if it may still change: a draft, at the version the
 /// caller last saw when it says which (`If-Match`).
+/// What reassembling a draft now would change, read without the texts
+/// (the desk's check, which shows no entries of its own).
+pub fn drift_of(connection: &mut AnyConnection, id: &str) -> Result<Drift, AppError> {
+    let compilation = compilations::find(connection, id)?.ok_or_else(|| not_found(id))?;
+    let entries = compilations::entries_with(connection, id, Text::Bare)?;
+    drift(connection, &compilation, &entries)
+}
+
+/// A compilation with a window of its entries (a page of a long draft):
+/// `count` entries from position `first`.
+pub fn visible_window(
+    connection: &mut AnyConnection,
+    id: &str,
+    first: i64,
+    count: i64,
+) -> Result<(Compilation, Vec<Entry>), AppError> {
+    let compilation = compilations::find(connection, id)?.ok_or_else(|| not_found(id))?;
+    let entries = compilations::entries_between(connection, id, first, count)?;
+    Ok((compilation, entries))
+}
+
 fn changeable(
     connection: &mut AnyConnection,
     id: &str,
@@ -247,7 +269,7 @@ pub fn update(
         if let Some(excluded) = changes.excluded {
             compilation.excluded = excluded.into_iter().collect();
         }
-        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
+        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded, Text::Whole)?;
         compilation.reassemble(&assembly, now);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
@@ -276,7 +298,7 @@ pub fn publish(
         compilations::lock_editions(c)?;
         let mut compilation = changeable(c, id, expected_version)?;
         let before = compilation.clone();
-        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded)?;
+        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded, Text::Whole)?;
         // The request is fine; the draft as it stands is not publishable.
         if assembly.entries.is_empty() {
             return Err(AppError::Conflict(format!(
@@ -361,7 +383,13 @@ pub fn drift(
     if compilation.status == CompilationStatus::Published {
         return Ok(Drift::default());
     }
-    let now = assemble_now(connection, &compilation.scope, &compilation.excluded)?;
+    // Comparing needs ids and items, not the texts.
+    let now = assemble_now(
+        connection,
+        &compilation.scope,
+        &compilation.excluded,
+        Text::Bare,
+    )?;
     Ok(compilation::drift(entries, &now.entries))
 }
 

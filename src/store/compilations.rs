@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::{compilation_entries, compilations, practices, submissions};
-use super::submissions::PracticeRow;
 use super::{organisations, utc};
 use crate::domain::annex::AnnexItem;
 use crate::domain::compilation::{Candidate, EditionNumber, Entry, Scope};
@@ -233,9 +232,55 @@ pub fn published(connection: &mut AnyConnection, limit: i64) -> Result<Vec<Compi
 
 /// The entries of a compilation, in order.
 pub fn entries_of(connection: &mut AnyConnection, id: &str) -> Result<Vec<Entry>, AppError> {
+    entries_with(connection, id, Text::Whole)
+}
+
+/// Every entry, with its bodies or without (to compare with the catalogue).
+pub fn entries_with(
+    connection: &mut AnyConnection,
+    id: &str,
+    text: Text,
+) -> Result<Vec<Entry>, AppError> {
+    use compilation_entries as e;
+    let base = e::table.filter(e::compilation_id.eq(id)).order(e::position);
+    let rows: Vec<EntryRow> = match text {
+        Text::Whole => base.select(EntryRow::as_select()).load(connection)?,
+        Text::Bare => base
+            .select((
+                e::compilation_id,
+                e::position,
+                e::item,
+                e::practice_id,
+                e::title,
+                diesel::dsl::sql::<diesel::sql_types::Text>("''"),
+                e::items,
+                e::submission_id,
+                e::submission_version,
+                e::entity,
+                e::entity_name,
+                e::entity_type,
+                e::language,
+                e::received_at,
+                e::accepted_at,
+            ))
+            .load(connection)?,
+    };
+    rows.into_iter().map(EntryRow::into_entry).collect()
+}
+
+/// The entries at positions `first` to `first + count - 1` (positions
+/// count from 1).
+pub fn entries_between(
+    connection: &mut AnyConnection,
+    id: &str,
+    first: i64,
+    count: i64,
+) -> Result<Vec<Entry>, AppError> {
     compilation_entries::table
         .filter(compilation_entries::compilation_id.eq(id))
+        .filter(compilation_entries::position.ge(first))
         .order(compilation_entries::position)
+        .limit(count)
         .select(EntryRow::as_select())
         .load(connection)?
         .into_iter()
@@ -292,26 +337,71 @@ pub fn highest_rank(connection: &mut AnyConnection, year: i32) -> Result<Option<
         .first::<Option<i64>>(connection)?)
 }
 
-/// The accepted practices a scope's dates admit, with their sources, in no
-/// particular order (assembly orders them).
+/// What a candidate's text holds: all of it, to be assembled and kept, or
+/// none, to be compared with a draft (which needs ids and items only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Whole,
+    Bare,
+}
+
+/// The accepted practices a scope admits (its dates, and a practice with
+/// an item in its sections), with their sources, in no particular order
+/// (assembly orders them).
 pub fn candidates(
     connection: &mut AnyConnection,
     scope: &Scope,
+    text: Text,
 ) -> Result<Vec<Candidate>, AppError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text as SqlText;
     let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let mut query = practices::table
-        .inner_join(submissions::table)
-        .filter(submissions::status.eq("accepted"))
-        .select((
-            PracticeRow::as_select(),
-            submissions::version,
-            submissions::entity,
-            submissions::language,
-            submissions::created_at,
-            submissions::submitted_at,
-            submissions::decided_at,
-        ))
-        .into_boxed();
+    let joined = practices::table.inner_join(submissions::table);
+    let tail = (
+        practices::items,
+        submissions::version,
+        submissions::entity,
+        submissions::language,
+        submissions::created_at,
+        submissions::submitted_at,
+        submissions::decided_at,
+    );
+    // The same columns either way, the texts left empty when not wanted.
+    let mut query = match text {
+        Text::Whole => joined
+            .select((
+                practices::id,
+                practices::submission_id,
+                practices::title,
+                practices::body,
+                tail,
+            ))
+            .into_boxed(),
+        Text::Bare => joined
+            .select((
+                practices::id,
+                practices::submission_id,
+                sql::<SqlText>("''"),
+                sql::<SqlText>("''"),
+                tail,
+            ))
+            .into_boxed(),
+    };
+    // Only practices tagged within the scope's sections are read (a draft
+    // of one section need not read the whole catalogue); the ORs come first
+    // so that the filters after them apply to all.
+    let patterns: Vec<String> = AnnexItem::all()
+        .filter(|item| scope.sections.contains(&item.section()))
+        .flat_map(super::submissions::item_patterns)
+        .collect();
+    for (i, pattern) in patterns.into_iter().enumerate() {
+        query = if i == 0 {
+            query.filter(practices::items.like(pattern))
+        } else {
+            query.or_filter(practices::items.like(pattern))
+        };
+    }
+    query = query.filter(submissions::status.eq("accepted"));
     if let Some(from) = scope.from {
         query = query.filter(submissions::decided_at.ge(day_start(from)));
     }
@@ -319,30 +409,42 @@ pub fn candidates(
         query = query.filter(submissions::decided_at.lt(day_start(to)));
     }
     type Loaded = (
-        PracticeRow,
-        i64,
         String,
         String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
+        String,
+        String,
+        (
+            String,
+            i64,
+            String,
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        ),
     );
     let rows: Vec<Loaded> = query.load(connection)?;
     let entities = organisations::all_by_code(connection)?;
     rows.into_iter()
         .map(
-            |(row, version, entity, language, created_at, submitted_at, decided_at)| {
-                let practice = row.into_practice()?;
+            |(
+                id,
+                submission_id,
+                title,
+                body,
+                (items, version, entity, language, created_at, submitted_at, decided_at),
+            )| {
+                let items: Vec<AnnexItem> = serde_json::from_str(&items).map_err(corrupt)?;
                 let known = entities
                     .get(&entity)
                     .ok_or_else(|| corrupt(format!("unknown entity {entity}")))?;
                 let accepted_at = utc(decided_at.unwrap_or(created_at));
                 Ok(Candidate {
-                    practice_id: practice.id,
-                    title: practice.title,
-                    body: practice.body,
-                    items: practice.items,
-                    submission_id: practice.submission_id,
+                    practice_id: id,
+                    title,
+                    body,
+                    items,
+                    submission_id,
                     submission_version: version,
                     entity,
                     entity_name: known.name.clone(),

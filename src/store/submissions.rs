@@ -272,7 +272,7 @@ pub struct ListFilter {
 /// The ways an item list stored as JSON (`[4,11]`) can hold `item`: first,
 /// in the middle, last or alone. Both backends match these with LIKE,
 /// where a JSON function would differ between them.
-fn item_patterns(item: AnnexItem) -> [String; 4] {
+pub(super) fn item_patterns(item: AnnexItem) -> [String; 4] {
     let n = item.number();
     [
         format!("[{n},%"),

@@ -206,13 +206,23 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
     }
 }
 
-fn entries_table(desk: &Desk, entries: &[Entry], version: i64, id: &str, draft: bool) -> Markup {
+/// Entries a page shows: a draft of the whole catalogue has thousands.
+const ENTRIES_A_PAGE: usize = 100;
+
+fn entries_table(
+    desk: &Desk,
+    entries: &[Entry],
+    total: usize,
+    version: i64,
+    id: &str,
+    draft: bool,
+) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let annex = annex();
     html! {
         table.submissions {
-            caption { (d.entries_heading) " — " (i18n::fill(&d.entries_count, &[("count", &entries.len().to_string())])) }
+            caption { (d.entries_heading) " — " (i18n::fill(&d.entries_count, &[("count", &total.to_string())])) }
             thead { tr {
                 th scope="col" { "#" }
                 th scope="col" { (d.items_label) }
@@ -270,18 +280,34 @@ pub async fn show(
     let d = desk::labels(reader.language);
     authorize(&desk.caller(), Action::ManageCompilations).or_page(reader)?;
     let id = path.into_inner();
-    let (compilation, entries, drift) = state
+    let asked = |name: &str| {
+        form_urlencoded::parse(request.query_string().as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    // Comparing with the catalogue reassembles it: done when asked for.
+    let check_drift = asked("drift").is_some();
+    let start = asked("from")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let (compilation, shown, drift) = state
         .store
         .run(move |c| {
-            let (compilation, entries) = editions::visible(c, &id, true)?;
-            let drift = editions::drift(c, &compilation, &entries)?;
-            Ok((compilation, entries, drift))
+            let (compilation, shown) =
+                editions::visible_window(c, &id, start as i64 + 1, ENTRIES_A_PAGE as i64)?;
+            // Comparing with the catalogue reassembles it: only when asked.
+            let drift = if check_drift {
+                Some(editions::drift_of(c, &id)?)
+            } else {
+                None
+            };
+            Ok((compilation, shown, drift))
         })
         .await
         .or_page(reader)?;
+    let total = compilation.entries_count.max(0) as usize;
     let draft = compilation.status == CompilationStatus::Draft;
-    let confirming = draft
-        && form_urlencoded::parse(request.query_string().as_bytes()).any(|(k, _)| k == "confirm");
+    let confirming = draft && asked("confirm").is_some();
     let id = &compilation.id;
     let main = html! {
         p.back { a href=(reader.link("/desk/compilations")) { "← " (d.compilations_title) } }
@@ -312,9 +338,23 @@ pub async fn show(
                 input type="hidden" name="version" value=(compilation.version);
                 button.secondary type="submit" { (d.reassemble_button) }
             }
-            (drift_section(d, &drift))
+            @match &drift {
+                Some(drift) => (drift_section(d, drift)),
+                None => p { a href=(reader.link_with(&format!("/desk/compilations/{id}"), &[("drift", "1")])) { (d.drift_check) } },
+            }
         }
-        (entries_table(&desk, &entries, compilation.version, id, draft))
+        (entries_table(&desk, &shown, total, compilation.version, id, draft))
+        @if total > ENTRIES_A_PAGE {
+            nav.pages aria-label=(reader.labels.pagination_label) {
+                @if start > 0 {
+                    a rel="prev" href=(reader.link_with(&format!("/desk/compilations/{id}"), &[("from", &start.saturating_sub(ENTRIES_A_PAGE).to_string())])) { (reader.labels.previous_page) }
+                    " "
+                }
+                @if start + ENTRIES_A_PAGE < total {
+                    a rel="next" href=(reader.link_with(&format!("/desk/compilations/{id}"), &[("from", &(start + ENTRIES_A_PAGE).to_string())])) { (reader.labels.next_page) }
+                }
+            }
+        }
         @if !compilation.excluded.is_empty() {
             section aria-labelledby="excluded-heading" {
                 h2 #excluded-heading { (d.excluded_heading) }
