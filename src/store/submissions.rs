@@ -302,28 +302,38 @@ pub fn list(
         query = query.filter(submissions::language.eq(language.code()));
     }
     if let Some(section) = filter.section {
-        let patterns: Vec<String> = AnnexItem::all()
-            .filter(|item| item.section() == section)
-            .flat_map(item_patterns)
-            .collect();
-        // Two steps: a multi-backend query cannot hold a boxed subquery.
+        // Two steps (a multi-backend query cannot hold a boxed subquery):
+        // the items of the practices of the submissions in question, read
+        // and matched here, which is exact where a LIKE on JSON is not.
         let mut tagged = practices::table
             .inner_join(submissions::table)
-            .select(practices::submission_id)
-            .distinct()
+            .select((practices::submission_id, practices::items))
             .into_boxed();
-        for (i, pattern) in patterns.into_iter().enumerate() {
-            tagged = if i == 0 {
-                tagged.filter(practices::items.like(pattern))
-            } else {
-                tagged.or_filter(practices::items.like(pattern))
-            };
-        }
         if !filter.statuses.is_empty() {
             let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
             tagged = tagged.filter(submissions::status.eq_any(statuses));
         }
-        let ids: Vec<String> = tagged.load(connection)?;
+        if let Some(entities) = &filter.entities {
+            tagged = tagged.filter(submissions::entity.eq_any(entities.clone()));
+        }
+        if let Some(language) = filter.language {
+            tagged = tagged.filter(submissions::language.eq(language.code()));
+        }
+        let rows: Vec<(String, String)> = tagged.load(connection)?;
+        let mut ids: Vec<String> = rows
+            .into_iter()
+            .filter(|(_, items)| {
+                serde_json::from_str::<Vec<AnnexItem>>(items)
+                    .is_ok_and(|items| items.iter().any(|item| item.section() == section))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // Only this page's ids are bound: a long queue stays within the
+        // backends' limits on bound values.
+        ids.retain(|id| page.after.as_ref().is_none_or(|after| id > after));
+        ids.truncate(page.fetch_limit() as usize);
         query = query.filter(submissions::id.eq_any(ids));
     }
     let rows: Vec<SubmissionRow> = page_of!(query, submissions, page, connection);
