@@ -70,43 +70,57 @@ impl FromRequest for JsonBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (limit, timeout) = request
-            .app_data::<BodyLimit>()
-            .map_or((1024 * 1024, std::time::Duration::from_secs(10)), |l| {
-                (l.0, l.1)
-            });
-        let length = check_declared_length(request, limit);
         let content_type = check_content_type(request);
-        let mut payload = payload.take();
+        let body = read_body(request, payload);
         Box::pin(async move {
-            length?;
-            let read = async {
-                let mut body = BytesMut::new();
-                while let Some(chunk) = payload.next().await {
-                    let chunk = chunk.map_err(|e| {
-                        AppError::bad_request(format!("the request body could not be read: {e}"))
-                    })?;
-                    if body.len() + chunk.len() > limit {
-                        return Err(too_large(limit));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(body)
-            };
-            let body = actix_web::rt::time::timeout(timeout, read)
-                .await
-                .map_err(|_| {
-                    AppError::RequestTimeout(format!(
-                        "the request body did not arrive within {} s",
-                        timeout.as_secs()
-                    ))
-                })??;
+            let body = body.await?;
             // An empty body needs no content type: some endpoints take none.
             if !body.is_empty() {
                 content_type?;
             }
-            Ok(JsonBody(body.freeze()))
+            Ok(JsonBody(body))
         })
+    }
+}
+
+/// A request body read whole, within the service's size limit (refused
+/// at once when its declared length is over it) and its time limit, for
+/// any front door's extractor.
+pub fn read_body(
+    request: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<web::Bytes, AppError>> + 'static {
+    let (limit, timeout) = request
+        .app_data::<BodyLimit>()
+        .map_or((1024 * 1024, std::time::Duration::from_secs(10)), |l| {
+            (l.0, l.1)
+        });
+    let length = check_declared_length(request, limit);
+    let mut payload = payload.take();
+    async move {
+        length?;
+        let read = async {
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    AppError::bad_request(format!("the request body could not be read: {e}"))
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
+        };
+        let body = actix_web::rt::time::timeout(timeout, read)
+            .await
+            .map_err(|_| {
+                AppError::RequestTimeout(format!(
+                    "the request body did not arrive within {} s",
+                    timeout.as_secs()
+                ))
+            })??;
+        Ok(body.freeze())
     }
 }
 

@@ -331,21 +331,7 @@ fn source(language: Language) -> &'static str {
 /// and checked by the tests below.
 pub fn labels(language: Language) -> &'static DeskLabels {
     static ALL: OnceLock<Vec<DeskLabels>> = OnceLock::new();
-    let all = ALL.get_or_init(|| {
-        Language::ALL
-            .iter()
-            .map(|&language| {
-                toml::from_str(source(language)).unwrap_or_else(|e| {
-                    panic!("labels/desk/{language}.toml is broken: {e}");
-                })
-            })
-            .collect()
-    });
-    let position = Language::ALL
-        .iter()
-        .position(|&l| l == language)
-        .unwrap_or_default();
-    &all[position]
+    super::parsed_once(&ALL, source, "labels/desk", language)
 }
 
 #[cfg(test)]

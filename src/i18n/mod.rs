@@ -271,12 +271,23 @@ fn source(language: Language) -> &'static str {
 /// checked by the tests, so a failure here is a broken build, not input.
 pub fn labels(language: Language) -> &'static Labels {
     static ALL: OnceLock<Vec<Labels>> = OnceLock::new();
-    let all = ALL.get_or_init(|| {
+    parsed_once(&ALL, source, "labels", language)
+}
+
+/// One catalogue of labels per language, parsed from its compiled-in TOML
+/// the first time any is asked for; `folder` names the files in a panic.
+pub(crate) fn parsed_once<T: serde::de::DeserializeOwned>(
+    all: &'static OnceLock<Vec<T>>,
+    source: fn(Language) -> &'static str,
+    folder: &str,
+    language: Language,
+) -> &'static T {
+    let all = all.get_or_init(|| {
         Language::ALL
             .iter()
             .map(|&language| {
                 toml::from_str(source(language)).unwrap_or_else(|e| {
-                    panic!("labels/{language}.toml is broken: {e}");
+                    panic!("{folder}/{language}.toml is broken: {e}");
                 })
             })
             .collect()

@@ -53,6 +53,19 @@ impl Reader {
         }
     }
 
+    /// A parameter of the page's query string (any but `lang`).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every parameter of the page's query string but `lang`, in order.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A link within the site in the reader's language.
     pub fn link(&self, path: &str) -> String {
         self.link_with(path, &[])

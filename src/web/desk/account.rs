@@ -138,23 +138,22 @@ async fn page(
             }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        desk,
         status,
-        frame::page(desk, Place::Account, &d.account_title, main),
+        Place::Account,
+        &d.account_title,
+        main,
     ))
 }
 
-pub async fn show(state: State, desk: Desk, request: HttpRequest) -> Result<HttpResponse, Failure> {
+pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     let d = desk::labels(desk.reader.language);
-    let notice =
-        form_urlencoded::parse(request.query_string().as_bytes()).find_map(|(k, _)| {
-            match k.as_ref() {
-                "changed" => Some(d.password_changed.clone()),
-                "revoked" => Some(d.token_revoked.clone()),
-                _ => None,
-            }
-        });
+    let notice = desk.reader.params().find_map(|(k, _)| match k {
+        "changed" => Some(d.password_changed.clone()),
+        "revoked" => Some(d.token_revoked.clone()),
+        _ => None,
+    });
     page(
         &state,
         &desk,

@@ -4,7 +4,7 @@
 //! endpoint and leaves its audit entry.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use super::failure::{Failure, OrPage};
@@ -22,12 +22,6 @@ use crate::http::State;
 use crate::i18n::desk;
 use crate::service::accounts::{self, AccountPatch, AccountRequest};
 use crate::service::{audit, organisations};
-
-fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
-    form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
 
 fn errors_list(errors: &[FieldError]) -> Markup {
     html! {
@@ -140,28 +134,29 @@ async fn accounts_page(
             }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        desk,
         status,
-        frame::page(desk, Place::Accounts, &d.accounts_title, main),
+        Place::Accounts,
+        &d.accounts_title,
+        main,
     ))
 }
 
-pub async fn accounts(
-    state: State,
-    desk: Desk,
-    request: HttpRequest,
-) -> Result<HttpResponse, Failure> {
+pub async fn accounts(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     authorize(&desk.caller(), Action::ManageUsers).or_page(&desk.reader)?;
     let d = desk::labels(desk.reader.language);
-    let notice = query_value(&request, "created").map(|_| d.account_created.as_str());
+    let notice = desk
+        .reader
+        .param("created")
+        .map(|_| d.account_created.as_str());
     accounts_page(
         &state,
         &desk,
         StatusCode::OK,
         notice,
         &[],
-        query_value(&request, "after"),
+        desk.reader.param("after").map(str::to_owned),
     )
     .await
 }
@@ -239,7 +234,6 @@ pub async fn account(
     state: State,
     desk: Desk,
     path: web::Path<String>,
-    request: HttpRequest,
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
@@ -255,7 +249,7 @@ pub async fn account(
         })
         .await
         .or_page(reader)?;
-    let saved = query_value(&request, "saved").is_some();
+    let saved = reader.param("saved").is_some();
     let entity = user
         .entity
         .as_ref()
@@ -278,10 +272,12 @@ pub async fn account(
         }
         (audit_table(&desk, &d.audit_title, &history))
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Accounts, &user.name, main),
+        Place::Accounts,
+        &user.name,
+        main,
     ))
 }
 
@@ -372,21 +368,22 @@ async fn organisations_page(
             }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        desk,
         status,
-        frame::page(desk, Place::Organisations, &d.organisations_title, main),
+        Place::Organisations,
+        &d.organisations_title,
+        main,
     ))
 }
 
-pub async fn organisations(
-    state: State,
-    desk: Desk,
-    request: HttpRequest,
-) -> Result<HttpResponse, Failure> {
+pub async fn organisations(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     authorize(&desk.caller(), Action::AddOrganisation).or_page(&desk.reader)?;
     let d = desk::labels(desk.reader.language);
-    let notice = query_value(&request, "added").map(|_| d.organisation_added.as_str());
+    let notice = desk
+        .reader
+        .param("added")
+        .map(|_| d.organisation_added.as_str());
     organisations_page(&state, &desk, StatusCode::OK, notice, &[]).await
 }
 
@@ -433,15 +430,11 @@ pub async fn add_organisation(
     ))
 }
 
-pub async fn audit_log(
-    state: State,
-    desk: Desk,
-    request: HttpRequest,
-) -> Result<HttpResponse, Failure> {
+pub async fn audit_log(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     authorize(&desk.caller(), Action::ManageUsers).or_page(reader)?;
-    let before = query_value(&request, "before");
+    let before = reader.param("before").map(str::to_owned);
     let (records, next) = state
         .store
         .run(move |c| audit::log(c, before.as_deref(), 50))
@@ -455,9 +448,11 @@ pub async fn audit_log(
             p { a rel="next" href=(reader.link_with("/desk/audit", &[("before", next)])) { (reader.labels.next_page) } }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Audit, &d.audit_title, main),
+        Place::Audit,
+        &d.audit_title,
+        main,
     ))
 }

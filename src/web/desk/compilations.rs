@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
@@ -122,10 +122,12 @@ async fn list_page(
         }
         (scope_form(desk, errors))
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        desk,
         status,
-        frame::page(desk, Place::Compilations, &d.compilations_title, main),
+        Place::Compilations,
+        &d.compilations_title,
+        main,
     ))
 }
 
@@ -274,20 +276,14 @@ pub async fn show(
     state: State,
     desk: Desk,
     path: web::Path<String>,
-    request: HttpRequest,
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     authorize(&desk.caller(), Action::ManageCompilations).or_page(reader)?;
     let id = path.into_inner();
-    let asked = |name: &str| {
-        form_urlencoded::parse(request.query_string().as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
-    // Comparing with the catalogue reassembles it: done when asked for.
-    let check_drift = asked("drift").is_some();
-    let start = asked("from")
+    let check_drift = reader.param("drift").is_some();
+    let start = reader
+        .param("from")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let (compilation, shown, drift) = state
@@ -307,7 +303,7 @@ pub async fn show(
         .or_page(reader)?;
     let total = compilation.entries_count.max(0) as usize;
     let draft = compilation.status == CompilationStatus::Draft;
-    let confirming = draft && asked("confirm").is_some();
+    let confirming = draft && reader.param("confirm").is_some();
     let id = &compilation.id;
     let main = html! {
         p.back { a href=(reader.link("/desk/compilations")) { "← " (d.compilations_title) } }
@@ -382,10 +378,12 @@ pub async fn show(
             }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Compilations, &compilation.title, main),
+        Place::Compilations,
+        &compilation.title,
+        main,
     ))
 }
 

@@ -127,9 +127,11 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
             }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Dashboard, &d.dashboard_title, main),
+        Place::Dashboard,
+        &d.dashboard_title,
+        main,
     ))
 }

@@ -3,7 +3,7 @@
 //! review page shows the same since the version last submitted.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use super::failure::{Failure, OrPage};
@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
+use crate::web::layout::Reader;
 
 /// A field's name as the reader reads it: "Practice 2: description".
 fn field_name(d: &desk::DeskLabels, path: &str) -> String {
@@ -63,10 +64,10 @@ pub fn changes(d: &desk::DeskLabels, changes: &[Change]) -> Markup {
     }
 }
 
-fn version_in(request: &HttpRequest, name: &str) -> Result<Option<i64>, AppError> {
-    form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| {
+fn version_in(reader: &Reader, name: &str) -> Result<Option<i64>, AppError> {
+    reader
+        .param(name)
+        .map(|v| {
             v.trim()
                 .parse::<i64>()
                 .ok()
@@ -79,15 +80,14 @@ fn version_in(request: &HttpRequest, name: &str) -> Result<Option<i64>, AppError
 pub async fn show(
     state: State,
     desk: Desk,
-    request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let caller = desk.caller();
     let id = path.into_inner();
-    let to = version_in(&request, "to").or_page(reader)?;
-    let from = version_in(&request, "from").or_page(reader)?;
+    let to = version_in(reader, "to").or_page(reader)?;
+    let from = version_in(reader, "from").or_page(reader)?;
     let (submission, diff): (Submission, VersionDiff) = state
         .store
         .run(move |c| {
@@ -115,9 +115,11 @@ pub async fn show(
         p lang=(submission.language.code()) { (submission.title) }
         (changes(d, &diff.changes))
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Other, &title, main),
+        Place::Other,
+        &title,
+        main,
     ))
 }

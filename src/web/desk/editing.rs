@@ -50,7 +50,7 @@ fn form_page(
         ask_entity: edit_of.is_none() && desk.user.role.is_editor(),
     };
     let main = submission_form::render(desk, fields, &shown);
-    frame::respond(reader, status, frame::page(desk, place, heading, main))
+    frame::page(desk, status, place, heading, main)
 }
 
 /// The field errors of a refused draft; other refusals are pages of their own.

@@ -57,7 +57,7 @@ fn mail_table(desk: &Desk, caption: &str, mails: &[&Mail], retry: bool) -> maud:
     }
 }
 
-pub async fn mail(state: State, desk: Desk, request: HttpRequest) -> Result<HttpResponse, Failure> {
+pub async fn mail(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     authorize(&desk.caller(), Action::ManageOutbox).or_page(reader)?;
@@ -77,8 +77,7 @@ pub async fn mail(state: State, desk: Desk, request: HttpRequest) -> Result<Http
         .or_page(reader)?;
     let failed: Vec<&Mail> = pending.iter().filter(|m| m.attempts > 0).collect();
     let dead: Vec<&Mail> = dead.iter().collect();
-    let retried =
-        form_urlencoded::parse(request.query_string().as_bytes()).any(|(k, _)| k == "retried");
+    let retried = reader.param("retried").is_some();
     let main = html! {
         h1 { (d.mail_title) }
         p { (d.mail_intro) }
@@ -87,10 +86,12 @@ pub async fn mail(state: State, desk: Desk, request: HttpRequest) -> Result<Http
         @if !dead.is_empty() { (mail_table(&desk, &d.mail_dead, &dead, true)) }
         @if !failed.is_empty() { (mail_table(&desk, &d.mail_failed, &failed, false)) }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Mail, &d.mail_title, main),
+        Place::Mail,
+        &d.mail_title,
+        main,
     ))
 }
 
@@ -131,10 +132,12 @@ pub async fn coverage(
     let main = coverage_page::content(&state, reader, request.query_string(), page)
         .await
         .or_page(reader)?;
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Coverage, &d.coverage_title, main),
+        Place::Coverage,
+        &d.coverage_title,
+        main,
     ))
 }
 

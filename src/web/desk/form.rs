@@ -8,14 +8,12 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
-use futures_util::StreamExt;
 
 use super::failure::Failure;
 use super::session::CSRF_FIELD;
 use crate::error::AppError;
-use crate::http::extract::BodyLimit;
+use crate::http::extract::read_body;
 use crate::web::layout::Reader;
 
 #[derive(Debug, Default)]
@@ -64,11 +62,6 @@ impl FromRequest for Form {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let reader = Reader::of(request);
-        let (limit, timeout) = request
-            .app_data::<BodyLimit>()
-            .map_or((1024 * 1024, std::time::Duration::from_secs(10)), |l| {
-                (l.0, l.1)
-            });
         let form_type = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -79,7 +72,7 @@ impl FromRequest for Form {
                         .eq_ignore_ascii_case("application/x-www-form-urlencoded")
                 })
             });
-        let mut payload = payload.take();
+        let body = read_body(request, payload);
         Box::pin(async move {
             if !form_type {
                 return Err(Failure::page(
@@ -87,26 +80,7 @@ impl FromRequest for Form {
                     AppError::bad_request("send the form as application/x-www-form-urlencoded"),
                 ));
             }
-            let read = async {
-                let mut body = BytesMut::new();
-                while let Some(chunk) = payload.next().await {
-                    let chunk = chunk.map_err(|e| {
-                        AppError::bad_request(format!("the form could not be read: {e}"))
-                    })?;
-                    if body.len() + chunk.len() > limit {
-                        return Err(AppError::PayloadTooLarge(format!(
-                            "the form is larger than the limit of {limit} bytes"
-                        )));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(body)
-            };
-            let body = actix_web::rt::time::timeout(timeout, read)
-                .await
-                .map_err(|_| AppError::RequestTimeout("the form did not arrive in time".to_owned()))
-                .and_then(|read| read)
-                .map_err(|e| Failure::page(&reader, e))?;
+            let body = body.await.map_err(|e| Failure::page(&reader, e))?;
             Ok(Form::parse(&body))
         })
     }

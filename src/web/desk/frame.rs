@@ -89,9 +89,16 @@ fn navigation(desk: &Desk, current: Place) -> Markup {
     }
 }
 
-/// A desk page for a signed-in person.
-pub fn page(desk: &Desk, current: Place, title: &str, main: Markup) -> Markup {
-    layout::frame(&desk.reader, title, navigation(desk, current), main)
+/// A desk page for a signed-in person, as the answer.
+pub fn page(
+    desk: &Desk,
+    status: StatusCode,
+    current: Place,
+    title: &str,
+    main: Markup,
+) -> HttpResponse {
+    let markup = layout::frame(&desk.reader, title, navigation(desk, current), main);
+    respond(&desk.reader, status, markup)
 }
 
 /// A page for someone not (or no longer) signed in.

@@ -3,7 +3,7 @@
 //! or annex section, a page at a time.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use maud::html;
 
 use super::dashboard;
@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
+use crate::web::layout::Reader;
 
 /// The queue's filters, as the form sends them; an empty field is no filter.
 #[derive(Debug, Default)]
@@ -30,14 +31,14 @@ struct Filters {
 }
 
 impl Filters {
-    fn of(request: &HttpRequest) -> Result<Filters, AppError> {
+    fn of(reader: &Reader) -> Result<Filters, AppError> {
         let mut filters = Filters::default();
-        for (key, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
+        for (key, value) in reader.params() {
             let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            match key.as_ref() {
+            match key {
                 "entity" => {
                     filters.entity = Some(
                         EntityCode::parse(value)
@@ -66,11 +67,11 @@ impl Filters {
     }
 }
 
-pub async fn show(state: State, desk: Desk, request: HttpRequest) -> Result<HttpResponse, Failure> {
+pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     authorize(&desk.caller(), Action::CuratePractices).or_page(reader)?;
-    let filters = Filters::of(&request).or_page(reader)?;
+    let filters = Filters::of(reader).or_page(reader)?;
     let page = Page {
         limit: DEFAULT_LIMIT * 2,
         after: filters.after.clone(),
@@ -138,9 +139,11 @@ pub async fn show(state: State, desk: Desk, request: HttpRequest) -> Result<Http
             p { a rel="next" href=(link) { (reader.labels.next_page) } }
         }
     };
-    Ok(frame::respond(
-        reader,
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(&desk, Place::Review, &d.review_title, main),
+        Place::Review,
+        &d.review_title,
+        main,
     ))
 }

@@ -25,12 +25,6 @@ use crate::web::layout::Reader;
 /// How long the sign-in form's secret lives: long enough to type.
 const SIGN_IN_FORM_SECONDS: i64 = 60 * 60;
 
-fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
-    form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 struct SignInForm<'a> {
     email: &'a str,
     next: &'a str,
@@ -97,8 +91,8 @@ pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, Fa
     let reader = Reader::of(&request);
     let d = desk::labels(reader.language);
     let token = form_token(&request, &reader)?;
-    let next = session::safe_next(query_value(&request, "next").as_deref());
-    let notice = query_value(&request, "signed_out").map(|_| d.signed_out.as_str());
+    let next = session::safe_next(reader.param("next"));
+    let notice = reader.param("signed_out").map(|_| d.signed_out.as_str());
     Ok(sign_in_page(
         &reader,
         &state,

@@ -327,7 +327,6 @@ pub async fn show(
     state: State,
     desk: Desk,
     path: web::Path<String>,
-    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, Failure> {
     let caller = desk.caller();
     let editor = desk.user.role.is_editor();
@@ -358,21 +357,16 @@ pub async fn show(
         })
         .await
         .or_page(&desk.reader)?;
-    let asked = || form_urlencoded::parse(request.query_string().as_bytes());
-    let saved = asked()
-        .find(|(k, _)| k == "saved")
-        .and_then(|(_, v)| v.parse().ok());
-    let retagged = asked().any(|(k, _)| k == "retagged");
+    let saved = desk.reader.param("saved").and_then(|v| v.parse().ok());
+    let retagged = desk.reader.param("retagged").is_some();
     let title = loaded.submission.title.clone();
-    Ok(frame::respond(
-        &desk.reader,
+    let main = render(&desk, &loaded, saved, retagged);
+    Ok(frame::page(
+        &desk,
         StatusCode::OK,
-        frame::page(
-            &desk,
-            Place::Other,
-            &title,
-            render(&desk, &loaded, saved, retagged),
-        ),
+        Place::Other,
+        &title,
+        main,
     ))
 }
 
