@@ -47,11 +47,14 @@ pub struct CompilationView {
     pub scope: Scope,
     /// Markdown.
     pub introduction: Option<String>,
+    /// Null for a draft.
     pub published_at: Option<DateTime<Utc>>,
+    /// How many entries it holds (a practice stands once under each of its items).
     pub entries_count: i64,
     /// Counts every change; the ETag is `"v<version>"`.
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// The last change of any kind.
     pub updated_at: DateTime<Utc>,
     /// When the entries were last gathered from the catalogue.
     pub assembled_at: DateTime<Utc>,
@@ -102,13 +105,18 @@ pub struct EntryView {
     pub body: String,
     /// All its annex items.
     pub items: Vec<u8>,
+    /// The Member State or organisation that shared it (its code).
     pub entity: String,
     pub entity_name: String,
     pub entity_type: EntityType,
+    /// The language it was written in.
     pub language: Language,
+    /// The submission, and the version of it that was accepted: the citation.
     pub submission_id: String,
     pub submission_version: i64,
+    /// When the Secretariat received the submission.
     pub received_at: DateTime<Utc>,
+    /// When an editor accepted it.
     pub accepted_at: DateTime<Utc>,
 }
 

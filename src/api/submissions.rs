@@ -9,7 +9,7 @@ use super::pagination;
 use super::problems::MoveProblems;
 use super::shapes::{EntityTags, IdCursor, IdempotencyKey, StatusList};
 use crate::auth::{
-    authorize, authorize_submission, listed_entities, submission_entity, Action, Caller,
+    authorize, listed_entities, submission_entity, submission_guard, Action, Caller,
     SubmissionAction,
 };
 use crate::domain::clock;
@@ -156,12 +156,7 @@ async fn visible(
     let caller = caller.clone();
     state
         .store
-        .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, action, &s.entity, &s.id).map(|_| ())
-            };
-            intake::visible(c, &id, &guard)
-        })
+        .run(move |c| intake::visible(c, &id, &submission_guard(&caller, action)))
         .await
 }
 
@@ -215,10 +210,7 @@ pub async fn update_submission(
     let outcome = state
         .store
         .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
-                    .map(|_| ())
-            };
+            let guard = submission_guard(&caller, SubmissionAction::Handle);
             let current = intake::load(c, &id, &guard)?;
             // What was sent is checked before whether it was sent in time.
             let valid = valid?;
@@ -266,9 +258,7 @@ async fn run_move(
     let outcome = state
         .store
         .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, needed, &s.entity, &s.id).map(|_| ())
-            };
+            let guard = submission_guard(&caller, needed);
             intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
         })
         .await?;

@@ -1,7 +1,7 @@
 //! Accounts, managed by administrators: `/api/v1/users`. Every change is
 //! written to the audit log in the same transaction.
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{http::header, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,7 +14,7 @@ use crate::domain::clock;
 use crate::domain::entities::EntityCode;
 use crate::error::AppError;
 use crate::http::extract::{double_option, ApiQuery, JsonBody};
-use crate::http::{Answer, IdPath, State};
+use crate::http::{passwords, Answer, IdPath, State};
 use crate::service::accounts::{self, AccountPatch, AccountRequest};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,18 +129,7 @@ pub async fn create_user(state: State, caller: Caller, body: JsonBody) -> Answer
         entity: body.entity,
         password: body.password,
     })?;
-    let passwords = state.passwords.clone();
-    let (account, password_hash) = web::block(move || {
-        let hash = passwords.hash(&account.password);
-        (account, hash)
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("hashing did not complete: {e}")))?;
-    let password_hash = password_hash.map_err(AppError::internal)?;
-    let created = state
-        .store
-        .run(move |c| accounts::create(c, account, password_hash, admin.actor()))
-        .await?;
+    let created = passwords::create_account(&state, account, admin).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
         .json(created))

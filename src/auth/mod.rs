@@ -13,5 +13,5 @@ pub mod tokens;
 pub use caller::{AuthenticatedUser, Caller};
 pub use policy::{
     authorize, authorize_submission, listed_entities, sees_editorial_work, submission_entity,
-    Action, SubmissionAction,
+    submission_guard, Action, SubmissionAction,
 };

@@ -6,6 +6,7 @@ use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
 use crate::domain::entities::EntityCode;
+use crate::domain::submission::Submission;
 use crate::domain::workflow::Move;
 use crate::error::{AppError, FieldError};
 
@@ -132,6 +133,15 @@ pub fn authorize_submission<'a>(
             "only the Secretariat's editors request changes, accept or reject".to_owned(),
         )),
     }
+}
+
+/// [`authorize_submission`] as the check a use case runs on the submission
+/// it has just loaded, before it reads on or writes.
+pub fn submission_guard(
+    caller: &Caller,
+    action: SubmissionAction,
+) -> impl Fn(&Submission) -> Result<(), AppError> + '_ {
+    move |s| authorize_submission(caller, action, &s.entity, &s.id).map(|_| ())
 }
 
 /// The entity a new submission is for: a focal point's own, or the one an

@@ -14,6 +14,7 @@ pub mod cors;
 pub mod extract;
 pub mod headers;
 pub mod observe;
+pub mod passwords;
 pub mod sign_in;
 pub mod state;
 
@@ -21,6 +22,10 @@ pub use state::AppState;
 
 /// The shared state as a handler takes it.
 pub type State = actix_web::web::Data<AppState>;
+
+/// The connection a use case works on, as a front door hands it over
+/// (from `Store::run`) without reaching into the store itself.
+pub type Connection = crate::store::AnyConnection;
 
 /// The one id a resource's path names (`/…/{id}`).
 pub type IdPath = actix_web::web::Path<String>;

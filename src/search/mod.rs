@@ -54,16 +54,20 @@ impl From<IndexError> for AppError {
 /// What a result row shows, stored in the index.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Row {
+    /// The practice's id, and the reply it came in.
     pub id: String,
+    pub submission_id: String,
     pub title: String,
+    /// Codes and names as stored: a row is shown without the database.
     pub entity: String,
     pub entity_name: String,
     pub entity_type: String,
     pub language: String,
+    /// Annex items and their sections, for the row's badges.
     pub items: Vec<u8>,
     pub sections: Vec<String>,
+    /// RFC 3339.
     pub accepted_at: String,
-    pub submission_id: String,
 }
 
 pub struct SearchIndex {

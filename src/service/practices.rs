@@ -27,15 +27,20 @@ pub struct CataloguePractice {
     #[schema(example = json!(["E"]))]
     pub sections: Vec<String>,
     pub sectors: Vec<Sector>,
+    /// The Secretariat's note, when an editor added one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub editorial_note: Option<String>,
+    /// The Member State or organisation that shared it (its code).
     pub entity: String,
     pub entity_name: String,
     pub entity_type: EntityType,
+    /// The language it was written in.
     pub language: Language,
     /// When the Secretariat received the submission.
     pub received_at: DateTime<Utc>,
+    /// When an editor accepted it into the catalogue.
     pub accepted_at: DateTime<Utc>,
+    /// The submission it came in.
     pub submission_id: String,
 }
 

@@ -108,17 +108,23 @@ pub fn etag(version: i64) -> String {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionSummary {
     pub id: String,
+    /// The Member State or organisation it is from (its code).
     pub entity: String,
     pub entity_name: String,
     pub language: Language,
     pub title: String,
     pub status: Status,
+    /// Counts every saved state from 1; the ETag is `"v<version>"`.
     pub version: i64,
+    /// How many practices it holds.
     pub practices_count: i64,
     pub created_at: DateTime<Utc>,
+    /// The last save or move.
     pub updated_at: DateTime<Utc>,
+    /// When it was last submitted for review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When an editor accepted or rejected it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
 }

@@ -29,16 +29,22 @@ pub struct Compilation {
     pub id: String,
     pub status: CompilationStatus,
     pub title: String,
+    /// Markdown.
     pub introduction: Option<String>,
     pub scope: Scope,
+    /// Practices in scope the editors left out, by id.
     pub excluded: BTreeSet<String>,
+    /// Practices in scope with no annex item to stand under.
     pub untagged: Vec<String>,
     pub entries_count: i64,
+    /// Counts every change from 1.
     pub version: i64,
+    /// Given on publication; a draft has none.
     pub number: Option<EditionNumber>,
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the entries were last gathered from the catalogue.
     pub assembled_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub published_by: Option<String>,

@@ -94,13 +94,18 @@ pub struct Candidate {
     pub title: String,
     /// Markdown.
     pub body: String,
+    /// Every item it is tagged with: it is cited once under each.
     pub items: Vec<AnnexItem>,
+    /// The reply it came in, and the version accepted: the citation.
     pub submission_id: String,
     pub submission_version: i64,
+    /// Who sent it, named as the reference list names them.
     pub entity: String,
     pub entity_name: String,
     pub entity_type: EntityType,
+    /// The language it was written in.
     pub language: Language,
+    /// When the Secretariat received the reply, and when it was accepted.
     pub received_at: DateTime<Utc>,
     pub accepted_at: DateTime<Utc>,
 }

@@ -21,23 +21,30 @@ pub struct Submission {
     pub title: String,
     pub summary: Option<String>,
     pub status: Status,
+    /// Counts every saved state from 1 (see [`Submission::bump`]).
     pub version: i64,
+    /// The account that made it; none when imported from the command line.
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set by the workflow's moves: last submitted, accepted or rejected.
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// What the editor asked to change, and the note of the decision.
     pub editor_message: Option<String>,
     pub decision_note: Option<String>,
     pub practices: Vec<Practice>,
 }
 
+/// One practice of a submission, in the submission's language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Practice {
     pub id: String,
     pub submission_id: String,
     pub title: String,
+    /// Markdown.
     pub body: String,
+    /// What the focal point chose, and what editors curated after.
     pub items: Vec<AnnexItem>,
     pub sectors: Vec<Sector>,
     pub editorial_note: Option<String>,

@@ -7,16 +7,16 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
-use super::failure::{Failure, OrPage};
-use super::form::Form;
-use super::frame::{self, csrf_field, Place};
-use super::session::{self, Desk};
-use crate::auth::{authorize, Action};
+use super::failure::{field_errors, Failure, OrPage};
+use super::frame::{self, csrf_field, errors_list, table_head, Place};
+use super::session::{self, Desk, Posted};
+use crate::auth::Action;
 use crate::domain::account::{ApiToken, NewPassword};
 use crate::domain::clock;
 use crate::domain::page::{Page, MAX_LIMIT};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::http::api_tokens::mint;
+use crate::http::passwords;
 use crate::http::sign_in::check_password;
 use crate::http::State;
 use crate::i18n::{self, desk};
@@ -27,17 +27,12 @@ use crate::service::{accounts, sessions, tokens};
 struct Said {
     notice: Option<String>,
     password_error: Option<String>,
-    token_errors: Vec<String>,
+    token_errors: Vec<FieldError>,
     /// A token just made: its record and its secret, shown this once.
     created: Option<(ApiToken, String)>,
 }
 
-async fn page(
-    state: &State,
-    desk: &Desk,
-    status: StatusCode,
-    said: Said,
-) -> Result<HttpResponse, Failure> {
+async fn page(desk: &Desk, status: StatusCode, said: Said) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let user_id = desk.user.id.clone();
@@ -45,11 +40,9 @@ async fn page(
         limit: MAX_LIMIT,
         after: None,
     };
-    let list = state
-        .store
+    let list = desk
         .run(move |c| tokens::api_tokens_of(c, &user_id, &page))
-        .await
-        .or_page(reader)?;
+        .await?;
     let now = clock::now();
     let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
     let min = NewPassword::MIN_CHARS.to_string();
@@ -89,14 +82,7 @@ async fn page(
                 p { (d.token_none) }
             } @else {
                 table.submissions {
-                    caption { (d.tokens_heading) }
-                    thead { tr {
-                        th scope="col" { (d.column_name) }
-                        th scope="col" { (d.column_created) }
-                        th scope="col" { (d.column_expires) }
-                        th scope="col" { (d.column_state) }
-                        th scope="col" { span.visually-hidden { (d.token_revoke_button) } }
-                    } }
+                    (table_head(&d.tokens_heading, &[&d.column_name, &d.column_created, &d.column_expires, &d.column_state], Some(&d.token_revoke_button)))
                     tbody {
                         @for token in &list {
                             tr {
@@ -121,9 +107,7 @@ async fn page(
                     }
                 }
             }
-            @if !said.token_errors.is_empty() {
-                ul.form-errors role="alert" { @for error in &said.token_errors { li { (error) } } }
-            }
+            (errors_list(&said.token_errors))
             form.desk-form method="post" action=(reader.link("/desk/account/tokens")) {
                 (csrf_field(desk))
                 p {
@@ -138,41 +122,29 @@ async fn page(
             }
         }
     };
-    Ok(frame::page(
-        desk,
-        status,
-        Place::Account,
-        &d.account_title,
-        main,
-    ))
+    let title = &d.account_title;
+    Ok(frame::page(desk, status, Place::Account, title, main))
 }
 
-pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
     let d = desk::labels(desk.reader.language);
     let notice = desk.reader.params().find_map(|(k, _)| match k {
         "changed" => Some(d.password_changed.clone()),
         "revoked" => Some(d.token_revoked.clone()),
         _ => None,
     });
-    page(
-        &state,
-        &desk,
-        StatusCode::OK,
-        Said {
-            notice,
-            ..Said::default()
-        },
-    )
-    .await
+    let said = Said {
+        notice,
+        ..Said::default()
+    };
+    page(&desk, StatusCode::OK, said).await
 }
 
 pub async fn change_password(
     state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     request: HttpRequest,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let refused = |error: String| Said {
@@ -189,13 +161,8 @@ pub async fn change_password(
     {
         Ok(user) if user.id == desk.user.id => {}
         Ok(_) | Err(AppError::Unauthorized(_)) | Err(AppError::BadRequest { .. }) => {
-            return page(
-                &state,
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refused(d.wrong_current_password.clone()),
-            )
-            .await
+            let said = refused(d.wrong_current_password.clone());
+            return page(&desk, StatusCode::UNPROCESSABLE_ENTITY, said).await;
         }
         Err(other) => return Err(Failure::page(reader, other)),
     }
@@ -204,31 +171,18 @@ pub async fn change_password(
         Err(_) => {
             let min = NewPassword::MIN_CHARS.to_string();
             let hint = i18n::fill(&d.new_password_hint, &[("min", &min)]);
-            return page(
-                &state,
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refused(hint),
-            )
-            .await;
+            return page(&desk, StatusCode::UNPROCESSABLE_ENTITY, refused(hint)).await;
         }
     };
-    let passwords = state.passwords.clone();
-    let hash = web::block(move || passwords.hash(&new))
-        .await
-        .map_err(|e| AppError::internal(format!("hashing did not complete: {e}")))
-        .and_then(|hashed| hashed.map_err(|e| AppError::internal(e.to_string())))
-        .or_page(reader)?;
+    let hash = passwords::hash(&state, new).await.or_page(reader)?;
     let user = desk.user.clone();
-    let opened = state
-        .store
+    let opened = desk
         .run(move |c| {
             let now = clock::now();
             accounts::change_password(c, user.actor(), &user.id, &hash, now)?;
             sessions::open(c, &user.id, now)
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
@@ -242,9 +196,11 @@ pub async fn change_password(
         .finish())
 }
 
-pub async fn create_token(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
-    authorize(&desk.caller(), Action::CreateApiToken).or_page(&desk.reader)?;
+pub async fn create_token(
+    state: State,
+    Posted(desk, form): Posted,
+) -> Result<HttpResponse, Failure> {
+    desk.may(Action::CreateApiToken)?;
     let days = form
         .get("days")
         .map(|d| d.trim().parse::<i64>().unwrap_or(0));
@@ -254,38 +210,29 @@ pub async fn create_token(state: State, desk: Desk, form: Form) -> Result<HttpRe
                 created: Some(created),
                 ..Said::default()
             };
-            page(&state, &desk, StatusCode::CREATED, said).await
+            page(&desk, StatusCode::CREATED, said).await
         }
-        Err(AppError::Unprocessable { errors, .. }) => {
+        Err(error) => {
             let said = Said {
-                token_errors: errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect(),
+                token_errors: field_errors(error, &desk.reader)?,
                 ..Said::default()
             };
-            page(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, said).await
+            page(&desk, StatusCode::UNPROCESSABLE_ENTITY, said).await
         }
-        Err(other) => Err(Failure::page(&desk.reader, other)),
     }
 }
 
 pub async fn revoke_token(
-    state: State,
-    desk: Desk,
+    Posted(desk, _): Posted,
     path: web::Path<String>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
     let user_id = desk.user.id.clone();
     let id = path.into_inner();
     let lookup = id.clone();
-    let revoked = state
-        .store
+    let revoked = desk
         .run(move |c| tokens::revoke_api_token(c, &user_id, &lookup, clock::now()))
-        .await
-        .or_page(reader)?;
+        .await?;
     if !revoked {
         return Err(Failure::page(
             reader,

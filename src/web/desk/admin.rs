@@ -7,31 +7,20 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
-use super::failure::{Failure, OrPage};
-use super::form::Form;
-use super::frame::{self, csrf_field, Place};
-use super::session::Desk;
-use crate::auth::{authorize, Action};
+use super::failure::{field_errors, Failure, OrPage};
+use super::frame::{self, csrf_field, errors_list, table_head, Place};
+use super::session::{Desk, Posted};
+use crate::auth::Action;
 use crate::domain::account::{Email, Role, User};
 use crate::domain::clock;
 use crate::domain::entities::{EntityCode, EntityType};
 use crate::domain::history::AuditRecord;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::error::{AppError, FieldError};
-use crate::http::State;
+use crate::http::{passwords, State};
 use crate::i18n::desk;
 use crate::service::accounts::{self, AccountPatch, AccountRequest};
 use crate::service::{audit, organisations};
-
-fn errors_list(errors: &[FieldError]) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            ul.form-errors role="alert" {
-                @for e in errors { li { (e.field) ": " (e.message) } }
-            }
-        }
-    }
-}
 
 fn role_select(desk: &Desk, id: &str, selected: Role) -> Markup {
     let d = desk::labels(desk.reader.language);
@@ -48,13 +37,7 @@ fn audit_table(desk: &Desk, caption: &str, records: &[AuditRecord]) -> Markup {
     let d = desk::labels(desk.reader.language);
     html! {
         table.submissions {
-            caption { (caption) }
-            thead { tr {
-                th scope="col" { (d.column_when) }
-                th scope="col" { (d.column_who) }
-                th scope="col" { (d.column_action) }
-                th scope="col" { (d.column_record) }
-            } }
+            (table_head(caption, &[&d.column_when, &d.column_who, &d.column_action, &d.column_record], None))
             tbody {
                 @for r in records {
                     tr {
@@ -70,7 +53,6 @@ fn audit_table(desk: &Desk, caption: &str, records: &[AuditRecord]) -> Markup {
 }
 
 async fn accounts_page(
-    state: &State,
     desk: &Desk,
     status: StatusCode,
     notice: Option<&str>,
@@ -84,25 +66,14 @@ async fn accounts_page(
         after,
     };
     let fetch = page.clone();
-    let mut users: Vec<User> = state
-        .store
-        .run(move |c| accounts::list(c, &fetch))
-        .await
-        .or_page(reader)?;
+    let mut users: Vec<User> = desk.run(move |c| accounts::list(c, &fetch)).await?;
     let more = users.len() > page.limit as usize;
     users.truncate(page.limit as usize);
     let main = html! {
         h1 { (d.accounts_title) }
         @if let Some(notice) = notice { p.notice role="status" { (notice) } }
         table.submissions {
-            caption { (d.accounts_title) }
-            thead { tr {
-                th scope="col" { (d.column_name) }
-                th scope="col" { (d.column_email) }
-                th scope="col" { (d.column_role) }
-                th scope="col" { (d.column_entity) }
-                th scope="col" { (d.column_state) }
-            } }
+            (table_head(&d.accounts_title, &[&d.column_name, &d.column_email, &d.column_role, &d.column_entity, &d.column_state], None))
             tbody {
                 @for user in &users {
                     tr {
@@ -134,24 +105,18 @@ async fn accounts_page(
             }
         }
     };
-    Ok(frame::page(
-        desk,
-        status,
-        Place::Accounts,
-        &d.accounts_title,
-        main,
-    ))
+    let title = &d.accounts_title;
+    Ok(frame::page(desk, status, Place::Accounts, title, main))
 }
 
-pub async fn accounts(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
-    authorize(&desk.caller(), Action::ManageUsers).or_page(&desk.reader)?;
+pub async fn accounts(desk: Desk) -> Result<HttpResponse, Failure> {
+    desk.may(Action::ManageUsers)?;
     let d = desk::labels(desk.reader.language);
     let notice = desk
         .reader
         .param("created")
         .map(|_| d.account_created.as_str());
     accounts_page(
-        &state,
         &desk,
         StatusCode::OK,
         notice,
@@ -161,12 +126,12 @@ pub async fn accounts(state: State, desk: Desk) -> Result<HttpResponse, Failure>
     .await
 }
 
-pub async fn create_account(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
+pub async fn create_account(
+    state: State,
+    Posted(desk, form): Posted,
+) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
-    let admin = authorize(&desk.caller(), Action::ManageUsers)
-        .or_page(reader)?
-        .clone();
+    let admin = desk.may(Action::ManageUsers)?;
     let entity = Some(form.text("entity").trim().to_owned()).filter(|e| !e.is_empty());
     let checked = Email::parse(&form.text("email"))
         .map_err(|m| AppError::invalid_field("email", m))
@@ -183,72 +148,34 @@ pub async fn create_account(state: State, desk: Desk, form: Form) -> Result<Http
                 password: form.text("password"),
             })
         });
-    let account = match checked {
-        Ok(account) => account,
-        Err(AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }) => {
-            return accounts_page(
-                &state,
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &errors,
-                None,
-            )
-            .await
-        }
-        Err(other) => return Err(Failure::page(reader, other)),
+    let created = match checked {
+        Ok(account) => passwords::create_account(&state, account, admin).await,
+        Err(error) => Err(error),
     };
-    let passwords = state.passwords.clone();
-    let (account, hash) = web::block(move || {
-        let hash = passwords.hash(&account.password);
-        (account, hash)
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("hashing did not complete: {e}")))
-    .or_page(reader)?;
-    let hash = hash.map_err(AppError::internal).or_page(reader)?;
-    let created = state
-        .store
-        .run(move |c| accounts::create(c, account, hash, admin.actor()))
-        .await;
     match created {
         Ok(_) => Ok(frame::see_other(
             reader.link_with("/desk/accounts", &[("created", "1")]),
         )),
-        Err(AppError::Unprocessable { errors, .. }) => {
-            accounts_page(
-                &state,
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &errors,
-                None,
-            )
-            .await
+        Err(error) => {
+            let errors = field_errors(error, reader)?;
+            accounts_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, None, &errors, None).await
         }
-        Err(other) => Err(Failure::page(reader, other)),
     }
 }
 
-pub async fn account(
-    state: State,
-    desk: Desk,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Failure> {
+pub async fn account(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::ManageUsers).or_page(reader)?;
+    desk.may(Action::ManageUsers)?;
     let id = path.into_inner();
-    let (user, history) = state
-        .store
+    let (user, history) = desk
         .run(move |c| {
             let user = accounts::find(c, &id)?
                 .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))?;
             let history = audit::of(c, "user", &user.id)?;
             Ok((user, history))
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     let saved = reader.param("saved").is_some();
     let entity = user
         .entity
@@ -272,26 +199,15 @@ pub async fn account(
         }
         (audit_table(&desk, &d.audit_title, &history))
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Accounts,
-        &user.name,
-        main,
-    ))
+    frame::ok(&desk, Place::Accounts, &user.name, main)
 }
 
 pub async fn update_account(
-    state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     path: web::Path<String>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
-    let admin = authorize(&desk.caller(), Action::ManageUsers)
-        .or_page(reader)?
-        .clone();
+    let admin = desk.may(Action::ManageUsers)?;
     let role = form
         .text("role")
         .parse::<Role>()
@@ -305,11 +221,8 @@ pub async fn update_account(
     };
     let id = path.into_inner();
     let target = id.clone();
-    state
-        .store
-        .run(move |c| accounts::update(c, &admin.id, admin.actor(), &target, patch, clock::now()))
-        .await
-        .or_page(reader)?;
+    desk.run(move |c| accounts::update(c, &admin.id, admin.actor(), &target, patch, clock::now()))
+        .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/accounts/{id}"),
         &[("saved", "1")],
@@ -317,7 +230,6 @@ pub async fn update_account(
 }
 
 async fn organisations_page(
-    state: &State,
     desk: &Desk,
     status: StatusCode,
     notice: Option<&str>,
@@ -325,23 +237,14 @@ async fn organisations_page(
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    let added = state
-        .store
-        .run(organisations::added)
-        .await
-        .or_page(reader)?;
+    let added = desk.run(organisations::added).await?;
     let main = html! {
         h1 { (d.organisations_title) }
         p { (d.organisations_intro) }
         @if let Some(notice) = notice { p.notice role="status" { (notice) } }
         @if !added.is_empty() {
             table.submissions {
-                caption { (d.organisations_title) }
-                thead { tr {
-                    th scope="col" { (d.field_code) }
-                    th scope="col" { (d.field_org_name) }
-                    th scope="col" { (d.field_org_type) }
-                } }
+                (table_head(&d.organisations_title, &[&d.field_code, &d.field_org_name, &d.field_org_type], None))
                 tbody {
                     @for e in &added {
                         tr { td dir="ltr" { code { (e.code) } } td { (e.name) } td { (reader.labels.entity_type(e.entity_type)) } }
@@ -368,35 +271,23 @@ async fn organisations_page(
             }
         }
     };
-    Ok(frame::page(
-        desk,
-        status,
-        Place::Organisations,
-        &d.organisations_title,
-        main,
-    ))
+    let title = &d.organisations_title;
+    Ok(frame::page(desk, status, Place::Organisations, title, main))
 }
 
-pub async fn organisations(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
-    authorize(&desk.caller(), Action::AddOrganisation).or_page(&desk.reader)?;
+pub async fn organisations(desk: Desk) -> Result<HttpResponse, Failure> {
+    desk.may(Action::AddOrganisation)?;
     let d = desk::labels(desk.reader.language);
     let notice = desk
         .reader
         .param("added")
         .map(|_| d.organisation_added.as_str());
-    organisations_page(&state, &desk, StatusCode::OK, notice, &[]).await
+    organisations_page(&desk, StatusCode::OK, notice, &[]).await
 }
 
-pub async fn add_organisation(
-    state: State,
-    desk: Desk,
-    form: Form,
-) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
+pub async fn add_organisation(Posted(desk, form): Posted) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
-    let admin = authorize(&desk.caller(), Action::AddOrganisation)
-        .or_page(reader)?
-        .clone();
+    let admin = desk.may(Action::AddOrganisation)?;
     let checked = EntityCode::parse(form.text("code").trim())
         .map_err(|e| AppError::invalid_field("code", e.to_string()))
         .and_then(|code| {
@@ -408,38 +299,27 @@ pub async fn add_organisation(
         });
     let organisation = match checked {
         Ok(organisation) => organisation,
-        Err(AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }) => {
-            return organisations_page(
-                &state,
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &errors,
-            )
-            .await
+        Err(error) => {
+            let errors = field_errors(error, reader)?;
+            return organisations_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, None, &errors)
+                .await;
         }
-        Err(other) => return Err(Failure::page(reader, other)),
     };
-    state
-        .store
-        .run(move |c| organisations::add(c, admin.actor(), &organisation, clock::now()))
-        .await
-        .or_page(reader)?;
+    desk.run(move |c| organisations::add(c, admin.actor(), &organisation, clock::now()))
+        .await?;
     Ok(frame::see_other(
         reader.link_with("/desk/organisations", &[("added", "1")]),
     ))
 }
 
-pub async fn audit_log(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+pub async fn audit_log(desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::ManageUsers).or_page(reader)?;
+    desk.may(Action::ManageUsers)?;
     let before = reader.param("before").map(str::to_owned);
-    let (records, next) = state
-        .store
+    let (records, next) = desk
         .run(move |c| audit::log(c, before.as_deref(), 50))
-        .await
-        .or_page(reader)?;
+        .await?;
     let main = html! {
         h1 { (d.audit_title) }
         p { (d.audit_intro) }
@@ -448,11 +328,5 @@ pub async fn audit_log(state: State, desk: Desk) -> Result<HttpResponse, Failure
             p { a rel="next" href=(reader.link_with("/desk/audit", &[("before", next)])) { (reader.labels.next_page) } }
         }
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Audit,
-        &d.audit_title,
-        main,
-    ))
+    frame::ok(&desk, Place::Audit, &d.audit_title, main)
 }

@@ -11,18 +11,17 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 
-use super::failure::{Failure, OrPage};
+use super::failure::{field_errors, Failure};
 use super::form::Form;
-use super::frame::{self, csrf_field, Place};
-use super::session::Desk;
-use crate::auth::{authorize, Action};
+use super::frame::{self, csrf_field, errors_list, table_head, Place};
+use super::session::{Desk, Posted};
+use crate::auth::Action;
 use crate::domain::annex::{annex, SectionId};
 use crate::domain::clock;
 use crate::domain::compilation::{CompilationStatus, Drift, Entry, Scope};
 use crate::domain::entities::EntityType;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::error::{AppError, FieldError};
-use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::compilations::{self as editions, Changes, NewCompilation};
 
@@ -42,9 +41,7 @@ fn scope_form(desk: &Desk, errors: &[FieldError]) -> Markup {
     html! {
         section aria-labelledby="new-compilation-heading" {
             h2 #new-compilation-heading { (d.new_compilation_heading) }
-            @if !errors.is_empty() {
-                ul.form-errors role="alert" { @for e in errors { li { (e.field) ": " (e.message) } } }
-            }
+            (errors_list(errors))
             form.desk-form method="post" action=(reader.link("/desk/compilations")) {
                 (csrf_field(desk))
                 p { label for="compilation-title" { (d.field_compilation_title) } input #compilation-title type="text" name="title" maxlength="300" required; }
@@ -81,7 +78,6 @@ fn scope_form(desk: &Desk, errors: &[FieldError]) -> Markup {
 }
 
 async fn list_page(
-    state: &State,
     desk: &Desk,
     status: StatusCode,
     errors: &[FieldError],
@@ -92,22 +88,12 @@ async fn list_page(
         limit: MAX_LIMIT,
         after: None,
     };
-    let list = state
-        .store
-        .run(move |c| editions::list(c, true, &page))
-        .await
-        .or_page(reader)?;
+    let list = desk.run(move |c| editions::list(c, true, &page)).await?;
     let main = html! {
         h1 { (d.compilations_title) }
         @if !list.is_empty() {
             table.submissions {
-                caption { (d.compilations_title) }
-                thead { tr {
-                    th scope="col" { (d.field_compilation_title) }
-                    th scope="col" { (d.column_status) }
-                    th scope="col" { (d.entries_heading) }
-                    th scope="col" { (d.column_updated) }
-                } }
+                (table_head(&d.compilations_title, &[&d.field_compilation_title, &d.column_status, &d.entries_heading, &d.column_updated], None))
                 tbody {
                     @for c in &list {
                         tr {
@@ -122,18 +108,13 @@ async fn list_page(
         }
         (scope_form(desk, errors))
     };
-    Ok(frame::page(
-        desk,
-        status,
-        Place::Compilations,
-        &d.compilations_title,
-        main,
-    ))
+    let title = &d.compilations_title;
+    Ok(frame::page(desk, status, Place::Compilations, title, main))
 }
 
-pub async fn list(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
-    authorize(&desk.caller(), Action::ManageCompilations).or_page(&desk.reader)?;
-    list_page(&state, &desk, StatusCode::OK, &[]).await
+pub async fn list(desk: Desk) -> Result<HttpResponse, Failure> {
+    desk.may(Action::ManageCompilations)?;
+    list_page(&desk, StatusCode::OK, &[]).await
 }
 
 /// The scope a form asks for; a malformed date is a field error.
@@ -176,35 +157,29 @@ fn scope_of(form: &Form) -> Result<Scope, Vec<FieldError>> {
     }
 }
 
-pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
+pub async fn create(Posted(desk, form): Posted) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
-    let editor = authorize(&desk.caller(), Action::ManageCompilations)
-        .or_page(reader)?
-        .clone();
+    let editor = desk.may(Action::ManageCompilations)?;
     let scope = match scope_of(&form) {
         Ok(scope) => scope,
-        Err(errors) => {
-            return list_page(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
-        }
+        Err(errors) => return list_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &errors).await,
     };
     let new = NewCompilation {
         title: form.text("title"),
         introduction: Some(form.text("introduction")),
         scope,
     };
-    let created = state
-        .store
-        .run(move |c| editions::create(c, &editor.actor(), new, clock::now()))
+    let created = desk
+        .attempt(move |c| editions::create(c, &editor.actor(), new, clock::now()).map(|(c, _)| c))
         .await;
     match created {
-        Ok((compilation, _)) => Ok(frame::see_other(
+        Ok(compilation) => Ok(frame::see_other(
             reader.link(&format!("/desk/compilations/{}", compilation.id)),
         )),
-        Err(AppError::Unprocessable { errors, .. }) => {
-            list_page(&state, &desk, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
+        Err(error) => {
+            let errors = field_errors(error, reader)?;
+            list_page(&desk, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
         }
-        Err(other) => Err(Failure::page(reader, other)),
     }
 }
 
@@ -222,16 +197,11 @@ fn entries_table(
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let annex = annex();
+    let count = i18n::fill(&d.entries_count, &[("count", &total.to_string())]);
+    let caption = format!("{} — {count}", d.entries_heading);
     html! {
         table.submissions {
-            caption { (d.entries_heading) " — " (i18n::fill(&d.entries_count, &[("count", &total.to_string())])) }
-            thead { tr {
-                th scope="col" { "#" }
-                th scope="col" { (d.items_label) }
-                th scope="col" { (d.column_title) }
-                th scope="col" { (d.column_entity) }
-                @if draft { th scope="col" { span.visually-hidden { (d.exclude_button) } } }
-            } }
+            (table_head(&caption, &["#", &d.items_label, &d.column_title, &d.column_entity], draft.then_some(d.exclude_button.as_str())))
             tbody {
                 @for entry in entries {
                     tr {
@@ -272,22 +242,17 @@ fn drift_section(d: &desk::DeskLabels, drift: &Drift) -> Markup {
     }
 }
 
-pub async fn show(
-    state: State,
-    desk: Desk,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::ManageCompilations).or_page(reader)?;
+    desk.may(Action::ManageCompilations)?;
     let id = path.into_inner();
     let check_drift = reader.param("drift").is_some();
     let start = reader
         .param("from")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
-    let (compilation, shown, drift) = state
-        .store
+    let (compilation, shown, drift) = desk
         .run(move |c| {
             let (compilation, shown) =
                 editions::visible_window(c, &id, start as i64 + 1, ENTRIES_A_PAGE as i64)?;
@@ -299,8 +264,7 @@ pub async fn show(
             };
             Ok((compilation, shown, drift))
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     let total = compilation.entries_count.max(0) as usize;
     let draft = compilation.status == CompilationStatus::Draft;
     let confirming = draft && reader.param("confirm").is_some();
@@ -378,13 +342,7 @@ pub async fn show(
             }
         }
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Compilations,
-        &compilation.title,
-        main,
-    ))
+    frame::ok(&desk, Place::Compilations, &compilation.title, main)
 }
 
 /// The version a form was made from.
@@ -394,51 +352,42 @@ fn version_of(form: &Form) -> Option<i64> {
 
 /// `POST /desk/compilations/{id}/{change}`: reassemble, exclude, include.
 pub async fn change(
-    state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     path: web::Path<(String, String)>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
-    let reader = &desk.reader;
-    let editor = authorize(&desk.caller(), Action::ManageCompilations)
-        .or_page(reader)?
-        .clone();
+    let editor = desk.may(Action::ManageCompilations)?;
     let (id, change) = path.into_inner();
     let version = version_of(&form);
     let practice = form.text("practice");
     let target = id.clone();
-    state
-        .store
-        .run(move |c| {
-            let actor = editor.actor();
-            let now = clock::now();
-            match change.as_str() {
-                "publish" => editions::publish(c, &actor, &target, version, now).map(|_| ()),
-                "reassemble" | "exclude" | "include" => {
-                    let (current, _) = editions::visible(c, &target, true)?;
-                    let mut excluded: BTreeSet<String> = current.excluded.clone();
-                    match change.as_str() {
-                        "exclude" => {
-                            excluded.insert(practice);
-                        }
-                        "include" => {
-                            excluded.remove(&practice);
-                        }
-                        _ => {}
+    desk.run(move |c| {
+        let actor = editor.actor();
+        let now = clock::now();
+        match change.as_str() {
+            "publish" => editions::publish(c, &actor, &target, version, now).map(|_| ()),
+            "reassemble" | "exclude" | "include" => {
+                let (current, _) = editions::visible(c, &target, true)?;
+                let mut excluded: BTreeSet<String> = current.excluded.clone();
+                match change.as_str() {
+                    "exclude" => {
+                        excluded.insert(practice);
                     }
-                    let changes = Changes {
-                        excluded: Some(excluded.into_iter().collect()),
-                        ..Changes::default()
-                    };
-                    editions::update(c, &actor, &target, version, changes, now).map(|_| ())
+                    "include" => {
+                        excluded.remove(&practice);
+                    }
+                    _ => {}
                 }
-                other => Err(AppError::NotFound(format!("there is no change {other}"))),
+                let changes = Changes {
+                    excluded: Some(excluded.into_iter().collect()),
+                    ..Changes::default()
+                };
+                editions::update(c, &actor, &target, version, changes, now).map(|_| ())
             }
-        })
-        .await
-        .or_page(reader)?;
+            other => Err(AppError::NotFound(format!("there is no change {other}"))),
+        }
+    })
+    .await?;
     Ok(frame::see_other(
-        reader.link(&format!("/desk/compilations/{id}")),
+        desk.reader.link(&format!("/desk/compilations/{id}")),
     ))
 }

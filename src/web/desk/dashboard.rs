@@ -2,16 +2,14 @@
 //! submissions by status, those returned for changes first; an editor the
 //! counts of every status and the way to the review queue.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
-use super::failure::{Failure, OrPage};
-use super::frame::{self, Place};
+use super::failure::Failure;
+use super::frame::{self, table_head, Place};
 use super::session::Desk;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::domain::workflow::Status;
-use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
 use crate::service::views::SubmissionSummary;
@@ -35,19 +33,19 @@ pub fn table(
 ) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
+    let mut columns = vec![d.column_title.as_str()];
+    if with_entity {
+        columns.push(&d.column_entity);
+    }
+    columns.extend([
+        d.column_language.as_str(),
+        &d.column_practices,
+        &d.column_status,
+        &d.column_updated,
+    ]);
     html! {
         table.submissions {
-            caption { (caption) }
-            thead {
-                tr {
-                    th scope="col" { (d.column_title) }
-                    @if with_entity { th scope="col" { (d.column_entity) } }
-                    th scope="col" { (d.column_language) }
-                    th scope="col" { (d.column_practices) }
-                    th scope="col" { (d.column_status) }
-                    th scope="col" { (d.column_updated) }
-                }
-            }
+            (table_head(caption, &columns, None))
             tbody {
                 @for s in items {
                     tr {
@@ -64,7 +62,7 @@ pub fn table(
     }
 }
 
-pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let entity = desk.user.entity.clone();
@@ -73,8 +71,7 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
         limit: MAX_LIMIT,
         after: None,
     };
-    let (counts, mine, entity_name) = state
-        .store
+    let (counts, mine, entity_name) = desk
         .run(move |c| {
             let entities = entity.clone().map(|e| vec![e]);
             let counts = intake::counts(c, entities.clone())?;
@@ -89,8 +86,7 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
             };
             Ok((counts, mine, name))
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     let count_of = |status: Status| {
         counts
             .iter()
@@ -127,11 +123,5 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
             }
         }
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Dashboard,
-        &d.dashboard_title,
-        main,
-    ))
+    frame::ok(&desk, Place::Dashboard, &d.dashboard_title, main)
 }

@@ -2,18 +2,16 @@
 //! versions, inserted words in `<ins>` and deleted ones in `<del>`; the
 //! review page shows the same since the version last submitted.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 
 use super::failure::{Failure, OrPage};
 use super::frame::{self, Place};
 use super::session::Desk;
-use crate::auth::{authorize_submission, SubmissionAction};
+use crate::auth::{submission_guard, SubmissionAction};
 use crate::domain::diff::{Change, OpKind, VersionDiff};
 use crate::domain::submission::Submission;
 use crate::error::AppError;
-use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
 use crate::web::layout::Reader;
@@ -77,31 +75,23 @@ fn version_in(reader: &Reader, name: &str) -> Result<Option<i64>, AppError> {
         .transpose()
 }
 
-pub async fn show(
-    state: State,
-    desk: Desk,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let caller = desk.caller();
     let id = path.into_inner();
     let to = version_in(reader, "to").or_page(reader)?;
     let from = version_in(reader, "from").or_page(reader)?;
-    let (submission, diff): (Submission, VersionDiff) = state
-        .store
+    let (submission, diff): (Submission, VersionDiff) = desk
         .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Read, &s.entity, &s.id).map(|_| ())
-            };
+            let guard = submission_guard(&caller, SubmissionAction::Read);
             let (submission, _) = intake::visible(c, &id, &guard)?;
             let to = to.unwrap_or(submission.version);
             let from = from.unwrap_or(to - 1).max(1);
             let diff = intake::diff(c, &submission.id, from, to)?;
             Ok((submission, diff))
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     let title = i18n::fill(
         &d.diff_title,
         &[
@@ -115,11 +105,5 @@ pub async fn show(
         p lang=(submission.language.code()) { (submission.title) }
         (changes(d, &diff.changes))
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Other,
-        &title,
-        main,
-    ))
+    frame::ok(&desk, Place::Other, &title, main)
 }

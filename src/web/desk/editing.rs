@@ -7,12 +7,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-use super::failure::{Failure, OrPage};
-use super::form::Form;
+use super::failure::{field_errors, Failure};
 use super::frame::{self, Place};
-use super::session::Desk;
+use super::session::{Desk, Posted};
 use super::submission_form::{self, Command, Fields, Shown};
-use crate::auth::{authorize, authorize_submission, submission_entity, Action, SubmissionAction};
+use crate::auth::{submission_entity, submission_guard, Action, SubmissionAction};
 use crate::domain::clock;
 use crate::domain::submission::{validate, Submission};
 use crate::error::{AppError, FieldError};
@@ -53,35 +52,16 @@ fn form_page(
     frame::page(desk, status, place, heading, main)
 }
 
-/// The field errors of a refused draft; other refusals are pages of their own.
-fn field_errors(error: AppError) -> Result<Vec<FieldError>, AppError> {
-    match error {
-        AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }
-            if !errors.is_empty() =>
-        {
-            Ok(errors)
-        }
-        other => Err(other),
-    }
-}
-
 pub async fn new_form(desk: Desk) -> Result<HttpResponse, Failure> {
-    authorize(&desk.caller(), Action::CreateSubmission).or_page(&desk.reader)?;
+    desk.may(Action::CreateSubmission)?;
     let fields = Fields::new(desk.reader.language);
-    Ok(form_page(
-        &desk,
-        StatusCode::OK,
-        &fields,
-        &[],
-        Command::Save,
-        None,
-    ))
+    let form = form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, None);
+    Ok(form)
 }
 
-pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
+pub async fn create(state: State, Posted(desk, form): Posted) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
-    authorize(&desk.caller(), Action::CreateSubmission).or_page(reader)?;
+    let user = desk.may(Action::CreateSubmission)?;
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {
         return Ok(form_page(
@@ -93,14 +73,13 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
             None,
         ));
     }
-    let user = desk.user.clone();
     let checked = validate(fields.draft(user.role.is_editor()))
         .map_err(AppError::unprocessable)
         .and_then(|mut valid| Ok((submission_entity(&user, valid.entity.take())?, valid)));
     let (entity, valid) = match checked {
         Ok(checked) => checked,
         Err(error) => {
-            let errors = field_errors(error).or_page(reader)?;
+            let errors = field_errors(error, reader)?;
             return Ok(form_page(
                 &desk,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,9 +91,10 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
         }
     };
     let tagger = state.tagger.clone();
-    let created = state
-        .store
-        .run(move |c| intake::create(c, &user.actor(), None, entity, valid, clock::now(), &tagger))
+    let created = desk
+        .attempt(move |c| {
+            intake::create(c, &user.actor(), None, entity, valid, clock::now(), &tagger)
+        })
         .await;
     match created {
         Ok(once) => {
@@ -133,7 +113,7 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
             )))
         }
         Err(error) => {
-            let errors = field_errors(error).or_page(reader)?;
+            let errors = field_errors(error, reader)?;
             Ok(form_page(
                 &desk,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,27 +126,14 @@ pub async fn create(state: State, desk: Desk, form: Form) -> Result<HttpResponse
     }
 }
 
-async fn editable(state: &State, desk: &Desk, id: String) -> Result<Submission, Failure> {
+async fn editable(desk: &Desk, id: String) -> Result<Submission, Failure> {
     let caller = desk.caller();
-    state
-        .store
-        .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
-                    .map(|_| ())
-            };
-            intake::load(c, &id, &guard)
-        })
+    desk.run(move |c| intake::load(c, &id, &submission_guard(&caller, SubmissionAction::Handle)))
         .await
-        .or_page(&desk.reader)
 }
 
-pub async fn edit_form(
-    state: State,
-    desk: Desk,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Failure> {
-    let submission = editable(&state, &desk, path.into_inner()).await?;
+pub async fn edit_form(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
+    let submission = editable(&desk, path.into_inner()).await?;
     if !submission.status.is_editable() {
         return Ok(frame::see_other(
             desk.reader
@@ -186,25 +153,17 @@ pub async fn edit_form(
 
 pub async fn update(
     state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     path: web::Path<String>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
     // Who may change it first (404 for another entity's), then the form.
-    let current = editable(&state, &desk, path.into_inner()).await?;
+    let current = editable(&desk, path.into_inner()).await?;
     let id = current.id.clone();
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {
-        return Ok(form_page(
-            &desk,
-            StatusCode::OK,
-            &fields,
-            &[],
-            command,
-            Some(&id),
-        ));
+        let form = form_page(&desk, StatusCode::OK, &fields, &[], command, Some(&id));
+        return Ok(form);
     }
     let valid = match validate(fields.draft(false)) {
         Ok(valid) => valid,
@@ -224,13 +183,9 @@ pub async fn update(
     let user = desk.user.clone();
     let tagger = state.tagger.clone();
     let target = id.clone();
-    let outcome = state
-        .store
+    let outcome = desk
         .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Handle, &s.entity, &s.id)
-                    .map(|_| ())
-            };
+            let guard = submission_guard(&caller, SubmissionAction::Handle);
             intake::update(
                 c,
                 &user.actor(),
@@ -242,8 +197,7 @@ pub async fn update(
                 &tagger,
             )
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/submissions/{}", outcome.view.id),
         &[("saved", &outcome.view.version.to_string())],

@@ -2,15 +2,13 @@
 //! (failed and dead notices, with a retry for the dead), coverage with the
 //! replies still in review, and re-tagging an accepted practice.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::failure::{Failure, OrPage};
-use super::form::Form;
-use super::frame::{self, csrf_field, Place};
-use super::session::Desk;
-use crate::auth::{authorize, Action};
+use super::frame::{self, csrf_field, table_head, Place};
+use super::session::{Desk, Posted};
+use crate::auth::Action;
 use crate::domain::annex::AnnexItem;
 use crate::domain::clock;
 use crate::domain::outbox::{Mail, MailStatus};
@@ -27,14 +25,7 @@ fn mail_table(desk: &Desk, caption: &str, mails: &[&Mail], retry: bool) -> maud:
     let d = desk::labels(reader.language);
     html! {
         table.submissions {
-            caption { (caption) }
-            thead { tr {
-                th scope="col" { (d.column_recipient) }
-                th scope="col" { (d.column_kind) }
-                th scope="col" { (d.column_attempts) }
-                th scope="col" { (d.column_error) }
-                @if retry { th scope="col" { span.visually-hidden { (d.retry_button) } } }
-            } }
+            (table_head(caption, &[&d.column_recipient, &d.column_kind, &d.column_attempts, &d.column_error], retry.then_some(d.retry_button.as_str())))
             tbody {
                 @for mail in mails {
                     tr {
@@ -57,24 +48,22 @@ fn mail_table(desk: &Desk, caption: &str, mails: &[&Mail], retry: bool) -> maud:
     }
 }
 
-pub async fn mail(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+pub async fn mail(desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::ManageOutbox).or_page(reader)?;
+    desk.may(Action::ManageOutbox)?;
     let page = Page {
         limit: MAX_LIMIT,
         after: None,
     };
-    let (pending, dead) = state
-        .store
+    let (pending, dead) = desk
         .run(move |c| {
             Ok((
                 outbox::list(c, Some(MailStatus::Pending), &page)?,
                 outbox::list(c, Some(MailStatus::Dead), &page)?,
             ))
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     let failed: Vec<&Mail> = pending.iter().filter(|m| m.attempts > 0).collect();
     let dead: Vec<&Mail> = dead.iter().collect();
     let retried = reader.param("retried").is_some();
@@ -86,33 +75,19 @@ pub async fn mail(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
         @if !dead.is_empty() { (mail_table(&desk, &d.mail_dead, &dead, true)) }
         @if !failed.is_empty() { (mail_table(&desk, &d.mail_failed, &failed, false)) }
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Mail,
-        &d.mail_title,
-        main,
-    ))
+    frame::ok(&desk, Place::Mail, &d.mail_title, main)
 }
 
 pub async fn retry_mail(
-    state: State,
-    desk: Desk,
+    Posted(desk, _): Posted,
     path: web::Path<String>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
-    let reader = &desk.reader;
-    authorize(&desk.caller(), Action::ManageOutbox).or_page(reader)?;
+    desk.may(Action::ManageOutbox)?;
     let id = path.into_inner();
-    state
-        .store
-        .run(move |c| outbox::retry(c, &id, clock::now()))
-        .await
-        .or_page(reader)?;
-    Ok(frame::see_other(
-        reader.link_with("/desk/mail", &[("retried", "1")]),
-    ))
+    desk.run(move |c| outbox::retry(c, &id, clock::now()))
+        .await?;
+    let next = desk.reader.link_with("/desk/mail", &[("retried", "1")]);
+    Ok(frame::see_other(next))
 }
 
 pub async fn coverage(
@@ -122,7 +97,7 @@ pub async fn coverage(
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::ManageCompilations).or_page(reader)?;
+    desk.may(Action::ManageCompilations)?;
     let page = Coverage {
         heading: &d.coverage_title,
         intro: &d.coverage_intro,
@@ -132,28 +107,17 @@ pub async fn coverage(
     let main = coverage_page::content(&state, reader, request.query_string(), page)
         .await
         .or_page(reader)?;
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Coverage,
-        &d.coverage_title,
-        main,
-    ))
+    frame::ok(&desk, Place::Coverage, &d.coverage_title, main)
 }
 
 /// `POST /desk/practices/{id}/items`: an editor's annex items for an
 /// accepted practice, back to its submission's page.
 pub async fn retag(
-    state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     path: web::Path<String>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
-    let editor = authorize(&desk.caller(), Action::CuratePractices)
-        .or_page(reader)?
-        .clone();
+    let editor = desk.may(Action::CuratePractices)?;
     let items: Vec<AnnexItem> = form
         .all("items")
         .map(|v| v.parse::<u8>().ok().and_then(AnnexItem::new))
@@ -166,11 +130,9 @@ pub async fn retag(
         sectors: None,
         editorial_note: None,
     };
-    let practice = state
-        .store
+    let practice = desk
         .run(move |c| curation::curate(c, &editor.actor(), &id, curation, clock::now()))
-        .await
-        .or_page(reader)?;
+        .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/submissions/{}", practice.submission_id),
         &[("retagged", "1")],

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, ResponseError};
 use maud::html;
 
 use super::frame;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::i18n::{self, desk};
 use crate::web::layout::Reader;
 
@@ -159,6 +159,19 @@ fn message(reader: &Reader, status: StatusCode, title: &str, lines: &[&str]) -> 
         location: None,
         retry_after: None,
         html: frame::bare(reader, title, main).into_string(),
+    }
+}
+
+/// The field errors of a refused form, to show beside the form again;
+/// any other refusal is a page of its own.
+pub fn field_errors(error: AppError, reader: &Reader) -> Result<Vec<FieldError>, Failure> {
+    match error {
+        AppError::Unprocessable { errors, .. } | AppError::BadRequest { errors, .. }
+            if !errors.is_empty() =>
+        {
+            Ok(errors)
+        }
+        other => Err(Failure::page(reader, other)),
     }
 }
 

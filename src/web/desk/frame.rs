@@ -7,8 +7,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
+use super::failure::Failure;
 use super::session::{Desk, CSRF_FIELD};
 use crate::auth::{authorize, Action};
+use crate::error::FieldError;
 use crate::i18n::{self, desk};
 use crate::web::layout::{self, Reader};
 
@@ -99,6 +101,34 @@ pub fn page(
 ) -> HttpResponse {
     let markup = layout::frame(&desk.reader, title, navigation(desk, current), main);
     respond(&desk.reader, status, markup)
+}
+
+/// A desk page answered 200.
+pub fn ok(desk: &Desk, current: Place, title: &str, main: Markup) -> Result<HttpResponse, Failure> {
+    Ok(page(desk, StatusCode::OK, current, title, main))
+}
+
+/// A table's caption and column heads; `buttons` names a last column of
+/// buttons, for screen readers only.
+pub fn table_head(caption: &str, columns: &[&str], buttons: Option<&str>) -> Markup {
+    html! {
+        caption { (caption) }
+        thead { tr {
+            @for column in columns { th scope="col" { (column) } }
+            @if let Some(buttons) = buttons { th scope="col" { span.visually-hidden { (buttons) } } }
+        } }
+    }
+}
+
+/// A refused form's errors, above the form.
+pub fn errors_list(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            ul.form-errors role="alert" {
+                @for e in errors { li { (e.field) ": " (e.message) } }
+            }
+        }
+    }
 }
 
 /// A page for someone not (or no longer) signed in.

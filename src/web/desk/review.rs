@@ -2,7 +2,6 @@
 //! (the one waiting longest is read first), narrowed by entity, language
 //! or annex section, a page at a time.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use maud::html;
 
@@ -10,13 +9,12 @@ use super::dashboard;
 use super::failure::{Failure, OrPage};
 use super::frame::{self, Place};
 use super::session::Desk;
-use crate::auth::{authorize, Action};
+use crate::auth::Action;
 use crate::domain::annex::{annex, SectionId};
 use crate::domain::entities::EntityCode;
 use crate::domain::page::{Page, DEFAULT_LIMIT};
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
 use crate::web::layout::Reader;
@@ -67,10 +65,10 @@ impl Filters {
     }
 }
 
-pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    authorize(&desk.caller(), Action::CuratePractices).or_page(reader)?;
+    desk.may(Action::CuratePractices)?;
     let filters = Filters::of(reader).or_page(reader)?;
     let page = Page {
         limit: DEFAULT_LIMIT * 2,
@@ -78,11 +76,9 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
     };
     let (entity, language, section) = (filters.entity.clone(), filters.language, filters.section);
     let fetch = page.clone();
-    let mut items = state
-        .store
+    let mut items = desk
         .run(move |c| intake::queue(c, entity, language, section, &fetch))
-        .await
-        .or_page(reader)?;
+        .await?;
     let more = items.len() > page.limit as usize;
     items.truncate(page.limit as usize);
     let next = more.then(|| items.last().map(|s| s.id.clone())).flatten();
@@ -139,11 +135,5 @@ pub async fn show(state: State, desk: Desk) -> Result<HttpResponse, Failure> {
             p { a rel="next" href=(link) { (reader.labels.next_page) } }
         }
     };
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Review,
-        &d.review_title,
-        main,
-    ))
+    frame::ok(&desk, Place::Review, &d.review_title, main)
 }

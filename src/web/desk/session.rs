@@ -15,12 +15,14 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use super::failure::{Failure, OrPage};
+use super::form::Form;
 use crate::auth::secrets;
 use crate::auth::tokens::TokenKind;
-use crate::auth::{AuthenticatedUser, Caller};
+use crate::auth::{authorize, Action, AuthenticatedUser, Caller};
 use crate::domain::clock;
 use crate::domain::session::ABSOLUTE;
-use crate::http::AppState;
+use crate::error::AppError;
+use crate::http::{AppState, Connection};
 use crate::service::sessions;
 use crate::web::layout::Reader;
 
@@ -37,6 +39,7 @@ pub struct Desk {
     pub reader: Reader,
     pub user: AuthenticatedUser,
     pub csrf: String,
+    state: web::Data<AppState>,
 }
 
 impl Desk {
@@ -44,8 +47,36 @@ impl Desk {
         Caller::User(self.user.clone())
     }
 
+    /// This person, when their role allows `action`; else the page that
+    /// says it does not.
+    pub fn may(&self, action: Action) -> Result<AuthenticatedUser, Failure> {
+        authorize(&self.caller(), action)
+            .cloned()
+            .or_page(&self.reader)
+    }
+
+    /// Runs a page's database work off the executor; its error becomes
+    /// the page that says why, in the reader's language.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.attempt(work).await.or_page(&self.reader)
+    }
+
+    /// [`Desk::run`] for work whose refusal the page shows itself, such
+    /// as a form's field errors beside their fields.
+    pub async fn attempt<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state.store.run(work).await
+    }
+
     /// Refuses a form that does not carry this session's CSRF token.
-    pub fn check(&self, sent: Option<&str>) -> Result<(), Failure> {
+    fn check(&self, sent: Option<&str>) -> Result<(), Failure> {
         match sent {
             Some(token) if secrets::same(token, &self.csrf) => Ok(()),
             _ => Err(Failure::form_expired(&self.reader)),
@@ -121,7 +152,7 @@ impl FromRequest for Desk {
             let Some(state) = state else {
                 return Err(Failure::page(
                     &reader,
-                    crate::error::AppError::internal("the app state is not registered"),
+                    AppError::internal("the app state is not registered"),
                 ));
             };
             let live = match secret {
@@ -158,7 +189,29 @@ impl FromRequest for Desk {
                     via: TokenKind::Session,
                 },
                 csrf: live.csrf_token,
+                state,
             })
+        })
+    }
+}
+
+/// A desk form from a signed-in person, its CSRF token checked before the
+/// handler runs: a handler that takes one cannot forget the check, and a
+/// form without the token changes nothing (403).
+pub struct Posted(pub Desk, pub Form);
+
+impl FromRequest for Posted {
+    type Error = Failure;
+    type Future = Pin<Box<dyn Future<Output = Result<Posted, Failure>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let desk = Desk::from_request(request, payload);
+        let form = Form::from_request(request, payload);
+        Box::pin(async move {
+            let desk = desk.await?;
+            let form = form.await?;
+            desk.check(form.csrf())?;
+            Ok(Posted(desk, form))
         })
     }
 }

@@ -11,7 +11,7 @@ use maud::html;
 use super::failure::{Failure, OrPage};
 use super::form::Form;
 use super::frame;
-use super::session::{self, Desk, CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE};
+use super::session::{self, Posted, CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE};
 use crate::auth::secrets;
 use crate::domain::account::Email;
 use crate::domain::clock;
@@ -189,16 +189,10 @@ fn with_language(next: &str, reader: &Reader) -> String {
 pub async fn sign_out(
     state: State,
     request: HttpRequest,
-    desk: Desk,
-    form: Form,
+    Posted(desk, _): Posted,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     if let Some(secret) = session::cookie(&request, SESSION_COOKIE) {
-        state
-            .store
-            .run(move |c| sessions::close(c, &secret))
-            .await
-            .or_page(&desk.reader)?;
+        desk.run(move |c| sessions::close(c, &secret)).await?;
     }
     let target = desk.reader.link_with("/sign-in", &[("signed_out", "1")]);
     Ok(HttpResponse::SeeOther()

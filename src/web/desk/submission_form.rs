@@ -40,10 +40,13 @@ impl Command {
     }
 }
 
+/// One practice block of the form.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PracticeFields {
     pub title: String,
+    /// Markdown, as typed.
     pub body: String,
+    /// The ticked annex items and sectors.
     pub items: Vec<u8>,
     pub sectors: Vec<String>,
 }
@@ -51,6 +54,7 @@ pub struct PracticeFields {
 /// The form's fields as typed, valid or not.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
+    /// Asked of editors only: a focal point writes for its own entity.
     pub entity: String,
     pub language: String,
     pub title: String,

@@ -4,7 +4,6 @@
 //! for an editor the changes since the version last submitted, one form
 //! per move this person may make now, the versions and the history.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup, PreEscaped};
 
@@ -12,8 +11,8 @@ use super::diff_page;
 use super::failure::{Failure, OrPage};
 use super::form::Form;
 use super::frame::{self, csrf_field, Place};
-use super::session::Desk;
-use crate::auth::{authorize_submission, SubmissionAction};
+use super::session::{Desk, Posted};
+use crate::auth::{authorize_submission, submission_guard, SubmissionAction};
 use crate::domain::annex::annex;
 use crate::domain::clock;
 use crate::domain::diff::VersionDiff;
@@ -21,7 +20,6 @@ use crate::domain::history::{previously_submitted, Event, VersionInfo};
 use crate::domain::submission::{optional_note, Practice, Submission};
 use crate::domain::workflow::{Move, Status};
 use crate::error::{AppError, FieldError};
-use crate::http::State;
 use crate::i18n::{self, desk};
 use crate::service::submissions as intake;
 use crate::text::markdown;
@@ -323,20 +321,13 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
     }
 }
 
-pub async fn show(
-    state: State,
-    desk: Desk,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Failure> {
+pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
     let caller = desk.caller();
     let editor = desk.user.role.is_editor();
     let id = path.into_inner();
-    let loaded = state
-        .store
+    let loaded = desk
         .run(move |c| {
-            let guard = |s: &Submission| {
-                authorize_submission(&caller, SubmissionAction::Read, &s.entity, &s.id).map(|_| ())
-            };
+            let guard = submission_guard(&caller, SubmissionAction::Read);
             let (submission, entity_name) = intake::visible(c, &id, &guard)?;
             let versions = intake::versions(c, &submission.id)?;
             let events = intake::events(c, &submission.id)?;
@@ -355,19 +346,12 @@ pub async fn show(
                 since_submitted,
             })
         })
-        .await
-        .or_page(&desk.reader)?;
+        .await?;
     let saved = desk.reader.param("saved").and_then(|v| v.parse().ok());
     let retagged = desk.reader.param("retagged").is_some();
     let title = loaded.submission.title.clone();
     let main = render(&desk, &loaded, saved, retagged);
-    Ok(frame::page(
-        &desk,
-        StatusCode::OK,
-        Place::Other,
-        &title,
-        main,
-    ))
+    frame::ok(&desk, Place::Other, &title, main)
 }
 
 /// The message a move carries, checked as the API checks it.
@@ -404,12 +388,9 @@ fn move_named(name: &str) -> Option<Move> {
 /// `POST /desk/submissions/{id}/{move}`: the move, bound to the version
 /// the page showed, so that a decision is about what was read.
 pub async fn run_move(
-    state: State,
-    desk: Desk,
+    Posted(desk, form): Posted,
     path: web::Path<(String, String)>,
-    form: Form,
 ) -> Result<HttpResponse, Failure> {
-    desk.check(form.csrf())?;
     let reader = &desk.reader;
     let (id, name) = path.into_inner();
     let action = move_named(&name)
@@ -420,8 +401,7 @@ pub async fn run_move(
     let caller = desk.caller();
     let user = desk.user.clone();
     let needed = SubmissionAction::for_move(action);
-    let outcome = state
-        .store
+    let outcome = desk
         .run(move |c| {
             let guard = |s: &Submission| -> Result<(), AppError> {
                 authorize_submission(&caller, needed, &s.entity, &s.id)?;
@@ -434,8 +414,7 @@ pub async fn run_move(
             };
             intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
         })
-        .await
-        .or_page(reader)?;
+        .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/submissions/{}", outcome.view.id),
         &[("saved", &outcome.view.version.to_string())],
