@@ -78,6 +78,22 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// What a refused request got wrong, a line a field (or the one
+    /// detail), as a page shows it to a person.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. }
+                if !errors.is_empty() =>
+            {
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+
     /// A 422 listing every broken rule at once.
     pub fn unprocessable(errors: Vec<FieldError>) -> Self {
         AppError::Unprocessable {

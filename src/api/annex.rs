@@ -4,7 +4,7 @@ use actix_web::{http::header, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::annex::{annex, Annex};
+use crate::domain::annex::{annex, Annex, Item, Section};
 use crate::domain::Language;
 use crate::http::extract::ApiQuery;
 use crate::http::Answer;
@@ -42,25 +42,34 @@ pub struct ItemView {
 
 impl AnnexResponse {
     pub fn new(annex: &Annex, language: Language) -> AnnexResponse {
+        let sections = annex.sections.iter();
         AnnexResponse {
             language,
-            sections: annex
-                .sections
+            sections: sections.map(|s| SectionView::new(s, language)).collect(),
+        }
+    }
+}
+
+impl SectionView {
+    fn new(section: &Section, language: Language) -> SectionView {
+        SectionView {
+            id: section.id.to_string(),
+            title: section.title.get(language).to_owned(),
+            items: section
+                .items
                 .iter()
-                .map(|section| SectionView {
-                    id: section.id.to_string(),
-                    title: section.title.get(language).to_owned(),
-                    items: section
-                        .items
-                        .iter()
-                        .map(|item| ItemView {
-                            number: item.number.number(),
-                            title: item.title.get(language).to_owned(),
-                            summary: item.summary.get(language).to_owned(),
-                        })
-                        .collect(),
-                })
+                .map(|i| ItemView::new(i, language))
                 .collect(),
+        }
+    }
+}
+
+impl ItemView {
+    fn new(item: &Item, language: Language) -> ItemView {
+        ItemView {
+            number: item.number.number(),
+            title: item.title.get(language).to_owned(),
+            summary: item.summary.get(language).to_owned(),
         }
     }
 }

@@ -60,13 +60,9 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language '{0}': use one of ar, zh, en, fr, ru, es")]
-pub struct UnknownLanguage(pub String);
-
-named_in_text!(Language by code in any case, |text| -> UnknownLanguage {
-    UnknownLanguage(text.to_owned())
-});
+named_in_text!(Language by code in any case, else UnknownLanguage(
+    "unknown language '{0}': use one of ar, zh, en, fr, ru, es"
+));
 
 /// A text in each of the six languages.
 #[derive(Debug, Clone, Deserialize)]

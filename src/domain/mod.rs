@@ -9,6 +9,14 @@
 /// refused with the block's error. `in any case` also takes a name in
 /// another case, with spaces around it.
 macro_rules! named_in_text {
+    // With an error type of its own, which quotes the text it refused.
+    ($type:ident by $name:ident $(in $any:ident case)?, else $err:ident($message:literal)) => {
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[error($message)]
+        pub struct $err(pub String);
+
+        named_in_text!($type by $name $(in $any case)?, |text| -> $err { $err(text.to_owned()) });
+    };
     ($type:ident by $name:ident, |$text:ident| -> $err:ty $refusal:block) => {
         named_in_text!(@impl $type, $name, $text, $err, $refusal, |value: $type| value.$name() == $text);
     };

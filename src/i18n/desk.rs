@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::Names;
+
 use crate::domain::account::Role;
 use crate::domain::submission::Sector;
 use crate::domain::workflow::Status;
@@ -231,88 +233,30 @@ pub struct DeskLabels {
     pub retag_heading: String,
     pub retag_button: String,
     pub retag_saved: String,
-    status: StatusLabels,
+    status: Names,
     /// What an event of a submission's history did, as its trail names it.
-    action: std::collections::BTreeMap<String, String>,
-    sector: SectorLabels,
-    role: RoleLabels,
+    action: Names,
+    sector: Names,
+    role: Names,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleLabels {
-    focal_point: String,
-    editor: String,
-    admin: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StatusLabels {
-    draft: String,
-    submitted: String,
-    changes_requested: String,
-    accepted: String,
-    rejected: String,
-    withdrawn: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SectorLabels {
-    transport: String,
-    water: String,
-    food: String,
-    health: String,
-    energy: String,
-    finance: String,
-    emergency_services: String,
-    ict: String,
-    government: String,
-    other: String,
-}
 impl DeskLabels {
     pub fn status(&self, status: Status) -> &str {
-        let names = &self.status;
-        match status {
-            Status::Draft => &names.draft,
-            Status::Submitted => &names.submitted,
-            Status::ChangesRequested => &names.changes_requested,
-            Status::Accepted => &names.accepted,
-            Status::Rejected => &names.rejected,
-            Status::Withdrawn => &names.withdrawn,
-        }
+        self.status.of(status.as_str())
     }
 
     pub fn sector(&self, sector: Sector) -> &str {
-        let names = &self.sector;
-        match sector {
-            Sector::Transport => &names.transport,
-            Sector::Water => &names.water,
-            Sector::Food => &names.food,
-            Sector::Health => &names.health,
-            Sector::Energy => &names.energy,
-            Sector::Finance => &names.finance,
-            Sector::EmergencyServices => &names.emergency_services,
-            Sector::Ict => &names.ict,
-            Sector::Government => &names.government,
-            Sector::Other => &names.other,
-        }
+        self.sector.of(sector.as_str())
     }
 
     pub fn role(&self, role: Role) -> &str {
-        let names = &self.role;
-        match role {
-            Role::FocalPoint => &names.focal_point,
-            Role::Editor => &names.editor,
-            Role::Admin => &names.admin,
-        }
+        self.role.of(role.as_str())
     }
 
     /// What an event did; an action this catalogue does not know (written
     /// by a later version) is shown by its name.
     pub fn action<'a>(&'a self, action: &'a str) -> &'a str {
-        self.action.get(action).map_or(action, String::as_str)
+        self.action.of(action)
     }
 }
 
@@ -389,8 +333,21 @@ mod tests {
             }
             assert_ne!(english.action(action), action, "{action}");
         }
-        for status in Status::ALL {
-            assert!(!english.status(status).is_empty());
+    }
+
+    #[test]
+    fn every_status_sector_and_role_is_named_in_every_language() {
+        for language in Language::ALL {
+            let d = labels(language);
+            for status in Status::ALL {
+                assert!(d.status.has(status.as_str()), "{language}: {status}");
+            }
+            for sector in Sector::ALL {
+                assert!(d.sector.has(sector.as_str()), "{language}: {sector:?}");
+            }
+            for role in Role::ALL {
+                assert!(d.role.has(role.as_str()), "{language}: {role}");
+            }
         }
     }
 }

@@ -144,13 +144,7 @@ fn store_batch(
     let mut published: Vec<(&str, &str)> = Vec::new();
     for (submission, name) in batch {
         submission_rows.push(SubmissionRow::from_submission(submission));
-        practice_rows.extend(
-            submission
-                .practices
-                .iter()
-                .enumerate()
-                .map(|(i, p)| PracticeRow::from_practice(p, i)),
-        );
+        practice_rows.extend(PracticeRow::all_of(submission));
         versions.push(VersionRow {
             submission_id: submission.id.clone(),
             version: 1,

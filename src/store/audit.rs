@@ -48,16 +48,19 @@ pub fn record(
     Ok(())
 }
 
-type AuditRow = (
-    NaiveDateTime,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
+/// An audit entry as stored (its JSON as text).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = admin_audit)]
+struct AuditRow {
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    actor: String,
+    action: String,
+    target_type: String,
+    target_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
 
 /// The history of one record, oldest first.
 pub fn for_target(
@@ -69,32 +72,22 @@ pub fn for_target(
         .filter(admin_audit::target_type.eq(target_type))
         .filter(admin_audit::target_id.eq(target_id))
         .order(admin_audit::id)
-        .select((
-            admin_audit::at,
-            admin_audit::actor_id,
-            admin_audit::actor,
-            admin_audit::action,
-            admin_audit::target_type,
-            admin_audit::target_id,
-            admin_audit::before_json,
-            admin_audit::after_json,
-        ))
+        .select(AuditRow::as_select())
         .load(connection)?;
     Ok(rows.into_iter().map(into_record).collect())
 }
 
 fn into_record(row: AuditRow) -> AuditRecord {
-    let (at, actor_id, actor, action, target_type, target_id, before, after) = row;
     let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
     AuditRecord {
-        at: utc(at),
-        actor_id,
-        actor,
-        action,
-        target_type,
-        target_id,
-        before: parse(before),
-        after: parse(after),
+        at: utc(row.at),
+        actor_id: row.actor_id,
+        actor: row.actor,
+        action: row.action,
+        target_type: row.target_type,
+        target_id: row.target_id,
+        before: parse(row.before_json),
+        after: parse(row.after_json),
     }
 }
 
@@ -107,19 +100,7 @@ pub fn recent(
 ) -> Result<Vec<(String, AuditRecord)>, AppError> {
     let mut query = admin_audit::table
         .order(admin_audit::id.desc())
-        .select((
-            admin_audit::id,
-            (
-                admin_audit::at,
-                admin_audit::actor_id,
-                admin_audit::actor,
-                admin_audit::action,
-                admin_audit::target_type,
-                admin_audit::target_id,
-                admin_audit::before_json,
-                admin_audit::after_json,
-            ),
-        ))
+        .select((admin_audit::id, AuditRow::as_select()))
         .limit(limit)
         .into_boxed();
     if let Some(before) = before {

@@ -97,6 +97,14 @@ impl SubmissionRow {
 }
 
 impl PracticeRow {
+    /// The rows of a submission's practices, in its order.
+    pub fn all_of(submission: &Submission) -> Vec<PracticeRow> {
+        let practices = submission.practices.iter().enumerate();
+        practices
+            .map(|(position, p)| PracticeRow::from_practice(p, position))
+            .collect()
+    }
+
     pub fn from_practice(practice: &Practice, position: usize) -> PracticeRow {
         let items: Vec<u8> = practice.items.iter().map(|i| i.number()).collect();
         PracticeRow {
@@ -154,12 +162,7 @@ pub fn insert_many(
 }
 
 pub fn insert(connection: &mut AnyConnection, submission: &Submission) -> Result<(), AppError> {
-    let practices: Vec<PracticeRow> = submission
-        .practices
-        .iter()
-        .enumerate()
-        .map(|(position, p)| PracticeRow::from_practice(p, position))
-        .collect();
+    let practices = PracticeRow::all_of(submission);
     insert_many(
         connection,
         &[SubmissionRow::from_submission(submission)],
@@ -212,12 +215,7 @@ pub fn save(
     if practices_changed {
         diesel::delete(practices::table.filter(practices::submission_id.eq(&submission.id)))
             .execute(connection)?;
-        let rows: Vec<PracticeRow> = submission
-            .practices
-            .iter()
-            .enumerate()
-            .map(|(position, p)| PracticeRow::from_practice(p, position))
-            .collect();
+        let rows = PracticeRow::all_of(submission);
         insert_many(connection, &[], &rows)?;
     }
     Ok(())

@@ -3,7 +3,6 @@
 //! practices' own. Drafts are not pages: they exist only for editors, in
 //! the API.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
@@ -52,15 +51,11 @@ pub async fn list(state: State, request: HttpRequest) -> HttpResponse {
         }
         p { a href="/feeds/compilations.atom" type="application/atom+xml" { "Atom" } }
     };
-    layout::respond(
+    layout::ok(
         &reader,
-        StatusCode::OK,
-        layout::page(
-            &reader,
-            Section::Compilations,
-            &l.compilations_heading,
-            main,
-        ),
+        Section::Compilations,
+        &l.compilations_heading,
+        main,
     )
 }
 
@@ -108,9 +103,5 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
             (contents(l, reader.language, &compilation, &entries, &link))
         }
     };
-    layout::respond(
-        &reader,
-        StatusCode::OK,
-        layout::page(&reader, Section::Compilations, &title, main),
-    )
+    layout::ok(&reader, Section::Compilations, &title, main)
 }

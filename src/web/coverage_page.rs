@@ -2,7 +2,6 @@
 //! numbers in words as well as in shade, so colour never carries meaning
 //! alone; the table reads in the reader's language and direction.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
@@ -245,11 +244,7 @@ pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
         pipeline: false,
     };
     match content(&state, &reader, request.query_string(), page).await {
-        Ok(main) => layout::respond(
-            &reader,
-            StatusCode::OK,
-            layout::page(&reader, Section::Coverage, &l.coverage_heading, main),
-        ),
+        Ok(main) => layout::ok(&reader, Section::Coverage, &l.coverage_heading, main),
         Err(error) => super::error_page(&reader, error),
     }
 }

@@ -137,6 +137,11 @@ pub fn page(reader: &Reader, current: Section, title: &str, main: Markup) -> Mar
     frame(reader, title, navigation(reader, current), main)
 }
 
+/// A reader page answered 200.
+pub fn ok(reader: &Reader, current: Section, title: &str, main: Markup) -> HttpResponse {
+    respond(reader, StatusCode::OK, page(reader, current, title, main))
+}
+
 /// The document around a page's navigation and content: the reader site
 /// and the desk differ only in their navigation.
 pub fn frame(reader: &Reader, title: &str, navigation: Markup, main: Markup) -> Markup {

@@ -62,14 +62,8 @@ pub fn not_found_page(request: &HttpRequest) -> HttpResponse {
 pub fn error_page(reader: &Reader, error: AppError) -> HttpResponse {
     let l = reader.labels;
     match &error {
-        AppError::BadRequest { detail, errors } | AppError::Unprocessable { detail, errors } => {
-            let mut lines: Vec<String> = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
-            if lines.is_empty() {
-                lines.push(detail.clone());
-            }
+        AppError::BadRequest { .. } | AppError::Unprocessable { .. } => {
+            let mut lines = error.lines();
             lines.push(l.bad_search_text.clone());
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             layout::message_page(reader, StatusCode::BAD_REQUEST, &l.bad_search_title, &lines)

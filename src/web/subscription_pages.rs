@@ -61,16 +61,8 @@ pub async fn confirm(state: State, request: HttpRequest) -> HttpResponse {
                 p { (l.subscription_confirmed_text) }
                 p { (l.mail_unsubscribe) " " a href=(leave) { (l.unsubscribe_button) } }
             };
-            layout::respond(
-                &reader,
-                StatusCode::OK,
-                layout::page(
-                    &reader,
-                    Section::Compilations,
-                    &l.subscription_confirmed_title,
-                    main,
-                ),
-            )
+            let title = &l.subscription_confirmed_title;
+            layout::ok(&reader, Section::Compilations, title, main)
         }
         Ok(false) => invalid(&reader),
         Err(error) => super::error_page(&reader, error),
@@ -93,11 +85,7 @@ pub async fn ask_unsubscribe(state: State, request: HttpRequest) -> HttpResponse
             button type="submit" name="List-Unsubscribe" value="One-Click" { (l.unsubscribe_button) }
         }
     };
-    let mut response = layout::respond(
-        &reader,
-        StatusCode::OK,
-        layout::page(&reader, Section::Compilations, &l.unsubscribe_title, main),
-    );
+    let mut response = layout::ok(&reader, Section::Compilations, &l.unsubscribe_title, main);
     // The page carries a working link in its address: keep it out of caches.
     response.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,

@@ -132,13 +132,9 @@ impl SectionId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown annex section '{0}': sections are A to G")]
-pub struct UnknownSection(pub String);
-
-named_in_text!(SectionId by letter in any case, |text| -> UnknownSection {
-    UnknownSection(text.to_owned())
-});
+named_in_text!(SectionId by letter in any case, else UnknownSection(
+    "unknown annex section '{0}': sections are A to G"
+));
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

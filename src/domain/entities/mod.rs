@@ -43,13 +43,9 @@ impl EntityType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown entity type '{0}': use member_state, observer_state, regional_org or international_org")]
-pub struct UnknownEntityType(pub String);
-
-named_in_text!(EntityType by as_str, |text| -> UnknownEntityType {
-    UnknownEntityType(text.to_owned())
-});
+named_in_text!(EntityType by as_str, else UnknownEntityType(
+    "unknown entity type '{0}': use member_state, observer_state, regional_org or international_org"
+));
 
 /// The five UN M49 regions.
 #[derive(

@@ -17,6 +17,7 @@ use crate::domain::submission::{validate, Submission};
 use crate::error::{AppError, FieldError};
 use crate::http::State;
 use crate::i18n::desk;
+use crate::service::idempotency::Once;
 use crate::service::submissions as intake;
 
 fn form_page(
@@ -64,64 +65,45 @@ pub async fn create(state: State, Posted(desk, form): Posted) -> Result<HttpResp
     let user = desk.may(Action::CreateSubmission)?;
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {
-        return Ok(form_page(
-            &desk,
-            StatusCode::OK,
-            &fields,
-            &[],
-            command,
-            None,
-        ));
+        let form = form_page(&desk, StatusCode::OK, &fields, &[], command, None);
+        return Ok(form);
     }
     let checked = validate(fields.draft(user.role.is_editor()))
         .map_err(AppError::unprocessable)
         .and_then(|mut valid| Ok((submission_entity(&user, valid.entity.take())?, valid)));
-    let (entity, valid) = match checked {
-        Ok(checked) => checked,
-        Err(error) => {
-            let errors = field_errors(error, reader)?;
-            return Ok(form_page(
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &fields,
-                &errors,
-                command,
-                None,
-            ));
+    let created = match checked {
+        Ok((entity, valid)) => {
+            let tagger = state.tagger.clone();
+            let actor = user.clone();
+            desk.attempt(move |c| {
+                intake::create(
+                    c,
+                    &actor.actor(),
+                    None,
+                    entity,
+                    valid,
+                    clock::now(),
+                    &tagger,
+                )
+            })
+            .await
         }
+        Err(error) => Err(error),
     };
-    let tagger = state.tagger.clone();
-    let created = desk
-        .attempt(move |c| {
-            intake::create(c, &user.actor(), None, entity, valid, clock::now(), &tagger)
-        })
-        .await;
     match created {
-        Ok(once) => {
-            let id = match once {
-                crate::service::idempotency::Once::Done(outcome) => outcome.view.id,
-                crate::service::idempotency::Once::Replayed(_) => {
-                    return Err(Failure::page(
-                        reader,
-                        AppError::internal("a form create was replayed"),
-                    ))
-                }
-            };
-            Ok(frame::see_other(reader.link_with(
-                &format!("/desk/submissions/{id}"),
-                &[("saved", "1")],
-            )))
-        }
+        Ok(Once::Done(outcome)) => Ok(frame::see_other(reader.link_with(
+            &format!("/desk/submissions/{}", outcome.view.id),
+            &[("saved", "1")],
+        ))),
+        // A form sends no idempotency key, so there is nothing to replay.
+        Ok(Once::Replayed(_)) => Err(Failure::page(
+            reader,
+            AppError::internal("a form create was replayed"),
+        )),
         Err(error) => {
             let errors = field_errors(error, reader)?;
-            Ok(form_page(
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &fields,
-                &errors,
-                command,
-                None,
-            ))
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(form_page(&desk, status, &fields, &errors, command, None))
         }
     }
 }
@@ -141,14 +123,9 @@ pub async fn edit_form(desk: Desk, path: web::Path<String>) -> Result<HttpRespon
         ));
     }
     let fields = Fields::of_submission(&submission);
-    Ok(form_page(
-        &desk,
-        StatusCode::OK,
-        &fields,
-        &[],
-        Command::Save,
-        Some(&submission.id),
-    ))
+    let id = Some(submission.id.as_str());
+    let form = form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, id);
+    Ok(form)
 }
 
 pub async fn update(
@@ -168,14 +145,9 @@ pub async fn update(
     let valid = match validate(fields.draft(false)) {
         Ok(valid) => valid,
         Err(errors) => {
-            return Ok(form_page(
-                &desk,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &fields,
-                &errors,
-                command,
-                Some(&id),
-            ))
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let form = form_page(&desk, status, &fields, &errors, command, Some(&id));
+            return Ok(form);
         }
     };
     let version = fields.version.unwrap_or(current.version);

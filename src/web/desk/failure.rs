@@ -60,71 +60,32 @@ impl Failure {
     /// A form without this session's CSRF token: 403, nothing changed.
     pub fn form_expired(reader: &Reader) -> Failure {
         let d = desk::labels(reader.language);
-        message(
-            reader,
-            StatusCode::FORBIDDEN,
-            &d.form_expired_title,
-            &[d.form_expired_text.as_str()],
-        )
+        let text = [d.form_expired_text.clone()];
+        message(reader, StatusCode::FORBIDDEN, &d.form_expired_title, &text)
     }
 
     /// The page for an error of the work behind a desk page.
     pub fn page(reader: &Reader, error: AppError) -> Failure {
         let l = reader.labels;
         let d = desk::labels(reader.language);
-        match &error {
-            AppError::Forbidden(_) => message(
-                reader,
-                StatusCode::FORBIDDEN,
-                &d.forbidden_title,
-                &[d.forbidden_text.as_str()],
-            ),
-            AppError::NotFound(_) => message(
-                reader,
-                StatusCode::NOT_FOUND,
-                &l.not_found_title,
-                &[l.not_found_text.as_str()],
-            ),
-            AppError::PreconditionFailed(_) => message(
-                reader,
-                StatusCode::PRECONDITION_FAILED,
-                &d.conflict_title,
-                &[d.stale_text.as_str()],
-            ),
-            AppError::Conflict(detail) => message(
-                reader,
-                StatusCode::CONFLICT,
-                &d.conflict_title,
-                &[detail.as_str()],
-            ),
-            AppError::BadRequest { detail, errors }
-            | AppError::Unprocessable { detail, errors } => {
-                let mut lines: Vec<String> = errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect();
-                if lines.is_empty() {
-                    lines.push(detail.clone());
-                }
-                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-                message(reader, error.status_code(), &d.errors_heading, &lines)
+        let status = error.status_code();
+        let (title, lines) = match &error {
+            AppError::Forbidden(_) => (&d.forbidden_title, vec![d.forbidden_text.clone()]),
+            AppError::NotFound(_) => (&l.not_found_title, vec![l.not_found_text.clone()]),
+            AppError::PreconditionFailed(_) => (&d.conflict_title, vec![d.stale_text.clone()]),
+            AppError::Conflict(detail) => (&d.conflict_title, vec![detail.clone()]),
+            AppError::BadRequest { .. } | AppError::Unprocessable { .. } => {
+                (&d.errors_heading, error.lines())
             }
             AppError::TooManyRequests {
                 retry_after_seconds,
                 ..
             } => {
-                let text = i18n::fill(
-                    &d.too_many_attempts,
-                    &[("seconds", &retry_after_seconds.to_string())],
-                );
-                let mut failure = message(
-                    reader,
-                    StatusCode::TOO_MANY_REQUESTS,
-                    &d.conflict_title,
-                    &[text.as_str()],
-                );
+                let seconds = retry_after_seconds.to_string();
+                let text = i18n::fill(&d.too_many_attempts, &[("seconds", &seconds)]);
+                let mut failure = message(reader, status, &d.conflict_title, &[text]);
                 failure.retry_after = Some(*retry_after_seconds);
-                failure
+                return failure;
             }
             _ => {
                 match &error {
@@ -133,22 +94,19 @@ impl Failure {
                     }
                     other => tracing::warn!(error = %other, "a desk page could not be made"),
                 }
-                let status = match error.status_code() {
+                let status = match status {
                     status if status.is_server_error() => status,
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                message(
-                    reader,
-                    status,
-                    &l.unavailable_title,
-                    &[l.unavailable_text.as_str()],
-                )
+                let text = vec![l.unavailable_text.clone()];
+                return message(reader, status, &l.unavailable_title, &text);
             }
-        }
+        };
+        message(reader, status, title, &lines)
     }
 }
 
-fn message(reader: &Reader, status: StatusCode, title: &str, lines: &[&str]) -> Failure {
+fn message(reader: &Reader, status: StatusCode, title: &str, lines: &[String]) -> Failure {
     let main = html! {
         h1 { (title) }
         @for line in lines { p { (line) } }

@@ -133,6 +133,48 @@ fn practice_view(
     }
 }
 
+/// How a move's form asks for it: the last part of its path, its button,
+/// whether it is a secondary choice, and the text it takes (the field the
+/// use case reads, its label, its height, whether it is required).
+struct MoveForm<'a> {
+    path: &'static str,
+    button: &'a str,
+    secondary: bool,
+    text: Option<(&'static str, &'a str, u8, bool)>,
+}
+
+fn move_form(d: &desk::DeskLabels, m: Move) -> Option<MoveForm<'_>> {
+    let (path, button, secondary, text) = match m {
+        Move::Edit => return None,
+        Move::Submit => ("submit", &d.submit_button, false, None),
+        Move::Withdraw => ("withdraw", &d.withdraw_button, true, None),
+        Move::RequestChanges => (
+            "request-changes",
+            &d.request_changes_button,
+            false,
+            Some(("message", d.request_changes_message.as_str(), 4, true)),
+        ),
+        Move::Accept => (
+            "accept",
+            &d.accept_button,
+            false,
+            Some(("note", d.accept_note.as_str(), 2, false)),
+        ),
+        Move::Reject => (
+            "reject",
+            &d.reject_button,
+            true,
+            Some(("reason", d.reject_reason.as_str(), 3, true)),
+        ),
+    };
+    Some(MoveForm {
+        path,
+        button,
+        secondary,
+        text,
+    })
+}
+
 /// One form per move this person may make now.
 fn moves(desk: &Desk, submission: &Submission) -> Markup {
     let reader = &desk.reader;
@@ -152,51 +194,26 @@ fn moves(desk: &Desk, submission: &Submission) -> Markup {
             .is_ok()
         })
         .collect();
-    let action = |m: &str| reader.link(&format!("/desk/submissions/{}/{m}", submission.id));
+    let page = format!("/desk/submissions/{}", submission.id);
     html! {
         @if !allowed.is_empty() {
             section.moves aria-labelledby="moves-heading" {
                 h2 #moves-heading { (d.actions_heading) }
                 @for m in &allowed {
-                    @match m {
-                        Move::Edit => p { a.button href=(reader.link(&format!("/desk/submissions/{}/edit", submission.id))) { (d.edit_link) } },
-                        Move::Submit => form method="post" action=(action("submit")) {
+                    @if let Some(form) = move_form(d, *m) {
+                        form method="post" action=(reader.link(&format!("{page}/{}", form.path))) {
                             (csrf_field(desk))
                             input type="hidden" name="version" value=(submission.version);
-                            button type="submit" { (d.submit_button) }
-                        },
-                        Move::Withdraw => form method="post" action=(action("withdraw")) {
-                            (csrf_field(desk))
-                            input type="hidden" name="version" value=(submission.version);
-                            button.secondary type="submit" { (d.withdraw_button) }
-                        },
-                        Move::RequestChanges => form method="post" action=(action("request-changes")) {
-                            (csrf_field(desk))
-                            input type="hidden" name="version" value=(submission.version);
-                            p {
-                                label for="message" { (d.request_changes_message) }
-                                textarea #message name="message" rows="4" required {}
+                            @if let Some((field, label, rows, required)) = form.text {
+                                p {
+                                    label for=(field) { (label) }
+                                    textarea id=(field) name=(field) rows=(rows) required[required] {}
+                                }
                             }
-                            button type="submit" { (d.request_changes_button) }
-                        },
-                        Move::Accept => form method="post" action=(action("accept")) {
-                            (csrf_field(desk))
-                            input type="hidden" name="version" value=(submission.version);
-                            p {
-                                label for="note" { (d.accept_note) }
-                                textarea #note name="note" rows="2" {}
-                            }
-                            button type="submit" { (d.accept_button) }
-                        },
-                        Move::Reject => form method="post" action=(action("reject")) {
-                            (csrf_field(desk))
-                            input type="hidden" name="version" value=(submission.version);
-                            p {
-                                label for="reason" { (d.reject_reason) }
-                                textarea #reason name="reason" rows="3" required {}
-                            }
-                            button.secondary type="submit" { (d.reject_button) }
-                        },
+                            button.secondary[form.secondary] type="submit" { (form.button) }
+                        }
+                    } @else {
+                        p { a.button href=(reader.link(&format!("{page}/edit"))) { (d.edit_link) } }
                     }
                 }
             }
