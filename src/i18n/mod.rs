@@ -170,9 +170,11 @@ impl Names {
         self.0.get(key).map_or(key, String::as_str)
     }
 
+    /// The keys that have no name here (or a blank one).
     #[cfg(test)]
-    pub fn has(&self, key: &str) -> bool {
-        self.0.get(key).is_some_and(|name| !name.trim().is_empty())
+    pub fn missing<'k>(&self, keys: &[&'k str]) -> Vec<&'k str> {
+        let named = |key: &&str| self.0.get(*key).is_some_and(|n| !n.trim().is_empty());
+        keys.iter().filter(|key| !named(key)).copied().collect()
     }
 }
 
@@ -225,15 +227,24 @@ pub fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
     template.split_once(&place).unwrap_or((template, ""))
 }
 
+/// The compiled-in file of `$language` in the label folder `$folder`
+/// (a path relative to the calling file).
+macro_rules! label_file {
+    ($folder:literal, $language:expr) => {
+        match $language {
+            Language::Ar => include_str!(concat!($folder, "/ar.toml")),
+            Language::Zh => include_str!(concat!($folder, "/zh.toml")),
+            Language::En => include_str!(concat!($folder, "/en.toml")),
+            Language::Fr => include_str!(concat!($folder, "/fr.toml")),
+            Language::Ru => include_str!(concat!($folder, "/ru.toml")),
+            Language::Es => include_str!(concat!($folder, "/es.toml")),
+        }
+    };
+}
+pub(crate) use label_file;
+
 fn source(language: Language) -> &'static str {
-    match language {
-        Language::Ar => include_str!("labels/ar.toml"),
-        Language::Zh => include_str!("labels/zh.toml"),
-        Language::En => include_str!("labels/en.toml"),
-        Language::Fr => include_str!("labels/fr.toml"),
-        Language::Ru => include_str!("labels/ru.toml"),
-        Language::Es => include_str!("labels/es.toml"),
-    }
+    label_file!("labels", language)
 }
 
 /// The labels of a language, parsed once. The files are compiled in and
@@ -303,38 +314,59 @@ fn preferred_of_accept_language(header: &str) -> Option<Language> {
     choices.first().map(|c| c.2)
 }
 
+/// What the tests of every label folder check of its files.
+#[cfg(test)]
+pub(crate) mod checks {
+    use super::Language;
+
+    /// The places a label fills (`{count}`, `{name}`…), in order of name.
+    fn places(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// Every language's file has every label of the English one, none of
+    /// them blank (but those named), each filling the same places; tables
+    /// have the same keys.
+    pub fn like_english(source: fn(Language) -> &'static str, may_be_blank: &[&str]) {
+        let english: toml::Table = toml::from_str(source(Language::En)).unwrap();
+        for language in Language::ALL {
+            let table: toml::Table = toml::from_str(source(language)).unwrap();
+            for (key, value) in &english {
+                match (value, &table[key]) {
+                    (toml::Value::String(en), toml::Value::String(theirs)) => {
+                        let blank = theirs.trim().is_empty();
+                        assert!(
+                            !blank || may_be_blank.contains(&key.as_str()),
+                            "{language}: {key}"
+                        );
+                        assert_eq!(places(en), places(theirs), "{language}: {key}");
+                    }
+                    (toml::Value::Table(en), toml::Value::Table(theirs)) => {
+                        let keys = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
+                        assert_eq!(keys(en), keys(theirs), "{language}: [{key}]");
+                    }
+                    _ => panic!("{language}: {key} has another shape than in English"),
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn placeholders(text: &str) -> Vec<String> {
-        let mut found: Vec<String> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-            .collect();
-        found.sort();
-        found
-    }
-
     #[test]
     fn every_language_file_is_whole_and_fills_the_same_places() {
-        let english: toml::Table = toml::from_str(source(Language::En)).unwrap();
+        checks::like_english(source, &["thousands_separator"]);
         for language in Language::ALL {
-            let labels = labels(language);
-            assert!(!labels.site_name.is_empty());
-            let table: toml::Table = toml::from_str(source(language)).unwrap();
-            for (key, value) in &english {
-                if let toml::Value::String(text) = value {
-                    let theirs = table[key].as_str().unwrap();
-                    assert!(!theirs.trim().is_empty() || key == "thousands_separator");
-                    assert_eq!(
-                        placeholders(text),
-                        placeholders(theirs),
-                        "{language}: {key} fills other places than in English"
-                    );
-                }
-            }
+            assert!(!labels(language).site_name.is_empty());
         }
     }
 
@@ -342,15 +374,14 @@ mod tests {
     fn every_entity_type_region_and_group_is_named_in_every_language() {
         for language in Language::ALL {
             let l = labels(language);
-            for t in EntityType::ALL {
-                assert!(l.entity_type.has(t.as_str()), "{language}: {t}");
-            }
-            for region in Region::ALL {
-                assert!(l.region.has(region.as_str()), "{language}: {region}");
-            }
-            for group in RegionalGroup::ALL {
-                assert!(l.regional_group.has(group.as_str()), "{language}: {group}");
-            }
+            let missing = [
+                l.entity_type
+                    .missing(&EntityType::ALL.map(EntityType::as_str)),
+                l.region.missing(&Region::ALL.map(Region::as_str)),
+                l.regional_group
+                    .missing(&RegionalGroup::ALL.map(RegionalGroup::as_str)),
+            ];
+            assert!(missing.iter().all(Vec::is_empty), "{language}: {missing:?}");
         }
     }
 
