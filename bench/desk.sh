@@ -73,6 +73,20 @@ kenyan=$(first "entity=KEN&status=draft")
 compilation=$(curl -sS -f -X POST "$base/api/v1/compilations" -H "authorization: Bearer $token" \
   -H 'content-type: application/json' -d '{"title": "Benchmark", "scope": {"sections": ["E"]}}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+# The catalogue moves on after the assembly, as it does between an editor's
+# visits: 25 practices of section E re-tagged, 25 submitted replies accepted.
+curl -sS -f -H "authorization: Bearer $token" "$base/api/v1/practices?section=E&limit=25" |
+  python3 -c 'import json,sys; [print(p["id"]) for p in json.load(sys.stdin)["items"]]' |
+  while read -r practice; do
+    curl -sS -f -o /dev/null -X PATCH "$base/api/v1/practices/$practice" -H "authorization: Bearer $token" \
+      -H 'content-type: application/json' -d '{"items": [12]}'
+  done
+curl -sS -f -H "authorization: Bearer $token" "$base/api/v1/submissions?status=submitted&limit=25" |
+  python3 -c 'import json,sys; [print(s["id"], s["version"]) for s in json.load(sys.stdin)["items"]]' |
+  while read -r submission version; do
+    curl -sS -f -o /dev/null -X POST "$base/api/v1/submissions/$submission/accept" -H "authorization: Bearer $token" \
+      -H "if-match: \"v$version\"" -H 'content-type: application/json' -d '{}'
+  done
 
 : > "$work/client.txt"
 time_pages() {

@@ -230,7 +230,7 @@ async fn visible(
         .run(move |c| {
             let (compilation, entries) = editions::visible(c, &id, drafts)?;
             let drift = match compilation.status {
-                CompilationStatus::Draft => Some(editions::drift(c, &compilation, &entries)?),
+                CompilationStatus::Draft => Some(editions::drift(c, &compilation)?),
                 CompilationStatus::Published => None,
             };
             Ok((compilation, entries, drift))

@@ -21,6 +21,7 @@ use crate::domain::page::Page;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
+use crate::store::catalogue;
 use crate::store::compilations::{self, Text};
 use crate::store::outbox;
 use crate::store::subscriptions;
@@ -102,15 +103,25 @@ fn record(
     )
 }
 
-/// Assembles from the catalogue as it is now.
+/// Practices changed since an assembly past which comparing them one by
+/// one costs more than assembling the whole scope again.
+const DRIFT_ONE_BY_ONE: i64 = 500;
+
+/// Assembles from the catalogue as it is now (of the practices `among`,
+/// or all of them), noting the last catalogue change it has seen.
 fn assemble_now(
     connection: &mut AnyConnection,
     scope: &Scope,
     excluded: &BTreeSet<String>,
     text: Text,
+    among: Option<&[String]>,
 ) -> Result<Assembly, AppError> {
-    let candidates = compilations::candidates(connection, scope, text)?;
-    Ok(assemble(candidates, scope, excluded))
+    // Read before the candidates: a change that commits in between has a
+    // later number, so the next comparison looks at it again; none is
+    // missed (catalogue changes commit in the order of their numbers).
+    let through = catalogue::last_sequence(connection)?;
+    let candidates = compilations::candidates(connection, scope, text, among)?;
+    Ok(assemble(candidates, scope, excluded).as_of(through))
 }
 
 /// Starts a draft, assembled at once.
@@ -129,7 +140,7 @@ pub fn create(
     }
     let scope = new.scope.normalized();
     write_transaction(connection, |c| {
-        let assembly = assemble_now(c, &scope, &BTreeSet::new(), Text::Whole)?;
+        let assembly = assemble_now(c, &scope, &BTreeSet::new(), Text::Whole, None)?;
         let compilation = Compilation {
             id: uuid::Uuid::now_v7().to_string(),
             status: CompilationStatus::Draft,
@@ -147,6 +158,7 @@ pub fn create(
             assembled_at: now,
             published_at: None,
             published_by: None,
+            assembled_through: assembly.through,
         };
         compilations::insert(c, &compilation)?;
         compilations::replace_entries(c, &compilation.id, &assembly.entries)?;
@@ -180,8 +192,7 @@ pub fn visible(
 /// (the desk's check, which shows no entries of its own).
 pub fn drift_of(connection: &mut AnyConnection, id: &str) -> Result<Drift, AppError> {
     let compilation = compilations::find(connection, id)?.ok_or_else(|| not_found(id))?;
-    let entries = compilations::entries_with(connection, id, Text::Bare)?;
-    drift(connection, &compilation, &entries)
+    drift(connection, &compilation)
 }
 
 /// A compilation with a window of its entries (a page of a long draft):
@@ -269,7 +280,13 @@ pub fn update(
         if let Some(excluded) = changes.excluded {
             compilation.excluded = excluded.into_iter().collect();
         }
-        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded, Text::Whole)?;
+        let assembly = assemble_now(
+            c,
+            &compilation.scope,
+            &compilation.excluded,
+            Text::Whole,
+            None,
+        )?;
         compilation.reassemble(&assembly, now);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
@@ -298,7 +315,13 @@ pub fn publish(
         compilations::lock_editions(c)?;
         let mut compilation = changeable(c, id, expected_version)?;
         let before = compilation.clone();
-        let assembly = assemble_now(c, &compilation.scope, &compilation.excluded, Text::Whole)?;
+        let assembly = assemble_now(
+            c,
+            &compilation.scope,
+            &compilation.excluded,
+            Text::Whole,
+            None,
+        )?;
         // The request is fine; the draft as it stands is not publishable.
         if assembly.entries.is_empty() {
             return Err(AppError::Conflict(format!(
@@ -375,22 +398,23 @@ fn announce(
 }
 
 /// What reassembling a draft now would change (nothing for an edition).
-pub fn drift(
-    connection: &mut AnyConnection,
-    compilation: &Compilation,
-    entries: &[Entry],
-) -> Result<Drift, AppError> {
+/// Only a practice the catalogue changed since the assembly can differ, so
+/// those are compared, usually a few or none; after a long while the whole
+/// scope is. Comparing needs ids and items, not the texts.
+pub fn drift(connection: &mut AnyConnection, compilation: &Compilation) -> Result<Drift, AppError> {
     if compilation.status == CompilationStatus::Published {
         return Ok(Drift::default());
     }
-    // Comparing needs ids and items, not the texts.
-    let now = assemble_now(
-        connection,
-        &compilation.scope,
-        &compilation.excluded,
-        Text::Bare,
-    )?;
-    Ok(compilation::drift(entries, &now.entries))
+    let since = compilation.assembled_through;
+    let changed = catalogue::practices_changed_after(connection, since, DRIFT_ONE_BY_ONE + 1)?;
+    if changed.is_empty() {
+        return Ok(Drift::default());
+    }
+    let among = (changed.len() as i64 <= DRIFT_ONE_BY_ONE).then_some(changed.as_slice());
+    let then = compilations::entries_with(connection, &compilation.id, Text::Bare, among)?;
+    let (scope, excluded) = (&compilation.scope, &compilation.excluded);
+    let now = assemble_now(connection, scope, excluded, Text::Bare, among)?;
+    Ok(compilation::drift(&then, &now.entries))
 }
 
 /// A page of the compilations, newest first; drafts only for those who may see them.

@@ -74,6 +74,21 @@ pub fn count(connection: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(catalogue_changes::table.count().get_result(connection)?)
 }
 
+/// The practices changed after catalogue change `seq`, each once, at
+/// most `limit` of them.
+pub fn practices_changed_after(
+    connection: &mut AnyConnection,
+    seq: i64,
+    limit: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(catalogue_changes::table
+        .filter(catalogue_changes::seq.gt(seq))
+        .select(catalogue_changes::practice_id)
+        .distinct()
+        .limit(limit)
+        .load(connection)?)
+}
+
 /// A change to apply to the search index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {

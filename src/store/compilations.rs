@@ -34,6 +34,7 @@ struct CompilationRow {
     assembled_at: NaiveDateTime,
     published_at: Option<NaiveDateTime>,
     published_by: Option<String>,
+    assembled_through: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -84,6 +85,7 @@ impl CompilationRow {
             assembled_at: c.assembled_at.naive_utc(),
             published_at: c.published_at.map(|t| t.naive_utc()),
             published_by: c.published_by.clone(),
+            assembled_through: c.assembled_through,
         })
     }
 
@@ -117,6 +119,7 @@ impl CompilationRow {
             assembled_at: utc(self.assembled_at),
             published_at: self.published_at.map(utc),
             published_by: self.published_by,
+            assembled_through: self.assembled_through,
         })
     }
 }
@@ -232,17 +235,25 @@ pub fn published(connection: &mut AnyConnection, limit: i64) -> Result<Vec<Compi
 
 /// The entries of a compilation, in order.
 pub fn entries_of(connection: &mut AnyConnection, id: &str) -> Result<Vec<Entry>, AppError> {
-    entries_with(connection, id, Text::Whole)
+    entries_with(connection, id, Text::Whole, None)
 }
 
-/// Every entry, with its bodies or without (to compare with the catalogue).
+/// Every entry (or those of the practices `among`), with its bodies or
+/// without (to compare with the catalogue).
 pub fn entries_with(
     connection: &mut AnyConnection,
     id: &str,
     text: Text,
+    among: Option<&[String]>,
 ) -> Result<Vec<Entry>, AppError> {
     use compilation_entries as e;
-    let base = e::table.filter(e::compilation_id.eq(id)).order(e::position);
+    let mut base = e::table
+        .filter(e::compilation_id.eq(id))
+        .order(e::position)
+        .into_boxed();
+    if let Some(ids) = among {
+        base = base.filter(e::practice_id.eq_any(ids.to_vec()));
+    }
     let rows: Vec<EntryRow> = match text {
         Text::Whole => base.select(EntryRow::as_select()).load(connection)?,
         Text::Bare => base
@@ -347,11 +358,12 @@ pub enum Text {
 
 /// The accepted practices a scope admits (its dates, and a practice with
 /// an item in its sections), with their sources, in no particular order
-/// (assembly orders them).
+/// (assembly orders them); only those `among` these ids when given.
 pub fn candidates(
     connection: &mut AnyConnection,
     scope: &Scope,
     text: Text,
+    among: Option<&[String]>,
 ) -> Result<Vec<Candidate>, AppError> {
     use diesel::dsl::sql;
     use diesel::sql_types::Text as SqlText;
@@ -390,10 +402,18 @@ pub fn candidates(
     // Only practices tagged within the scope's sections are read (a draft
     // of one section need not read the whole catalogue); the ORs come first
     // so that the filters after them apply to all.
-    let patterns: Vec<String> = AnnexItem::all()
-        .filter(|item| scope.sections.contains(&item.section()))
-        .flat_map(super::submissions::item_patterns)
-        .collect();
+    // Named practices need no such filter, and the database finds them
+    // by key rather than by matching every practice's items.
+    let patterns: Vec<String> = match among {
+        Some(ids) => {
+            query = query.filter(practices::id.eq_any(ids.to_vec()));
+            Vec::new()
+        }
+        None => AnnexItem::all()
+            .filter(|item| scope.sections.contains(&item.section()))
+            .flat_map(super::submissions::item_patterns)
+            .collect(),
+    };
     for (i, pattern) in patterns.into_iter().enumerate() {
         query = if i == 0 {
             query.filter(practices::items.like(pattern))

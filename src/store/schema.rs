@@ -169,6 +169,7 @@ diesel::table! {
         assembled_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
         published_by -> Nullable<Text>,
+        assembled_through -> BigInt,
     }
 }
 

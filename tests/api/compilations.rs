@@ -638,3 +638,69 @@ fn the_excluded_list_is_bounded_as_sent_repeats_included() {
     let answer = put(&app, &editor, id, json!({"excluded_practices": fits}));
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
+
+/// Imports `count` accepted submissions of one practice each under item 11
+/// straight into the app's database, as `compendium import` does.
+fn import_accepted(app: &TestApp, first: usize, count: usize) {
+    let lines: String = (first..first + count)
+        .map(|n| {
+            format!(
+                "{}\n",
+                json!({"entity": "FRA", "language": "en", "title": format!("Imported {n}"),
+                    "status": "accepted", "received_at": "2026-01-02T12:00:00Z",
+                    "practices": [{"title": format!("Imported practice {n}"), "body": "A national CERT.", "items": [11]}]})
+            )
+        })
+        .collect();
+    let store = compendium::store::Store::open(&app.settings).unwrap();
+    let mut connection = store.blocking_connection().unwrap();
+    let tagger = compendium::tagging::Tagger::new().unwrap();
+    let report = compendium::service::exchange::import(
+        &mut connection,
+        lines.as_bytes(),
+        false,
+        &tagger,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.practices, count);
+}
+
+#[test]
+fn drift_is_the_same_whether_a_few_or_many_practices_changed_since_assembly() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let draft = create(
+            app,
+            &editor,
+            json!({"title": "Incidents", "scope": {"sections": ["E"]}}),
+        );
+        let id = draft["id"].as_str().unwrap().to_owned();
+        let added = |app: &TestApp| -> usize {
+            let seen = app
+                .get_as(&editor.token, &format!("/api/v1/compilations/{id}"))
+                .json();
+            assert_eq!(seen["changes_since_assembly"]["removed"], json!([]));
+            seen["changes_since_assembly"]["added"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        assert_eq!(added(app), 0, "nothing changed since the assembly");
+        // A few changes are compared one by one...
+        import_accepted(app, 0, 3);
+        assert_eq!(added(app), 3);
+        // ...a long backlog by assembling the whole scope again.
+        import_accepted(app, 3, 520);
+        assert_eq!(added(app), 523);
+        // An out-of-scope change is no change to this draft.
+        let reassembled = put(app, &editor, &id, json!({}));
+        assert_eq!(reassembled.json()["entries_count"], 523);
+        app.accept_new(
+            &editor,
+            &json!({"entity": "GHA", "language": "en", "title": "Ghana",
+                "practices": [{"title": "Ghana law", "body": "A penal code.", "items": [13]}]}),
+        );
+        assert_eq!(added(app), 0);
+    });
+}

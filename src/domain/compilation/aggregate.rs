@@ -48,11 +48,14 @@ pub struct Compilation {
     pub assembled_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub published_by: Option<String>,
+    /// The last catalogue change the assembly had seen (0: none known).
+    pub assembled_through: i64,
 }
 
 impl Compilation {
     /// Takes a new assembly of its entries: a new version, assembled now.
     pub fn reassemble(&mut self, assembly: &Assembly, now: DateTime<Utc>) {
+        self.assembled_through = assembly.through;
         self.untagged = assembly.untagged.clone();
         self.entries_count = assembly.entries.len() as i64;
         self.version += 1;
@@ -104,6 +107,7 @@ mod tests {
             assembled_at: at(0),
             published_at: None,
             published_by: None,
+            assembled_through: 0,
         }
     }
 
@@ -113,9 +117,11 @@ mod tests {
         let assembly = Assembly {
             entries: Vec::new(),
             untagged: vec!["p9".to_owned()],
+            through: 41,
         };
         compilation.reassemble(&assembly, at(1));
         assert_eq!((compilation.version, compilation.assembled_at), (2, at(1)));
+        assert_eq!(compilation.assembled_through, 41);
         assert_eq!(compilation.untagged, ["p9"]);
         let number = EditionNumber::next(at(2), Some(3));
         compilation.publish(&assembly, number, Some("u1".to_owned()), at(2));

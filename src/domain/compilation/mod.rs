@@ -133,6 +133,15 @@ pub struct Assembly {
     pub entries: Vec<Entry>,
     /// Practices in scope that have no annex item to stand under.
     pub untagged: Vec<String>,
+    /// The last catalogue change the candidates had seen (0: not known).
+    pub through: i64,
+}
+
+impl Assembly {
+    /// The assembly of candidates read after catalogue change `through`.
+    pub fn as_of(self, through: i64) -> Assembly {
+        Assembly { through, ..self }
+    }
 }
 
 fn contributor_rank(entity_type: EntityType) -> u8 {
@@ -189,6 +198,7 @@ pub fn assemble(
             })
             .collect(),
         untagged,
+        through: 0,
     }
 }
 

@@ -187,6 +187,7 @@ pub(crate) mod fixture {
             assembled_at: at,
             published_at: Some(at),
             published_by: None,
+            assembled_through: 0,
         };
         (compilation, assembly.entries)
     }

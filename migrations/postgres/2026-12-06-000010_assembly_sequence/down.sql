@@ -1,0 +1,2 @@
+DROP INDEX compilation_entries_by_practice;
+ALTER TABLE compilations DROP COLUMN assembled_through;
