@@ -1,33 +1,43 @@
 //! Practices of the public catalogue: `/api/v1/practices/{id}`, and editors'
 //! curation of their tags.
 
-use actix_web::HttpResponse;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::shapes::EntityTags;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::submission::Curation;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
 use crate::error::AppError;
-use crate::http::extract::{double_option, JsonBody};
+use crate::http::extract::{double_option, if_match_version, JsonBody};
 use crate::http::{Answer, IdPath, State};
 use crate::service::curation;
 use crate::service::practices::{find_public, CataloguePractice};
+use crate::service::views::etag;
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 
 /// A practice of an accepted submission; anyone may read it.
 #[utoipa::path(
     get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")),
-    responses((status = 200, description = "The practice", body = CataloguePractice), (status = 404, description = "No such practice in the catalogue"))
+    responses((status = 200, description = "The practice", body = CataloguePractice, headers(("ETag" = String, description = "The version of its submission, for If-Match"))), (status = 404, description = "No such practice in the catalogue"))
 )]
 pub async fn get_practice(state: State, path: IdPath) -> Answer {
     let id = path.into_inner();
     let lookup = id.clone();
     let practice = state.store.run(move |c| find_public(c, &lookup)).await?;
     practice
-        .map(|p| HttpResponse::Ok().json(p))
+        .map(|p| answer(&p))
         .ok_or_else(|| AppError::NotFound(format!("there is no practice {id} in the catalogue")))
+}
+
+/// A practice with the ETag of its submission's version.
+fn answer(practice: &CataloguePractice) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(practice.version)))
+        .json(practice)
 }
 
 /// `null` (or absence) keeps the present list.
@@ -61,11 +71,18 @@ pub struct PracticeCuration {
 
 /// Re-tags a practice of an accepted submission (editors); audited.
 #[utoipa::path(
-    patch, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")), request_body = PracticeCuration, security(("bearer" = [])),
-    responses((status = 200, description = "The practice as now tagged", body = CataloguePractice), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such practice"), (status = 409, description = "Its submission is not accepted"), (status = 422, description = "Unknown items or sectors, or a note too long"))
+    patch, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the practice as read")), request_body = PracticeCuration, security(("bearer" = [])),
+    responses((status = 200, description = "The practice as now tagged", body = CataloguePractice), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such practice"), (status = 409, description = "Its submission is not accepted"), (status = 412, description = "If-Match names another version: someone re-tagged it since"), (status = 422, description = "Unknown items or sectors, or a note too long"))
 )]
-pub async fn curate_practice(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
+pub async fn curate_practice(
+    state: State,
+    caller: Caller,
+    request: HttpRequest,
+    path: IdPath,
+    body: JsonBody,
+) -> Answer {
     let editor = authorize(&caller, Action::CuratePractices)?.clone();
+    let seen = if_match_version(&request)?.flatten();
     let patch: PracticeCuration = body.parse()?;
     let mut errors = Vec::new();
     let curation = Curation {
@@ -87,7 +104,7 @@ pub async fn curate_practice(state: State, caller: Caller, path: IdPath, body: J
     let id = path.into_inner();
     let view = state
         .store
-        .run(move |c| curation::curate(c, &editor.actor(), &id, curation, clock::now()))
+        .run(move |c| curation::curate(c, &editor.actor(), &id, curation, seen, clock::now()))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(answer(&view))
 }

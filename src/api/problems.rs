@@ -72,6 +72,10 @@ impl IntoResponses for MoveProblems {
                 "Not possible in its status; the detail names what is",
             ),
             (
+                "412",
+                "If-Match names another version than the present one: the move was decided on what is no longer there",
+            ),
+            (
                 "422",
                 "A required message or reason is missing, or too long",
             ),

@@ -22,7 +22,7 @@ use crate::error::{AppError, FieldError};
 use crate::http::extract::{if_match_version, ApiQuery, JsonBody};
 use crate::http::{Answer, AppState, IdPath, State};
 use crate::service::idempotency::{self, Key, Once};
-use crate::service::submissions::{self as intake, Outcome};
+use crate::service::submissions::{self as intake, MoveRequest, Outcome};
 use crate::service::views::{etag, SubmissionList, SubmissionView};
 
 /// The answer for a saved submission: its document, ETag and Location.
@@ -245,21 +245,29 @@ pub struct Rejection {
     reason: Option<String>,
 }
 
-/// Runs a workflow move for the caller, with its message.
+/// Runs a workflow move for the caller, with its message, if the
+/// submission is at the version `If-Match` names (when it names one).
 async fn run_move(
     state: State,
     caller: Caller,
+    request: HttpRequest,
     id: String,
     action: Move,
     message: Option<String>,
 ) -> Answer {
     let user = authorize(&caller, Action::ListSubmissions)?.clone();
     let needed = SubmissionAction::for_move(action);
+    let seen = if_match_version(&request)?.flatten();
+    let asked = MoveRequest {
+        action,
+        message,
+        seen,
+    };
     let outcome = state
         .store
         .run(move |c| {
             let guard = submission_guard(&caller, needed);
-            intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
+            intake::transition(c, &user.actor(), &id, &guard, asked, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))
@@ -279,35 +287,52 @@ fn required_note(field: &str, value: Option<&str>) -> Result<String, AppError> {
 
 /// Sends a draft, or a submission returned for changes, to the Secretariat.
 #[utoipa::path(
-    post, path = "/api/v1/submissions/{id}/submit", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    post, path = "/api/v1/submissions/{id}/submit", tag = "submissions", params(("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the move was decided on")), security(("bearer" = [])),
     responses((status = 200, description = "Submitted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn submit(state: State, caller: Caller, path: IdPath) -> Answer {
-    run_move(state, caller, path.into_inner(), Move::Submit, None).await
+pub async fn submit(state: State, caller: Caller, request: HttpRequest, path: IdPath) -> Answer {
+    run_move(
+        state,
+        caller,
+        request,
+        path.into_inner(),
+        Move::Submit,
+        None,
+    )
+    .await
 }
 
 /// Withdraws a submission that is not yet decided (its entity's focal points or an editor).
 #[utoipa::path(
-    post, path = "/api/v1/submissions/{id}/withdraw", tag = "submissions", params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    post, path = "/api/v1/submissions/{id}/withdraw", tag = "submissions", params(("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the move was decided on")), security(("bearer" = [])),
     responses((status = 200, description = "Withdrawn", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn withdraw(state: State, caller: Caller, path: IdPath) -> Answer {
-    run_move(state, caller, path.into_inner(), Move::Withdraw, None).await
+pub async fn withdraw(state: State, caller: Caller, request: HttpRequest, path: IdPath) -> Answer {
+    let id = path.into_inner();
+    run_move(state, caller, request, id, Move::Withdraw, None).await
 }
 
 /// Returns a submitted submission to its focal points with a message (editors).
 #[utoipa::path(
-    post, path = "/api/v1/submissions/{id}/request-changes", tag = "submissions", request_body(content = ChangesRequest, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    post, path = "/api/v1/submissions/{id}/request-changes", tag = "submissions", request_body(content = ChangesRequest, description = "Required"), params(("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the move was decided on")), security(("bearer" = [])),
     responses((status = 200, description = "Returned for changes", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn request_changes(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
+pub async fn request_changes(
+    state: State,
+    caller: Caller,
+    request: HttpRequest,
+    path: IdPath,
+    body: JsonBody,
+) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
-    let request: ChangesRequest = body.parse_or_default()?;
-    let message = required_note("message", request.message.as_deref())?;
+    let asked: ChangesRequest = body.parse_or_default()?;
+    let message = required_note("message", asked.message.as_deref())?;
+    let id = path.into_inner();
     run_move(
         state,
         caller,
-        path.into_inner(),
+        request,
+        id,
         Move::RequestChanges,
         Some(message),
     )
@@ -316,10 +341,16 @@ pub async fn request_changes(state: State, caller: Caller, path: IdPath, body: J
 
 /// Accepts a submitted submission (editors): its practices enter the public catalogue.
 #[utoipa::path(
-    post, path = "/api/v1/submissions/{id}/accept", tag = "submissions", request_body(content = Option<Acceptance>, description = "Optional; may be empty"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    post, path = "/api/v1/submissions/{id}/accept", tag = "submissions", request_body(content = Option<Acceptance>, description = "Optional; may be empty"), params(("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the move was decided on")), security(("bearer" = [])),
     responses((status = 200, description = "Accepted", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn accept(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
+pub async fn accept(
+    state: State,
+    caller: Caller,
+    request: HttpRequest,
+    path: IdPath,
+    body: JsonBody,
+) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let acceptance: Acceptance = body.parse_or_default()?;
     let mut errors = Vec::new();
@@ -327,19 +358,34 @@ pub async fn accept(state: State, caller: Caller, path: IdPath, body: JsonBody) 
     if !errors.is_empty() {
         return Err(AppError::unprocessable(errors));
     }
-    run_move(state, caller, path.into_inner(), Move::Accept, note).await
+    run_move(
+        state,
+        caller,
+        request,
+        path.into_inner(),
+        Move::Accept,
+        note,
+    )
+    .await
 }
 
 /// Rejects a submitted submission with a reason (editors).
 #[utoipa::path(
-    post, path = "/api/v1/submissions/{id}/reject", tag = "submissions", request_body(content = Rejection, description = "Required"), params(("id" = String, Path, description = "The submission's id")), security(("bearer" = [])),
+    post, path = "/api/v1/submissions/{id}/reject", tag = "submissions", request_body(content = Rejection, description = "Required"), params(("id" = String, Path, description = "The submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the move was decided on")), security(("bearer" = [])),
     responses((status = 200, description = "Rejected", body = SubmissionView, headers(("ETag" = String, description = "The new version"))), MoveProblems)
 )]
-pub async fn reject(state: State, caller: Caller, path: IdPath, body: JsonBody) -> Answer {
+pub async fn reject(
+    state: State,
+    caller: Caller,
+    request: HttpRequest,
+    path: IdPath,
+    body: JsonBody,
+) -> Answer {
     authorize(&caller, Action::ListSubmissions)?;
     let rejection: Rejection = body.parse_or_default()?;
     let reason = required_note("reason", rejection.reason.as_deref())?;
-    run_move(state, caller, path.into_inner(), Move::Reject, Some(reason)).await
+    let id = path.into_inner();
+    run_move(state, caller, request, id, Move::Reject, Some(reason)).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

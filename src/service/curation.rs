@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::practices::{catalogue_view, CataloguePractice};
-use super::submissions::{entity_name, event_row, publish, snapshot};
+use super::submissions::{at_version, entity_name, event_row, publish, snapshot};
 use crate::domain::account::Actor;
 use crate::domain::submission::{Curation, CurationRefused};
 use crate::domain::workflow::Status;
@@ -22,6 +22,7 @@ pub fn curate(
     actor: &Actor<'_>,
     practice_id: &str,
     curation: Curation,
+    seen: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<CataloguePractice, AppError> {
     write_transaction(connection, |c| {
@@ -29,6 +30,9 @@ pub fn curate(
         let submission_id =
             submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
         let mut submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
+        // Another editor's re-tagging since this one read the practice
+        // would be silently overwritten.
+        at_version(&submission, seen)?;
         let (practice, changed) =
             submission
                 .curate(practice_id, curation, now)

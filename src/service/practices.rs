@@ -42,6 +42,10 @@ pub struct CataloguePractice {
     pub accepted_at: DateTime<Utc>,
     /// The submission it came in.
     pub submission_id: String,
+    /// The submission's version, which the answer's ETag carries (a
+    /// re-tagging is bound to it with `If-Match`).
+    #[serde(skip)]
+    pub version: i64,
 }
 
 pub(super) fn catalogue_view(
@@ -72,6 +76,7 @@ pub(super) fn catalogue_view(
         received_at: submission.submitted_at.unwrap_or(submission.created_at),
         accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
         submission_id: submission.id.clone(),
+        version: submission.version,
     })
 }
 

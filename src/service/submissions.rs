@@ -44,6 +44,28 @@ pub struct Outcome {
 /// Decides, with the submission loaded, whether the caller may go on.
 pub type Guard<'a> = &'a dyn Fn(&Submission) -> Result<(), AppError>;
 
+/// Refuses a change made from another version than the submission's
+/// present one (`seen`; `None` when the caller did not say): a decision
+/// or an edit is about what its author read.
+pub fn at_version(submission: &Submission, seen: Option<i64>) -> Result<(), AppError> {
+    match seen {
+        Some(seen) if seen != submission.version => Err(AppError::PreconditionFailed(format!(
+            "the submission is at version {}, not {seen}: fetch it again and reapply your change",
+            submission.version
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A workflow move as asked: which, the message it carries (the request
+/// for changes, the acceptance note or the rejection reason), and the
+/// version its author saw.
+pub struct MoveRequest {
+    pub action: Move,
+    pub message: Option<String>,
+    pub seen: Option<i64>,
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -238,12 +260,7 @@ pub fn update(
     let practices = practices_from(valid.practices, id, valid.language, now, tagger);
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
-        if submission.version != expected_version {
-            return Err(AppError::PreconditionFailed(format!(
-                "the submission is at version {}, not {expected_version}: fetch it again and reapply your change",
-                submission.version
-            )));
-        }
+        at_version(&submission, Some(expected_version))?;
         submission
             .edit(valid.language, valid.title, valid.summary, practices, now)
             .map_err(refuse)?;
@@ -276,19 +293,24 @@ pub fn update(
     })
 }
 
-/// Moves a submission through the workflow. `message` is the request for
-/// changes, the acceptance note or the rejection reason.
+/// Moves a submission through the workflow, if it is still at the version
+/// the move's author saw.
 pub fn transition(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
     id: &str,
     guard: Guard<'_>,
-    action: Move,
-    message: Option<String>,
+    request: MoveRequest,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
+    let MoveRequest {
+        action,
+        message,
+        seen,
+    } = request;
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
+        at_version(&submission, seen)?;
         let from = submission
             .apply(action, message.clone(), now)
             .map_err(refuse)?;

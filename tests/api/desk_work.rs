@@ -369,10 +369,24 @@ fn editors_compile_publish_retag_and_retry_mail_at_the_desk() {
         let public = app.get(&format!("/api/v1/compilations/{id}")).json();
         assert_eq!(public["status"], "published");
 
-        // Re-tagging an accepted practice from its submission's page.
+        // Re-tagging an accepted practice from its submission's page, bound
+        // to the version the page showed.
+        let shown = desk.get(&format!("/desk/submissions/{accepted}"));
+        let version = field(&shown.body, "version").unwrap();
+        let stale = (version.parse::<i64>().unwrap() - 1).to_string();
+        let refused = desk.post(
+            &format!("/desk/practices/{practice}/items"),
+            &[("csrf", &csrf), ("version", &stale), ("items", "13")],
+        );
+        assert_eq!(refused.status, 412, "{}", refused.body);
         let retagged = desk.post(
             &format!("/desk/practices/{practice}/items"),
-            &[("csrf", &csrf), ("items", "11"), ("items", "12")],
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("items", "11"),
+                ("items", "12"),
+            ],
         );
         assert_eq!(retagged.status, 303, "{}", retagged.body);
         assert!(location(&retagged).contains(&accepted));

@@ -35,3 +35,4 @@ mod process;
 mod submissions;
 mod tagging;
 mod token_attacks;
+mod trust;

@@ -8,6 +8,7 @@ use maud::html;
 use super::failure::{Failure, OrPage};
 use super::frame::{self, csrf_field, table_head, Place};
 use super::session::{Desk, Posted};
+use super::submission_page::version_of;
 use crate::auth::Action;
 use crate::domain::annex::AnnexItem;
 use crate::domain::clock;
@@ -130,8 +131,9 @@ pub async fn retag(
         sectors: None,
         editorial_note: None,
     };
+    let seen = Some(version_of(&form).or_page(reader)?);
     let practice = desk
-        .run(move |c| curation::curate(c, &editor.actor(), &id, curation, clock::now()))
+        .run(move |c| curation::curate(c, &editor.actor(), &id, curation, seen, clock::now()))
         .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/submissions/{}", practice.submission_id),

@@ -21,7 +21,7 @@ use crate::domain::submission::{optional_note, Practice, Submission};
 use crate::domain::workflow::{Move, Status};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{self, desk};
-use crate::service::submissions as intake;
+use crate::service::submissions::{self as intake, MoveRequest};
 use crate::text::markdown;
 
 /// Everything the page shows, read in one go.
@@ -38,13 +38,14 @@ fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
 }
 
 /// An editor's form for the annex items of an accepted practice.
-fn retag_form(desk: &Desk, practice: &Practice, index: usize) -> Markup {
+fn retag_form(desk: &Desk, practice: &Practice, index: usize, version: i64) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
     let annex = annex();
     html! {
         form.desk-form.retag method="post" action=(reader.link(&format!("/desk/practices/{}/items", practice.id))) {
             (csrf_field(desk))
+            input type="hidden" name="version" value=(version);
             fieldset {
                 legend { (d.retag_heading) }
                 @for section in &annex.sections {
@@ -68,7 +69,8 @@ fn practice_view(
     practice: &Practice,
     index: usize,
     language: crate::domain::Language,
-    retaggable: bool,
+    // The submission's version, when this person may re-tag the practice.
+    retag_at: Option<i64>,
 ) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
@@ -106,8 +108,8 @@ fn practice_view(
                     }
                 }
             }
-            @if retaggable {
-                (retag_form(desk, practice, index))
+            @if let Some(version) = retag_at {
+                (retag_form(desk, practice, index, version))
             }
             @if !practice.suggested.is_empty() {
                 section.suggested aria-label=(format!("{} — {number}", d.suggested_heading)) {
@@ -331,7 +333,7 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
         section aria-labelledby="practices-heading" {
             h2 #practices-heading { (d.practices_heading) }
             @for (index, practice) in s.practices.iter().enumerate() {
-                (practice_view(desk, practice, index, s.language, retaggable))
+                (practice_view(desk, practice, index, s.language, retaggable.then_some(s.version)))
             }
         }
         (history(desk, loaded))
@@ -369,6 +371,18 @@ pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, F
     let title = loaded.submission.title.clone();
     let main = render(&desk, &loaded, saved, retagged);
     frame::ok(&desk, Place::Other, &title, main)
+}
+
+/// The version a form was made from: every form that changes a submission
+/// carries it, so a decision is about the version that was read.
+pub fn version_of(form: &Form) -> Result<i64, AppError> {
+    form.get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(missing_version)
+}
+
+fn missing_version() -> AppError {
+    AppError::invalid_field("version", "the form lacks the version it was made from")
 }
 
 /// The message a move carries, checked as the API checks it.
@@ -414,22 +428,24 @@ pub async fn run_move(
         .ok_or_else(|| AppError::NotFound(format!("there is no move {name}")))
         .or_page(reader)?;
     let message = message_of(action, &form).or_page(reader)?;
-    let seen = form.get("version").and_then(|v| v.parse::<i64>().ok());
+    let seen = version_of(&form).ok();
+    let asked = MoveRequest {
+        action,
+        message,
+        seen,
+    };
     let caller = desk.caller();
     let user = desk.user.clone();
     let needed = SubmissionAction::for_move(action);
     let outcome = desk
         .run(move |c| {
-            let guard = |s: &Submission| -> Result<(), AppError> {
-                authorize_submission(&caller, needed, &s.entity, &s.id)?;
-                match seen {
-                    Some(version) if version != s.version => Err(AppError::PreconditionFailed(
-                        format!("the submission is at version {}, not {version}", s.version),
-                    )),
-                    _ => Ok(()),
-                }
+            // Who may first (404 for another entity's, 403 for a focal
+            // point deciding), then whether the form says what it saw.
+            let guard = |s: &Submission| {
+                submission_guard(&caller, needed)(s)?;
+                seen.map(|_| ()).ok_or_else(missing_version)
             };
-            intake::transition(c, &user.actor(), &id, &guard, action, message, clock::now())
+            intake::transition(c, &user.actor(), &id, &guard, asked, clock::now())
         })
         .await?;
     Ok(frame::see_other(reader.link_with(
