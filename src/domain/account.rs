@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::entities::EntityCode;
+use crate::domain::text;
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -44,33 +45,61 @@ named_in_text!(Role by as_str, |text| -> String {
 });
 
 /// An email address, trimmed and lower-cased, so that one person cannot hold
-/// two accounts that differ only in case. The check is deliberately modest
-/// (one `@`, something on each side, a dot in the domain, no spaces): the
-/// real test of an address is a mail that arrives.
+/// two accounts that differ only in case. One strict grammar for accounts
+/// and subscriptions alike, read the same way by every part that stores or
+/// mails it: a bare `local@domain` (RFC 5321's dot-atom local part, a
+/// domain of letter-digit-hyphen labels in ASCII, internationalised names
+/// in their `xn--` form), never a display name, a list or a quoted part.
+/// The real test of an address is still a mail that arrives.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Email(String);
 
+/// Characters of an RFC 5322 atom, besides letters and digits.
+const ATOM_SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~";
+
+fn is_dot_atom(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|atom| {
+            !atom.is_empty()
+                && atom
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ATOM_SPECIALS.contains(c))
+        })
+}
+
+fn is_domain(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    labels.len() >= 2
+        && text.len() <= 253
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|top| {
+            top.chars().all(|c| c.is_ascii_alphabetic()) || top.starts_with("xn--")
+        })
+}
+
 impl Email {
     pub fn parse(input: &str) -> Result<Email, String> {
-        let email = input.trim().to_lowercase();
+        let email = input.trim().to_ascii_lowercase();
         let valid = email.len() <= 254
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             && match email.split_once('@') {
                 Some((local, domain)) => {
-                    !local.is_empty()
-                        && local.len() <= 64
-                        && !domain.contains('@')
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
+                    local.len() <= 64 && is_dot_atom(local) && is_domain(domain)
                 }
                 None => false,
             };
         if valid {
             Ok(Email(email))
         } else {
-            Err(format!("'{}' is not an email address", input.trim()))
+            Err(format!(
+                "'{}' is not an email address: send a bare address, such as focal.point@gouv.example",
+                input.trim()
+            ))
         }
     }
 
@@ -130,12 +159,15 @@ impl fmt::Debug for NewPassword {
     }
 }
 
-/// A display name: trimmed, 1 to 200 characters.
+/// A display name: trimmed, 1 to 200 characters, one line.
 pub fn parse_name(name: &str) -> Result<String, String> {
     let name = name.trim();
+    if let Some(fault) = text::one_line_fault(name) {
+        return Err(format!("a name {fault}"));
+    }
     match name.chars().count() {
         0 => Err("a name cannot be empty".to_owned()),
-        1..=200 => Ok(name.to_owned()),
+        1..=200 => Ok(text::composed(name)),
         _ => Err("a name may have at most 200 characters".to_owned()),
     }
 }
@@ -200,9 +232,9 @@ impl ApiToken {
     /// A new token's name and lifetime, as asked (the name trimmed, the
     /// lifetime a year when not said), or what is wrong with them.
     pub fn check_request(name: &str, days: Option<i64>) -> Result<(String, i64), Vec<FieldError>> {
-        let name = name.trim().to_owned();
         let days = days.unwrap_or(Self::DEFAULT_DAYS);
         let mut errors = Vec::new();
+        let name = text::one_line("name", name.trim(), &mut errors);
         if !(1..=100).contains(&name.chars().count()) {
             errors.push(FieldError::new("name", "must have 1 to 100 characters"));
         }
@@ -272,8 +304,31 @@ mod tests {
             "a@fr.",
             "a b@gouv.fr",
             "a@b@c.fr",
+            // What the probe slipped through: a display name, a list, a
+            // quoted local part with markup.
+            "alias<victim@example.test>",
+            "Alias <victim@example.test>",
+            "a@example.test,postmaster",
+            "a\"<script>@evil.test",
+            "\"quoted\"@example.test",
+            "a..b@example.test",
+            ".a@example.test",
+            "a@-example.test",
+            "a@example-.test",
+            "a@example.t3st",
+            "a@exa_mple.test",
+            "a\r\nbcc:x@example.test",
+            "üser@example.test",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "first.last+compendium@mofa.gov.example",
+            "o'brien@example.ie",
+            "x@xn--mgbh0fb.xn--kgbechtv",
+            "focal_point-2@sub.domain.example",
+        ] {
+            assert_eq!(Email::parse(good).unwrap().as_str(), good);
         }
     }
 

@@ -56,6 +56,7 @@ pub mod page;
 pub mod session;
 pub mod submission;
 pub mod suggestion;
+pub mod text;
 pub mod workflow;
 
 pub use language::Language;

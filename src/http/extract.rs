@@ -13,6 +13,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use crate::domain::text::{multi_line_fault, Unfit};
 use crate::error::{AppError, FieldError};
 
 /// The largest JSON body a route accepts, and how long a client may take
@@ -202,7 +203,70 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             "the request body has data after the JSON value: {e}"
         ))
     })?;
+    refuse_controls(body)?;
     Ok(value)
+}
+
+/// Refuses a control character in any text of a JSON body, names and
+/// values alike (422, naming the field); each field that takes text then
+/// checks the rest of what it may hold (one line, no bidi overrides).
+fn refuse_controls(body: &[u8]) -> Result<(), AppError> {
+    // JSON carries a control character only escaped (`\u0000`, `\b`,
+    // `\f`) or, for DEL and C1, as raw UTF-8: most bodies have neither
+    // and need no second reading.
+    let escaped = body
+        .windows(2)
+        .any(|w| matches!(w, b"\\u" | b"\\b" | b"\\f"));
+    let raw = body
+        .windows(2)
+        .any(|w| w[0] == 0x7f || (w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1])));
+    if !escaped && !raw {
+        return Ok(());
+    }
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| AppError::bad_request(format!("the request body is not valid JSON: {e}")))?;
+    match control_in(&value, &mut String::new()) {
+        Some((field, fault)) => Err(AppError::Unprocessable {
+            detail: format!("'{field}' {fault}"),
+            errors: vec![FieldError::new(field, fault.to_string())],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The first text under `value` that holds a control character, with its
+/// path as field errors name fields (`practices[0].title`).
+fn control_in(value: &serde_json::Value, path: &mut String) -> Option<(String, Unfit)> {
+    let at = |path: &str| {
+        if path.is_empty() {
+            "$".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => multi_line_fault(text).map(|f| (at(path), f)),
+        serde_json::Value::Array(values) => values.iter().enumerate().find_map(|(i, v)| {
+            let length = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = control_in(v, path);
+            path.truncate(length);
+            found
+        }),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, v)| {
+            let length = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(name);
+            let found = multi_line_fault(name)
+                .map(|f| (at(path), f))
+                .or_else(|| control_in(v, path));
+            path.truncate(length);
+            found
+        }),
+        _ => None,
+    }
 }
 
 /// The path of the field an error concerns. For an unknown field, serde

@@ -18,6 +18,7 @@ use crate::domain::compilation::{
 use crate::domain::notice::{Notice, PublicationNotice};
 use crate::domain::outbox::NewMail;
 use crate::domain::page::Page;
+use crate::domain::text;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
@@ -53,18 +54,18 @@ fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
             format!("must have 1 to {MAX_TITLE_CHARS} characters"),
         ));
     }
-    title.to_owned()
+    text::one_line("title", title, errors)
 }
 
-fn check_introduction(text: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
-    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
-    if text.chars().count() > MAX_INTRODUCTION_CHARS {
+fn check_introduction(given: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let given = given.map(str::trim).filter(|t| !t.is_empty())?;
+    if given.chars().count() > MAX_INTRODUCTION_CHARS {
         errors.push(FieldError::new(
             "introduction",
             format!("may have at most {MAX_INTRODUCTION_CHARS} characters"),
         ));
     }
-    Some(text.to_owned())
+    Some(text::multi_line("introduction", given, errors))
 }
 
 /// What the audit trail keeps of a compilation: not its entries, which
@@ -362,13 +363,15 @@ fn announce(
     for entry in entries {
         *counts.entry(entry.section()).or_default() += 1;
     }
-    let notice = |subscription_id: Option<String>| {
+    let notice = |subscription: Option<(String, String)>| {
+        let (subscription_id, subscription_nonce) = subscription.unzip();
         Notice::Publication(PublicationNotice {
             compilation_id: compilation.id.clone(),
             number: number.to_string(),
             title: compilation.title.clone(),
             sections: counts.iter().map(|(s, n)| (*s, *n)).collect(),
             subscription_id,
+            subscription_nonce: subscription_nonce.unwrap_or_default(),
         })
     };
     let mut mails = Vec::new();
@@ -381,7 +384,7 @@ fn announce(
             mails.push(NewMail {
                 recipient: subscriber.email,
                 language: subscriber.language,
-                notice: notice(Some(subscriber.id)),
+                notice: notice(Some((subscriber.id, subscriber.link_nonce))),
             });
         }
     }

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use super::Language;
 use crate::domain::annex::AnnexItem;
 use crate::domain::entities::EntityCode;
+use crate::domain::text;
 use crate::error::FieldError;
 
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -170,7 +171,7 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
                     format!("at most {MAX_SUMMARY_CHARS} characters"),
                 ));
             }
-            s.to_owned()
+            text::multi_line("summary", s, &mut errors)
         });
     if draft.practices.is_empty() || draft.practices.len() > MAX_PRACTICES {
         errors.push(FieldError::new(
@@ -212,7 +213,8 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
     }
 }
 
-/// A required single-line text: trimmed, not empty, at most `max` characters.
+/// A required single-line text: trimmed, not empty, at most `max`
+/// characters, one line without control characters.
 pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let value = value.trim();
     if value.is_empty() {
@@ -220,7 +222,7 @@ pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) 
     } else if value.chars().count() > max {
         errors.push(FieldError::new(field, format!("at most {max} characters")));
     }
-    value.to_owned()
+    text::one_line(field, value, errors)
 }
 
 /// A required Markdown body: not blank, at most `MAX_BODY_CHARS`
@@ -234,7 +236,7 @@ pub fn body(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
             format!("at most {MAX_BODY_CHARS} characters"),
         ));
     }
-    value.to_owned()
+    text::multi_line(field, value, errors)
 }
 
 /// Annex items: each 1 to 18, none twice; answered sorted.
@@ -289,7 +291,7 @@ pub fn optional_note(
             format!("at most {MAX_NOTE_CHARS} characters"),
         ));
     }
-    Some(value.to_owned())
+    Some(text::multi_line(field, value, errors))
 }
 
 #[cfg(test)]

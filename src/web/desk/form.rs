@@ -12,7 +12,8 @@ use actix_web::{FromRequest, HttpRequest};
 
 use super::failure::Failure;
 use super::session::CSRF_FIELD;
-use crate::error::AppError;
+use crate::domain::text::multi_line_fault;
+use crate::error::{AppError, FieldError};
 use crate::http::extract::read_body;
 use crate::web::layout::Reader;
 
@@ -54,6 +55,23 @@ impl Form {
     pub fn csrf(&self) -> Option<&str> {
         self.get(CSRF_FIELD)
     }
+
+    /// Refuses a control character in any field (422, naming it), as the
+    /// API refuses it in any JSON text.
+    fn refuse_controls(&self) -> Result<(), AppError> {
+        let found = self.pairs.iter().find_map(|(name, value)| {
+            multi_line_fault(name)
+                .or_else(|| multi_line_fault(value))
+                .map(|fault| (name, fault))
+        });
+        match found {
+            Some((name, fault)) => Err(AppError::Unprocessable {
+                detail: format!("'{name}' {fault}"),
+                errors: vec![FieldError::new(name.clone(), fault.to_string())],
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 impl FromRequest for Form {
@@ -81,7 +99,10 @@ impl FromRequest for Form {
                 ));
             }
             let body = body.await.map_err(|e| Failure::page(&reader, e))?;
-            Ok(Form::parse(&body))
+            let form = Form::parse(&body);
+            form.refuse_controls()
+                .map_err(|e| Failure::page(&reader, e))?;
+            Ok(form)
         })
     }
 }
