@@ -49,9 +49,6 @@ pub async fn issue_token(
 ) -> Answer {
     let email = Email::parse(&body.email).map_err(|m| AppError::invalid_field("email", m))?;
     let user = check_password(&state, &request, &email, body.password).await?;
-    if user.disabled {
-        return Err(AppError::Unauthorized("the account is disabled".to_owned()));
-    }
     let subject = Subject {
         user_id: &user.id,
         role: user.role,

@@ -51,6 +51,23 @@ impl Throttle {
         wait.map_or(Ok(()), Err)
     }
 
+    /// How many events a key has had in the last minute.
+    pub fn recent(&self, key: &str) -> usize {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        failures.get_mut(key).map_or(0, |times| {
+            forget_old(times, Instant::now());
+            times.len()
+        })
+    }
+
+    /// The events a key may have in a minute.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
     pub fn record(&self, keys: &[&str], now: Instant) {
         let mut failures = self
             .failures

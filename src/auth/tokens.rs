@@ -14,8 +14,9 @@ use crate::error::AppError;
 pub const ISSUER: &str = "compendium";
 pub const AUDIENCE: &str = "compendium-api";
 
-/// Clock skew tolerated between replicas and clients.
-const LEEWAY_SECONDS: u64 = 30;
+/// Clock skew tolerated between replicas (kept in step by NTP): a few
+/// seconds, so that an expired token is not honoured for long after.
+const LEEWAY_SECONDS: u64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

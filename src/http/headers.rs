@@ -24,10 +24,16 @@ where
     B: MessageBody,
 {
     let docs = request.path().starts_with("/docs");
+    // An answer to a signed-in request may hold what only that caller may
+    // see: no cache, shared or private, keeps it.
+    let signed_in = request.headers().contains_key(header::AUTHORIZATION);
     let response = service.call(request);
     async move {
         let mut response = response.await?;
         let headers = response.headers_mut();
+        if signed_in {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
         let policy = if docs { DOCS_POLICY } else { PAGE_POLICY };
         let fixed = [
             (header::CONTENT_SECURITY_POLICY, policy),

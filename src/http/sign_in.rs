@@ -3,7 +3,7 @@
 //! client address, the same decoy hash for unknown emails so that timing
 //! does not tell which addresses have accounts, argon2 off the executor.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest};
 
@@ -15,9 +15,19 @@ use crate::service::tokens;
 
 pub const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 
-/// The account whose password this is (disabled or not: the caller
-/// decides what a disabled account is told); a wrong password counts
-/// against the throttle and is a 401, a throttled caller a 429.
+/// How long a sign-in to an account waits after `failures` failed ones in
+/// the last minute, from any address: nothing up to the limit, then a
+/// quarter of a second more each, up to three seconds. Guessing from many
+/// addresses becomes slow; the owner still gets in.
+pub fn slowdown(failures: usize, limit: usize) -> Duration {
+    let over = failures.saturating_sub(limit.max(1) - 1) as u32;
+    (Duration::from_millis(250) * over).min(Duration::from_secs(3))
+}
+
+/// The enabled account whose password this is. A wrong password, an
+/// unknown address and a disabled account are told the same (401) and
+/// count alike against the throttle, so that no answer tells whether a
+/// password is right; a throttled caller gets a 429.
 pub async fn check_password(
     state: &AppState,
     request: &HttpRequest,
@@ -28,11 +38,22 @@ pub async fn check_password(
         return Err(AppError::invalid_field("password", "too long"));
     }
     let client = address(request, &state.settings.http.trusted_proxies);
-    let keys = [format!("account:{email}"), format!("address:{client}")];
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    state
-        .login_throttle
-        .refuse_if_exhausted(&keys, "too many failed sign-ins")?;
+    // Guessing is refused per account from one address and per address;
+    // across addresses an account is only slowed down, so that strangers
+    // failing on purpose cannot lock its owner out.
+    let account = format!("account:{email}");
+    let refused = [
+        format!("pair:{email}|{client}"),
+        format!("address:{client}"),
+    ];
+    let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
+    let throttle = &state.login_throttle;
+    throttle.refuse_if_exhausted(&refused, "too many failed sign-ins")?;
+    let delay = slowdown(throttle.recent(&account), throttle.limit());
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    let keys: Vec<&str> = refused.iter().copied().chain([account.as_str()]).collect();
 
     let found = {
         let email = email.clone();
@@ -43,7 +64,10 @@ pub async fn check_password(
     };
     let passwords = state.passwords.clone();
     let verified = web::block(move || match found {
-        Some((user, hash)) => passwords.verify(&password, &hash).then_some(user),
+        Some((user, hash)) => passwords
+            .verify(&password, &hash)
+            .then_some(user)
+            .filter(|user| !user.disabled),
         None => {
             passwords.verify_decoy(&password);
             None
@@ -56,4 +80,19 @@ pub async fn check_password(
         state.login_throttle.record(&keys, Instant::now());
         AppError::Unauthorized(WRONG_CREDENTIALS.to_owned())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_slowed_past_the_limit_and_never_locked() {
+        assert_eq!(slowdown(0, 10), Duration::ZERO);
+        assert_eq!(slowdown(9, 10), Duration::ZERO);
+        assert_eq!(slowdown(10, 10), Duration::from_millis(250));
+        assert_eq!(slowdown(13, 10), Duration::from_millis(1000));
+        assert_eq!(slowdown(10_000, 10), Duration::from_secs(3));
+        assert_eq!(slowdown(1, 0), Duration::from_millis(250));
+    }
 }

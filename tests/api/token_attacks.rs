@@ -202,3 +202,38 @@ fn revoked_api_tokens_and_disabled_users_are_refused() {
         refused(app, &second, "an API token of a disabled user");
     });
 }
+
+/// The probe found an expired token accepted for 30 s; the leeway for
+/// clock skew is now a few seconds.
+#[test]
+fn a_token_expired_ten_seconds_ago_is_refused() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let now = chrono::Utc::now().timestamp();
+        let stale = with(
+            with(claims(&editor, "editor"), "exp", json!(now - 10)),
+            "iat",
+            json!(now - 610),
+        );
+        refused(
+            app,
+            &signed(&with(stale, "nbf", json!(now - 610))),
+            "a token expired 10 s ago",
+        );
+    });
+}
+
+/// Signed-in answers are never stored by a cache; anonymous reads of the
+/// public catalogue still may be.
+#[test]
+fn signed_in_answers_are_never_stored() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        for path in ["/api/v1/me", "/api/v1/practices", "/api/v1/annex"] {
+            let answer = app.get_as(&editor.token, path);
+            assert_eq!(answer.header("cache-control"), Some("no-store"), "{path}");
+        }
+        let anonymous = app.get("/api/v1/annex");
+        assert_ne!(anonymous.header("cache-control"), Some("no-store"));
+    });
+}

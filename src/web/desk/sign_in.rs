@@ -140,9 +140,8 @@ pub async fn sign_in(
         return Ok(again(StatusCode::OK, d.wrong_credentials.clone()));
     };
     let user = match check_password(&state, &request, &email, form.text("password")).await {
-        Ok(user) if !user.disabled => user,
-        // A disabled account is told what a wrong password is told.
-        Ok(_) | Err(AppError::Unauthorized(_)) | Err(AppError::BadRequest { .. }) => {
+        Ok(user) => user,
+        Err(AppError::Unauthorized(_)) | Err(AppError::BadRequest { .. }) => {
             return Ok(again(StatusCode::OK, d.wrong_credentials.clone()))
         }
         Err(AppError::TooManyRequests {
