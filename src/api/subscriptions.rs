@@ -8,12 +8,11 @@ use utoipa::ToSchema;
 
 use crate::domain::account::Email;
 use crate::domain::annex::SectionId;
-use crate::domain::clock;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::http::extract::JsonBody;
+use crate::http::subscriptions;
 use crate::http::{Answer, State};
-use crate::service::subscriptions;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,21 +41,8 @@ pub async fn subscribe(state: State, request: HttpRequest, body: JsonBody) -> An
     let wanted: SubscriptionRequest = body.parse()?;
     let email = Email::parse(&wanted.email)
         .map_err(|message| AppError::unprocessable(vec![FieldError::new("email", message)]))?;
-    // Only requests that could send a mail count: a malformed one sends none.
-    let address =
-        crate::http::client_address::address(&request, &state.settings.http.trusted_proxies);
-    let key = format!("subscribe:{address}");
-    state
-        .subscribe_throttle
-        .admit(&[&key], "too many subscription requests")?;
     let language = wanted.language.unwrap_or_default();
-    let mut sections = wanted.sections;
-    sections.sort();
-    sections.dedup();
-    state
-        .store
-        .run(move |c| subscriptions::request(c, &email, language, &sections, clock::now()))
-        .await?;
+    subscriptions::ask(&state, &request, email, language, wanted.sections).await?;
     Ok(HttpResponse::Accepted().json(SubscriptionAccepted {
         detail: "if this address can be subscribed, a confirmation link is on its way; it works for 48 hours".to_owned(),
     }))

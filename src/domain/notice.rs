@@ -20,6 +20,10 @@ pub struct SubmissionNotice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfirmationNotice {
     pub subscription_id: String,
+    /// The subscription's link nonce when the mail was queued: a later
+    /// request makes this link worthless.
+    #[serde(default)]
+    pub nonce: String,
     /// Until when the link works (seconds since the epoch).
     pub expires: i64,
 }
@@ -34,6 +38,9 @@ pub struct PublicationNotice {
     pub sections: Vec<(SectionId, i64)>,
     /// For a subscriber: the subscription the unsubscribe link ends.
     pub subscription_id: Option<String>,
+    /// And its link nonce while it is confirmed.
+    #[serde(default)]
+    pub subscription_nonce: String,
 }
 
 /// A mail's content. The tag and content names match the outbox's two
@@ -134,6 +141,7 @@ mod tests {
             (
                 Notice::ConfirmSubscription(ConfirmationNotice {
                     subscription_id: "sub1".to_owned(),
+                    nonce: "n1".to_owned(),
                     expires: 1_795_000_000,
                 }),
                 "confirm_subscription",
@@ -145,6 +153,7 @@ mod tests {
                     title: "First edition".to_owned(),
                     sections: vec![(SectionId::A, 3), (SectionId::G, 1)],
                     subscription_id: Some("sub1".to_owned()),
+                    subscription_nonce: "n1".to_owned(),
                 }),
                 "publication",
             ),

@@ -17,6 +17,7 @@ pub mod observe;
 pub mod passwords;
 pub mod sign_in;
 pub mod state;
+pub mod subscriptions;
 
 pub use state::AppState;
 

@@ -122,7 +122,7 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
         Notice::ConfirmSubscription(notice) => {
             let expires = DateTime::from_timestamp(notice.expires, 0)
                 .ok_or_else(|| format!("expiry {} of a confirmation", notice.expires))?;
-            let token = links.confirm_token(&notice.subscription_id, expires);
+            let token = links.confirm_token(&notice.subscription_id, &notice.nonce, expires);
             Ok(Words {
                 subject: l.mail_confirm_subject.clone(),
                 paragraphs: vec![l.mail_confirm_text.clone()],
@@ -169,7 +169,7 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
                 unsubscribe: notice.subscription_id.as_deref().map(|id| {
                     format!(
                         "{public_url}/subscriptions/unsubscribe?token={}&lang={language}",
-                        links.unsubscribe_token(id)
+                        links.unsubscribe_token(id, &notice.subscription_nonce)
                     )
                 }),
             })
@@ -420,6 +420,7 @@ mod tests {
         let mut expired = mail(Notice::Accepted, Language::En, None);
         expired.notice = Ok(Notice::ConfirmSubscription(ConfirmationNotice {
             subscription_id: "sub1".to_owned(),
+            nonce: "n1".to_owned(),
             expires: i64::MAX,
         }));
         assert!(compose(&expired, &from(), "https://x", &links()).is_err());

@@ -1,8 +1,10 @@
-//! Signed links of subscription mail: `<id>.<expiry>.<mac>` to confirm,
-//! `<id>.<mac>` to unsubscribe. The MAC (HMAC-SHA256 under a key derived
-//! from the service's signing secret) covers the purpose, so a link for one
-//! purpose is worthless for the other; nothing about them is stored, so a
-//! database leak reveals no working link.
+//! Signed links of subscription mail: `<id>.<nonce>.<expiry>.<mac>` to
+//! confirm, `<id>.<nonce>.<mac>` to unsubscribe. The MAC (HMAC-SHA256
+//! under a key derived from the service's signing secret) covers the
+//! purpose, so a link for one purpose is worthless for the other. The
+//! nonce is the subscription's at the time of the mail: a new request and
+//! leaving replace it, so an earlier link does nothing (see
+//! `service::subscriptions::follow_link`).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -14,6 +16,23 @@ use crate::auth::keys::SigningKeys;
 
 /// How long a confirmation link works.
 pub const CONFIRM_HOURS: i64 = 48;
+
+/// What a link names: a subscription, and its nonce when the mail went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub subscription: String,
+    pub nonce: String,
+}
+
+impl Named {
+    fn of(text: &str) -> Result<Named, LinkError> {
+        let (subscription, nonce) = text.split_once('.').ok_or(LinkError::Invalid)?;
+        Ok(Named {
+            subscription: subscription.to_owned(),
+            nonce: nonce.to_owned(),
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkError {
@@ -73,34 +92,36 @@ impl Links {
         })
     }
 
-    pub fn confirm_token(&self, subscription: &str, expires: DateTime<Utc>) -> String {
-        let message = format!("{subscription}.{}", expires.timestamp());
+    pub fn confirm_token(&self, subscription: &str, nonce: &str, expires: DateTime<Utc>) -> String {
+        let message = format!("{subscription}.{nonce}.{}", expires.timestamp());
         format!("{message}.{}", self.sign("confirm", &message))
     }
 
-    /// The subscription a confirmation link names, if it is ours and alive.
-    pub fn check_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<String, LinkError> {
+    /// The subscription and nonce a confirmation link names, if it is ours
+    /// and alive.
+    pub fn check_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<Named, LinkError> {
         let (message, signature) = token.rsplit_once('.').ok_or(LinkError::Invalid)?;
-        let (subscription, expires) = message.split_once('.').ok_or(LinkError::Invalid)?;
         if !self.verify("confirm", message, signature) {
             return Err(LinkError::Invalid);
         }
+        let (named, expires) = message.rsplit_once('.').ok_or(LinkError::Invalid)?;
         let expires: i64 = expires.parse().map_err(|_| LinkError::Invalid)?;
         if now.timestamp() > expires {
             return Err(LinkError::Expired);
         }
-        Ok(subscription.to_owned())
+        Named::of(named)
     }
 
-    pub fn unsubscribe_token(&self, subscription: &str) -> String {
-        format!("{subscription}.{}", self.sign("unsubscribe", subscription))
+    pub fn unsubscribe_token(&self, subscription: &str, nonce: &str) -> String {
+        let message = format!("{subscription}.{nonce}");
+        format!("{message}.{}", self.sign("unsubscribe", &message))
     }
 
-    /// The subscription an unsubscribe link names, if it is ours.
-    pub fn check_unsubscribe(&self, token: &str) -> Result<String, LinkError> {
-        let (subscription, signature) = token.rsplit_once('.').ok_or(LinkError::Invalid)?;
-        if self.verify("unsubscribe", subscription, signature) {
-            Ok(subscription.to_owned())
+    /// The subscription and nonce an unsubscribe link names, if it is ours.
+    pub fn check_unsubscribe(&self, token: &str) -> Result<Named, LinkError> {
+        let (message, signature) = token.rsplit_once('.').ok_or(LinkError::Invalid)?;
+        if self.verify("unsubscribe", message, signature) {
+            Named::of(message)
         } else {
             Err(LinkError::Invalid)
         }
@@ -118,19 +139,26 @@ mod tests {
             b"a secret of the service, long enough".to_vec(),
         ));
         let now = Utc::now();
-        let confirm = links.confirm_token("sub-1", now + Duration::hours(1));
-        assert_eq!(links.check_confirm(&confirm, now), Ok("sub-1".to_owned()));
+        let confirm = links.confirm_token("sub-1", "n0nce", now + Duration::hours(1));
+        let named = Named {
+            subscription: "sub-1".to_owned(),
+            nonce: "n0nce".to_owned(),
+        };
+        assert_eq!(links.check_confirm(&confirm, now), Ok(named.clone()));
         assert_eq!(
             links.check_confirm(&confirm, now + Duration::hours(2)),
             Err(LinkError::Expired)
         );
-        let leave = links.unsubscribe_token("sub-1");
-        assert_eq!(links.check_unsubscribe(&leave), Ok("sub-1".to_owned()));
+        let leave = links.unsubscribe_token("sub-1", "n0nce");
+        assert_eq!(links.check_unsubscribe(&leave), Ok(named));
+        // Another nonce cannot be put in a signed link.
+        let renamed = leave.replacen("n0nce", "other", 1);
+        assert_eq!(links.check_unsubscribe(&renamed), Err(LinkError::Invalid));
         // Purposes do not mix; forgeries and other keys fail.
         assert_eq!(links.check_unsubscribe(&confirm), Err(LinkError::Invalid));
         assert_eq!(links.check_confirm(&leave, now), Err(LinkError::Invalid));
         assert_eq!(
-            links.check_unsubscribe("sub-2.AAAA"),
+            links.check_unsubscribe("sub-2.n.AAAA"),
             Err(LinkError::Invalid)
         );
         let other = Links::new(&SigningKeys::single(

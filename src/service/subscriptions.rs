@@ -15,9 +15,20 @@ use crate::store::outbox;
 use crate::store::subscriptions::{self, SubscriptionStatus};
 use crate::store::{write_transaction, AnyConnection};
 
+/// Confirmation mails one address receives in a day at most, whoever
+/// asks and from wherever: nobody can flood an inbox through the form.
+pub const CONFIRMATIONS_A_DAY: i64 = 3;
+
+/// A fresh nonce for a subscription's links.
+fn new_nonce() -> Result<String, AppError> {
+    crate::auth::secrets::new_secret().map_err(AppError::internal)
+}
+
 /// Records a pending subscription and queues its confirmation mail, in one
-/// transaction. A confirmed address is left as it is: a stranger must not
-/// change its preferences, nor learn that it exists.
+/// transaction; the new link replaces every earlier one. A confirmed
+/// address is left as it is: a stranger must not change its preferences,
+/// nor learn that it exists. Past its mails of the day, an address gets no
+/// more, and the answer does not say so.
 pub fn request(
     connection: &mut AnyConnection,
     email: &Email,
@@ -33,17 +44,26 @@ pub fn request(
         {
             return Ok(());
         }
+        let kind = "confirm_subscription";
+        let sent = outbox::count_since(c, email.as_str(), kind, now - Duration::days(1))?;
+        if sent >= CONFIRMATIONS_A_DAY {
+            return Ok(());
+        }
         let id = existing
             .map(|s| s.id)
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        subscriptions::save_pending(c, &id, email.as_str(), language, sections, now)?;
+        let nonce = new_nonce()?;
+        subscriptions::save_pending(c, &id, email.as_str(), language, sections, &nonce, now)?;
+        let notice = Notice::ConfirmSubscription(ConfirmationNotice {
+            subscription_id: id,
+            nonce,
+            expires: (now + Duration::hours(CONFIRM_HOURS)).timestamp(),
+        });
+        debug_assert_eq!(notice.kind(), kind);
         let mail = NewMail {
             recipient: email.as_str().to_owned(),
             language,
-            notice: Notice::ConfirmSubscription(ConfirmationNotice {
-                subscription_id: id,
-                expires: (now + Duration::hours(CONFIRM_HOURS)).timestamp(),
-            }),
+            notice,
         };
         outbox::enqueue(c, &[mail], now)
     })
@@ -56,23 +76,39 @@ pub enum LinkAction {
     Unsubscribe,
 }
 
-/// Confirms or ends the subscription a signed link names, if it still
-/// exists; answers whether it did.
+/// Confirms or ends the subscription a signed link names, if the link is
+/// still its present one and the move fits its state (a confirmation link
+/// confirms a pending subscription once; leaving ends every link); answers
+/// whether it did.
 pub fn follow_link(
     connection: &mut AnyConnection,
     id: &str,
+    nonce: &str,
     action: LinkAction,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let status = match action {
-        LinkAction::Confirm => SubscriptionStatus::Confirmed,
-        LinkAction::Unsubscribe => SubscriptionStatus::Unsubscribed,
-    };
     write_transaction(connection, |c| {
-        if subscriptions::find(c, id)?.is_none() {
+        let Some(subscription) = subscriptions::find(c, id)? else {
+            return Ok(false);
+        };
+        if !crate::auth::secrets::same(nonce, &subscription.link_nonce) {
             return Ok(false);
         }
-        subscriptions::set_status(c, id, status, now)?;
-        Ok(true)
+        let (fits, status, nonce) = match action {
+            LinkAction::Confirm => (
+                subscription.status == SubscriptionStatus::Pending,
+                SubscriptionStatus::Confirmed,
+                subscription.link_nonce,
+            ),
+            LinkAction::Unsubscribe => (
+                subscription.status != SubscriptionStatus::Unsubscribed,
+                SubscriptionStatus::Unsubscribed,
+                new_nonce()?,
+            ),
+        };
+        if fits {
+            subscriptions::set_status(c, id, status, &nonce, now)?;
+        }
+        Ok(fits)
     })
 }

@@ -56,6 +56,21 @@ impl MailRow {
 /// Rows per insert: 12 columns, far below the bound-value limits.
 const MAILS_PER_INSERT: usize = 1_000;
 
+/// How many mails of `kind` were queued for `recipient` since `since`.
+pub fn count_since(
+    connection: &mut AnyConnection,
+    recipient: &str,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::created_at.ge(since.naive_utc()))
+        .count()
+        .get_result(connection)?)
+}
+
 /// Records mails in the caller's transaction; sent once it commits.
 pub fn enqueue(
     connection: &mut AnyConnection,

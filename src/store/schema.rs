@@ -219,6 +219,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        link_nonce -> Text,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Subscription {
     pub sections: Vec<SectionId>,
     pub status: SubscriptionStatus,
     pub created_at: DateTime<Utc>,
+    /// What its links name; replaced by a new request and by leaving, so
+    /// that earlier links do nothing.
+    pub link_nonce: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -49,6 +52,7 @@ struct SubscriptionRow {
     status: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    link_nonce: String,
 }
 
 impl SubscriptionRow {
@@ -68,6 +72,7 @@ impl SubscriptionRow {
             created_at: utc(self.created_at),
             id: self.id,
             email: self.email,
+            link_nonce: self.link_nonce,
         })
     }
 }
@@ -95,13 +100,14 @@ pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<Subscript
 }
 
 /// A new pending subscription, or an existing one made pending again with
-/// these preferences.
+/// these preferences, its links named by `nonce`.
 pub fn save_pending(
     connection: &mut AnyConnection,
     id: &str,
     email: &str,
     language: Language,
     sections: &[SectionId],
+    nonce: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let sections = serde_json::to_string(sections).map_err(AppError::internal)?;
@@ -111,6 +117,7 @@ pub fn save_pending(
             subscriptions::sections.eq(&sections),
             subscriptions::status.eq(SubscriptionStatus::Pending.as_str()),
             subscriptions::updated_at.eq(now.naive_utc()),
+            subscriptions::link_nonce.eq(nonce),
         ))
         .execute(connection)?;
     if changed == 0 {
@@ -122,6 +129,7 @@ pub fn save_pending(
             status: SubscriptionStatus::Pending.as_str().to_owned(),
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
+            link_nonce: nonce.to_owned(),
         };
         crate::on_each_backend!(&mut *connection, |c| diesel::insert_into(
             subscriptions::table
@@ -132,16 +140,19 @@ pub fn save_pending(
     Ok(())
 }
 
+/// Moves a subscription to `status`, its links now named by `nonce`.
 pub fn set_status(
     connection: &mut AnyConnection,
     id: &str,
     status: SubscriptionStatus,
+    nonce: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     diesel::update(subscriptions::table.find(id))
         .set((
             subscriptions::status.eq(status.as_str()),
             subscriptions::updated_at.eq(now.naive_utc()),
+            subscriptions::link_nonce.eq(nonce),
         ))
         .execute(connection)?;
     Ok(())

@@ -49,7 +49,11 @@ pub async fn list(state: State, request: HttpRequest) -> HttpResponse {
                 }
             }
         }
-        p { a href="/feeds/compilations.atom" type="application/atom+xml" { "Atom" } }
+        p {
+            a href=(reader.link("/subscriptions")) { (l.subscribe_link) }
+            " · "
+            a href="/feeds/compilations.atom" type="application/atom+xml" { "Atom" }
+        }
     };
     layout::ok(
         &reader,

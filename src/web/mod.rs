@@ -33,8 +33,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/feeds/practices.atom").route(web::get().to(feeds::practices_feed)))
         .service(
+            web::resource("/subscriptions")
+                .route(web::get().to(subscription_pages::ask_subscribe))
+                .route(web::post().to(subscription_pages::subscribe)),
+        )
+        .service(
             web::resource("/subscriptions/confirm")
-                .route(web::get().to(subscription_pages::confirm)),
+                .route(web::get().to(subscription_pages::ask_confirm))
+                .route(web::post().to(subscription_pages::confirm)),
         )
         .service(
             web::resource("/subscriptions/unsubscribe")

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use crate::helpers::{backends, each_backend, Backend, TestApp};
 use crate::smtp::{decoded_parts, header, subject, SmtpServer};
 
-fn with_smtp(smtp: &SmtpServer, backend: Backend) -> TestApp {
+pub fn with_smtp(smtp: &SmtpServer, backend: Backend) -> TestApp {
     let url = smtp.url();
     TestApp::spawn_with(backend, |s| {
         s.mail.smtp_url = Some(url);
@@ -372,7 +372,7 @@ fn without_smtp_mail_is_written_as_eml_files() {
 }
 
 /// The first link in a message's text that starts with `prefix`.
-fn link_in(message: &str, prefix: &str) -> String {
+pub fn link_in(message: &str, prefix: &str) -> String {
     let text = decoded_parts(message);
     let start = text
         .find(prefix)
@@ -385,7 +385,7 @@ fn link_in(message: &str, prefix: &str) -> String {
 }
 
 /// The path and query of one of the service's own links.
-fn local(link: &str) -> String {
+pub fn local(link: &str) -> String {
     link.trim_start_matches("https://compendium.un.example")
         .to_owned()
 }
@@ -398,7 +398,7 @@ fn subscribe(app: &TestApp, body: Value) -> u16 {
     answer.status
 }
 
-fn to_address<'a>(messages: &'a [String], address: &str) -> Vec<&'a String> {
+pub fn to_address<'a>(messages: &'a [String], address: &str) -> Vec<&'a String> {
     messages
         .iter()
         .filter(|m| header(m, "To") == Some(address))
@@ -459,19 +459,21 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
             .unwrap()
             .to_owned();
         let subscription = token.split('.').next().unwrap().to_owned();
+        let nonce = token.split('.').nth(1).unwrap().to_owned();
         let links =
             compendium::mail::links::Links::new(&compendium::auth::keys::SigningKeys::single(
                 crate::helpers::TEST_SECRET.as_bytes().to_vec(),
             ));
         let expired = links.confirm_token(
             &subscription,
+            &nonce,
             chrono::Utc::now() - chrono::Duration::hours(1),
         );
         for bad in [
             "garbage".to_owned(),
             format!("{}x", &token[..token.len() - 1]),
             expired,
-            links.unsubscribe_token(&subscription),
+            links.unsubscribe_token(&subscription, &nonce),
         ] {
             let answer = app.call_with(
                 "GET",
@@ -483,7 +485,11 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
             assert_eq!(answer.status, 400, "{bad}");
             assert!(answer.body.contains("This link is not valid"));
         }
-        let confirmed = app.call_with("GET", &confirm, None, None, &[("accept", "text/html")]);
+        // Opening the link asks; the button confirms.
+        let asked = app.call_with("GET", &confirm, None, None, &[("accept", "text/html")]);
+        assert_eq!(asked.status, 200, "{}", asked.body);
+        assert!(asked.body.contains("<form method=\"post\""));
+        let confirmed = app.call_with("POST", &confirm, None, None, &[("accept", "text/html")]);
         assert_eq!(confirmed.status, 200, "{}", confirmed.body);
         assert!(confirmed.body.contains("Abonnement confirmé"));
         let other_mail = to_address(&messages[before..], &other)[0].clone();
@@ -491,7 +497,7 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
             &other_mail,
             "https://compendium.un.example/subscriptions/confirm?token=",
         ));
-        assert_eq!(app.get(&other_confirm).status, 200);
+        assert_eq!(app.call("POST", &other_confirm, None, None).status, 200);
 
         // Asking again for a confirmed address changes nothing and sends nothing.
         assert_eq!(

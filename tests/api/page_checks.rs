@@ -178,12 +178,22 @@ fn pages(s: &Seeded) -> Vec<(Who, String)> {
         "/coverage?lang=ar",
         "/no/such/page?lang=ru",
         "/subscriptions/confirm?token=nonsense&lang=en",
+        "/subscriptions?lang=en",
+        "/subscriptions?lang=ar",
         "/sign-in?lang=en",
         "/sign-in?lang=ar",
     ]
     .into_iter()
     .map(|p| (Who::Reader, p.to_owned()))
     .collect();
+    let links = compendium::mail::links::Links::new(&compendium::auth::keys::SigningKeys::single(
+        crate::helpers::TEST_SECRET.as_bytes().to_vec(),
+    ));
+    let token = links.confirm_token("s1", "n1", chrono::Utc::now() + chrono::Duration::hours(1));
+    pages.push((
+        Who::Reader,
+        format!("/subscriptions/confirm?token={token}&lang=fr"),
+    ));
     pages.push((Who::Reader, format!("/practices/{}?lang=en", s.practice)));
     pages.push((Who::Reader, format!("/practices/{}?lang=ar", s.practice)));
     pages.push((

@@ -1,0 +1,2 @@
+DROP INDEX outbox_by_recipient;
+ALTER TABLE subscriptions DROP COLUMN link_nonce;
