@@ -39,6 +39,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(wc -l
 export COMPENDIUM_DATA_DIR=$work/data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=info \
   COMPENDIUM_LOG_FORMAT=json COMPENDIUM_WRITES_PER_MINUTE=1000000
 $bin import "$work/desk.jsonl" >/dev/null
+# A PostgreSQL database loaded in bulk has no planner statistics until
+# autovacuum gets to it; a database in service has them.
+case "${COMPENDIUM_DATABASE_URL:-}" in postgres*) psql "$COMPENDIUM_DATABASE_URL" -q -c ANALYZE ;; esac
 password='a long benchmark password'
 for who in "focal --role focal_point --entity KEN" "editor --role editor" "admin --role admin"; do
   set -- $who
