@@ -344,16 +344,25 @@ fn create_user(
         name,
         role,
         entity,
-        password,
+        password: Some(password),
     })?;
     let passwords = Passwords::new(settings)?;
-    let password_hash = passwords.hash(&account.password)?;
-    let shown_password = generated.then(|| account.password.expose().to_owned());
+    let password = account
+        .password
+        .as_ref()
+        .ok_or_else(|| CliError::Invalid("a password is needed here".to_owned()))?;
+    let password_hash = passwords.hash(password)?;
+    let shown_password = generated.then(|| password.expose().to_owned());
 
     let store = Store::open(settings)?;
     store.migrate()?;
     let mut connection = store.blocking_connection()?;
-    let user = accounts::create(&mut connection, account, password_hash, Actor::CommandLine)?;
+    let user = accounts::create(
+        &mut connection,
+        account,
+        Some(password_hash),
+        Actor::CommandLine,
+    )?;
     println!("created {} {} (id {})", user.role, user.email, user.id);
     if let Some(password) = shown_password {
         println!("password (shown once): {password}");

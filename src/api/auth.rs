@@ -10,13 +10,16 @@ use super::pagination;
 use crate::auth::tokens::Subject;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::account::ApiToken;
-use crate::domain::account::{Email, Role};
+use crate::domain::account::{Email, NewPassword, Role, RESET_MINUTES};
 use crate::domain::clock;
-use crate::error::AppError;
+use crate::domain::Language;
+use crate::error::{AppError, FieldError};
 use crate::http::api_tokens::mint;
 use crate::http::extract::{ApiJson, ApiQuery, JsonBody};
+use crate::http::passwords;
 use crate::http::sign_in::check_password;
 use crate::http::{Answer, IdPath, State};
+use crate::service::accounts;
 use crate::service::tokens;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -196,4 +199,91 @@ pub async fn me(caller: Caller) -> Answer {
         role: user.role,
         entity: user.entity.as_ref().map(ToString::to_string),
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The present password, asked again.
+    #[schema(max_length = 256)]
+    current_password: String,
+    /// At least 12 characters and not easy to guess (not a common
+    /// password, a keyboard walk, or the account's own name or address).
+    #[schema(min_length = 12, max_length = 256)]
+    new_password: String,
+}
+
+/// Changes the caller's own password. Every desk session, API token and
+/// access token issued before ends, the one of this request too: sign in
+/// again with the new password.
+#[utoipa::path(
+    post, path = "/api/v1/me/password", tag = "identity", request_body = PasswordChange, security(("bearer" = [])),
+    responses((status = 204, description = "Changed; every earlier token and session has ended"), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "The present password is wrong, or the new one is too short, too long or too easy to guess"), (status = 429, description = "Too many wrong passwords; see Retry-After"))
+)]
+pub async fn change_password(
+    state: State,
+    caller: Caller,
+    request: HttpRequest,
+    body: JsonBody,
+) -> Answer {
+    let user = authorize(&caller, Action::ReadOwnAccount)?.clone();
+    let change: PasswordChange = body.parse()?;
+    let wrong = || {
+        AppError::unprocessable(vec![FieldError::new(
+            "current_password",
+            "is not this account's password",
+        )])
+    };
+    // The same check, and the same throttle, as signing in.
+    match check_password(&state, &request, &user.email, change.current_password).await {
+        Ok(found) if found.id == user.id => {}
+        Ok(_) | Err(AppError::Unauthorized(_)) => return Err(wrong()),
+        Err(other) => return Err(other),
+    }
+    let new = NewPassword::parse(change.new_password, &[user.email.as_str(), &user.name])
+        .map_err(|m| AppError::unprocessable(vec![FieldError::new("new_password", m)]))?;
+    let hash = passwords::hash(&state, new).await?;
+    state
+        .store
+        .run(move |c| accounts::change_password(c, user.actor(), &user.id, &hash, clock::now()))
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[schema(format = "email", max_length = 254)]
+    email: String,
+    /// The language of the mail; English when absent.
+    language: Option<Language>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordResetAccepted {
+    detail: String,
+}
+
+/// Asks for a link to choose a new password. The answer is the same
+/// whether or not the address has an account; an enabled account's owner
+/// is mailed a link that works once, for 30 minutes (three a day at most).
+#[utoipa::path(
+    post, path = "/api/v1/auth/password-reset", tag = "identity", request_body = PasswordResetRequest,
+    responses((status = 202, description = "If the address has an account, a link is on its way", body = PasswordResetAccepted), (status = 400, description = "Malformed request"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "Not an email address"), (status = 429, description = "Too many requests from this address; see Retry-After"))
+)]
+pub async fn request_password_reset(state: State, request: HttpRequest, body: JsonBody) -> Answer {
+    let asked: PasswordResetRequest = body.parse()?;
+    let email = Email::parse(&asked.email)
+        .map_err(|m| AppError::unprocessable(vec![FieldError::new("email", m)]))?;
+    let language = asked.language.unwrap_or_default();
+    passwords::ask_reset(&state, &request, email, language).await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(PasswordResetAccepted {
+            detail: format!(
+                "if this address has an account, a link to choose a new password is on its way; it works for {RESET_MINUTES} minutes"
+            ),
+        }))
 }

@@ -59,6 +59,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/auth/api-tokens" => get(auth::list_api_tokens), post(auth::create_api_token);
             "/auth/api-tokens/{id}" => delete(auth::revoke_api_token);
             "/me" => get(auth::me);
+            "/me/password" => post(auth::change_password);
+            "/auth/password-reset" => post(auth::request_password_reset);
             "/users" => get(users::list_users), post(users::create_user);
             "/users/{id}" => get(users::get_user), patch(users::update_user);
             "/submissions" => get(submissions::list_submissions), post(submissions::create_submission);

@@ -41,6 +41,8 @@ use crate::search::engine::Sort;
         auth::list_api_tokens,
         auth::revoke_api_token,
         auth::me,
+        auth::change_password,
+        auth::request_password_reset,
         users::create_user,
         users::list_users,
         users::get_user,

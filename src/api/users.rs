@@ -28,9 +28,11 @@ pub struct NewUserRequest {
     /// Required for a focal point, refused for other roles.
     #[schema(value_type = Option<EntityCode>)]
     entity: Option<String>,
-    /// 12 to 256 characters.
+    /// 12 to 256 characters, not easy to guess. Absent: the person is
+    /// mailed an invitation (a link that works once, for 72 hours) to
+    /// choose their own, and no one else ever knows it.
     #[schema(format = "password", min_length = 12, max_length = 256)]
-    password: String,
+    password: Option<String>,
 }
 
 /// The binding rule (a focal point speaks for one entity, editors and
@@ -104,8 +106,13 @@ pub struct UserPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<EntityCode>, nullable)]
     entity: Option<Option<String>>,
-    /// A disabled account cannot sign in, and its tokens stop working at once.
+    /// A disabled account cannot sign in, and its tokens stop working at
+    /// once and for good: enabling it again revives none of them.
     disabled: Option<bool>,
+    /// A new address for the account (audited); 409 when another account
+    /// has it.
+    #[schema(value_type = Option<String>, format = "email", max_length = 254)]
+    email: Option<Email>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,7 +124,7 @@ pub struct UserList {
 /// Creates an account (admins only).
 #[utoipa::path(
     post, path = "/api/v1/users", tag = "identity", request_body = NewUserRequest, security(("bearer" = [])),
-    responses((status = 201, description = "The new account", body = User, headers(("Location" = String, description = "The account's URL"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The email is taken"), (status = 422, description = "Breaks a rule: weak password, unknown entity, role and entity mismatch"))
+    responses((status = 201, description = "The new account", body = User, headers(("Location" = String, description = "The account's URL"))), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an admin"), (status = 409, description = "The email is taken"), (status = 422, description = "Breaks a rule: a password too short or easy to guess, an unknown entity, a role and entity mismatch"))
 )]
 pub async fn create_user(state: State, caller: Caller, body: JsonBody) -> Answer {
     let admin = authorize(&caller, Action::ManageUsers)?.clone();
@@ -181,6 +188,7 @@ pub async fn update_user(state: State, caller: Caller, path: IdPath, body: JsonB
         role: patch.role,
         entity: patch.entity,
         disabled: patch.disabled,
+        email: patch.email,
     };
     let updated = state
         .store

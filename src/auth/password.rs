@@ -88,7 +88,7 @@ mod tests {
     fn a_hash_verifies_its_password_only() {
         let passwords = cheap();
         let hash = passwords
-            .hash(&NewPassword::parse("correct horse battery".into()).unwrap())
+            .hash(&NewPassword::parse("correct horse battery".into(), &[]).unwrap())
             .unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(passwords.verify("correct horse battery", &hash));
@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn the_same_password_hashes_differently_each_time() {
         let passwords = cheap();
-        let password = NewPassword::parse("correct horse battery".into()).unwrap();
+        let password = NewPassword::parse("correct horse battery".into(), &[]).unwrap();
         assert_ne!(
             passwords.hash(&password).unwrap(),
             passwords.hash(&password).unwrap()

@@ -103,6 +103,12 @@ impl Email {
         }
     }
 
+    /// An address as stored: checked when it was written, under the rules
+    /// of that day, and not refused now that they are stricter.
+    pub fn from_stored(stored: String) -> Email {
+        Email(stored)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -121,31 +127,63 @@ impl<'de> Deserialize<'de> for Email {
     }
 }
 
+/// How long an invitation's link to choose a password works.
+pub const INVITATION_HOURS: i64 = 72;
+/// How long a reset's link to choose a new password works.
+pub const RESET_MINUTES: i64 = 30;
+/// Password resets one address receives in a day at most, whoever asks.
+pub const RESETS_A_DAY: i64 = 3;
+
 /// A new password, before hashing. Long enough to resist guessing, short
 /// enough that hashing it cannot be used to burn the server's CPU.
 pub struct NewPassword(String);
 
 impl NewPassword {
     pub const MIN_CHARS: usize = 12;
+    /// zxcvbn's score a password needs: 3 stands for about 10^8 guesses
+    /// and more, out of reach of online guessing under the sign-in throttle.
+    const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
     /// Counted as JSON Schema's `maxLength` counts, so the document can say it.
     pub const MAX_CHARS: usize = 256;
     /// What sign-in reads at most (4 bytes a character, any password made here).
     pub const MAX_BYTES: usize = 4 * Self::MAX_CHARS;
 
-    pub fn parse(password: String) -> Result<NewPassword, String> {
+    /// A password a person chose: long enough, not too long, and not easy
+    /// to guess by zxcvbn's estimate (a common password, a word and a
+    /// year, a keyboard walk, one character repeated, or the person's own
+    /// name or address all fall short). `known` is what anyone knows of
+    /// the person: their address, their name.
+    pub fn parse(password: String, known: &[&str]) -> Result<NewPassword, String> {
         if password.chars().count() < Self::MIN_CHARS {
-            Err(format!(
+            return Err(format!(
                 "a password needs at least {} characters",
                 Self::MIN_CHARS
-            ))
-        } else if password.chars().count() > Self::MAX_CHARS {
-            Err(format!(
+            ));
+        }
+        if password.chars().count() > Self::MAX_CHARS {
+            return Err(format!(
                 "a password may have at most {} characters",
                 Self::MAX_CHARS
-            ))
-        } else {
-            Ok(NewPassword(password))
+            ));
         }
+        let words: Vec<&str> = known
+            .iter()
+            .flat_map(|k| k.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.chars().count() >= 3)
+            .chain(known.iter().copied())
+            .collect();
+        let estimate = zxcvbn::zxcvbn(&password, &words);
+        if estimate.score() < Self::MIN_SCORE {
+            let why = estimate
+                .feedback()
+                .and_then(|f| f.warning())
+                .map(|w| format!(" ({})", w.to_string().trim_end_matches('.').to_lowercase()))
+                .unwrap_or_default();
+            return Err(format!(
+                "this password is too easy to guess{why}: a few uncommon words, or a longer phrase, will do"
+            ));
+        }
+        Ok(NewPassword(password))
     }
 
     pub fn expose(&self) -> &str {
@@ -344,9 +382,9 @@ mod tests {
 
     #[test]
     fn passwords_have_bounds_and_never_show_in_debug_output() {
-        assert!(NewPassword::parse("short".into()).is_err());
-        assert!(NewPassword::parse("x".repeat(2000)).is_err());
-        let password = NewPassword::parse("correct horse battery".into()).unwrap();
+        assert!(NewPassword::parse("short".into(), &[]).is_err());
+        assert!(NewPassword::parse("x".repeat(2000), &[]).is_err());
+        let password = NewPassword::parse("correct horse battery".into(), &[]).unwrap();
         assert!(!format!("{password:?}").contains("horse"));
     }
 

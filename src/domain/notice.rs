@@ -43,6 +43,19 @@ pub struct PublicationNotice {
     pub subscription_nonce: String,
 }
 
+/// What a mail with a password link (an invitation, a reset) needs: the
+/// account, the nonce its links name when the mail was queued, and until
+/// when the link works. The link itself is signed when the mail is sent,
+/// so the outbox holds no working link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordNotice {
+    pub user_id: String,
+    pub name: String,
+    pub nonce: String,
+    /// Seconds since the epoch.
+    pub expires: i64,
+}
+
 /// A mail's content. The tag and content names match the outbox's two
 /// columns, and the kind strings are the ones rows already hold, so
 /// existing rows stay readable.
@@ -56,6 +69,10 @@ pub enum Notice {
     Rejected(SubmissionNotice),
     ConfirmSubscription(ConfirmationNotice),
     Publication(PublicationNotice),
+    /// To a new account's owner: choose your password.
+    Invitation(PasswordNotice),
+    /// To an account's owner who asked for it: choose a new password.
+    PasswordReset(PasswordNotice),
 }
 
 /// A stored kind and payload that make no notice: the row was written by
@@ -79,6 +96,8 @@ impl Notice {
             Notice::Rejected(_) => "rejected",
             Notice::ConfirmSubscription(_) => "confirm_subscription",
             Notice::Publication(_) => "publication",
+            Notice::Invitation(_) => "invitation",
+            Notice::PasswordReset(_) => "password_reset",
         }
     }
 
@@ -91,6 +110,9 @@ impl Notice {
             | Notice::Rejected(notice) => serde_json::to_value(notice),
             Notice::ConfirmSubscription(notice) => serde_json::to_value(notice),
             Notice::Publication(notice) => serde_json::to_value(notice),
+            Notice::Invitation(notice) | Notice::PasswordReset(notice) => {
+                serde_json::to_value(notice)
+            }
         };
         // Derived structs of strings, numbers and lists: nothing can fail.
         (
@@ -122,6 +144,15 @@ mod tests {
             title: "National plan <2026>".to_owned(),
             entity_name: "Kenya".to_owned(),
             message: message.map(str::to_owned),
+        }
+    }
+
+    fn password() -> PasswordNotice {
+        PasswordNotice {
+            user_id: "u1".to_owned(),
+            name: "Amina".to_owned(),
+            nonce: "n1".to_owned(),
+            expires: 1_795_000_000,
         }
     }
 
@@ -157,6 +188,8 @@ mod tests {
                 }),
                 "publication",
             ),
+            (Notice::Invitation(password()), "invitation"),
+            (Notice::PasswordReset(password()), "password_reset"),
         ]
     }
 

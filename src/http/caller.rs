@@ -72,11 +72,21 @@ fn bearer_token(header: &str) -> Result<&str, AppError> {
 }
 
 fn resolve(connection: &mut AnyConnection, claims: Claims) -> Result<AuthenticatedUser, AppError> {
-    let user = users::find(connection, &claims.sub)?
-        .filter(|user| !user.disabled)
+    let standing = users::standing(connection, &claims.sub)?
+        .filter(|standing| !standing.user.disabled)
         .ok_or_else(|| {
             AppError::Unauthorized("the account is disabled or no longer exists".to_owned())
         })?;
+    // A password change or disabling ends every token issued before it.
+    if standing
+        .tokens_valid_after
+        .is_some_and(|cutoff| claims.issued_at_millis() < cutoff)
+    {
+        return Err(AppError::Unauthorized(
+            "the token was issued before the account's password changed: sign in again".to_owned(),
+        ));
+    }
+    let user = standing.user;
     if claims.typ == TokenKind::Api
         && !api_tokens::is_active(connection, &user.id, &claims.jti, clock::now())?
     {

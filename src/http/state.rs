@@ -20,7 +20,8 @@ pub struct AppState {
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub login_throttle: Throttle,
-    /// Subscription requests, per client address.
+    /// Requests that mail a stranger (subscriptions, password links), per
+    /// client address.
     pub subscribe_throttle: Throttle,
     pub search: Arc<SearchIndex>,
     /// Signs and checks the links of subscription mail.

@@ -10,8 +10,9 @@ use lettre::Message;
 use maud::{html, Markup, DOCTYPE};
 
 use super::links::Links;
+use crate::domain::account::{INVITATION_HOURS, RESET_MINUTES};
 use crate::domain::annex::annex;
-use crate::domain::notice::{Notice, SubmissionNotice};
+use crate::domain::notice::{Notice, PasswordNotice, SubmissionNotice};
 use crate::domain::outbox::Mail;
 use crate::i18n::{fill, labels, Labels};
 
@@ -72,6 +73,33 @@ fn notice_words(
 
 /// Exhaustive on purpose: a new kind of notice does not compile until it
 /// has its words.
+/// A mail whose link lets the account's owner choose a password, signed
+/// now from what the outbox holds (no working link is stored).
+fn password_words(
+    notice: &PasswordNotice,
+    subject: String,
+    text: String,
+    closing: Vec<String>,
+    public_url: &str,
+    language: &str,
+    links: &Links,
+) -> Result<Words, String> {
+    let expires = DateTime::from_timestamp(notice.expires, 0)
+        .ok_or_else(|| format!("expiry {} of a password link", notice.expires))?;
+    let token = links.password_token(&notice.user_id, &notice.nonce, expires);
+    Ok(Words {
+        subject,
+        paragraphs: vec![text],
+        quote: None,
+        links: vec![(
+            String::new(),
+            format!("{public_url}/set-password?token={token}&lang={language}"),
+        )],
+        closing,
+        unsubscribe: None,
+    })
+}
+
 fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Words, String> {
     let language = mail.language.code();
     let notice = mail
@@ -134,6 +162,28 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
                 closing: vec![l.mail_confirm_ignore.clone()],
                 unsubscribe: None,
             })
+        }
+        Notice::Invitation(notice) => {
+            let hours = INVITATION_HOURS.to_string();
+            let values = [("name", notice.name.as_str()), ("hours", hours.as_str())];
+            let text = fill(&l.mail_invitation_text, &values);
+            let subject = l.mail_invitation_subject.clone();
+            password_words(
+                notice,
+                subject,
+                text,
+                Vec::new(),
+                public_url,
+                language,
+                links,
+            )
+        }
+        Notice::PasswordReset(notice) => {
+            let minutes = RESET_MINUTES.to_string();
+            let text = fill(&l.mail_reset_text, &[("minutes", minutes.as_str())]);
+            let closing = vec![l.mail_reset_ignore.clone()];
+            let subject = l.mail_reset_subject.clone();
+            password_words(notice, subject, text, closing, public_url, language, links)
         }
         Notice::Publication(notice) => {
             let values = [

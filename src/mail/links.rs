@@ -1,5 +1,6 @@
-//! Signed links of subscription mail: `<id>.<nonce>.<expiry>.<mac>` to
-//! confirm, `<id>.<nonce>.<mac>` to unsubscribe. The MAC (HMAC-SHA256
+//! Signed links of mail: `<id>.<nonce>.<expiry>.<mac>` to confirm a
+//! subscription or to choose an account's password, `<id>.<nonce>.<mac>`
+//! to unsubscribe. The MAC (HMAC-SHA256
 //! under a key derived from the service's signing secret) covers the
 //! purpose, so a link for one purpose is worthless for the other. The
 //! nonce is the subscription's at the time of the mail: a new request and
@@ -17,18 +18,19 @@ use crate::auth::keys::SigningKeys;
 /// How long a confirmation link works.
 pub const CONFIRM_HOURS: i64 = 48;
 
-/// What a link names: a subscription, and its nonce when the mail went.
+/// What a link names: a subscription or an account, and its nonce when
+/// the mail went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
-    pub subscription: String,
+    pub id: String,
     pub nonce: String,
 }
 
 impl Named {
     fn of(text: &str) -> Result<Named, LinkError> {
-        let (subscription, nonce) = text.split_once('.').ok_or(LinkError::Invalid)?;
+        let (id, nonce) = text.split_once('.').ok_or(LinkError::Invalid)?;
         Ok(Named {
-            subscription: subscription.to_owned(),
+            id: id.to_owned(),
             nonce: nonce.to_owned(),
         })
     }
@@ -92,16 +94,27 @@ impl Links {
         })
     }
 
-    pub fn confirm_token(&self, subscription: &str, nonce: &str, expires: DateTime<Utc>) -> String {
-        let message = format!("{subscription}.{nonce}.{}", expires.timestamp());
-        format!("{message}.{}", self.sign("confirm", &message))
+    /// A link for `purpose` naming `id` and its nonce, alive until `expires`.
+    fn expiring_token(
+        &self,
+        purpose: &str,
+        id: &str,
+        nonce: &str,
+        expires: DateTime<Utc>,
+    ) -> String {
+        let message = format!("{id}.{nonce}.{}", expires.timestamp());
+        format!("{message}.{}", self.sign(purpose, &message))
     }
 
-    /// The subscription and nonce a confirmation link names, if it is ours
-    /// and alive.
-    pub fn check_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<Named, LinkError> {
+    /// What an expiring link for `purpose` names, if it is ours and alive.
+    fn check_expiring(
+        &self,
+        purpose: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Named, LinkError> {
         let (message, signature) = token.rsplit_once('.').ok_or(LinkError::Invalid)?;
-        if !self.verify("confirm", message, signature) {
+        if !self.verify(purpose, message, signature) {
             return Err(LinkError::Invalid);
         }
         let (named, expires) = message.rsplit_once('.').ok_or(LinkError::Invalid)?;
@@ -110,6 +123,26 @@ impl Links {
             return Err(LinkError::Expired);
         }
         Named::of(named)
+    }
+
+    pub fn confirm_token(&self, subscription: &str, nonce: &str, expires: DateTime<Utc>) -> String {
+        self.expiring_token("confirm", subscription, nonce, expires)
+    }
+
+    /// The subscription and nonce a confirmation link names, if it is ours
+    /// and alive.
+    pub fn check_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<Named, LinkError> {
+        self.check_expiring("confirm", token, now)
+    }
+
+    /// A link to choose an account's password (an invitation or a reset).
+    pub fn password_token(&self, user: &str, nonce: &str, expires: DateTime<Utc>) -> String {
+        self.expiring_token("password", user, nonce, expires)
+    }
+
+    /// The account and nonce a password link names, if it is ours and alive.
+    pub fn check_password(&self, token: &str, now: DateTime<Utc>) -> Result<Named, LinkError> {
+        self.check_expiring("password", token, now)
     }
 
     pub fn unsubscribe_token(&self, subscription: &str, nonce: &str) -> String {
@@ -141,7 +174,7 @@ mod tests {
         let now = Utc::now();
         let confirm = links.confirm_token("sub-1", "n0nce", now + Duration::hours(1));
         let named = Named {
-            subscription: "sub-1".to_owned(),
+            id: "sub-1".to_owned(),
             nonce: "n0nce".to_owned(),
         };
         assert_eq!(links.check_confirm(&confirm, now), Ok(named.clone()));
@@ -173,5 +206,10 @@ mod tests {
         );
         assert_eq!(links.check_confirm(&forged, now), Err(LinkError::Invalid));
         assert_eq!(links.check_confirm("garbage", now), Err(LinkError::Invalid));
+        // A password link is worthless as a confirmation, and the reverse.
+        let password = links.password_token("u1", "n", now + Duration::minutes(30));
+        assert!(links.check_password(&password, now).is_ok());
+        assert_eq!(links.check_confirm(&password, now), Err(LinkError::Invalid));
+        assert_eq!(links.check_password(&confirm, now), Err(LinkError::Invalid));
     }
 }

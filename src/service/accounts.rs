@@ -3,18 +3,27 @@
 //! written in one transaction.
 
 use crate::domain::account::Actor;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::account::{check_binding, parse_name, Email, NewPassword, Role};
 use crate::domain::account::{User, UserChange};
+use crate::domain::account::{INVITATION_HOURS, RESETS_A_DAY, RESET_MINUTES};
 use crate::domain::clock;
 use crate::domain::entities::EntityCode;
+use crate::domain::notice::{Notice, PasswordNotice};
+use crate::domain::outbox::NewMail;
 use crate::domain::page::Page;
+use crate::domain::Language;
 use crate::error::{AppError, FieldError};
+use crate::store::outbox;
 use crate::store::users::{self, NewUser};
 use crate::store::write_transaction;
 use crate::store::{api_tokens, audit, sessions};
 use crate::store::{organisations, AnyConnection};
+
+fn new_nonce() -> Result<String, AppError> {
+    crate::auth::secrets::new_secret().map_err(AppError::internal)
+}
 
 /// An account as asked for, before any check.
 pub struct AccountRequest {
@@ -22,7 +31,8 @@ pub struct AccountRequest {
     pub name: String,
     pub role: Role,
     pub entity: Option<String>,
-    pub password: String,
+    /// None: the person is invited to choose their own.
+    pub password: Option<String>,
 }
 
 /// An account whose fields obey the rules that need no database.
@@ -31,7 +41,7 @@ pub struct CheckedAccount {
     pub name: String,
     pub role: Role,
     pub entity: Option<EntityCode>,
-    pub password: NewPassword,
+    pub password: Option<NewPassword>,
 }
 
 pub fn check(request: AccountRequest) -> Result<CheckedAccount, AppError> {
@@ -39,9 +49,14 @@ pub fn check(request: AccountRequest) -> Result<CheckedAccount, AppError> {
     let name = parse_name(&request.name)
         .map_err(|m| errors.push(FieldError::new("name", m)))
         .ok();
-    let password = NewPassword::parse(request.password)
-        .map_err(|m| errors.push(FieldError::new("password", m)))
-        .ok();
+    let known = [request.email.as_str(), request.name.as_str()];
+    let password = match request.password {
+        Some(password) => NewPassword::parse(password, &known)
+            .map(Some)
+            .map_err(|m| errors.push(FieldError::new("password", m)))
+            .ok(),
+        None => Some(None),
+    };
     let entity = match request.entity.as_deref().map(EntityCode::parse).transpose() {
         Ok(entity) => {
             if let Err(error) = check_binding(request.role, entity.as_ref()) {
@@ -81,23 +96,32 @@ pub fn known_entity(
     }
 }
 
-/// Writes the account and its audit entry in one transaction.
+/// The stored hash of an account whose owner has not chosen a password
+/// yet: not a PHC string, so that no password ever matches it.
+const NO_PASSWORD: &str = "!";
+
+/// Writes the account and its audit entry in one transaction. Without a
+/// password, the owner is mailed an invitation to choose one.
 pub fn create(
     connection: &mut AnyConnection,
     account: CheckedAccount,
-    password_hash: String,
+    password_hash: Option<String>,
     actor: Actor<'_>,
 ) -> Result<User, AppError> {
     write_transaction(connection, |c| {
+        let invited = password_hash.is_none();
         let new = NewUser {
             entity: known_entity(c, account.entity)?,
             email: account.email,
             name: account.name,
             role: account.role,
-            password_hash,
+            password_hash: password_hash.unwrap_or_else(|| NO_PASSWORD.to_owned()),
         };
         let now = clock::now();
         let user = users::insert(c, new, now)?;
+        if invited {
+            send_password_link(c, &user, Link::Invitation, Language::En, now)?;
+        }
         audit::record(
             c,
             audit::Entry {
@@ -120,6 +144,7 @@ pub struct AccountPatch {
     pub role: Option<Role>,
     pub entity: Option<Option<String>>,
     pub disabled: Option<bool>,
+    pub email: Option<Email>,
 }
 
 /// Changes an account's role, entity or disabled flag, with its audit
@@ -177,6 +202,9 @@ pub fn update(
                 ))
             }
         })?;
+        if let Some(email) = patch.email.as_ref().filter(|e| **e != before.email) {
+            users::set_email(c, id, email, now)?;
+        }
         let after = users::update(
             c,
             id,
@@ -191,6 +219,11 @@ pub fn update(
         // disabled account, a new role or entity ends it at once.
         if after.disabled || after.role != before.role || after.entity != before.entity {
             sessions::delete_of_user(c, id)?;
+        }
+        // Disabling ends every token for good: re-enabling revives none.
+        if after.disabled && !before.disabled {
+            api_tokens::revoke_all(c, id, now)?;
+            users::end_tokens(c, id)?;
         }
         audit::record(
             c,
@@ -219,24 +252,138 @@ pub fn change_password(
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    write_transaction(connection, |c| replace_password(c, actor, id, hash, now))
+}
+
+/// A new password and the end of what the old one opened, in the caller's
+/// transaction.
+fn replace_password(
+    c: &mut AnyConnection,
+    actor: Actor<'_>,
+    id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    users::set_password_hash(c, id, hash, now)?;
+    let sessions = sessions::delete_of_user(c, id)?;
+    let tokens = api_tokens::revoke_all(c, id, now)?;
+    users::end_tokens(c, id)?;
+    // A password link sent before (an invitation, a reset) dies too.
+    users::renew_link_nonce(c, id, &new_nonce()?)?;
+    audit::record(
+        c,
+        audit::Entry {
+            actor,
+            action: "user.password",
+            target_type: "user",
+            target_id: id,
+            before: None,
+            after: Some(
+                serde_json::json!({"sessions_ended": sessions, "api_tokens_revoked": tokens}),
+            ),
+        },
+        now,
+    )
+}
+
+/// Which password link a mail carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Invitation,
+    Reset,
+}
+
+/// Queues a mail with a link to choose the account's password; every
+/// link sent before dies.
+fn send_password_link(
+    connection: &mut AnyConnection,
+    user: &User,
+    link: Link,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let nonce = new_nonce()?;
+    users::renew_link_nonce(connection, &user.id, &nonce)?;
+    let notice = PasswordNotice {
+        user_id: user.id.clone(),
+        name: user.name.clone(),
+        nonce,
+        expires: match link {
+            Link::Invitation => now + Duration::hours(INVITATION_HOURS),
+            Link::Reset => now + Duration::minutes(RESET_MINUTES),
+        }
+        .timestamp(),
+    };
+    let mail = NewMail {
+        recipient: user.email.as_str().to_owned(),
+        language,
+        notice: match link {
+            Link::Invitation => Notice::Invitation(notice),
+            Link::Reset => Notice::PasswordReset(notice),
+        },
+    };
+    outbox::enqueue(connection, &[mail], now)
+}
+
+/// Mails a link to choose a new password to the enabled account with this
+/// address, if there is one and it has not had its resets of the day. The
+/// caller answers the same whatever happened, so that nobody learns
+/// which addresses have accounts.
+pub fn request_reset(
+    connection: &mut AnyConnection,
+    email: &Email,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     write_transaction(connection, |c| {
-        users::set_password_hash(c, id, hash, now)?;
-        let sessions = sessions::delete_of_user(c, id)?;
-        let tokens = api_tokens::revoke_all(c, id, now)?;
-        audit::record(
-            c,
-            audit::Entry {
-                actor,
-                action: "user.password",
-                target_type: "user",
-                target_id: id,
-                before: None,
-                after: Some(
-                    serde_json::json!({"sessions_ended": sessions, "api_tokens_revoked": tokens}),
-                ),
-            },
-            now,
-        )
+        let Some(user) = users::find_by_email(c, email)?.filter(|u| !u.disabled) else {
+            return Ok(());
+        };
+        let sent =
+            outbox::count_since(c, email.as_str(), "password_reset", now - Duration::days(1))?;
+        if sent >= RESETS_A_DAY {
+            return Ok(());
+        }
+        send_password_link(c, &user, Link::Reset, language, now)
+    })
+}
+
+/// The enabled account a password link names, if the link is still the
+/// newest one it was sent (a link works once: setting the password
+/// replaces the nonce).
+pub fn linked_account(
+    connection: &mut AnyConnection,
+    id: &str,
+    nonce: &str,
+) -> Result<Option<User>, AppError> {
+    Ok(users::standing(connection, id)?
+        .filter(|s| !s.user.disabled && !s.link_nonce.is_empty())
+        .filter(|s| crate::auth::secrets::same(nonce, &s.link_nonce))
+        .map(|s| s.user))
+}
+
+/// Sets the password a link's owner chose (checked and hashed by the
+/// caller), if the link is still good, ending every session and token as a
+/// password change does; the person acts on their own account.
+pub fn set_password_by_link(
+    connection: &mut AnyConnection,
+    id: &str,
+    nonce: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    write_transaction(connection, |c| {
+        let user = linked_account(c, id, nonce)?.ok_or_else(|| {
+            AppError::Conflict(
+                "this link has been used or replaced by a newer one: ask for a new one".to_owned(),
+            )
+        })?;
+        let actor = Actor::User {
+            id: &user.id,
+            email: user.email.as_str(),
+        };
+        replace_password(c, actor, &user.id, hash, now)?;
+        Ok(user)
     })
 }
 
@@ -260,7 +407,7 @@ mod tests {
             name: "A".into(),
             role,
             entity: entity.map(str::to_owned),
-            password: password.into(),
+            password: Some(password.into()),
         }
     }
 
@@ -287,5 +434,21 @@ mod tests {
             "long enough password"
         ))
         .is_ok());
+    }
+
+    #[test]
+    fn easy_passwords_are_refused_and_no_password_invites() {
+        for easy in [
+            "password1234",
+            "aaaaaaaaaaaaaaaa",
+            "qwertyuiop1234",
+            "a@example.org1234",
+        ] {
+            let error = check(request(Role::Editor, None, easy)).err().unwrap();
+            assert_eq!(fields(error), ["password"], "{easy}");
+        }
+        let mut invited = request(Role::Editor, None, "");
+        invited.password = None;
+        assert!(check(invited).unwrap().password.is_none());
     }
 }

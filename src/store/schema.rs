@@ -21,6 +21,8 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        tokens_valid_after -> Nullable<BigInt>,
+        link_nonce -> Text,
     }
 }
 

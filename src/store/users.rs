@@ -31,7 +31,7 @@ impl UserRow {
     fn into_user(self) -> Result<User, AppError> {
         let corrupt = |what: String| AppError::internal(format!("stored user {}: {what}", self.id));
         Ok(User {
-            email: Email::parse(&self.email).map_err(corrupt)?,
+            email: Email::from_stored(self.email),
             role: self.role.parse().map_err(corrupt)?,
             entity: self
                 .entity
@@ -92,6 +92,95 @@ pub fn insert(
 
 pub fn find(connection: &mut AnyConnection, id: &str) -> Result<Option<User>, AppError> {
     find_by_key!(connection, users, id, UserRow::into_user)
+}
+
+/// An account as a token's bearer is checked against it: the account, the
+/// moment before which its tokens are no longer honoured, and the nonce
+/// its password links name.
+pub struct Standing {
+    pub user: User,
+    /// Milliseconds since the epoch.
+    pub tokens_valid_after: Option<i64>,
+    pub link_nonce: String,
+}
+
+pub fn standing(connection: &mut AnyConnection, id: &str) -> Result<Option<Standing>, AppError> {
+    let found = users::table
+        .find(id)
+        .select((
+            UserRow::as_select(),
+            users::tokens_valid_after,
+            users::link_nonce,
+        ))
+        .first::<(UserRow, Option<i64>, String)>(connection)
+        .optional()?;
+    found
+        .map(|(row, cutoff, link_nonce)| {
+            Ok(Standing {
+                user: row.into_user()?,
+                tokens_valid_after: cutoff,
+                link_nonce,
+            })
+        })
+        .transpose()
+}
+
+/// Honours no token of the account issued before this moment. The moment
+/// it is written, to the millisecond, rather than a request's
+/// whole-second `now`: a token issued earlier in that second ends too.
+pub fn end_tokens(connection: &mut AnyConnection, id: &str) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::tokens_valid_after.eq(Utc::now().timestamp_millis()))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Gives the account's password links a new nonce: every earlier one dies.
+pub fn renew_link_nonce(
+    connection: &mut AnyConnection,
+    id: &str,
+    nonce: &str,
+) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::link_nonce.eq(nonce))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The account with this address, enabled or not.
+pub fn find_by_email(
+    connection: &mut AnyConnection,
+    email: &Email,
+) -> Result<Option<User>, AppError> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(UserRow::as_select())
+        .first::<UserRow>(connection)
+        .optional()?
+        .map(UserRow::into_user)
+        .transpose()
+}
+
+/// A new address for the account; one taken by another account is a conflict.
+pub fn set_email(
+    connection: &mut AnyConnection,
+    id: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let changed = diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email.as_str()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(connection);
+    match changed {
+        Ok(_) => Ok(()),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(
+            AppError::Conflict(format!("an account with the email {email} already exists")),
+        ),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The account and its password hash, for sign-in.

@@ -46,9 +46,7 @@ async fn follow(
 ) -> Result<bool, crate::error::AppError> {
     state
         .store
-        .run(move |c| {
-            subscriptions::follow_link(c, &named.subscription, &named.nonce, action, clock::now())
-        })
+        .run(move |c| subscriptions::follow_link(c, &named.id, &named.nonce, action, clock::now()))
         .await
 }
 
@@ -92,7 +90,7 @@ pub async fn confirm(state: State, request: HttpRequest) -> HttpResponse {
         Ok(named) => named,
         Err(LinkError::Invalid | LinkError::Expired) => return invalid(&reader),
     };
-    let (id, nonce) = (named.subscription.clone(), named.nonce.clone());
+    let (id, nonce) = (named.id.clone(), named.nonce.clone());
     match follow(&state, named, LinkAction::Confirm).await {
         Ok(true) => {
             let leave = reader.link_with(

@@ -343,14 +343,14 @@ impl TestApp {
             name: format!("Test {role}"),
             role,
             entity: entity.map(str::to_owned),
-            password: PASSWORD.to_owned(),
+            password: Some(PASSWORD.to_owned()),
         })
         .expect("a valid account");
         let hash = Passwords::new(&self.settings)
             .expect("hashing parameters")
-            .hash(&account.password)
+            .hash(account.password.as_ref().expect("a password"))
             .expect("a hash");
-        let user = accounts::create(&mut connection, account, hash, Actor::CommandLine)
+        let user = accounts::create(&mut connection, account, Some(hash), Actor::CommandLine)
             .expect("the account is made");
         let token = self.sign_in(&email, PASSWORD);
         TestUser {

@@ -128,6 +128,20 @@ fn rows() -> Vec<Row> {
         row("GET /api/v1/me", [401, 200, 200, 200, 200, 401], |_, _| {
             ("GET", "/api/v1/me".into(), None)
         }),
+        // With a wrong present password, so that no row ends a caller's tokens.
+        row(
+            "POST /api/v1/me/password",
+            [401, 422, 422, 422, 422, 401],
+            |_, _| {
+                (
+                    "POST",
+                    "/api/v1/me/password".into(),
+                    Some(
+                        json!({"current_password": "not the password", "new_password": "an uncommon correct phrase"}),
+                    ),
+                )
+            },
+        ),
         row(
             "GET /api/v1/auth/api-tokens",
             [401, 200, 200, 200, 200, 401],

@@ -421,3 +421,189 @@ fn finding_4_confirmation_links_ask_work_once_and_only_while_current() {
         assert_eq!(status(), Some(Confirmed));
     }
 }
+
+/// The link of the `nth` mail to `recipient` that starts with `prefix`.
+fn mailed_link(
+    smtp: &crate::smtp::SmtpServer,
+    recipient: &str,
+    nth: usize,
+    prefix: &str,
+) -> String {
+    use crate::mail::{link_in, local, to_address};
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let messages = smtp.messages();
+        let mine = to_address(&messages, recipient);
+        if mine.len() >= nth {
+            return local(&link_in(mine[nth - 1], prefix));
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "mail {nth} to {recipient} did not come"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The token of a desk link, for a form's hidden field.
+fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Finding 1: a stolen account could not be recovered: nobody could change
+/// or reset a password, the admin chose every password, re-enabling
+/// revived old tokens, emails could not change. Now people choose their
+/// own passwords (by invitation), change them, reset them by mail; a
+/// change or disabling ends every token issued before, for good; admins
+/// change an address, audited.
+#[test]
+fn finding_1_accounts_are_owned_by_the_people_they_are_for() {
+    let Some(smtp) = crate::smtp::SmtpServer::start() else {
+        return;
+    };
+    for backend in crate::helpers::backends() {
+        let app = crate::mail::with_smtp(&smtp, backend);
+        let admin = app.user(Role::Admin, None);
+        let person = format!("owner-{backend:?}@example.test").to_lowercase();
+        let set_password = "https://compendium.un.example/set-password?token=";
+        let form = |link: &str, password: &str| {
+            let body = format!(
+                "token={}&new_password={}",
+                token_of(link),
+                password.replace(' ', "+")
+            );
+            app.post_raw(
+                "/set-password",
+                "application/x-www-form-urlencoded",
+                body.into_bytes(),
+            )
+        };
+
+        // An invitation: the admin never knows the password.
+        let created = app.post_as(
+            &admin.token,
+            "/api/v1/users",
+            &json!({"email": person, "name": "Amina Diallo", "role": "editor"}),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        let invitation = mailed_link(&smtp, &person, 1, set_password);
+        assert_eq!(app.get(&invitation).status, 200);
+        for weak in [
+            "password1234",
+            "aaaaaaaaaaaa",
+            "qwertyuiop123",
+            "amina diallo 1",
+        ] {
+            assert_eq!(form(&invitation, weak).status, 422, "{weak}");
+        }
+        // Saving leads to the sign-in page, which says so.
+        let saved = |link: &str, password: &str| {
+            let answer = form(link, password);
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            assert!(
+                answer.body.contains("Your password is saved"),
+                "{}",
+                answer.body
+            );
+        };
+        let chosen = "violet harbour lantern quietly";
+        saved(&invitation, chosen);
+        assert_eq!(
+            form(&invitation, "another fine long phrase").status,
+            400,
+            "a link works once"
+        );
+        let token = app.sign_in(&person, chosen);
+
+        // A change of one's own password ends every token issued before.
+        let api_token = app
+            .post_as(
+                &token,
+                "/api/v1/auth/api-tokens",
+                &json!({"name": "script"}),
+            )
+            .json()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let change = |current: &str, new: &str| {
+            app.post_as(
+                &token,
+                "/api/v1/me/password",
+                &json!({"current_password": current, "new_password": new}),
+            )
+        };
+        let problem = change("not it", "copper meadow sailing slowly").problem(422);
+        assert_eq!(crate::helpers::error_fields(&problem), ["current_password"]);
+        let problem = change(chosen, "password12345").problem(422);
+        assert_eq!(crate::helpers::error_fields(&problem), ["new_password"]);
+        assert_eq!(change(chosen, "copper meadow sailing slowly").status, 204);
+        assert_eq!(
+            app.get_as(&token, "/api/v1/me").status,
+            401,
+            "the old access token"
+        );
+        assert_eq!(
+            app.get_as(&api_token, "/api/v1/me").status,
+            401,
+            "the old API token"
+        );
+        let token = app.sign_in(&person, "copper meadow sailing slowly");
+
+        // A reset by mail, answered alike for an address with no account.
+        let asked = app.post_json("/api/v1/auth/password-reset", &json!({"email": person}));
+        let unknown = app.post_json(
+            "/api/v1/auth/password-reset",
+            &json!({"email": "nobody-here@example.test"}),
+        );
+        assert_eq!((asked.status, unknown.status), (202, 202));
+        assert_eq!(asked.json(), unknown.json());
+        let reset = mailed_link(&smtp, &person, 2, set_password);
+        saved(&reset, "silver orchard whistling home");
+        assert_eq!(app.get_as(&token, "/api/v1/me").status, 401);
+        let refused = app.post_json(
+            "/api/v1/auth/token",
+            &json!({"email": person, "password": "copper meadow sailing slowly"}),
+        );
+        assert_eq!(refused.status, 401);
+        let token = app.sign_in(&person, "silver orchard whistling home");
+
+        // Disabling ends every token for good: enabling revives none.
+        let patch = |body: serde_json::Value| {
+            let answer = app.patch_as(&admin.token, &format!("/api/v1/users/{id}"), &body);
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.json()
+        };
+        patch(json!({"disabled": true}));
+        patch(json!({"disabled": false}));
+        assert_eq!(app.get_as(&token, "/api/v1/me").status, 401);
+
+        // An admin changes the address; the change is audited.
+        let moved = format!("moved-{backend:?}@example.test").to_lowercase();
+        assert_eq!(patch(json!({"email": moved}))["email"], moved.as_str());
+        app.sign_in(&moved, "silver orchard whistling home");
+        let taken = app.patch_as(
+            &admin.token,
+            &format!("/api/v1/users/{id}"),
+            &json!({"email": admin.email}),
+        );
+        assert_eq!(taken.status, 409, "{}", taken.body);
+        let store = compendium::store::Store::open(&app.settings).unwrap();
+        let mut connection = store.blocking_connection().unwrap();
+        let trail = compendium::service::audit::of(&mut connection, "user", &id).unwrap();
+        assert!(
+            trail.iter().any(|r| r.action == "user.update"
+                && r.after
+                    .as_ref()
+                    .is_some_and(|a| a["email"] == moved.as_str())),
+            "{trail:?}"
+        );
+    }
+}

@@ -166,12 +166,14 @@ pub async fn change_password(
         }
         Err(other) => return Err(Failure::page(reader, other)),
     }
-    let new = match NewPassword::parse(form.text("new_password")) {
+    let known = [desk.user.email.as_str(), desk.user.name.as_str()];
+    let new = match NewPassword::parse(form.text("new_password"), &known) {
         Ok(new) => new,
-        Err(_) => {
+        Err(reason) => {
             let min = NewPassword::MIN_CHARS.to_string();
             let hint = i18n::fill(&d.new_password_hint, &[("min", &min)]);
-            return page(&desk, StatusCode::UNPROCESSABLE_ENTITY, refused(hint)).await;
+            let said = refused(format!("{hint} ({reason})"));
+            return page(&desk, StatusCode::UNPROCESSABLE_ENTITY, said).await;
         }
     };
     let hash = passwords::hash(&state, new).await.or_page(reader)?;

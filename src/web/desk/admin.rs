@@ -100,7 +100,11 @@ async fn accounts_page(
                 p { label for="account-name" { (d.field_name) } input #account-name type="text" name="name" maxlength="200" required; }
                 p { label for="account-role" { (d.field_role) } (role_select(desk, "account-role", Role::FocalPoint)) }
                 p { label for="account-entity" { (d.field_account_entity) } input #account-entity type="text" name="entity" maxlength="10"; }
-                p { label for="account-password" { (d.field_first_password) } input #account-password type="password" name="password" autocomplete="new-password" required minlength="12"; }
+                p {
+                    label for="account-password" { (d.field_first_password) }
+                    input #account-password type="password" name="password" autocomplete="new-password" minlength="12" aria-describedby="account-password-hint";
+                    span.hint #account-password-hint { (d.invite_hint) }
+                }
                 p { button type="submit" { (d.create_account_button) } }
             }
         }
@@ -145,7 +149,8 @@ pub async fn create_account(
                 name: form.text("name"),
                 role,
                 entity,
-                password: form.text("password"),
+                // Left empty: the person is invited to choose their own.
+                password: Some(form.text("password")).filter(|p| !p.is_empty()),
             })
         });
     let created = match checked {
@@ -189,6 +194,7 @@ pub async fn account(desk: Desk, path: web::Path<String>) -> Result<HttpResponse
         p dir="ltr" { (user.email.as_str()) }
         form.desk-form method="post" action=(reader.link(&format!("/desk/accounts/{}", user.id))) {
             (csrf_field(&desk))
+            p { label for="account-email" { (d.column_email) } input #account-email type="email" name="email" required maxlength="254" dir="ltr" value=(user.email.as_str()); }
             p { label for="account-role" { (d.field_role) } (role_select(&desk, "account-role", user.role)) }
             p { label for="account-entity" { (d.field_account_entity) } input #account-entity type="text" name="entity" maxlength="10" value=(entity); }
             p.choice-line {
@@ -214,10 +220,16 @@ pub async fn update_account(
         .map_err(|m| AppError::invalid_field("role", m))
         .or_page(reader)?;
     let entity = Some(form.text("entity").trim().to_owned()).filter(|e| !e.is_empty());
+    let email = Some(form.text("email"))
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| Email::parse(&e).map_err(|m| AppError::invalid_field("email", m)))
+        .transpose()
+        .or_page(reader)?;
     let patch = AccountPatch {
         role: Some(role),
         entity: Some(entity),
         disabled: Some(form.get("disabled") == Some("true")),
+        email,
     };
     let id = path.into_inner();
     let target = id.clone();

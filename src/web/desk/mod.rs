@@ -13,6 +13,7 @@ pub mod editorial;
 pub mod failure;
 pub mod form;
 pub mod frame;
+pub mod recovery;
 pub mod review;
 pub mod session;
 pub mod sign_in;
@@ -29,6 +30,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(sign_in::sign_in)),
     )
     .service(web::resource("/sign-out").route(web::post().to(sign_in::sign_out)))
+    .service(
+        web::resource("/set-password")
+            .route(web::get().to(recovery::show))
+            .route(web::post().to(recovery::set)),
+    )
+    .service(
+        web::resource("/password-reset")
+            .route(web::get().to(recovery::ask))
+            .route(web::post().to(recovery::request_link)),
+    )
     .service(web::resource("/desk").route(web::get().to(dashboard::show)))
     .service(web::resource("/desk/account").route(web::get().to(account::show)))
     .service(

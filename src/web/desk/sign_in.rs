@@ -63,6 +63,7 @@ fn sign_in_page(
             }
             p { button type="submit" { (d.sign_in_button) } }
         }
+        p { a href=(reader.link("/password-reset")) { (d.forgot_password_link) } }
     };
     let mut response = frame::respond(reader, status, frame::bare(reader, &d.sign_in_title, main));
     let cookie = session::set_cookie(
@@ -92,7 +93,11 @@ pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, Fa
     let d = desk::labels(reader.language);
     let token = form_token(&request, &reader)?;
     let next = session::safe_next(reader.param("next"));
-    let notice = reader.param("signed_out").map(|_| d.signed_out.as_str());
+    let notice = reader.params().find_map(|(key, _)| match key {
+        "signed_out" => Some(d.signed_out.as_str()),
+        "password_set" => Some(d.password_set.as_str()),
+        _ => None,
+    });
     Ok(sign_in_page(
         &reader,
         &state,
