@@ -41,6 +41,7 @@ use crate::search::engine::Sort;
         auth::list_api_tokens,
         auth::revoke_api_token,
         auth::me,
+        auth::update_me,
         auth::change_password,
         auth::request_password_reset,
         users::create_user,
@@ -86,7 +87,7 @@ use crate::search::engine::Sort;
         AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
-    modifiers(&BearerScheme, &ProblemBodies, &ParametersAreNeverNull, &BindingRule, &NotBlank, &Links),
+    modifiers(&BearerScheme, &ProblemBodies, &ParametersAreNeverNull, &BindingRule, &PlainText, &NotBlank, &Links),
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
@@ -196,6 +197,111 @@ impl Modify for NotBlank {
             return;
         };
         rewrite(&mut document);
+        if let Ok(exact) = serde_json::from_value(document) {
+            *openapi = exact;
+        }
+    }
+}
+
+/// Every free text field of what a request sends says what it may hold,
+/// as the server checks it (`domain::text`): no control character, and
+/// for a one-line field (a title, a name) no line break or bidi override
+/// either; a field that must not be blank says that too, in the same
+/// pattern. Passwords are secrets, compared whole: they hold what they
+/// hold. Answers are left as they are: they quote what was sent.
+struct PlainText;
+
+impl PlainText {
+    fn is_free_text(schema: &serde_json::Map<String, serde_json::Value>) -> bool {
+        let string = match schema.get("type") {
+            Some(serde_json::Value::String(t)) => t == "string",
+            Some(serde_json::Value::Array(types)) => types.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        let shaped = schema.contains_key("format")
+            || schema.contains_key("enum")
+            || schema.get("pattern").is_some_and(|p| p != r"\S");
+        string && !shaped
+    }
+
+    /// Patterns the free text properties of every object under `value`.
+    fn rewrite(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get_mut("properties") {
+                    for (name, property) in properties.iter_mut() {
+                        let serde_json::Value::Object(schema) = property else {
+                            continue;
+                        };
+                        if !Self::is_free_text(schema) || name.ends_with("password") {
+                            continue;
+                        }
+                        let one_line = name == "title" || name == "name";
+                        let not_blank = schema.get("pattern").map(|_| {
+                            let blanks = crate::domain::NOT_BLANK;
+                            &blanks[2..blanks.len() - 1]
+                        });
+                        let pattern = crate::domain::text::pattern(one_line, not_blank);
+                        schema.insert("pattern".to_owned(), pattern.into());
+                    }
+                }
+                map.values_mut().for_each(Self::rewrite);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(Self::rewrite),
+            _ => {}
+        }
+    }
+
+    /// The component schemas `value` names, as `#/components/schemas/X`.
+    fn references(value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    if let Some(name) = target.strip_prefix("#/components/schemas/") {
+                        found.push(name.to_owned());
+                    }
+                }
+                map.values().for_each(|v| Self::references(v, found));
+            }
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|v| Self::references(v, found))
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Modify for PlainText {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut document) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        // What requests send: their bodies, and every schema they name.
+        let mut pending = Vec::new();
+        if let Some(serde_json::Value::Object(paths)) = document.get_mut("paths") {
+            for operation in paths.values_mut().filter_map(|item| item.as_object_mut()) {
+                for body in operation
+                    .values_mut()
+                    .filter_map(|op| op.get_mut("requestBody"))
+                {
+                    Self::references(body, &mut pending);
+                    Self::rewrite(body);
+                }
+            }
+        }
+        let mut sent = std::collections::BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if sent.insert(name.clone()) {
+                if let Some(schema) = document.pointer(&format!("/components/schemas/{name}")) {
+                    Self::references(schema, &mut pending);
+                }
+            }
+        }
+        for name in &sent {
+            if let Some(schema) = document.pointer_mut(&format!("/components/schemas/{name}")) {
+                Self::rewrite(schema);
+            }
+        }
         if let Ok(exact) = serde_json::from_value(document) {
             *openapi = exact;
         }

@@ -81,6 +81,30 @@ pub fn composed(text: &str) -> String {
     }
 }
 
+/// The characters no multi-line text holds, as an ECMA-262 class body:
+/// what [`multi_line_fault`] refuses.
+pub const CONTROLS: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
+
+/// The characters no one-line text holds, as an ECMA-262 class body: what
+/// [`one_line_fault`] refuses.
+pub const ONE_LINE_CONTROLS: &str =
+    r"\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069";
+
+/// The pattern (ECMA-262) of a text the service keeps, for the OpenAPI
+/// document: one line or several, and when `not_blank`, with a character
+/// outside `blanks` (a class body of white space) at least.
+pub fn pattern(one_line: bool, not_blank: Option<&str>) -> String {
+    let refused = if one_line {
+        ONE_LINE_CONTROLS
+    } else {
+        CONTROLS
+    };
+    match not_blank {
+        Some(blanks) => format!("^[^{refused}]*[^{refused}{blanks}][^{refused}]*$"),
+        None => format!("^[^{refused}]*$"),
+    }
+}
+
 /// A one-line text as kept (composed), its fault noted against `field`.
 pub fn one_line(field: &str, text: &str, errors: &mut Vec<FieldError>) -> String {
     if let Some(fault) = one_line_fault(text) {
@@ -148,6 +172,55 @@ mod tests {
         ] {
             assert_eq!(one_line_fault(title), None, "{title}");
         }
+    }
+
+    /// The classes of the document's patterns, read back as ranges, refuse
+    /// exactly what the rules refuse.
+    #[test]
+    fn the_documented_patterns_say_what_the_rules_refuse() {
+        fn ranges(class: &str) -> Vec<(u32, u32)> {
+            let codes: Vec<u32> = class
+                .split("\\u")
+                .filter(|s| !s.is_empty())
+                .map(|s| u32::from_str_radix(&s[..4], 16).unwrap())
+                .collect();
+            let dashes: Vec<bool> = class
+                .split("\\u")
+                .filter(|s| !s.is_empty())
+                .map(|s| s.ends_with('-'))
+                .collect();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < codes.len() {
+                if dashes[i] {
+                    out.push((codes[i], codes[i + 1]));
+                    i += 2;
+                } else {
+                    out.push((codes[i], codes[i]));
+                    i += 1;
+                }
+            }
+            out
+        }
+        let within = |c: char, class: &str| {
+            ranges(class)
+                .iter()
+                .any(|(a, b)| (*a..=*b).contains(&u32::from(c)))
+        };
+        for code in (0..0x3000u32).filter_map(char::from_u32) {
+            let text = code.to_string();
+            assert_eq!(
+                within(code, CONTROLS),
+                multi_line_fault(&text).is_some(),
+                "{code:?}"
+            );
+            assert_eq!(
+                within(code, ONE_LINE_CONTROLS),
+                one_line_fault(&text).is_some(),
+                "{code:?}"
+            );
+        }
+        assert_eq!(pattern(false, None), format!("^[^{CONTROLS}]*$"));
     }
 
     #[test]

@@ -46,9 +46,10 @@ pub struct Changes {
     pub excluded: Option<Vec<String>>,
 }
 
-fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+fn check_title(given: &str, errors: &mut Vec<FieldError>) -> String {
+    // Counted as sent, as the document's `maxLength` counts; kept trimmed.
+    let title = given.trim();
+    if title.is_empty() || given.chars().count() > MAX_TITLE_CHARS {
         errors.push(FieldError::new(
             "title",
             format!("must have 1 to {MAX_TITLE_CHARS} characters"),
@@ -123,6 +124,11 @@ fn assemble_now(
     let through = catalogue::last_sequence(connection)?;
     let candidates = compilations::candidates(connection, scope, text, among)?;
     Ok(assemble(candidates, scope, excluded).as_of(through))
+}
+
+/// A draft's entries as its scope and exclusions give them now.
+fn reassembled(connection: &mut AnyConnection, draft: &Compilation) -> Result<Assembly, AppError> {
+    assemble_now(connection, &draft.scope, &draft.excluded, Text::Whole, None)
 }
 
 /// Starts a draft, assembled at once.
@@ -281,13 +287,7 @@ pub fn update(
         if let Some(excluded) = changes.excluded {
             compilation.excluded = excluded.into_iter().collect();
         }
-        let assembly = assemble_now(
-            c,
-            &compilation.scope,
-            &compilation.excluded,
-            Text::Whole,
-            None,
-        )?;
+        let assembly = reassembled(c, &compilation)?;
         compilation.reassemble(&assembly, now);
         compilations::save(c, &compilation)?;
         compilations::replace_entries(c, id, &assembly.entries)?;
@@ -316,13 +316,7 @@ pub fn publish(
         compilations::lock_editions(c)?;
         let mut compilation = changeable(c, id, expected_version)?;
         let before = compilation.clone();
-        let assembly = assemble_now(
-            c,
-            &compilation.scope,
-            &compilation.excluded,
-            Text::Whole,
-            None,
-        )?;
+        let assembly = reassembled(c, &compilation)?;
         // The request is fine; the draft as it stands is not publishable.
         if assembly.entries.is_empty() {
             return Err(AppError::Conflict(format!(

@@ -215,11 +215,12 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
 
 /// A required single-line text: trimmed, not empty, at most `max`
 /// characters, one line without control characters.
-pub fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let value = value.trim();
+pub fn text(field: &str, given: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    // Counted as sent, as the document's `maxLength` counts; kept trimmed.
+    let value = given.trim();
     if value.is_empty() {
         errors.push(FieldError::new(field, "cannot be empty"));
-    } else if value.chars().count() > max {
+    } else if given.chars().count() > max {
         errors.push(FieldError::new(field, format!("at most {max} characters")));
     }
     text::one_line(field, value, errors)
