@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::pagination;
 use crate::auth::tokens::Subject;
-use crate::auth::{authorize, Action, Caller};
+use crate::auth::{authorize, Action, AuthenticatedUser, Caller};
 use crate::domain::account::ApiToken;
 use crate::domain::account::{Email, NewPassword, Role, RESET_MINUTES};
 use crate::domain::clock;
@@ -43,7 +43,7 @@ pub struct TokenResponse {
 /// Signs in with an email and a password; answers a short-lived access token.
 #[utoipa::path(
     post, path = "/api/v1/auth/token", tag = "identity", request_body = TokenRequest,
-    responses((status = 200, description = "An access token", body = TokenResponse), (status = 400, description = "Malformed request"), (status = 401, description = "Wrong email or password, or a disabled account"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 429, description = "Too many failed sign-ins; see Retry-After"))
+    responses((status = 200, description = "An access token", body = TokenResponse), (status = 400, description = "Malformed request"), (status = 401, description = "Wrong email or password, or a disabled account"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "The email holds a control character"), (status = 429, description = "Too many failed sign-ins; see Retry-After"))
 )]
 pub async fn issue_token(
     state: State,
@@ -183,6 +183,28 @@ pub struct Me {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "FRA")]
     entity: Option<String>,
+    /// Whether a focal point is mailed the announcement of each new
+    /// compilation (the default).
+    announcements: bool,
+}
+
+/// The signed-in account, as `PATCH /api/v1/me` and `GET` answer it.
+async fn me_of(state: &State, user: &AuthenticatedUser) -> Answer {
+    let id = user.id.clone();
+    let announcements = state
+        .store
+        .run(move |c| accounts::announcements(c, &id))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(Me {
+            id: user.id.clone(),
+            email: user.email.to_string(),
+            name: user.name.clone(),
+            role: user.role,
+            entity: user.entity.as_ref().map(ToString::to_string),
+            announcements,
+        }))
 }
 
 /// The signed-in account.
@@ -190,15 +212,35 @@ pub struct Me {
     get, path = "/api/v1/me", tag = "identity", security(("bearer" = [])),
     responses((status = 200, description = "The caller's account", body = Me), (status = 401, description = "No valid token"))
 )]
-pub async fn me(caller: Caller) -> Answer {
+pub async fn me(state: State, caller: Caller) -> Answer {
     let user = authorize(&caller, Action::ReadOwnAccount)?;
-    Ok(HttpResponse::Ok().json(Me {
-        id: user.id.clone(),
-        email: user.email.to_string(),
-        name: user.name.clone(),
-        role: user.role,
-        entity: user.entity.as_ref().map(ToString::to_string),
-    }))
+    me_of(&state, user).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyChoices {
+    /// false: no mail when a new compilation is published.
+    announcements: Option<bool>,
+}
+
+/// Changes the caller's own choices: whether they are mailed the
+/// announcements of new compilations.
+#[utoipa::path(
+    patch, path = "/api/v1/me", tag = "identity", request_body = MyChoices, security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = Me), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"))
+)]
+pub async fn update_me(state: State, caller: Caller, body: JsonBody) -> Answer {
+    let user = authorize(&caller, Action::ReadOwnAccount)?.clone();
+    let choices: MyChoices = body.parse()?;
+    if let Some(wanted) = choices.announcements {
+        let id = user.id.clone();
+        state
+            .store
+            .run(move |c| accounts::choose_announcements(c, &id, wanted))
+            .await?;
+    }
+    me_of(&state, &user).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

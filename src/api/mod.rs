@@ -58,7 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/auth/token" => post(auth::issue_token);
             "/auth/api-tokens" => get(auth::list_api_tokens), post(auth::create_api_token);
             "/auth/api-tokens/{id}" => delete(auth::revoke_api_token);
-            "/me" => get(auth::me);
+            "/me" => get(auth::me), patch(auth::update_me);
             "/me/password" => post(auth::change_password);
             "/auth/password-reset" => post(auth::request_password_reset);
             "/users" => get(users::list_users), post(users::create_user);

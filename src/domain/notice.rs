@@ -14,6 +14,10 @@ pub struct SubmissionNotice {
     pub entity_name: String,
     /// The editor's request, the acceptance note or the rejection reason.
     pub message: Option<String>,
+    /// A submission sent again after the Secretariat asked for changes:
+    /// its reviewers are told it is not a new one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resubmitted: bool,
 }
 
 /// What a confirmation mail needs.
@@ -144,6 +148,7 @@ mod tests {
             title: "National plan <2026>".to_owned(),
             entity_name: "Kenya".to_owned(),
             message: message.map(str::to_owned),
+            resubmitted: false,
         }
     }
 

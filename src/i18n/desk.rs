@@ -246,6 +246,9 @@ pub struct DeskLabels {
     pub link_invalid_title: String,
     pub link_invalid_text: String,
     pub invite_hint: String,
+    pub announcements_heading: String,
+    pub announcements_label: String,
+    pub announcements_saved: String,
     status: Names,
     /// What an event of a submission's history did, as its trail names it.
     action: Names,

@@ -118,6 +118,8 @@ pub struct Labels {
     pub mail_rejected_text: String,
     pub mail_new_submission_subject: String,
     pub mail_new_submission_text: String,
+    pub mail_resubmission_subject: String,
+    pub mail_resubmission_text: String,
     pub mail_note: String,
     pub mail_open: String,
     pub mail_signature: String,

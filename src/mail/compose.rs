@@ -107,16 +107,19 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
         .as_ref()
         .map_err(|e| format!("the stored {} notice cannot be read: {e}", mail.kind))?;
     match notice {
-        Notice::NewSubmission(notice) => Ok(notice_words(
-            l,
-            notice,
-            NoticeTemplates {
-                subject: &l.mail_new_submission_subject,
-                text: &l.mail_new_submission_text,
+        Notice::NewSubmission(notice) => {
+            let (subject, text) = if notice.resubmitted {
+                (&l.mail_resubmission_subject, &l.mail_resubmission_text)
+            } else {
+                (&l.mail_new_submission_subject, &l.mail_new_submission_text)
+            };
+            let templates = NoticeTemplates {
+                subject,
+                text,
                 quote_label: None,
-            },
-            public_url,
-        )),
+            };
+            Ok(notice_words(l, notice, templates, public_url))
+        }
         Notice::ChangesRequested(notice) => Ok(notice_words(
             l,
             notice,
@@ -406,6 +409,7 @@ mod tests {
                 title: "National plan <2026>".to_owned(),
                 entity_name: "Kenya".to_owned(),
                 message: message.map(str::to_owned),
+                resubmitted: false,
             })),
             status: MailStatus::Pending,
             attempts: 0,

@@ -387,6 +387,20 @@ pub fn set_password_by_link(
     })
 }
 
+/// Whether the account is mailed the announcements of new compilations.
+pub fn announcements(connection: &mut AnyConnection, id: &str) -> Result<bool, AppError> {
+    users::announcements(connection, id)
+}
+
+/// A person's own choice about the announcements of new compilations.
+pub fn choose_announcements(
+    connection: &mut AnyConnection,
+    id: &str,
+    wanted: bool,
+) -> Result<(), AppError> {
+    users::set_announcements(connection, id, wanted)
+}
+
 /// A page of the accounts, oldest first.
 pub fn list(connection: &mut AnyConnection, page: &Page) -> Result<Vec<User>, AppError> {
     users::list(connection, page)

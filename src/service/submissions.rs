@@ -333,7 +333,7 @@ pub fn transition(
             publish(c, &submission, &practices, now)?;
         }
         let name = entity_name(c, &submission.entity)?;
-        notify(c, &submission, &name, action, now)?;
+        notify(c, &submission, &name, action, from, now)?;
         snapshot(c, &submission, name, now)
     })
 }
@@ -346,6 +346,7 @@ fn notify(
     submission: &Submission,
     entity_name: &str,
     action: Move,
+    from: Status,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let about = |message: Option<String>| SubmissionNotice {
@@ -353,6 +354,7 @@ fn notify(
         title: submission.title.clone(),
         entity_name: entity_name.to_owned(),
         message,
+        resubmitted: action == Move::Submit && from == Status::ChangesRequested,
     };
     let (recipients, notice) = match action {
         Move::Submit => (Recipients::Editors, Notice::NewSubmission(about(None))),

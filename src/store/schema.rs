@@ -23,6 +23,7 @@ diesel::table! {
         updated_at -> Timestamp,
         tokens_valid_after -> Nullable<BigInt>,
         link_nonce -> Text,
+        announcements -> Bool,
     }
 }
 

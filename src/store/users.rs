@@ -135,6 +135,27 @@ pub fn end_tokens(connection: &mut AnyConnection, id: &str) -> Result<(), AppErr
     Ok(())
 }
 
+/// Whether the account is mailed the announcements of new compilations.
+pub fn announcements(connection: &mut AnyConnection, id: &str) -> Result<bool, AppError> {
+    Ok(users::table
+        .find(id)
+        .select(users::announcements)
+        .first::<bool>(connection)
+        .optional()?
+        .unwrap_or(false))
+}
+
+pub fn set_announcements(
+    connection: &mut AnyConnection,
+    id: &str,
+    wanted: bool,
+) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::announcements.eq(wanted))
+        .execute(connection)?;
+    Ok(())
+}
+
 /// Gives the account's password links a new nonce: every earlier one dies.
 pub fn renew_link_nonce(
     connection: &mut AnyConnection,
@@ -264,7 +285,10 @@ pub fn emails_of(
         Recipients::FocalPointsOf(entity) => query
             .filter(users::role.eq(Role::FocalPoint.as_str()))
             .filter(users::entity.eq(entity)),
-        Recipients::AllFocalPoints => query.filter(users::role.eq(Role::FocalPoint.as_str())),
+        // Those who chose not to be told of new compilations are not.
+        Recipients::AllFocalPoints => query
+            .filter(users::role.eq(Role::FocalPoint.as_str()))
+            .filter(users::announcements.eq(true)),
         Recipients::Editors => {
             query.filter(users::role.eq_any([Role::Editor.as_str(), Role::Admin.as_str()]))
         }

@@ -128,6 +128,43 @@ fn rows() -> Vec<Row> {
         row("GET /api/v1/me", [401, 200, 200, 200, 200, 401], |_, _| {
             ("GET", "/api/v1/me".into(), None)
         }),
+        // Public requests that mail a stranger answer everyone alike; the
+        // sixth from one address within a minute is refused.
+        row(
+            "POST /api/v1/subscriptions",
+            [202, 202, 202, 202, 202, 429],
+            |_, _| {
+                let email = format!("{}@example.org", unique("reader"));
+                (
+                    "POST",
+                    "/api/v1/subscriptions".into(),
+                    Some(json!({"email": email})),
+                )
+            },
+        ),
+        row(
+            "POST /api/v1/auth/password-reset",
+            [202, 202, 202, 202, 202, 429],
+            |_, _| {
+                let email = format!("{}@example.org", unique("lost"));
+                (
+                    "POST",
+                    "/api/v1/auth/password-reset".into(),
+                    Some(json!({"email": email})),
+                )
+            },
+        ),
+        row(
+            "PATCH /api/v1/me",
+            [401, 200, 200, 200, 200, 401],
+            |_, _| {
+                (
+                    "PATCH",
+                    "/api/v1/me".into(),
+                    Some(json!({"announcements": true})),
+                )
+            },
+        ),
         // With a wrong present password, so that no row ends a caller's tokens.
         row(
             "POST /api/v1/me/password",

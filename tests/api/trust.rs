@@ -607,3 +607,57 @@ fn finding_1_accounts_are_owned_by_the_people_they_are_for() {
         );
     }
 }
+
+/// The mails of kind `kind` queued for `recipient`.
+fn mails_to(app: &TestApp, admin: &TestUser, recipient: &str, kind: &str) -> usize {
+    let listed = app.get_as(&admin.token, "/api/v1/outbox?limit=100").json();
+    listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["recipient"] == recipient && m["kind"] == kind)
+        .count()
+}
+
+/// A focal point may decline the mail announcing each new compilation.
+#[test]
+fn focal_points_may_decline_the_announcements() {
+    each_backend(|app| {
+        let admin = app.user(Role::Admin, None);
+        let editor = app.user(Role::Editor, None);
+        let staying = app.user(Role::FocalPoint, Some("FRA"));
+        let leaving = app.user(Role::FocalPoint, Some("KEN"));
+        assert_eq!(
+            app.get_as(&leaving.token, "/api/v1/me").json()["announcements"],
+            true
+        );
+        let declined = app.call(
+            "PATCH",
+            "/api/v1/me",
+            Some(&leaving.token),
+            Some(&json!({"announcements": false})),
+        );
+        assert_eq!(declined.status, 200, "{}", declined.body);
+        assert_eq!(declined.json()["announcements"], false);
+        app.accept_new(&editor, &draft("Kenya"));
+        let compilation = app
+            .post_as(
+                &editor.token,
+                "/api/v1/compilations",
+                &json!({"title": "Edition"}),
+            )
+            .json();
+        let published = app.call(
+            "POST",
+            &format!(
+                "/api/v1/compilations/{}/publish",
+                compilation["id"].as_str().unwrap()
+            ),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(published.status, 200, "{}", published.body);
+        assert_eq!(mails_to(app, &admin, &staying.email, "publication"), 1);
+        assert_eq!(mails_to(app, &admin, &leaving.email, "publication"), 0);
+    });
+}

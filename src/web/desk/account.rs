@@ -11,7 +11,7 @@ use super::failure::{field_errors, Failure, OrPage};
 use super::frame::{self, csrf_field, errors_list, table_head, Place};
 use super::session::{self, Desk, Posted};
 use crate::auth::Action;
-use crate::domain::account::{ApiToken, NewPassword};
+use crate::domain::account::{ApiToken, NewPassword, Role};
 use crate::domain::clock;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::error::{AppError, FieldError};
@@ -40,8 +40,11 @@ async fn page(desk: &Desk, status: StatusCode, said: Said) -> Result<HttpRespons
         limit: MAX_LIMIT,
         after: None,
     };
-    let list = desk
-        .run(move |c| tokens::api_tokens_of(c, &user_id, &page))
+    let (list, announcements) = desk
+        .run(move |c| {
+            let list = tokens::api_tokens_of(c, &user_id, &page)?;
+            Ok((list, accounts::announcements(c, &user_id)?))
+        })
         .await?;
     let now = clock::now();
     let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
@@ -67,6 +70,19 @@ async fn page(desk: &Desk, status: StatusCode, said: Said) -> Result<HttpRespons
                     span.hint #new-password-hint { (i18n::fill(&d.new_password_hint, &[("min", &min)])) }
                 }
                 p { button type="submit" { (d.change_password_button) } }
+            }
+        }
+        @if desk.user.role == Role::FocalPoint {
+            section aria-labelledby="announcements-heading" {
+                h2 #announcements-heading { (d.announcements_heading) }
+                form.desk-form method="post" action=(reader.link("/desk/account/announcements")) {
+                    (csrf_field(desk))
+                    p.choice-line {
+                        input #announcements type="checkbox" name="announcements" value="true" checked[announcements];
+                        " " label for="announcements" { (d.announcements_label) }
+                    }
+                    p { button type="submit" { (d.save_account_button) } }
+                }
             }
         }
         section aria-labelledby="tokens-heading" {
@@ -131,6 +147,7 @@ pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
     let notice = desk.reader.params().find_map(|(k, _)| match k {
         "changed" => Some(d.password_changed.clone()),
         "revoked" => Some(d.token_revoked.clone()),
+        "announcements" => Some(d.announcements_saved.clone()),
         _ => None,
     });
     let said = Said {
@@ -196,6 +213,19 @@ pub async fn change_password(
             session::session_cookie(&opened.secret, session::secure(&state)),
         ))
         .finish())
+}
+
+/// `POST /desk/account/announcements`: a focal point's choice about the
+/// mail announcing each new compilation.
+pub async fn choose_announcements(Posted(desk, form): Posted) -> Result<HttpResponse, Failure> {
+    let wanted = form.get("announcements") == Some("true");
+    let id = desk.user.id.clone();
+    desk.run(move |c| accounts::choose_announcements(c, &id, wanted))
+        .await?;
+    let next = desk
+        .reader
+        .link_with("/desk/account", &[("announcements", "1")]);
+    Ok(frame::see_other(next))
 }
 
 pub async fn create_token(

@@ -47,6 +47,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/desk/account/tokens").route(web::post().to(account::create_token)))
     .service(
+        web::resource("/desk/account/announcements")
+            .route(web::post().to(account::choose_announcements)),
+    )
+    .service(
         web::resource("/desk/account/tokens/{id}/revoke")
             .route(web::post().to(account::revoke_token)),
     )
