@@ -43,6 +43,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// It was there and was taken away on purpose; the text says why.
+    #[error("{0}")]
+    Gone(String),
     #[error("the {method} method is not allowed on {path}")]
     MethodNotAllowed { method: String, path: String },
     #[error("{0}")]
@@ -132,6 +135,7 @@ impl AppError {
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not-found",
+            AppError::Gone(_) => "gone",
             AppError::MethodNotAllowed { .. } => "method-not-allowed",
             AppError::Conflict(_) => "conflict",
             AppError::PreconditionFailed(_) => "precondition-failed",
@@ -211,6 +215,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -298,6 +303,7 @@ mod tests {
     fn every_kind_maps_to_its_status() {
         let cases = [
             (AppError::NotFound("x".into()), 404),
+            (AppError::Gone("x".into()), 410),
             (AppError::Conflict("x".into()), 409),
             (AppError::PreconditionFailed("x".into()), 412),
             (AppError::PayloadTooLarge("x".into()), 413),

@@ -87,6 +87,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/compilations/{id}" => get(compilations::get_compilation), put(compilations::update_compilation);
             "/compilations/{id}/publish" => post(compilations::publish_compilation);
             "/compilations/{id}/export" => get(compilations::export_compilation);
+            "/practices/{id}/withdraw" => post(practices::withdraw_practice);
             "/practices/{id}" => get(practices::get_practice), patch(practices::curate_practice);
         ),
     );

@@ -65,6 +65,7 @@ use crate::search::engine::Sort;
         catalogue::export_csv,
         practices::get_practice,
         practices::curate_practice,
+        practices::withdraw_practice,
         tagging::suggest,
         tagging::tagging_stats,
         subscriptions::subscribe,

@@ -11,10 +11,11 @@ use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::submission::Curation;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::http::extract::{double_option, if_match_version, JsonBody};
 use crate::http::{Answer, IdPath, State};
 use crate::service::curation;
+use crate::service::curation::Withdrawal;
 use crate::service::practices::{find_public, CataloguePractice};
 use crate::service::views::etag;
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
@@ -22,7 +23,7 @@ use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 /// A practice of an accepted submission; anyone may read it.
 #[utoipa::path(
     get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")),
-    responses((status = 200, description = "The practice", body = CataloguePractice, headers(("ETag" = String, description = "The version of its submission, for If-Match"))), (status = 404, description = "No such practice in the catalogue"))
+    responses((status = 200, description = "The practice", body = CataloguePractice, headers(("ETag" = String, description = "The version of its submission, for If-Match"))), (status = 404, description = "No such practice in the catalogue"), (status = 410, description = "Withdrawn from the catalogue; the detail gives the reason"))
 )]
 pub async fn get_practice(state: State, path: IdPath) -> Answer {
     let id = path.into_inner();
@@ -107,4 +108,47 @@ pub async fn curate_practice(
         .run(move |c| curation::curate(c, &editor.actor(), &id, curation, seen, clock::now()))
         .await?;
     Ok(answer(&view))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeWithdrawal {
+    /// Why; shown to readers who follow a link to the practice.
+    #[schema(value_type = String, required = true, max_length = 5000, pattern = r"\S")]
+    reason: Option<String>,
+}
+
+/// Takes a practice out of the public catalogue, with a reason (editors;
+/// audited): its page and `GET` then answer 410 with the reason, search
+/// and new compilations leave it out; its submission keeps it.
+#[utoipa::path(
+    post, path = "/api/v1/practices/{id}/withdraw", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")), request_body = PracticeWithdrawal, security(("bearer" = [])),
+    responses((status = 200, description = "Withdrawn", body = Withdrawal), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"), (status = 404, description = "No such practice"), (status = 409, description = "Not in the catalogue, or withdrawn already"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "The reason is missing or too long"))
+)]
+pub async fn withdraw_practice(
+    state: State,
+    caller: Caller,
+    path: IdPath,
+    body: JsonBody,
+) -> Answer {
+    let editor = authorize(&caller, Action::CuratePractices)?.clone();
+    let asked: PracticeWithdrawal = body.parse()?;
+    let mut errors = Vec::new();
+    let reason = optional_note("reason", asked.reason.as_deref(), &mut errors);
+    let reason = match (reason, errors.is_empty()) {
+        (Some(reason), true) => reason,
+        (None, true) => {
+            return Err(AppError::unprocessable(vec![FieldError::new(
+                "reason",
+                "is required",
+            )]))
+        }
+        _ => return Err(AppError::unprocessable(errors)),
+    };
+    let id = path.into_inner();
+    let withdrawn = state
+        .store
+        .run(move |c| curation::withdraw(c, &editor.actor(), &id, reason, clock::now()))
+        .await?;
+    Ok(HttpResponse::Ok().json(withdrawn))
 }

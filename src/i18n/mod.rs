@@ -157,6 +157,8 @@ pub struct Labels {
     pub subscribe_button: String,
     pub subscribe_sent_title: String,
     pub subscribe_sent_text: String,
+    pub practice_withdrawn_title: String,
+    pub practice_withdrawn_text: String,
 
     pub not_found_title: String,
     pub not_found_text: String,

@@ -10,6 +10,8 @@ use crate::domain::account::Actor;
 use crate::domain::submission::{Curation, CurationRefused};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
+use crate::store::audit;
+use crate::store::catalogue::{self, Change};
 use crate::store::history;
 use crate::store::submissions;
 use crate::store::{write_transaction, AnyConnection};
@@ -61,5 +63,76 @@ pub fn curate(
         let name = entity_name(c, &submission.entity)?;
         snapshot(c, &submission, name, now)?;
         catalogue_view(c, &submission, &practice)
+    })
+}
+
+/// What a withdrawn practice answers readers.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Withdrawal {
+    pub practice_id: String,
+    pub withdrawn_at: DateTime<Utc>,
+    /// The Secretariat's reason, shown to readers.
+    pub reason: String,
+}
+
+/// Takes a practice of an accepted submission out of the public
+/// catalogue, with a reason readers are given: one transaction for the
+/// practice, an event on its submission's trail, the audit entry and the
+/// catalogue change that takes it out of search.
+pub fn withdraw(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    practice_id: &str,
+    reason: String,
+    now: DateTime<Utc>,
+) -> Result<Withdrawal, AppError> {
+    write_transaction(connection, |c| {
+        let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
+        let submission_id =
+            submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
+        let submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
+        if submission.status != Status::Accepted {
+            return Err(AppError::Conflict(format!(
+                "only practices in the catalogue are withdrawn; this one's submission is {}",
+                submission.status
+            )));
+        }
+        if submissions::withdrawal_of(c, practice_id)?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "practice {practice_id} was withdrawn already"
+            )));
+        }
+        submissions::set_withdrawn(c, practice_id, &reason, now)?;
+        let message = format!("practice {practice_id} withdrawn: {reason}");
+        history::insert_events(
+            c,
+            &[event_row(
+                &submission.id,
+                actor,
+                "withdraw_practice",
+                Some(Status::Accepted),
+                Some(Status::Accepted),
+                Some(message),
+                now,
+            )],
+        )?;
+        audit::record(
+            c,
+            audit::Entry {
+                actor: *actor,
+                action: "practice.withdraw",
+                target_type: "practice",
+                target_id: practice_id,
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason })),
+            },
+            now,
+        )?;
+        catalogue::append(c, &[(practice_id, &submission.id)], Change::Remove, now)?;
+        Ok(Withdrawal {
+            practice_id: practice_id.to_owned(),
+            withdrawn_at: now,
+            reason,
+        })
     })
 }

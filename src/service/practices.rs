@@ -80,7 +80,8 @@ pub(super) fn catalogue_view(
     })
 }
 
-/// The practice, if it is in the public catalogue.
+/// The practice, if it is in the public catalogue; a withdrawn one is
+/// `Gone`, with the Secretariat's reason.
 pub fn find_public(
     connection: &mut AnyConnection,
     id: &str,
@@ -94,8 +95,21 @@ pub fn find_public(
     if submission.status != Status::Accepted {
         return Ok(None);
     }
+    if let Some((_, reason)) = submissions::withdrawal_of(connection, id)? {
+        return Err(AppError::Gone(format!(
+            "practice {id} was withdrawn from the catalogue: {reason}"
+        )));
+    }
     match submission.practices.iter().find(|p| p.id == id) {
         Some(practice) => catalogue_view(connection, &submission, practice).map(Some),
         None => Ok(None),
     }
+}
+
+/// When and why the practice was withdrawn from the catalogue, if it was.
+pub fn withdrawal(
+    connection: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<(DateTime<Utc>, String)>, AppError> {
+    submissions::withdrawal_of(connection, id)
 }

@@ -162,6 +162,7 @@ fn accepted_entries(
     let mut query = practices::table
         .inner_join(submissions::table)
         .filter(submissions::status.eq("accepted"))
+        .filter(practices::withdrawn_at.is_null())
         .select((
             PracticeRow::as_select(),
             submissions::entity,

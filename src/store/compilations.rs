@@ -431,6 +431,7 @@ pub fn candidates(
         )),
         None => query.filter(submissions::status.eq("accepted")),
     };
+    query = query.filter(practices::withdrawn_at.is_null());
     if let Some(from) = scope.from {
         query = query.filter(submissions::decided_at.ge(day_start(from)));
     }

@@ -103,6 +103,8 @@ diesel::table! {
         editorial_note -> Nullable<Text>,
         updated_at -> Timestamp,
         suggested_items -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_reason -> Nullable<Text>,
     }
 }
 

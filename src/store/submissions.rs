@@ -2,7 +2,7 @@
 //! live in `domain`; the use cases that combine these calls in one
 //! transaction live in `intake`.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::connection::AnyConnection;
@@ -489,4 +489,36 @@ pub fn suggestion_outcomes(connection: &mut AnyConnection) -> Result<Vec<Outcome
             ))
         })
         .collect()
+}
+
+/// Why and when an editor took a practice out of the catalogue, if so.
+pub fn withdrawal_of(
+    connection: &mut AnyConnection,
+    practice_id: &str,
+) -> Result<Option<(DateTime<Utc>, String)>, AppError> {
+    let found: Option<(Option<NaiveDateTime>, Option<String>)> = practices::table
+        .find(practice_id)
+        .select((practices::withdrawn_at, practices::withdrawn_reason))
+        .first(connection)
+        .optional()?;
+    Ok(match found {
+        Some((Some(at), reason)) => Some((super::utc(at), reason.unwrap_or_default())),
+        _ => None,
+    })
+}
+
+/// Takes a practice out of the catalogue, with the reason readers are given.
+pub fn set_withdrawn(
+    connection: &mut AnyConnection,
+    practice_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    diesel::update(practices::table.find(practice_id))
+        .set((
+            practices::withdrawn_at.eq(Some(now.naive_utc())),
+            practices::withdrawn_reason.eq(Some(reason)),
+        ))
+        .execute(connection)?;
+    Ok(())
 }

@@ -7,8 +7,9 @@ use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
 use crate::domain::annex::{annex, AnnexItem};
+use crate::error::AppError;
 use crate::http::State;
-use crate::service::practices::{find_public, CataloguePractice};
+use crate::service::practices::{find_public, withdrawal, CataloguePractice};
 use crate::text::markdown;
 
 /// The page of a practice; its text is in its own language, the frame in
@@ -87,6 +88,22 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
             )
         }
         Ok(None) => super::not_found_page(&request),
+        Err(AppError::Gone(_)) => withdrawn_page(&state, &reader, id).await,
         Err(error) => super::error_page(&reader, error),
+    }
+}
+
+/// A practice the Secretariat withdrew: 410, and its reason.
+async fn withdrawn_page(state: &State, reader: &Reader, id: String) -> HttpResponse {
+    let l = reader.labels;
+    match state.store.run(move |c| withdrawal(c, &id)).await {
+        Ok(Some((_, reason))) => layout::message_page(
+            reader,
+            StatusCode::GONE,
+            &l.practice_withdrawn_title,
+            &[&l.practice_withdrawn_text, &reason],
+        ),
+        Ok(None) => super::error_page(reader, AppError::internal("a withdrawal vanished")),
+        Err(error) => super::error_page(reader, error),
     }
 }

@@ -661,3 +661,79 @@ fn focal_points_may_decline_the_announcements() {
         assert_eq!(mails_to(app, &admin, &leaving.email, "publication"), 0);
     });
 }
+
+/// An editor takes a practice out of the catalogue with a reason: readers
+/// are told it was withdrawn and why (410), search and new compilations
+/// leave it out, and the decision is on the record.
+#[test]
+fn an_editor_withdraws_a_practice_with_a_reason() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let submission = app.accept_new(
+            &editor,
+            &json!({"entity": "KEN", "language": "en", "title": "Kenya",
+                "practices": [{"title": "Zanzibarite drills", "body": "Quarterly zanzibarite exercises.", "items": [11]}]}),
+        );
+        let practice = app.first_practice(&editor.token, &submission);
+        app.wait_for_total("q=zanzibarite", 1);
+        let withdraw = |who: &TestUser, body: serde_json::Value| {
+            app.post_as(
+                &who.token,
+                &format!("/api/v1/practices/{practice}/withdraw"),
+                &body,
+            )
+        };
+        withdraw(&focal, json!({"reason": "mine"})).problem(403);
+        let problem = withdraw(&editor, json!({})).problem(422);
+        assert_eq!(crate::helpers::error_fields(&problem), ["reason"]);
+        let done = withdraw(
+            &editor,
+            json!({"reason": "Published in error: a draft of the ministry."}),
+        );
+        assert_eq!(done.status, 200, "{}", done.body);
+        withdraw(&editor, json!({"reason": "again"})).problem(409);
+
+        let gone = app
+            .get(&format!("/api/v1/practices/{practice}"))
+            .problem(410);
+        assert!(
+            gone["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Published in error"),
+            "{gone}"
+        );
+        let page = app.call_with(
+            "GET",
+            &format!("/practices/{practice}?lang=en"),
+            None,
+            None,
+            &[("accept", "text/html")],
+        );
+        assert_eq!(page.status, 410);
+        assert!(
+            page.body.contains("This practice was withdrawn")
+                && page.body.contains("Published in error")
+        );
+        app.wait_for_total("q=zanzibarite", 0);
+        let draft = app
+            .post_as(
+                &editor.token,
+                "/api/v1/compilations",
+                &json!({"title": "After", "scope": {"sections": ["E"]}}),
+            )
+            .json();
+        assert!(
+            !draft.to_string().contains(&practice),
+            "a new compilation leaves it out"
+        );
+        let events = app
+            .get_as(
+                &editor.token,
+                &format!("/api/v1/submissions/{submission}/events"),
+            )
+            .json();
+        assert!(events.to_string().contains("withdraw_practice"), "{events}");
+    });
+}

@@ -1,0 +1,2 @@
+ALTER TABLE practices DROP COLUMN withdrawn_reason;
+ALTER TABLE practices DROP COLUMN withdrawn_at;
