@@ -13,6 +13,12 @@ pub fn new_secret() -> Result<String, getrandom::Error> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
 }
 
+/// A fresh nonce for the links a mail carries (subscriptions, password
+/// links): a new one makes every earlier link worthless.
+pub fn nonce() -> Result<String, crate::error::AppError> {
+    new_secret().map_err(crate::error::AppError::internal)
+}
+
 /// What the database keeps of a secret.
 pub fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())

@@ -21,10 +21,6 @@ use crate::store::write_transaction;
 use crate::store::{api_tokens, audit, sessions};
 use crate::store::{organisations, AnyConnection};
 
-fn new_nonce() -> Result<String, AppError> {
-    crate::auth::secrets::new_secret().map_err(AppError::internal)
-}
-
 /// An account as asked for, before any check.
 pub struct AccountRequest {
     pub email: Email,
@@ -269,7 +265,7 @@ fn replace_password(
     let tokens = api_tokens::revoke_all(c, id, now)?;
     users::end_tokens(c, id)?;
     // A password link sent before (an invitation, a reset) dies too.
-    users::renew_link_nonce(c, id, &new_nonce()?)?;
+    users::renew_link_nonce(c, id, &crate::auth::secrets::nonce()?)?;
     audit::record(
         c,
         audit::Entry {
@@ -302,7 +298,7 @@ fn send_password_link(
     language: Language,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let nonce = new_nonce()?;
+    let nonce = crate::auth::secrets::nonce()?;
     users::renew_link_nonce(connection, &user.id, &nonce)?;
     let notice = PasswordNotice {
         user_id: user.id.clone(),

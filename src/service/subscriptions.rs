@@ -19,11 +19,6 @@ use crate::store::{write_transaction, AnyConnection};
 /// asks and from wherever: nobody can flood an inbox through the form.
 pub const CONFIRMATIONS_A_DAY: i64 = 3;
 
-/// A fresh nonce for a subscription's links.
-fn new_nonce() -> Result<String, AppError> {
-    crate::auth::secrets::new_secret().map_err(AppError::internal)
-}
-
 /// Records a pending subscription and queues its confirmation mail, in one
 /// transaction; the new link replaces every earlier one. A confirmed
 /// address is left as it is: a stranger must not change its preferences,
@@ -52,7 +47,7 @@ pub fn request(
         let id = existing
             .map(|s| s.id)
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        let nonce = new_nonce()?;
+        let nonce = crate::auth::secrets::nonce()?;
         subscriptions::save_pending(c, &id, email.as_str(), language, sections, &nonce, now)?;
         let notice = Notice::ConfirmSubscription(ConfirmationNotice {
             subscription_id: id,
@@ -103,7 +98,7 @@ pub fn follow_link(
             LinkAction::Unsubscribe => (
                 subscription.status != SubscriptionStatus::Unsubscribed,
                 SubscriptionStatus::Unsubscribed,
-                new_nonce()?,
+                crate::auth::secrets::nonce()?,
             ),
         };
         if fits {

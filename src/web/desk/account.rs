@@ -48,7 +48,6 @@ async fn page(desk: &Desk, status: StatusCode, said: Said) -> Result<HttpRespons
         .await?;
     let now = clock::now();
     let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
-    let min = NewPassword::MIN_CHARS.to_string();
     let main = html! {
         h1 { (d.account_title) }
         @if let Some(notice) = &said.notice { p.notice role="status" { (notice) } }
@@ -63,12 +62,7 @@ async fn page(desk: &Desk, status: StatusCode, said: Said) -> Result<HttpRespons
                     label for="current-password" { (d.current_password) }
                     input #current-password type="password" name="current_password" autocomplete="current-password" required;
                 }
-                p {
-                    label for="new-password" { (d.new_password) }
-                    input #new-password type="password" name="new_password" autocomplete="new-password" required
-                        minlength=(min) aria-describedby="new-password-hint";
-                    span.hint #new-password-hint { (i18n::fill(&d.new_password_hint, &[("min", &min)])) }
-                }
+                (frame::new_password_field(d))
                 p { button type="submit" { (d.change_password_button) } }
             }
         }

@@ -10,6 +10,7 @@ use maud::{html, Markup};
 use super::failure::Failure;
 use super::session::{Desk, CSRF_FIELD};
 use crate::auth::{authorize, Action};
+use crate::domain::account::NewPassword;
 use crate::error::FieldError;
 use crate::i18n::{self, desk};
 use crate::web::layout::{self, Reader};
@@ -117,6 +118,19 @@ pub fn table_head(caption: &str, columns: &[&str], buttons: Option<&str>) -> Mar
             @for column in columns { th scope="col" { (column) } }
             @if let Some(buttons) = buttons { th scope="col" { span.visually-hidden { (buttons) } } }
         } }
+    }
+}
+
+/// Where a person types a new password, with the rule it must meet.
+pub fn new_password_field(d: &desk::DeskLabels) -> Markup {
+    let min = NewPassword::MIN_CHARS.to_string();
+    html! {
+        p {
+            label for="new-password" { (d.new_password) }
+            input #new-password type="password" name="new_password" autocomplete="new-password" required
+                minlength=(min) aria-describedby="new-password-hint";
+            span.hint #new-password-hint { (i18n::fill(&d.new_password_hint, &[("min", &min)])) }
+        }
     }
 }
 

@@ -58,7 +58,6 @@ fn set_password_page(
     error: Option<&str>,
 ) -> HttpResponse {
     let d = desk::labels(reader.language);
-    let min = NewPassword::MIN_CHARS.to_string();
     let main = html! {
         h1 { (d.set_password_title) }
         p { (i18n::fill(&d.set_password_intro, &[("email", user.email.as_str())])) }
@@ -67,12 +66,7 @@ fn set_password_page(
             input type="hidden" name="token" value=(token);
             // For password managers: whose password this is.
             input type="email" name="username" autocomplete="username" value=(user.email.as_str()) hidden;
-            p {
-                label for="new-password" { (d.new_password) }
-                input #new-password type="password" name="new_password" autocomplete="new-password" required
-                    minlength=(min) aria-describedby="new-password-hint";
-                span.hint #new-password-hint { (i18n::fill(&d.new_password_hint, &[("min", &min)])) }
-            }
+            (frame::new_password_field(d))
             p { button type="submit" { (d.set_password_button) } }
         }
     };
