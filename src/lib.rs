@@ -69,6 +69,8 @@ pub enum StartupError {
     Mail(#[from] lettre::transport::smtp::Error),
     #[error(transparent)]
     Tagging(#[from] tagging::LexiconError),
+    #[error("COMPENDIUM_SECRETARIAT_LANGUAGE is not valid: {0}")]
+    SecretariatLanguage(String),
     #[error("start-up was interrupted: {0}")]
     Interrupted(#[from] actix_web::error::BlockingError),
 }
@@ -101,6 +103,9 @@ impl Application {
     /// Opens the store, applies migrations, binds the listener. Nothing is
     /// served until [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let secretariat_language = settings.mail.secretariat_language.trim().parse().map_err(
+            |e: domain::language::UnknownLanguage| StartupError::SecretariatLanguage(e.to_string()),
+        )?;
         let settings = Arc::new(settings);
         let (store, secret, passwords, search) = {
             let settings = Arc::clone(&settings);
@@ -164,6 +169,7 @@ impl Application {
             links,
             tagger,
             write_throttle: Throttle::new(settings.http.writes_per_minute),
+            secretariat_language,
         });
         let metrics = actix_web::web::Data::new(Metrics::new());
         let client_timeout = Duration::from_secs(settings.http.client_timeout_seconds);

@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/submissions/{id}" => get(submissions::get_submission), put(submissions::update_submission);
             "/submissions/{id}/submit" => post(submissions::submit);
             "/submissions/{id}/withdraw" => post(submissions::withdraw);
+            "/submissions/{id}/revise" => post(submissions::revise);
             "/submissions/{id}/request-changes" => post(submissions::request_changes);
             "/submissions/{id}/accept" => post(submissions::accept);
             "/submissions/{id}/reject" => post(submissions::reject);

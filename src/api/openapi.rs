@@ -54,6 +54,7 @@ use crate::search::engine::Sort;
         submissions::update_submission,
         submissions::submit,
         submissions::withdraw,
+        submissions::revise,
         submissions::request_changes,
         submissions::accept,
         submissions::reject,

@@ -263,11 +263,13 @@ async fn run_move(
         message,
         seen,
     };
+    let secretariat = state.secretariat_language;
     let outcome = state
         .store
         .run(move |c| {
             let guard = submission_guard(&caller, needed);
-            intake::transition(c, &user.actor(), &id, &guard, asked, clock::now())
+            let actor = user.actor();
+            intake::transition(c, &actor, &id, &guard, asked, secretariat, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::OK, &outcome))
@@ -310,6 +312,33 @@ pub async fn submit(state: State, caller: Caller, request: HttpRequest, path: Id
 pub async fn withdraw(state: State, caller: Caller, request: HttpRequest, path: IdPath) -> Answer {
     let id = path.into_inner();
     run_move(state, caller, request, id, Move::Withdraw, None).await
+}
+
+/// Opens a revision of an accepted submission (its entity's focal points
+/// or an editor): a new draft holding a copy of what is published, each
+/// practice with `replaces` naming the public practice it corrects. The
+/// accepted submission stays public, unchanged, until the revision is
+/// accepted; then its practices take the corrections in place (same ids),
+/// new ones join and the ones the revision dropped leave the catalogue.
+#[utoipa::path(
+    post, path = "/api/v1/submissions/{id}/revise", tag = "submissions", params(("id" = String, Path, description = "The accepted submission's id"), ("If-Match" = inline(Option<EntityTags>), Header, description = "The ETag of the version the revision starts from")), security(("bearer" = [])),
+    responses((status = 201, description = "The revision, a draft", body = SubmissionView, headers(("Location" = String, description = "The revision's URL"), ("ETag" = String, description = "Its version, for If-Match"))), (status = 401, description = "No valid token"), (status = 404, description = "No such submission, or another entity's"), (status = 409, description = "Not accepted, itself a revision, nothing of it published, or a revision of it is in progress (the detail names it)"), (status = 412, description = "If-Match names another version than the present one"))
+)]
+pub async fn revise(state: State, caller: Caller, request: HttpRequest, path: IdPath) -> Answer {
+    let user = authorize(&caller, Action::CreateSubmission)?.clone();
+    let seen = if_match_version(&request)?.flatten();
+    let id = path.into_inner();
+    let outcome = state
+        .store
+        .run(move |c| {
+            let guard = |s: &Submission| {
+                submission_guard(&caller, SubmissionAction::Handle)(s)?;
+                intake::at_version(s, seen)
+            };
+            intake::revise(c, &user.actor(), &id, &guard, clock::now())
+        })
+        .await?;
+    Ok(saved(actix_web::http::StatusCode::CREATED, &outcome))
 }
 
 /// Returns a submitted submission to its focal points with a message (editors).

@@ -92,6 +92,11 @@ make_config! {
         retry_seconds ("mail_retry_seconds"): u64 = 30;
         /// Attempts before a mail is dead (for an admin to retry).
         max_attempts ("mail_max_attempts"): u32 = 8;
+        /// The language of the notices the Secretariat's editors receive
+        /// (`ar`, `zh`, `en`, `fr`, `ru` or `es`), whatever the language of
+        /// the submission they announce. Read as a language at start-up
+        /// (settings sit below the domain, so they keep the code).
+        secretariat_language ("secretariat_language"): String = "en".to_owned();
     }
     /// Logging.
     log: Log {

@@ -18,6 +18,10 @@ pub struct SubmissionNotice {
     /// its reviewers are told it is not a new one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resubmitted: bool,
+    /// A revision of an accepted submission: its reviewers are told that
+    /// the practices it corrects are public as they were until they decide.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revision: bool,
 }
 
 /// What a confirmation mail needs.
@@ -149,6 +153,7 @@ mod tests {
             entity_name: "Kenya".to_owned(),
             message: message.map(str::to_owned),
             resubmitted: false,
+            revision: false,
         }
     }
 

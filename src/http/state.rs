@@ -8,6 +8,7 @@ use crate::auth::password::Passwords;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
+use crate::domain::Language;
 use crate::mail::links::Links;
 use crate::search::SearchIndex;
 use crate::store::Store;
@@ -30,4 +31,6 @@ pub struct AppState {
     pub tagger: Arc<Tagger>,
     /// Writes per account per minute.
     pub write_throttle: Throttle,
+    /// The language the Secretariat's editors hear in.
+    pub secretariat_language: Language,
 }

@@ -96,6 +96,12 @@ pub struct DeskLabels {
     pub no_items: String,
     pub actions_heading: String,
     pub edit_link: String,
+    pub revise_button: String,
+    pub revision_of_note: String,
+    pub revision_of_link: String,
+    pub revision_open_note: String,
+    pub revision_open_link: String,
+    pub corrects_published: String,
     pub submit_button: String,
     pub withdraw_button: String,
     pub request_changes_button: String,
@@ -307,6 +313,7 @@ mod tests {
             .iter()
             .map(|m| m.as_str())
             .chain(["create", "update", "curate", "import"])
+            .chain(["withdraw_practice", "revision_opened", "revised"])
         {
             if action == "edit" {
                 continue;

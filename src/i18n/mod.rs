@@ -120,6 +120,8 @@ pub struct Labels {
     pub mail_new_submission_text: String,
     pub mail_resubmission_subject: String,
     pub mail_resubmission_text: String,
+    pub mail_revision_subject: String,
+    pub mail_revision_text: String,
     pub mail_note: String,
     pub mail_open: String,
     pub mail_signature: String,

@@ -108,7 +108,9 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
         .map_err(|e| format!("the stored {} notice cannot be read: {e}", mail.kind))?;
     match notice {
         Notice::NewSubmission(notice) => {
-            let (subject, text) = if notice.resubmitted {
+            let (subject, text) = if notice.revision {
+                (&l.mail_revision_subject, &l.mail_revision_text)
+            } else if notice.resubmitted {
                 (&l.mail_resubmission_subject, &l.mail_resubmission_text)
             } else {
                 (&l.mail_new_submission_subject, &l.mail_new_submission_text)
@@ -410,6 +412,7 @@ mod tests {
                 entity_name: "Kenya".to_owned(),
                 message: message.map(str::to_owned),
                 resubmitted: false,
+                revision: false,
             })),
             status: MailStatus::Pending,
             attempts: 0,

@@ -85,6 +85,7 @@ fn check_line(
                 body: p.body,
                 items: p.items,
                 sectors: p.sectors,
+                replaces: None,
             })
             .collect(),
     };
@@ -118,6 +119,7 @@ fn check_line(
         decided_at: decided.then_some(received_at),
         editor_message: None,
         decision_note: None,
+        revises: None,
     };
     Ok((submission, name))
 }
@@ -238,7 +240,9 @@ pub fn import(
     Ok(report)
 }
 
-/// Writes every submission, oldest first; answers how many.
+/// Writes every submission, oldest first; answers how many. Revisions are
+/// left out: the import format has no way to say what one corrects, and an
+/// accepted revision's content is its original's by then.
 pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> {
     let mut connection = store.blocking_connection().map_err(AppError::internal)?;
     let filter = ListFilter {
@@ -259,6 +263,9 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
         let mut practices = submissions::practices_of(&mut connection, &ids)?;
         for head in &heads {
             let submission = &head.submission;
+            if submission.revises.is_some() {
+                continue;
+            }
             let line = Line {
                 entity: submission.entity.to_string(),
                 language: submission.language.code().to_owned(),

@@ -92,7 +92,9 @@ pub fn find_public(
     let Some(submission) = submissions::find(connection, &submission_id)? else {
         return Ok(None);
     };
-    if submission.status != Status::Accepted {
+    // A revision's practices are never public: once it is accepted they
+    // live on, corrected in place, in the submission it revised.
+    if submission.status != Status::Accepted || submission.revises.is_some() {
         return Ok(None);
     }
     if let Some((_, reason)) = submissions::withdrawal_of(connection, id)? {

@@ -18,6 +18,7 @@ use crate::domain::history::{Event, VersionInfo};
 use crate::domain::notice::{Notice, SubmissionNotice};
 use crate::domain::outbox::NewMail;
 use crate::domain::page::Page;
+use crate::domain::submission::revision;
 use crate::domain::submission::Practice;
 use crate::domain::submission::Submission;
 use crate::domain::submission::{ValidPractice, ValidSubmission};
@@ -90,8 +91,30 @@ pub fn practices_from(
             sectors: p.sectors,
             editorial_note: None,
             updated_at: now,
+            replaces: p.replaces,
         })
         .collect()
+}
+
+/// Refuses practices whose `replaces` does not fit the submission: any on
+/// a submission that revises nothing, and on a revision one that names no
+/// published practice of its original, or one named twice.
+fn check_replaces(
+    connection: &mut AnyConnection,
+    revises: Option<&str>,
+    practices: &[Practice],
+) -> Result<(), AppError> {
+    let published = match revises {
+        Some(original) => Some(submissions::live_practice_ids(connection, original)?),
+        None => None,
+    };
+    let replaces = practices.iter().map(|p| p.replaces.as_deref());
+    let errors = revision::check_replaces(replaces, published.as_ref());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::unprocessable(errors))
+    }
 }
 
 /// The entity's display name; a 422 for an entity nobody knows.
@@ -184,7 +207,8 @@ pub fn create(
     // Suggesting is pure work on the text: done before the write lock, and
     // not for a retry.
     let suggest = || practices_from(valid.practices, &id, valid.language, now, tagger);
-    let work = |c: &mut AnyConnection, practices| {
+    let work = |c: &mut AnyConnection, practices: Vec<Practice>| {
+        check_replaces(c, None, &practices)?;
         let name = entity_name(c, &entity)?;
         let submission = Submission {
             practices,
@@ -202,6 +226,7 @@ pub fn create(
             decided_at: None,
             editor_message: None,
             decision_note: None,
+            revises: None,
         };
         submissions::insert(c, &submission)?;
         history::insert_events(
@@ -261,6 +286,7 @@ pub fn update(
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
         at_version(&submission, Some(expected_version))?;
+        check_replaces(c, submission.revises.as_deref(), &practices)?;
         submission
             .edit(valid.language, valid.title, valid.summary, practices, now)
             .map_err(refuse)?;
@@ -293,14 +319,129 @@ pub fn update(
     })
 }
 
+/// Opens a revision of an accepted submission: a new draft of the same
+/// entity, a copy of what is published, each practice naming the one it
+/// corrects. One revision at a time; the original stays public as it is.
+pub fn revise(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    id: &str,
+    guard: Guard<'_>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    write_transaction(connection, |c| {
+        let original = load(c, id, guard)?;
+        if let Some(open) = submissions::open_revision_of(c, id)? {
+            return Err(AppError::Conflict(format!(
+                "submission {id} has a revision in progress already: continue with submission {open}"
+            )));
+        }
+        let live = submissions::live_practice_ids(c, id)?;
+        let revision = revision::open(&original, &live, new_id, actor.user_id(), now)
+            .map_err(|refused| AppError::Conflict(refused.explain(id)))?;
+        submissions::insert(c, &revision)?;
+        history::insert_events(
+            c,
+            &[
+                event_row(
+                    &revision.id,
+                    actor,
+                    "create",
+                    None,
+                    Some(Status::Draft),
+                    Some(format!("a revision of submission {id}")),
+                    now,
+                ),
+                event_row(
+                    id,
+                    actor,
+                    "revision_opened",
+                    None,
+                    None,
+                    Some(format!("submission {} revises it", revision.id)),
+                    now,
+                ),
+            ],
+        )?;
+        let name = entity_name(c, &revision.entity)?;
+        snapshot(c, &revision, name, now)
+    })
+}
+
+/// The revision of this submission still in the workflow, if one is.
+pub fn open_revision(connection: &mut AnyConnection, id: &str) -> Result<Option<String>, AppError> {
+    submissions::open_revision_of(connection, id)
+}
+
+/// Lets the submission an accepted revision corrects take its content: the
+/// corrected and new practices are (re)indexed, the dropped ones withdrawn
+/// with a reason that names the revision.
+fn adopt_revision(
+    connection: &mut AnyConnection,
+    actor: &Actor<'_>,
+    revision: &Submission,
+    original_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut original = submissions::find(connection, original_id)?.ok_or_else(|| {
+        AppError::internal(format!(
+            "submission {original_id}, which {} revises, is missing",
+            revision.id
+        ))
+    })?;
+    let live = submissions::live_practice_ids(connection, original_id)?;
+    let adopted = original
+        .adopt(revision, &live, new_id, now)
+        .map_err(|refused| AppError::Conflict(refused.explain(&revision.id)))?;
+    submissions::save(connection, &original, false)?;
+    submissions::save_practices_in_place(connection, &original)?;
+    let reason = format!(
+        "the submission it came in was revised (submission {}) and no longer holds it",
+        revision.id
+    );
+    for practice in &adopted.removed {
+        submissions::set_withdrawn(connection, practice, &reason, now)?;
+    }
+    let pairs = |ids: &[String]| -> Vec<(String, String)> {
+        ids.iter()
+            .map(|p| (p.clone(), original_id.to_owned()))
+            .collect()
+    };
+    for (ids, change) in [
+        (pairs(&adopted.changed), Change::Upsert),
+        (pairs(&adopted.removed), Change::Remove),
+    ] {
+        let refs: Vec<(&str, &str)> = ids.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+        catalogue::append(connection, &refs, change, now)?;
+    }
+    history::insert_events(
+        connection,
+        &[event_row(
+            original_id,
+            actor,
+            "revised",
+            Some(Status::Accepted),
+            Some(Status::Accepted),
+            Some(format!("revision {} accepted", revision.id)),
+            now,
+        )],
+    )?;
+    let name = entity_name(connection, &original.entity)?;
+    snapshot(connection, &original, name, now)?;
+    Ok(())
+}
+
 /// Moves a submission through the workflow, if it is still at the version
-/// the move's author saw.
+/// the move's author saw. Notices to the Secretariat are written in
+/// `secretariat`'s language.
+#[allow(clippy::too_many_arguments)]
 pub fn transition(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
     id: &str,
     guard: Guard<'_>,
     request: MoveRequest,
+    secretariat: Language,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let MoveRequest {
@@ -328,25 +469,44 @@ pub fn transition(
                 now,
             )],
         )?;
-        if to == Status::Accepted {
-            let practices: Vec<&Practice> = submission.practices.iter().collect();
-            publish(c, &submission, &practices, now)?;
+        match (&submission.revises, to) {
+            (Some(original), Status::Accepted) => {
+                adopt_revision(c, actor, &submission, &original.clone(), now)?
+            }
+            (None, Status::Accepted) => {
+                let practices: Vec<&Practice> = submission.practices.iter().collect();
+                publish(c, &submission, &practices, now)?;
+            }
+            _ => {}
         }
         let name = entity_name(c, &submission.entity)?;
-        notify(c, &submission, &name, action, from, now)?;
+        let heard = Hearers {
+            secretariat,
+            focal_points: submission.language,
+        };
+        notify(c, &submission, &name, action, from, heard, now)?;
         snapshot(c, &submission, name, now)
     })
 }
 
+/// The language each side of a move hears in.
+#[derive(Clone, Copy)]
+struct Hearers {
+    secretariat: Language,
+    focal_points: Language,
+}
+
 /// Queues the mail a move causes, in its transaction: the entity's focal
-/// points hear of requests for changes and of decisions, the Secretariat
-/// of each new submission. In the submission's language.
+/// points hear of requests for changes and of decisions, in their
+/// submission's language; the Secretariat of each submission sent for
+/// review, in its own.
 fn notify(
     connection: &mut AnyConnection,
     submission: &Submission,
     entity_name: &str,
     action: Move,
     from: Status,
+    heard: Hearers,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let about = |message: Option<String>| SubmissionNotice {
@@ -355,6 +515,7 @@ fn notify(
         entity_name: entity_name.to_owned(),
         message,
         resubmitted: action == Move::Submit && from == Status::ChangesRequested,
+        revision: submission.revises.is_some(),
     };
     let (recipients, notice) = match action {
         Move::Submit => (Recipients::Editors, Notice::NewSubmission(about(None))),
@@ -372,11 +533,16 @@ fn notify(
         ),
         Move::Withdraw | Move::Edit => return Ok(()),
     };
+    let language = if matches!(recipients, Recipients::Editors) {
+        heard.secretariat
+    } else {
+        heard.focal_points
+    };
     let mails: Vec<NewMail> = users::emails_of(connection, recipients)?
         .into_iter()
         .map(|recipient| NewMail {
             recipient,
-            language: submission.language,
+            language,
             notice: notice.clone(),
         })
         .collect();

@@ -37,6 +37,9 @@ pub struct SubmissionView {
     /// The note of an acceptance, or the reason of a rejection.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_note: Option<String>,
+    /// When it is a revision: the accepted submission it corrects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revises: Option<String>,
     pub practices: Vec<PracticeView>,
 }
 
@@ -55,6 +58,9 @@ pub struct PracticeView {
     /// The annex items suggested for the practice's text when it was
     /// saved, best first, each with the words that point to it.
     pub suggested_items: Vec<Suggestion>,
+    /// In a revision: the published practice this one corrects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 impl PracticeView {
@@ -67,6 +73,7 @@ impl PracticeView {
             sectors: practice.sectors.clone(),
             editorial_note: practice.editorial_note.clone(),
             suggested_items: practice.suggested.clone(),
+            replaces: practice.replaces.clone(),
         }
     }
 }
@@ -88,6 +95,7 @@ impl SubmissionView {
             decided_at: submission.decided_at,
             changes_requested_message: submission.editor_message.clone(),
             decision_note: submission.decision_note.clone(),
+            revises: submission.revises.clone(),
             practices: submission.practices.iter().map(PracticeView::new).collect(),
         }
     }
@@ -127,6 +135,9 @@ pub struct SubmissionSummary {
     /// When an editor accepted or rejected it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
+    /// When it is a revision: the accepted submission it corrects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revises: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -150,6 +161,7 @@ impl SubmissionSummary {
             updated_at: s.updated_at,
             submitted_at: s.submitted_at,
             decided_at: s.decided_at,
+            revises: s.revises,
         }
     }
 }

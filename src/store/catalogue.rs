@@ -163,6 +163,8 @@ fn accepted_entries(
         .inner_join(submissions::table)
         .filter(submissions::status.eq("accepted"))
         .filter(practices::withdrawn_at.is_null())
+        // An accepted revision's practices live on in its original's.
+        .filter(submissions::revises.is_null())
         .select((
             PracticeRow::as_select(),
             submissions::entity,

@@ -432,6 +432,8 @@ pub fn candidates(
         None => query.filter(submissions::status.eq("accepted")),
     };
     query = query.filter(practices::withdrawn_at.is_null());
+    // An accepted revision's practices live on in its original's.
+    query = query.filter(submissions::revises.is_null());
     if let Some(from) = scope.from {
         query = query.filter(submissions::decided_at.ge(day_start(from)));
     }

@@ -88,6 +88,7 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         editor_message -> Nullable<Text>,
         decision_note -> Nullable<Text>,
+        revises -> Nullable<Text>,
     }
 }
 
@@ -105,6 +106,7 @@ diesel::table! {
         suggested_items -> Text,
         withdrawn_at -> Nullable<Timestamp>,
         withdrawn_reason -> Nullable<Text>,
+        replaces -> Nullable<Text>,
     }
 }
 

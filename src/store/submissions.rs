@@ -34,6 +34,7 @@ pub struct SubmissionRow {
     pub decided_at: Option<NaiveDateTime>,
     pub editor_message: Option<String>,
     pub decision_note: Option<String>,
+    pub revises: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -49,6 +50,7 @@ pub struct PracticeRow {
     pub editorial_note: Option<String>,
     pub updated_at: NaiveDateTime,
     pub suggested_items: String,
+    pub replaces: Option<String>,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> AppError {
@@ -72,6 +74,7 @@ impl SubmissionRow {
             decided_at: submission.decided_at.map(|t| t.naive_utc()),
             editor_message: submission.editor_message.clone(),
             decision_note: submission.decision_note.clone(),
+            revises: submission.revises.clone(),
         }
     }
 
@@ -91,6 +94,7 @@ impl SubmissionRow {
             decided_at: self.decided_at.map(utc),
             editor_message: self.editor_message,
             decision_note: self.decision_note,
+            revises: self.revises,
             practices,
         })
     }
@@ -119,6 +123,7 @@ impl PracticeRow {
             updated_at: practice.updated_at.naive_utc(),
             suggested_items: serde_json::to_string(&practice.suggested)
                 .unwrap_or_else(|_| "[]".to_owned()),
+            replaces: practice.replaces.clone(),
         }
     }
 
@@ -133,6 +138,7 @@ impl PracticeRow {
             body: self.body,
             editorial_note: self.editorial_note,
             updated_at: utc(self.updated_at),
+            replaces: self.replaces,
         })
     }
 }
@@ -219,6 +225,61 @@ pub fn save(
         insert_many(connection, &[], &rows)?;
     }
     Ok(())
+}
+
+/// Writes a submission's practices where they are, by id: changed ones in
+/// place, new ones added, the others (withdrawn, dropped) left as they
+/// were, so a practice's withdrawal stays with it. For adopting a revision.
+pub fn save_practices_in_place(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+) -> Result<(), AppError> {
+    for row in PracticeRow::all_of(submission) {
+        let written = diesel::update(practices::table.find(&row.id))
+            .set((
+                practices::position.eq(row.position),
+                practices::title.eq(&row.title),
+                practices::body.eq(&row.body),
+                practices::items.eq(&row.items),
+                practices::sectors.eq(&row.sectors),
+                practices::editorial_note.eq(&row.editorial_note),
+                practices::updated_at.eq(row.updated_at),
+                practices::suggested_items.eq(&row.suggested_items),
+            ))
+            .execute(connection)?;
+        if written == 0 {
+            insert_many(connection, &[], &[row])?;
+        }
+    }
+    Ok(())
+}
+
+/// The ids of a submission's practices that are in the catalogue (not
+/// withdrawn), whatever its status.
+pub fn live_practice_ids(
+    connection: &mut AnyConnection,
+    submission_id: &str,
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let ids: Vec<String> = practices::table
+        .filter(practices::submission_id.eq(submission_id))
+        .filter(practices::withdrawn_at.is_null())
+        .select(practices::id)
+        .load(connection)?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The revision of this submission still in the workflow, if one is.
+pub fn open_revision_of(
+    connection: &mut AnyConnection,
+    submission_id: &str,
+) -> Result<Option<String>, AppError> {
+    let open = [Status::Draft, Status::Submitted, Status::ChangesRequested].map(Status::as_str);
+    Ok(submissions::table
+        .filter(submissions::revises.eq(submission_id))
+        .filter(submissions::status.eq_any(open))
+        .select(submissions::id)
+        .first(connection)
+        .optional()?)
 }
 
 /// Writes a practice's tags and note (curation).
@@ -445,6 +506,8 @@ pub fn decisions(connection: &mut AnyConnection, limit: i64) -> Result<Vec<Decis
     let rows: Vec<(String, String, String, String)> = practices::table
         .inner_join(submissions::table)
         .filter(submissions::status.eq(Status::Accepted.as_str()))
+        // An accepted revision's practices live on in its original's.
+        .filter(submissions::revises.is_null())
         .order((submissions::decided_at.desc(), practices::id))
         .limit(limit)
         .select((
@@ -474,6 +537,8 @@ pub fn suggestion_outcomes(connection: &mut AnyConnection) -> Result<Vec<Outcome
     let rows: Vec<(String, String, String)> = practices::table
         .inner_join(submissions::table)
         .filter(submissions::status.eq(Status::Accepted.as_str()))
+        // An accepted revision's practices live on in its original's.
+        .filter(submissions::revises.is_null())
         .select((
             submissions::language,
             practices::items,

@@ -80,6 +80,25 @@ fn replicas_migrating_at_once_do_not_race() {
     }
 }
 
+/// A setting the server cannot read stops it at start, naming the setting,
+/// rather than mailing the Secretariat in a language nobody chose.
+#[test]
+fn serve_refuses_a_secretariat_language_that_is_not_a_un_language() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let refused = command(data_dir.path(), None)
+        .env("COMPENDIUM_BIND", "127.0.0.1:0")
+        .env("COMPENDIUM_SECRETARIAT_LANGUAGE", "de")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("COMPENDIUM_SECRETARIAT_LANGUAGE is not valid"),
+        "{said}"
+    );
+}
+
 #[test]
 fn serve_answers_then_stops_gracefully_on_sigterm() {
     let data_dir = tempfile::tempdir().unwrap();

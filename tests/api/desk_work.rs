@@ -454,3 +454,79 @@ fn editors_compile_publish_retag_and_retry_mail_at_the_desk() {
         assert_ne!(status, MailStatus::Dead);
     });
 }
+
+/// A focal point opens a revision from the accepted submission's page,
+/// corrects it in the form (which keeps what each practice corrects) and
+/// sends it; both pages say where the revision stands.
+#[test]
+fn focal_points_revise_an_accepted_submission_at_the_desk() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let accepted = app.accept_new(
+            &editor,
+            &json!({"entity": "KEN", "language": "en", "title": "Kenya",
+                "practices": [{"title": "National CERT", "body": "Incident response.", "items": [11]}]}),
+        );
+        let practice = app.first_practice(&editor.token, &accepted);
+        let mut desk = Browser::signed_in(app, &focal);
+        let csrf = desk.csrf();
+        let page = desk.get(&format!("/desk/submissions/{accepted}?lang=en"));
+        assert!(page.body.contains("Open a revision"), "{}", page.body);
+        let version = field(&page.body, "version").unwrap();
+        let stale = desk.post(
+            &format!("/desk/submissions/{accepted}/revise"),
+            &[("csrf", &csrf), ("version", "1")],
+        );
+        assert_eq!(stale.status, 412);
+        let opened = desk.post(
+            &format!("/desk/submissions/{accepted}/revise"),
+            &[("csrf", &csrf), ("version", &version)],
+        );
+        assert_eq!(opened.status, 303, "{}", opened.body);
+        let edit = location(&opened);
+        assert!(edit.contains("/edit"), "{edit}");
+        let form = desk.get(&edit);
+        assert_eq!(
+            field(&form.body, "practices[0].replaces").as_deref(),
+            Some(practice.as_str())
+        );
+        let revision = edit.split("/edit").next().unwrap().to_owned();
+        let saved = desk.post(
+            &edit,
+            &[
+                ("csrf", &csrf),
+                ("version", &field(&form.body, "version").unwrap()),
+                ("practices", "1"),
+                ("language", "en"),
+                ("title", "Kenya, corrected"),
+                ("practices[0].title", "National CERT and sector teams"),
+                ("practices[0].body", "Incident response, with sector teams."),
+                ("practices[0].items", "11"),
+                ("practices[0].replaces", &practice),
+                ("action", "save"),
+            ],
+        );
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let shown = desk.get(&format!("{revision}?lang=en"));
+        assert!(shown
+            .body
+            .contains("This is a revision of an accepted submission"));
+        assert!(shown
+            .body
+            .contains(&format!("/desk/submissions/{accepted}")));
+        let original = desk.get(&format!("/desk/submissions/{accepted}?lang=en"));
+        assert!(original
+            .body
+            .contains("A revision of this submission is in progress."));
+        assert!(!original.body.contains("Open a revision"));
+        let view = app
+            .get_as(
+                &focal.token,
+                &format!("/api/v1{}", revision.trim_start_matches("/desk")),
+            )
+            .json();
+        assert_eq!(view["practices"][0]["replaces"], practice.as_str());
+        assert_eq!(view["title"], "Kenya, corrected");
+    });
+}

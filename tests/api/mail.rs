@@ -71,13 +71,25 @@ fn by_recipient(messages: &[String]) -> BTreeMap<String, Vec<(String, String)>> 
     sorted
 }
 
+/// Focal points hear in their submission's language; the Secretariat in
+/// its own, whatever the submission's (set to Spanish here; English when
+/// unset, as the settings' tests show).
 #[test]
-fn workflow_notices_reach_the_right_people_in_the_submissions_language() {
+fn workflow_notices_reach_the_right_people_each_in_their_language() {
     let Some(smtp) = SmtpServer::start() else {
         return;
     };
     for backend in backends() {
-        let app = with_smtp(&smtp, backend);
+        let url = smtp.url();
+        let app = TestApp::spawn_with(backend, |s| {
+            s.mail.smtp_url = Some(url);
+            s.mail.retry_seconds = 1;
+            s.http.public_url = "https://compendium.un.example".to_owned();
+            s.mail.from = "Compendium <compendium@un.example>"
+                .parse()
+                .expect("a mailbox");
+            s.mail.secretariat_language = "es".to_owned();
+        });
         let before = smtp.messages().len();
         let editor = app.user(Role::Editor, None);
         let first = app.user(Role::FocalPoint, Some("FRA"));
@@ -119,8 +131,26 @@ fn workflow_notices_reach_the_right_people_in_the_submissions_language() {
             json!({"reason": "Out of scope."}),
         );
 
-        // editor: 3 new submissions (one resubmitted); each focal point: changes, accepted, rejected.
-        let messages = smtp.wait_for(before + 9, Duration::from_secs(20));
+        // A revision of the accepted one, sent for review.
+        let revision = app.call(
+            "POST",
+            &format!("/api/v1/submissions/{id}/revise"),
+            Some(&second.token),
+            None,
+        );
+        assert_eq!(revision.status, 201, "{}", revision.body);
+        let revision = revision.json()["id"].as_str().unwrap().to_owned();
+        let sent = app.call(
+            "POST",
+            &format!("/api/v1/submissions/{revision}/submit"),
+            Some(&second.token),
+            None,
+        );
+        assert_eq!(sent.status, 200, "{}", sent.body);
+
+        // editor: 4 sent for review (one resubmitted, one a revision); each
+        // focal point: changes, accepted, rejected.
+        let messages = smtp.wait_for(before + 10, Duration::from_secs(20));
         let mine: Vec<String> = messages[before..].to_vec();
         let sorted = by_recipient(&mine);
         assert!(
@@ -128,12 +158,18 @@ fn workflow_notices_reach_the_right_people_in_the_submissions_language() {
             "another entity hears nothing"
         );
         let to_editor = &sorted[editor.email.as_str()];
-        assert_eq!(to_editor.len(), 3);
+        assert_eq!(to_editor.len(), 4);
         let subjects: BTreeSet<&str> = to_editor.iter().map(|(s, _)| s.as_str()).collect();
-        // The second time it comes, the Secretariat is told it is not new.
-        assert!(
-            subjects.contains("Nouvelle communication à examiner : Plan national")
-                && subjects.contains("Communication soumise à nouveau pour examen : Plan national"),
+        // In the Secretariat's language; the second time it comes, it is
+        // told it is not new, and a revision is announced as one.
+        assert_eq!(
+            subjects,
+            BTreeSet::from([
+                "Nueva comunicación para examinar: Plan national",
+                "Comunicación reenviada para examinar: Plan national",
+                "Revisión para examinar: Plan national",
+                "Nueva comunicación para examinar: Draft law",
+            ]),
             "{to_editor:?}"
         );
         for focal in [&first, &second] {
@@ -263,6 +299,7 @@ fn two_replicas_drain_one_queue_and_deliver_each_mail_once() {
                 entity_name: "France".to_owned(),
                 message: None,
                 resubmitted: false,
+                revision: false,
             }),
         })
         .collect();
@@ -686,6 +723,7 @@ fn a_mail_this_version_cannot_read_dies_without_stopping_the_others() {
                 entity_name: "France".to_owned(),
                 message: None,
                 resubmitted: false,
+                revision: false,
             })
         };
         let mails = [

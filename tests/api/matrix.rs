@@ -308,6 +308,17 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "POST …/revise (accepted)",
+            [401, 201, 404, 201, 201, 401],
+            |app, f| {
+                (
+                    "POST",
+                    format!("/api/v1/submissions/{}/revise", accepted_of_x(app, f)),
+                    None,
+                )
+            },
+        ),
+        row(
             "POST …/request-changes",
             [401, 403, 404, 200, 200, 401],
             |app, f| {
@@ -527,8 +538,8 @@ fn submitted_of_x(app: &TestApp, f: &Fixture) -> String {
     id
 }
 
-/// A practice of a fresh accepted submission of entity X.
-fn accepted_practice_of_x(app: &TestApp, f: &Fixture) -> String {
+/// A fresh accepted submission of entity X, as its answer.
+fn accepted_answer_of_x(app: &TestApp, f: &Fixture) -> Value {
     let id = submitted_of_x(app, f);
     let accepted = app.call(
         "POST",
@@ -537,7 +548,19 @@ fn accepted_practice_of_x(app: &TestApp, f: &Fixture) -> String {
         None,
     );
     assert_eq!(accepted.status, 200, "{}", accepted.body);
-    accepted.json()["practices"][0]["id"]
+    accepted.json()
+}
+
+/// A fresh accepted submission of entity X.
+fn accepted_of_x(app: &TestApp, f: &Fixture) -> String {
+    let accepted = accepted_answer_of_x(app, f);
+    accepted["id"].as_str().expect("an id").to_owned()
+}
+
+/// A practice of a fresh accepted submission of entity X.
+fn accepted_practice_of_x(app: &TestApp, f: &Fixture) -> String {
+    let accepted = accepted_answer_of_x(app, f);
+    accepted["practices"][0]["id"]
         .as_str()
         .expect("a practice id")
         .to_owned()

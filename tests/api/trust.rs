@@ -719,3 +719,171 @@ fn an_editor_withdraws_a_practice_with_a_reason() {
         assert!(events.to_string().contains("withdraw_practice"), "{events}");
     });
 }
+
+/// A focal point corrects an accepted submission with a revision. The
+/// accepted version stays public, unchanged, until the Secretariat accepts
+/// the revision; then each practice is corrected in place (same id), a new
+/// one joins, the one the revision dropped is gone (410) and search
+/// follows. One revision at a time; `replaces` only where it fits.
+#[test]
+fn a_revision_corrects_what_is_published_once_it_is_accepted() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let stranger = app.user(Role::FocalPoint, Some("FRA"));
+        let original = app.accept_new(
+            &editor,
+            &json!({"entity": "KEN", "language": "en", "title": "Kenya",
+                "practices": [
+                    {"title": "Quokka drills", "body": "Quarterly quokka exercises.", "items": [11]},
+                    {"title": "Wombat register", "body": "A wombat registry of operators.", "items": [4]}
+                ]}),
+        );
+        let published = app.get_as(&editor.token, &format!("/api/v1/submissions/{original}"));
+        let practices = published.json()["practices"].clone();
+        let (kept, dropped) = (
+            practices[0]["id"].as_str().unwrap().to_owned(),
+            practices[1]["id"].as_str().unwrap().to_owned(),
+        );
+        app.wait_for_total("q=quokka", 1);
+        let revise = |who: &TestUser, id: &str| {
+            app.call(
+                "POST",
+                &format!("/api/v1/submissions/{id}/revise"),
+                Some(&who.token),
+                None,
+            )
+        };
+        revise(&stranger, &original).problem(404);
+        let draft = app
+            .post_as(
+                &focal.token,
+                "/api/v1/submissions",
+                &draft("Not yet accepted"),
+            )
+            .json();
+        revise(&focal, draft["id"].as_str().unwrap()).problem(409);
+        // A stale version is refused like any decision on what was read.
+        app.call_with(
+            "POST",
+            &format!("/api/v1/submissions/{original}/revise"),
+            Some(&focal.token),
+            None,
+            &[("if-match", "\"v1\"")],
+        )
+        .problem(412);
+
+        let opened = revise(&focal, &original);
+        assert_eq!(opened.status, 201, "{}", opened.body);
+        let revision = opened.json();
+        let id = revision["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            opened.header("location"),
+            Some(format!("/api/v1/submissions/{id}").as_str())
+        );
+        assert_eq!(revision["status"], "draft");
+        assert_eq!(revision["revises"], original.as_str());
+        assert_eq!(revision["practices"][0]["replaces"], kept.as_str());
+        assert_eq!(revision["practices"][1]["replaces"], dropped.as_str());
+        let again = revise(&focal, &original).problem(409);
+        assert!(again["detail"].as_str().unwrap().contains(&id), "{again}");
+        revise(&focal, &id).problem(409);
+
+        // `replaces` names a published practice of the original, once; and
+        // only a revision's practices carry it.
+        let put = |practices: serde_json::Value, version: &str| {
+            app.call_with(
+                "PUT",
+                &format!("/api/v1/submissions/{id}"),
+                Some(&focal.token),
+                Some(
+                    &json!({"language": "en", "title": "Kenya, corrected", "practices": practices}),
+                ),
+                &[("if-match", version)],
+            )
+        };
+        let twice = put(
+            json!([
+                {"title": "A", "body": "a", "replaces": kept},
+                {"title": "B", "body": "b", "replaces": kept},
+                {"title": "C", "body": "c", "replaces": draft["id"]}
+            ]),
+            "\"v1\"",
+        )
+        .problem(422);
+        assert_eq!(
+            crate::helpers::error_fields(&twice),
+            ["practices[1].replaces", "practices[2].replaces"]
+        );
+        let elsewhere = app
+            .post_as(
+                &focal.token,
+                "/api/v1/submissions",
+                &json!({"language": "en", "title": "New",
+                    "practices": [{"title": "A", "body": "a", "replaces": kept}]}),
+            )
+            .problem(422);
+        assert_eq!(
+            crate::helpers::error_fields(&elsewhere),
+            ["practices[0].replaces"]
+        );
+        let saved = put(
+            json!([
+                {"title": "Quokka drills, corrected", "body": "Quarterly quokka and numbat exercises.", "items": [11], "replaces": kept},
+                {"title": "Bilby hotline", "body": "A bilby reporting line.", "items": [5]}
+            ]),
+            "\"v1\"",
+        );
+        assert_eq!(saved.status, 200, "{}", saved.body);
+
+        // Until it is accepted, readers see the accepted version only.
+        let public = |practice: &str| app.get(&format!("/api/v1/practices/{practice}"));
+        assert_eq!(public(&kept).json()["title"], "Quokka drills");
+        let copy = saved.json()["practices"][1]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        public(&copy).problem(404);
+        for (who, action) in [(&focal, "submit"), (&editor, "accept")] {
+            let moved = app.call(
+                "POST",
+                &format!("/api/v1/submissions/{id}/{action}"),
+                Some(&who.token),
+                None,
+            );
+            assert_eq!(moved.status, 200, "{action}: {}", moved.body);
+        }
+
+        let corrected = public(&kept).json();
+        assert_eq!(corrected["title"], "Quokka drills, corrected");
+        assert_eq!(corrected["submission_id"], original.as_str());
+        let gone = public(&dropped).problem(410);
+        assert!(gone["detail"].as_str().unwrap().contains(&id), "{gone}");
+        public(&copy).problem(404);
+        app.wait_for_total("q=numbat", 1);
+        app.wait_for_total("q=bilby", 1);
+        app.wait_for_total("q=wombat", 0);
+        app.wait_for_total("q=quokka", 1);
+        let now = app
+            .get_as(&editor.token, &format!("/api/v1/submissions/{original}"))
+            .json();
+        assert_eq!(now["title"], "Kenya, corrected");
+        assert_eq!(now["status"], "accepted");
+        assert!(now["version"].as_i64() > published.json()["version"].as_i64());
+        let events = app
+            .get_as(
+                &editor.token,
+                &format!("/api/v1/submissions/{original}/events"),
+            )
+            .json()
+            .to_string();
+        assert!(
+            events.contains("revision_opened") && events.contains("revised"),
+            "{events}"
+        );
+        // Accepted, the revision is history: the next correction revises
+        // the original again.
+        revise(&focal, &id).problem(409);
+        assert_eq!(revise(&focal, &original).status, 201);
+    });
+}

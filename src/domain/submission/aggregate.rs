@@ -33,6 +33,8 @@ pub struct Submission {
     /// What the editor asked to change, and the note of the decision.
     pub editor_message: Option<String>,
     pub decision_note: Option<String>,
+    /// The accepted submission this one corrects, when it is a revision.
+    pub revises: Option<String>,
     pub practices: Vec<Practice>,
 }
 
@@ -51,6 +53,8 @@ pub struct Practice {
     pub updated_at: DateTime<Utc>,
     /// The items suggested when the practice was saved: what editors saw.
     pub suggested: Vec<Suggestion>,
+    /// In a revision, the published practice this one corrects.
+    pub replaces: Option<String>,
 }
 
 /// An editor's change to the tags of an accepted practice.
@@ -73,7 +77,7 @@ pub enum CurationRefused {
 impl Submission {
     /// Every saved change makes a new version at `now`: the one place the
     /// version counts up, so no use case can forget it.
-    fn touch(&mut self, now: DateTime<Utc>) {
+    pub(super) fn touch(&mut self, now: DateTime<Utc>) {
         self.version += 1;
         self.updated_at = now;
     }
@@ -180,6 +184,7 @@ mod tests {
             editorial_note: None,
             updated_at: at(0),
             suggested: Vec::new(),
+            replaces: None,
         }
     }
 
@@ -199,6 +204,7 @@ mod tests {
             decided_at: None,
             editor_message: None,
             decision_note: None,
+            revises: None,
             practices: vec![practice("p1")],
         }
     }

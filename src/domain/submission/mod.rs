@@ -5,6 +5,7 @@
 //! a parse error; the output types can only hold valid values.
 
 mod aggregate;
+pub mod revision;
 
 pub use aggregate::{Curation, CurationRefused, Practice, Submission};
 
@@ -121,6 +122,13 @@ pub struct PracticeDraft {
     #[serde(default)]
     #[schema(schema_with = sector_list_schema)]
     pub sectors: Vec<String>,
+    /// In a revision of an accepted submission: the id of the published
+    /// practice this one corrects (as the revision was opened with). A
+    /// practice without it is new; a published practice no practice
+    /// replaces leaves the catalogue when the revision is accepted.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 36)]
+    pub replaces: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +148,9 @@ pub struct ValidPractice {
     pub items: Vec<AnnexItem>,
     /// Sorted, unique.
     pub sectors: Vec<Sector>,
+    /// The published practice it corrects (revisions only; see
+    /// [`revision::check_replaces`]).
+    pub replaces: Option<String>,
 }
 
 /// Checks every rule that needs no database; whether the entity exists is
@@ -198,6 +209,11 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
                 body: body(&format!("{path}.body"), &practice.body, &mut errors),
                 items: items(&format!("{path}.items"), &practice.items, &mut errors),
                 sectors: sectors(&format!("{path}.sectors"), &practice.sectors, &mut errors),
+                replaces: revision::practice_reference(
+                    &format!("{path}.replaces"),
+                    practice.replaces.as_deref(),
+                    &mut errors,
+                ),
             }
         })
         .collect();
@@ -305,6 +321,7 @@ mod tests {
             body: "The national **CSIRT** coordinates incident response.".into(),
             items,
             sectors: sectors.iter().map(|s| s.to_string()).collect(),
+            replaces: None,
         }
     }
 
@@ -349,6 +366,7 @@ mod tests {
                 body: " ".into(),
                 items: vec![],
                 sectors: vec![],
+                replaces: Some("not an id".into()),
             },
         ]);
         bad.language = "de".into();
@@ -366,6 +384,7 @@ mod tests {
                 "practices[0].sectors[2]",
                 "practices[1].title",
                 "practices[1].body",
+                "practices[1].replaces",
             ]
         );
     }

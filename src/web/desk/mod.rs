@@ -95,6 +95,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/desk/submissions/{id}/diff").route(web::get().to(diff_page::show)))
     .service(
+        web::resource("/desk/submissions/{id}/revise")
+            .route(web::post().to(submission_page::revise)),
+    )
+    .service(
         web::resource("/desk/submissions/{id}/{move}")
             .route(web::post().to(submission_page::run_move)),
     );

@@ -47,6 +47,11 @@ impl Desk {
         Caller::User(self.user.clone())
     }
 
+    /// The language the Secretariat's editors hear in.
+    pub fn secretariat_language(&self) -> crate::domain::Language {
+        self.state.secretariat_language
+    }
+
     /// This person, when their role allows `action`; else the page that
     /// says it does not.
     pub fn may(&self, action: Action) -> Result<AuthenticatedUser, Failure> {

@@ -49,6 +49,9 @@ pub struct PracticeFields {
     /// The ticked annex items and sectors.
     pub items: Vec<u8>,
     pub sectors: Vec<String>,
+    /// In a revision: the published practice the block corrects (kept in
+    /// a hidden field, so a removed block takes its reference with it).
+    pub replaces: Option<String>,
 }
 
 /// The form's fields as typed, valid or not.
@@ -95,6 +98,7 @@ impl Fields {
                     body: p.body.clone(),
                     items: p.items.iter().map(|i| i.number()).collect(),
                     sectors: p.sectors.iter().map(|s| s.as_str().to_owned()).collect(),
+                    replaces: p.replaces.clone(),
                 })
                 .collect(),
             version: Some(submission.version),
@@ -118,6 +122,7 @@ impl Fields {
                     .filter_map(|v| v.parse().ok())
                     .collect(),
                 sectors: form.all(&name(i, "sectors")).map(str::to_owned).collect(),
+                replaces: form.get(&name(i, "replaces")).map(str::to_owned),
             })
             .collect();
         let command = Command::of(form);
@@ -156,6 +161,7 @@ impl Fields {
                     body: p.body.clone(),
                     items: p.items.iter().map(|&i| i64::from(i)).collect(),
                     sectors: p.sectors.clone(),
+                    replaces: p.replaces.clone(),
                 })
                 .collect(),
         }
@@ -216,6 +222,11 @@ fn practice_block(desk: &Desk, fields: &Fields, index: usize, shown: &Shown<'_>)
     html! {
         fieldset.practice #(id(index, "block")) {
             legend { (heading) }
+            @if let Some(replaced) = &practice.replaces {
+                input type="hidden" name=(name(index, "replaces")) value=(replaced);
+                p.hint { (d.corrects_published) }
+                (field_errors(errors, &name(index, "replaces")))
+            }
             p {
                 label for=(id(index, "title")) { (d.field_practice_title) }
                 input id=(id(index, "title")) name=(name(index, "title")) type="text" maxlength="300" required
@@ -379,6 +390,16 @@ mod tests {
         assert_eq!(fields.practices.len(), 1);
         assert_eq!(fields.practices[0].title, "B");
         assert_eq!(fields.practices[0].sectors, ["energy"]);
+
+        // A revision's block takes the practice it corrects with it.
+        let (fields, _) = Fields::of_form(&Form::parse(
+            b"practices=2&practices%5B0%5D.replaces=p0&practices%5B1%5D.replaces=p1&action=remove-0",
+        ));
+        assert_eq!(fields.practices[0].replaces.as_deref(), Some("p1"));
+        assert_eq!(
+            fields.draft(false).practices[0].replaces.as_deref(),
+            Some("p1")
+        );
 
         let (fields, command) = Fields::of_form(&Form::parse(
             b"practices=1&practices%5B0%5D.items=4&practices%5B0%5D.items=11&action=add",

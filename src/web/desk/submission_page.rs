@@ -31,6 +31,8 @@ struct Loaded {
     versions: Vec<VersionInfo>,
     events: Vec<Event>,
     since_submitted: Option<VersionDiff>,
+    /// The revision of this (accepted) submission in the workflow, if any.
+    open_revision: Option<String>,
 }
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
@@ -223,6 +225,38 @@ fn moves(desk: &Desk, submission: &Submission) -> Markup {
     }
 }
 
+/// Where a revision stands with the accepted submission it corrects: on a
+/// revision, which one it revises; on an accepted submission, the revision
+/// in progress or, for those who handle it, the form that opens one.
+fn revision(desk: &Desk, loaded: &Loaded) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let s = &loaded.submission;
+    let handles =
+        authorize_submission(&desk.caller(), SubmissionAction::Handle, &s.entity, &s.id).is_ok();
+    let may_open = s.status == Status::Accepted && s.revises.is_none() && handles;
+    html! {
+        @if let Some(original) = &s.revises {
+            p.notice {
+                (d.revision_of_note) " "
+                a href=(reader.link(&format!("/desk/submissions/{original}"))) { (d.revision_of_link) }
+            }
+        }
+        @if let Some(open) = &loaded.open_revision {
+            p.notice {
+                (d.revision_open_note) " "
+                a href=(reader.link(&format!("/desk/submissions/{open}"))) { (d.revision_open_link) }
+            }
+        } @else if may_open {
+            form method="post" action=(reader.link(&format!("/desk/submissions/{}/revise", s.id))) {
+                (csrf_field(desk))
+                input type="hidden" name="version" value=(s.version);
+                button.secondary type="submit" { (d.revise_button) }
+            }
+        }
+    }
+}
+
 fn history(desk: &Desk, loaded: &Loaded) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
@@ -324,6 +358,7 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
         }
         @if let Some(summary) = &s.summary { p.summary lang=(s.language.code()) dir=(direction) { (summary) } }
         (moves(desk, s))
+        (revision(desk, loaded))
         @if let Some(diff) = &loaded.since_submitted {
             section.since aria-labelledby="since-heading" {
                 h2 #since-heading { (d.diff_since_submitted) " (" (diff.from) " → " (diff.to) ")" }
@@ -357,12 +392,17 @@ pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, F
                 }
                 _ => None,
             };
+            let open_revision = match submission.status {
+                Status::Accepted => intake::open_revision(c, &submission.id)?,
+                _ => None,
+            };
             Ok(Loaded {
                 submission,
                 entity_name,
                 versions,
                 events,
                 since_submitted,
+                open_revision,
             })
         })
         .await?;
@@ -437,6 +477,7 @@ pub async fn run_move(
     let caller = desk.caller();
     let user = desk.user.clone();
     let needed = SubmissionAction::for_move(action);
+    let secretariat = desk.secretariat_language();
     let outcome = desk
         .run(move |c| {
             // Who may first (404 for another entity's, 403 for a focal
@@ -445,11 +486,38 @@ pub async fn run_move(
                 submission_guard(&caller, needed)(s)?;
                 seen.map(|_| ()).ok_or_else(missing_version)
             };
-            intake::transition(c, &user.actor(), &id, &guard, asked, clock::now())
+            let actor = user.actor();
+            intake::transition(c, &actor, &id, &guard, asked, secretariat, clock::now())
         })
         .await?;
     Ok(frame::see_other(reader.link_with(
         &format!("/desk/submissions/{}", outcome.view.id),
         &[("saved", &outcome.view.version.to_string())],
     )))
+}
+
+/// `POST /desk/submissions/{id}/revise`: opens a revision of the accepted
+/// submission the page showed, and goes on to its form.
+pub async fn revise(
+    Posted(desk, form): Posted,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Failure> {
+    let reader = &desk.reader;
+    let id = path.into_inner();
+    let seen = version_of(&form).or_page(reader)?;
+    let caller = desk.caller();
+    let user = desk.user.clone();
+    let outcome = desk
+        .run(move |c| {
+            let guard = |s: &Submission| {
+                submission_guard(&caller, SubmissionAction::Handle)(s)?;
+                intake::at_version(s, Some(seen))
+            };
+            intake::revise(c, &user.actor(), &id, &guard, clock::now())
+        })
+        .await?;
+    Ok(frame::see_other(reader.link(&format!(
+        "/desk/submissions/{}/edit",
+        outcome.view.id
+    ))))
 }
