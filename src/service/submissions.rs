@@ -98,7 +98,9 @@ pub fn practices_from(
 
 /// Refuses practices whose `replaces` does not fit the submission: any on
 /// a submission that revises nothing, and on a revision one that names no
-/// published practice of its original, or one named twice.
+/// published practice of its original, or one named twice. A conflict
+/// with the state of things (409), as a draft naming another entity is:
+/// the same text fits another submission.
 fn check_replaces(
     connection: &mut AnyConnection,
     revises: Option<&str>,
@@ -111,10 +113,13 @@ fn check_replaces(
     let replaces = practices.iter().map(|p| p.replaces.as_deref());
     let errors = revision::check_replaces(replaces, published.as_ref());
     if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::unprocessable(errors))
+        return Ok(());
     }
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    Err(AppError::Conflict(lines.join("; ")))
 }
 
 /// The entity's display name; a 422 for an entity nobody knows.

@@ -810,10 +810,20 @@ fn a_revision_corrects_what_is_published_once_it_is_accepted() {
             ]),
             "\"v1\"",
         )
+        .problem(409);
+        let detail = twice["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("practices[1].replaces") && detail.contains("practices[2].replaces"),
+            "{twice}"
+        );
+        let malformed = put(
+            json!([{"title": "A", "body": "a", "replaces": "p1"}]),
+            "\"v1\"",
+        )
         .problem(422);
         assert_eq!(
-            crate::helpers::error_fields(&twice),
-            ["practices[1].replaces", "practices[2].replaces"]
+            crate::helpers::error_fields(&malformed),
+            ["practices[0].replaces"]
         );
         let elsewhere = app
             .post_as(
@@ -822,10 +832,13 @@ fn a_revision_corrects_what_is_published_once_it_is_accepted() {
                 &json!({"language": "en", "title": "New",
                     "practices": [{"title": "A", "body": "a", "replaces": kept}]}),
             )
-            .problem(422);
-        assert_eq!(
-            crate::helpers::error_fields(&elsewhere),
-            ["practices[0].replaces"]
+            .problem(409);
+        assert!(
+            elsewhere["detail"]
+                .as_str()
+                .unwrap()
+                .contains("practices[0].replaces"),
+            "{elsewhere}"
         );
         let saved = put(
             json!([

@@ -125,9 +125,11 @@ pub struct PracticeDraft {
     /// In a revision of an accepted submission: the id of the published
     /// practice this one corrects (as the revision was opened with). A
     /// practice without it is new; a published practice no practice
-    /// replaces leaves the catalogue when the revision is accepted.
+    /// replaces leaves the catalogue when the revision is accepted. On any
+    /// other submission, or naming no published practice of the revised
+    /// one, it is a 409.
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 36)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")]
     pub replaces: Option<String>,
 }
 
@@ -408,5 +410,19 @@ mod tests {
     #[test]
     fn practices_may_wait_for_their_tags() {
         assert!(validate(draft(vec![practice(vec![], &[])])).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    /// The document states the same shape the domain checks.
+    #[test]
+    fn the_documented_practice_id_pattern_is_the_one_checked() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(super::PracticeDraft::schema()).expect("a schema");
+        assert_eq!(
+            schema["properties"]["replaces"]["pattern"],
+            super::revision::PRACTICE_ID_PATTERN
+        );
     }
 }

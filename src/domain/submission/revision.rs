@@ -48,16 +48,29 @@ impl RevisionRefused {
     }
 }
 
-/// Checks the form of a `replaces` reference: a practice id (a UUID).
-/// Whether it names a practice the revision may correct is
-/// [`check_replaces`]'s to say, with the database's answer.
+/// The shape of a practice id, as the API document states it: a UUID,
+/// hyphenated (8-4-4-4-12 hexadecimal digits).
+pub const PRACTICE_ID_PATTERN: &str =
+    "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
+
+fn is_practice_id(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Checks the form of a `replaces` reference: a practice id, exactly as
+/// [`PRACTICE_ID_PATTERN`] says. Whether it names a practice the revision
+/// may correct is [`check_replaces`]'s to say, with the database's answer.
 pub fn practice_reference(
     field: &str,
     given: Option<&str>,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    let given = given?.trim();
-    if uuid::Uuid::parse_str(given).is_err() {
+    let given = given?;
+    if !is_practice_id(given) {
         errors.push(FieldError::new(
             field,
             "is not a practice id: send the id of the published practice this one corrects",
@@ -422,6 +435,13 @@ mod tests {
             None
         );
         assert_eq!(errors.len(), 1);
+        for odd in [
+            " 0190a2b4-7c6d-7e8f-9a0b-1c2d3e4f5a6b",
+            "0190a2b47c6d7e8f9a0b1c2d3e4f5a6b",
+        ] {
+            assert_eq!(practice_reference("r", Some(odd), &mut errors), None);
+        }
+        assert_eq!(errors.len(), 3);
         let id = "0190A2B4-7C6D-7E8F-9A0B-1C2D3E4F5A6B";
         assert_eq!(
             practice_reference("r", Some(id), &mut errors).as_deref(),
