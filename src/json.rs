@@ -146,6 +146,11 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+/// A whole number, for `#[serde(deserialize_with = "crate::json::integer")]`.
+pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    Integer::deserialize(deserializer).map(|i| i.0)
+}
+
 /// For `#[serde(deserialize_with = "crate::json::integers")]`.
 pub fn integers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i64>, D::Error> {
     Vec::<Integer>::deserialize(deserializer).map(|all| all.into_iter().map(|i| i.0).collect())

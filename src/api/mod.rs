@@ -3,6 +3,7 @@
 //! call the domain and the store, answer.
 
 pub mod annex;
+pub mod assessments;
 pub mod auth;
 pub mod catalogue;
 pub mod compilations;
@@ -76,6 +77,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/submissions/{id}/events" => get(submissions::list_events);
             "/submissions/{id}/diff" => get(submissions::get_diff);
             "/practices" => get(catalogue::search_practices);
+            "/assessments" => get(assessments::list_assessments), post(assessments::create_assessment);
+            "/assessments/{id}" => get(assessments::get_assessment), put(assessments::answer_assessment);
+            "/assessments/{id}/complete" => post(assessments::complete);
+            "/assessments/{id}/share" => post(assessments::share);
+            "/assessments/{id}/unshare" => post(assessments::unshare);
+            "/assessments/{id}/events" => get(assessments::list_events);
+            "/assessments/{id}/gaps" => get(assessments::get_gaps);
+            "/assessments/{id}/compare" => get(assessments::compare);
+            "/assessments/{id}/items/{n}/draft" => post(assessments::draft_from_item);
             "/subscriptions" => post(subscriptions::subscribe);
             "/outbox" => get(outbox::list_outbox);
             "/tagging/suggest" => post(tagging::suggest);

@@ -11,8 +11,8 @@ use super::problems::{operations, ProblemBodies};
 use super::shapes::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCursor, StatusList};
 use super::users::BindingRule;
 use super::{
-    annex, auth, catalogue, compilations, coverage, entities, health, outbox, practices,
-    submissions, subscriptions, tagging, users,
+    annex, assessments, auth, catalogue, compilations, coverage, entities, health, outbox,
+    practices, submissions, subscriptions, tagging, users,
 };
 use crate::domain::account::Role;
 use crate::domain::annex::{AnnexItem, SectionId};
@@ -55,6 +55,17 @@ use crate::search::engine::Sort;
         submissions::submit,
         submissions::withdraw,
         submissions::revise,
+        assessments::create_assessment,
+        assessments::list_assessments,
+        assessments::get_assessment,
+        assessments::answer_assessment,
+        assessments::complete,
+        assessments::share,
+        assessments::unshare,
+        assessments::list_events,
+        assessments::get_gaps,
+        assessments::compare,
+        assessments::draft_from_item,
         submissions::request_changes,
         submissions::accept,
         submissions::reject,
@@ -93,6 +104,7 @@ use crate::search::engine::Sort;
     tags(
         (name = "identity", description = "Accounts, sign-in and tokens"),
         (name = "submissions", description = "Best practices sent by Member States and organisations, and their review"),
+        (name = "assessments", description = "Member States' voluntary self-assessments against the annex (operative paragraph 1), private to each State until it shares one"),
         (name = "catalogue", description = "The accepted practices, public"),
         (name = "tagging", description = "Annex-item suggestions, explained, and how editors received them"),
         (name = "dissemination", description = "Subscriptions to the compilations by mail"),

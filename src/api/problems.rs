@@ -16,6 +16,23 @@ pub struct ProblemBodies;
 impl Modify for ProblemBodies {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for operation in operations(openapi) {
+            // Every body is read under the size limit, whichever handler
+            // reads it: one declaration here rather than one per endpoint.
+            if operation.request_body.is_some() {
+                operation
+                    .responses
+                    .responses
+                    .entry("413".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(
+                                    "Body larger than the limit (COMPENDIUM_MAX_BODY_BYTES)",
+                                )
+                                .build(),
+                        )
+                    });
+            }
             for (status, response) in operation.responses.responses.iter_mut() {
                 let RefOr::T(response) = response else {
                     continue;

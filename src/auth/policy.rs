@@ -38,6 +38,9 @@ pub enum Action {
     SuggestItems,
     /// See how often editors kept the suggestions.
     ReadTaggingStats,
+    /// Work with self-assessments (each decides who sees it:
+    /// [`authorize_assessment`]).
+    SelfAssess,
 }
 
 /// What may be done to one submission; the entity it belongs to decides.
@@ -87,7 +90,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
         Action::ManageUsers | Action::AddOrganisation | Action::ManageOutbox => {
             user.role == Role::Admin
         }
-        Action::CreateSubmission | Action::ListSubmissions | Action::SuggestItems => true,
+        Action::CreateSubmission
+        | Action::ListSubmissions
+        | Action::SuggestItems
+        | Action::SelfAssess => true,
         Action::CuratePractices | Action::ManageCompilations | Action::ReadTaggingStats => {
             user.role.is_editor()
         }
@@ -142,6 +148,60 @@ pub fn submission_guard(
     action: SubmissionAction,
 ) -> impl Fn(&Submission) -> Result<(), AppError> + '_ {
     move |s| authorize_submission(caller, action, &s.entity, &s.id).map(|_| ())
+}
+
+/// What may be done to a self-assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessmentAction {
+    /// Read it, its gaps, its events; export and compare it.
+    Read,
+    /// Answer, complete, share or unshare it, draft from it.
+    Handle,
+}
+
+/// The signed-in user when `caller` may do `action` on a self-assessment
+/// of `entity`. It is the State's own: its focal points do everything;
+/// editors read it while it is shared and never change it; to anyone else
+/// it does not exist (404), so its id reveals nothing.
+pub fn authorize_assessment<'a>(
+    caller: &'a Caller,
+    action: AssessmentAction,
+    entity: &EntityCode,
+    shared: bool,
+    id: &str,
+) -> Result<&'a AuthenticatedUser, AppError> {
+    let Caller::User(user) = caller else {
+        return Err(sign_in_needed());
+    };
+    let own = user.role == Role::FocalPoint && user.entity.as_ref() == Some(entity);
+    let reads_shared = user.role.is_editor() && shared;
+    match action {
+        _ if own => Ok(user),
+        AssessmentAction::Read if reads_shared => Ok(user),
+        AssessmentAction::Handle if reads_shared => Err(AppError::Forbidden(
+            "a self-assessment is its State's: the Secretariat reads a shared one and changes nothing".to_owned(),
+        )),
+        _ => Err(AppError::NotFound(format!("there is no assessment {id}"))),
+    }
+}
+
+/// The State a new self-assessment is for: the caller's own, when the
+/// caller is a focal point of a Member State (the annex is a tool for
+/// Member States: observer States and organisations are refused, 422).
+pub fn assessing_state(
+    user: &AuthenticatedUser,
+    is_member_state: bool,
+) -> Result<EntityCode, AppError> {
+    match (user.role, &user.entity) {
+        (Role::FocalPoint, Some(own)) if is_member_state => Ok(own.clone()),
+        (Role::FocalPoint, Some(own)) => Err(AppError::unprocessable(vec![FieldError::new(
+            "entity",
+            format!("{own} is not a Member State: the self-assessment tool of the annex is for Member States"),
+        )])),
+        _ => Err(AppError::Forbidden(
+            "a self-assessment is made by the focal points of its Member State".to_owned(),
+        )),
+    }
 }
 
 /// The entity a new submission is for: a focal point's own, or the one an

@@ -42,6 +42,7 @@ macro_rules! named_in_text {
 
 pub mod account;
 pub mod annex;
+pub mod assessment;
 pub mod clock;
 pub mod compilation;
 pub mod coverage;

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod engine;
 pub mod facets;
 pub mod query;
+pub mod recommend;
 pub mod schema;
 
 use std::collections::{HashMap, VecDeque};
@@ -339,6 +340,9 @@ impl SearchIndex {
         }
         for item in &practice.items {
             document.add_u64(f.item, u64::from(item.number()));
+        }
+        if let Some(main) = practice.main_item() {
+            document.add_u64(f.main_item, u64::from(main.number()));
         }
         for section in sections {
             document.add_u64(f.section, codes::section(section));

@@ -15,7 +15,8 @@ use crate::text::analyzers;
 /// another version is rebuilt from the database at start.
 /// 3: bodies are indexed as plain text, not Markdown.
 /// 4: the entity is a fast column (coverage).
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: each practice's main item (recommendations for self-assessments).
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -36,6 +37,8 @@ pub struct Fields {
     pub regional_group: Field,
     pub language: Field,
     pub item: Field,
+    /// The one item the practice is mainly about (`Practice::main_item`).
+    pub main_item: Field,
     pub section: Field,
     pub sector: Field,
     pub year: Field,
@@ -89,6 +92,7 @@ pub fn build() -> (Schema, Fields) {
         regional_group: builder.add_u64_field("regional_group", facet.clone()),
         language: builder.add_u64_field("language", facet.clone()),
         item: builder.add_u64_field("item", facet.clone()),
+        main_item: builder.add_u64_field("main_item", facet.clone()),
         section: builder.add_u64_field("section", facet.clone()),
         sector: builder.add_u64_field("sector", facet.clone()),
         year: builder.add_u64_field("year", facet),

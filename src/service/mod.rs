@@ -5,6 +5,7 @@
 //! A front door parses, calls one function here, and renders.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod catalogue;
 pub mod compilations;

@@ -43,6 +43,7 @@ macro_rules! page_of {
 }
 
 pub mod api_tokens;
+pub mod assessments;
 pub mod audit;
 pub mod backup;
 pub mod catalogue;

@@ -232,3 +232,42 @@ diesel::table! {
 
 diesel::joinable!(practices -> submissions (submission_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, practices, users);
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        entity -> Text,
+        year -> BigInt,
+        language -> Text,
+        status -> Text,
+        shared -> Bool,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        answers -> Text,
+    }
+}
+
+diesel::table! {
+    assessment_versions (assessment_id, version) {
+        assessment_id -> Text,
+        version -> BigInt,
+        saved_at -> Timestamp,
+        document -> Text,
+    }
+}
+
+diesel::table! {
+    assessment_events (id) {
+        id -> Text,
+        assessment_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        message -> Nullable<Text>,
+    }
+}

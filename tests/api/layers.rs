@@ -63,6 +63,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "domain",
             "error",
             "http",
+            "i18n",
             "json",
             "publish",
             "search",

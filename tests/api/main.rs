@@ -8,6 +8,7 @@ mod smtp;
 mod webdriver;
 
 mod annex;
+mod assessments;
 mod backup;
 mod browser;
 mod catalogue;

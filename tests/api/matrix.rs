@@ -468,6 +468,132 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "POST /api/v1/assessments",
+            [401, 201, 201, 403, 403, 401],
+            |_, _| {
+                (
+                    "POST",
+                    "/api/v1/assessments".into(),
+                    Some(json!({"year": 2026, "language": "en"})),
+                )
+            },
+        ),
+        row(
+            "GET /api/v1/assessments",
+            [401, 200, 200, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/assessments".into(), None),
+        ),
+        row(
+            "GET /api/v1/assessments/{private of X}",
+            [401, 200, 404, 404, 404, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, false);
+                ("GET", format!("/api/v1/assessments/{id}"), None)
+            },
+        ),
+        row(
+            "GET /api/v1/assessments/{shared of X}",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                ("GET", format!("/api/v1/assessments/{id}"), None)
+            },
+        ),
+        Row {
+            if_match: true,
+            ..row(
+                "PUT /api/v1/assessments/{private of X}",
+                [401, 200, 404, 404, 404, 401],
+                |app, f| {
+                    let id = assessment_of_x(app, f, false);
+                    (
+                        "PUT",
+                        format!("/api/v1/assessments/{id}"),
+                        Some(json!({"answers": [{"item": 1, "status": "in_progress"}]})),
+                    )
+                },
+            )
+        },
+        Row {
+            if_match: true,
+            ..row(
+                "PUT /api/v1/assessments/{shared of X}",
+                [401, 200, 404, 403, 403, 401],
+                |app, f| {
+                    let id = assessment_of_x(app, f, true);
+                    (
+                        "PUT",
+                        format!("/api/v1/assessments/{id}"),
+                        Some(json!({"answers": [{"item": 1, "status": "in_progress"}]})),
+                    )
+                },
+            )
+        },
+        row(
+            "POST …/complete (private)",
+            [401, 200, 404, 404, 404, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, false);
+                ("POST", format!("/api/v1/assessments/{id}/complete"), None)
+            },
+        ),
+        row(
+            "POST …/share (private)",
+            [401, 200, 404, 404, 404, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, false);
+                ("POST", format!("/api/v1/assessments/{id}/share"), None)
+            },
+        ),
+        row(
+            "POST …/unshare (shared)",
+            [401, 200, 404, 403, 403, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                ("POST", format!("/api/v1/assessments/{id}/unshare"), None)
+            },
+        ),
+        row(
+            "GET …/events (shared)",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                ("GET", format!("/api/v1/assessments/{id}/events"), None)
+            },
+        ),
+        row(
+            "GET …/gaps (shared)",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                ("GET", format!("/api/v1/assessments/{id}/gaps"), None)
+            },
+        ),
+        row(
+            "GET …/compare (shared)",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                (
+                    "GET",
+                    format!("/api/v1/assessments/{id}/compare?with={id}"),
+                    None,
+                )
+            },
+        ),
+        row(
+            "POST …/items/11/draft (shared)",
+            [401, 201, 404, 403, 403, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                (
+                    "POST",
+                    format!("/api/v1/assessments/{id}/items/11/draft"),
+                    None,
+                )
+            },
+        ),
+        row(
             "GET /api/v1/outbox",
             [401, 403, 403, 403, 200, 401],
             |_, _| ("GET", "/api/v1/outbox".into(), None),
@@ -515,6 +641,37 @@ fn rows() -> Vec<Row> {
             },
         ),
     ]
+}
+
+/// A fresh self-assessment of entity X (France), item 11 answered,
+/// written to the database directly: a State has one a year, and the
+/// matrix needs more of them than there are years to assess.
+fn assessment_of_x(app: &TestApp, _f: &Fixture, shared: bool) -> String {
+    use compendium::domain::annex::AnnexItem;
+    use compendium::domain::assessment::{Answer, AnswerStatus, Assessment};
+    use compendium::domain::entities::EntityCode;
+    use compendium::domain::{clock, Language};
+    static YEAR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(3000);
+    let now = clock::now();
+    let year = YEAR.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let france = EntityCode::parse("FRA").expect("a code");
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut assessment = Assessment::new(id.clone(), france, year, Language::En, None, None, now);
+    let item = AnnexItem::new(11).expect("an item");
+    assessment.answer(
+        vec![Answer {
+            status: AnswerStatus::InProgress,
+            narrative: "A national CIRT is being set up.".to_owned(),
+            ..Answer::not_started(item)
+        }],
+        now,
+    );
+    assessment.shared = shared;
+    let store = compendium::store::Store::open(&app.settings).expect("the database");
+    let mut connection = store.blocking_connection().expect("a connection");
+    let stored = compendium::store::assessments::insert(&mut connection, &assessment);
+    assert!(stored.expect("stored"), "a fresh year");
+    id
 }
 
 /// A fresh draft of entity X (France), made by its focal point.

@@ -186,10 +186,94 @@ pub fn annex() -> &'static Annex {
     })
 }
 
+/// The annex's full text, as the self-assessment form shows it: its
+/// title, each section's heading and each item's text, in the six
+/// languages (`annex_text.json`, compiled in and checked below).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullText {
+    #[serde(rename = "_comment")]
+    _comment: String,
+    pub title: Translations,
+    sections: Vec<SectionHeading>,
+    items: Vec<ItemText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionHeading {
+    id: SectionId,
+    heading: Translations,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemText {
+    number: AnnexItem,
+    text: Translations,
+}
+
+impl FullText {
+    pub fn heading(&self, id: SectionId) -> &Translations {
+        self.sections
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| &s.heading)
+            .expect("annex_text.json heads every section A-G (checked by annex::tests)")
+    }
+
+    /// An item's full text; a list in it is a line per entry, each
+    /// beginning with "• ".
+    pub fn item(&self, item: AnnexItem) -> &Translations {
+        self.items
+            .iter()
+            .find(|i| i.number == item)
+            .map(|i| &i.text)
+            .expect("annex_text.json holds every item 1-18 (checked by annex::tests)")
+    }
+}
+
+/// The annex's full text, parsed once from the compiled-in data file.
+pub fn full_text() -> &'static FullText {
+    static TEXT: OnceLock<FullText> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        serde_json::from_str(include_str!("annex_text.json"))
+            .expect("annex_text.json is valid (checked by annex::tests)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Language;
+
+    #[test]
+    fn the_full_text_has_every_section_and_item_in_all_six_languages() {
+        let text = full_text();
+        let sections: Vec<SectionId> = text.sections.iter().map(|s| s.id).collect();
+        assert_eq!(sections, SectionId::ALL);
+        let items: Vec<u8> = text.items.iter().map(|i| i.number.number()).collect();
+        assert_eq!(items, (1..=18).collect::<Vec<_>>());
+        for language in Language::ALL {
+            assert!(!text.title.get(language).trim().is_empty());
+            for id in SectionId::ALL {
+                assert!(!text.heading(id).get(language).trim().is_empty());
+            }
+            for item in AnnexItem::all() {
+                let full = text.item(item).get(language);
+                let title = annex().item(item).title.get(language);
+                assert!(
+                    full.chars().count() > title.chars().count(),
+                    "{item} {language}"
+                );
+            }
+        }
+        // The English is the resolution's own.
+        let eleven = text.item(AnnexItem::new(11).unwrap()).get(Language::En);
+        assert!(eleven.starts_with(
+            "Separately, identify national-level computer incident response capacity"
+        ));
+    }
 
     #[test]
     fn the_data_file_has_seven_sections_and_eighteen_items_in_order() {

@@ -74,6 +74,20 @@ pub enum CurationRefused {
     NotAccepted(Status),
 }
 
+impl Practice {
+    /// The item the practice is mainly about: of its items, the one the
+    /// tagger ranked first for its text when it was saved; else the one
+    /// item it has; else the first. `None` for a practice without items.
+    pub fn main_item(&self) -> Option<AnnexItem> {
+        let ranked = self
+            .suggested
+            .iter()
+            .filter_map(|s| AnnexItem::new(s.item))
+            .find(|item| self.items.contains(item));
+        ranked.or_else(|| self.items.first().copied())
+    }
+}
+
 impl Submission {
     /// Every saved change makes a new version at `now`: the one place the
     /// version counts up, so no use case can forget it.
@@ -207,6 +221,23 @@ mod tests {
             revises: None,
             practices: vec![practice("p1")],
         }
+    }
+
+    #[test]
+    fn the_main_item_is_the_best_suggested_of_its_items_else_the_first() {
+        let suggested = |item: u8| Suggestion {
+            item,
+            score: 1.0,
+            reasons: Vec::new(),
+        };
+        let mut p = practice("p1");
+        p.items = vec![AnnexItem::new(4).unwrap(), AnnexItem::new(11).unwrap()];
+        p.suggested = vec![suggested(2), suggested(11), suggested(4)];
+        assert_eq!(p.main_item(), AnnexItem::new(11));
+        p.suggested.clear();
+        assert_eq!(p.main_item(), AnnexItem::new(4));
+        p.items.clear();
+        assert_eq!(p.main_item(), None);
     }
 
     #[test]

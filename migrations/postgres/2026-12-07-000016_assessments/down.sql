@@ -1,0 +1,3 @@
+DROP TABLE assessment_events;
+DROP TABLE assessment_versions;
+DROP TABLE assessments;
