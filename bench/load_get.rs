@@ -5,7 +5,7 @@
 //! `cargo run --release --example load_get -- BASE_URL SECONDS CLIENTS PATH [PATH…]`
 //!
 //! With `BENCH_COOKIE` set, every request carries it (desk pages need a
-//! session).
+//! session); with `BENCH_AUTHORIZATION`, that header (`Bearer …`).
 
 #[path = "common.rs"]
 mod common;
@@ -30,6 +30,7 @@ fn main() {
         .build()
         .into();
     let cookie = std::env::var("BENCH_COOKIE").ok();
+    let authorization = std::env::var("BENCH_AUTHORIZATION").ok();
     let mut failed = false;
     for path in &args[4..] {
         let url = format!("{base}{path}");
@@ -47,6 +48,9 @@ fn main() {
                         let mut request = agent.get(&url);
                         if let Some(cookie) = &cookie {
                             request = request.header("cookie", cookie);
+                        }
+                        if let Some(authorization) = &authorization {
+                            request = request.header("authorization", authorization);
                         }
                         match request.call() {
                             Ok(mut answer) if answer.status() == 200 => {

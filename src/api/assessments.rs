@@ -473,3 +473,93 @@ pub async fn draft_from_item(
         .content_type("application/json")
         .body(outcome.document))
 }
+
+/// The formats an assessment is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AssessmentFormat {
+    /// Markdown, to edit.
+    Md,
+    /// A standalone, print-ready HTML page.
+    Html,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentExportQuery {
+    format: AssessmentFormat,
+}
+
+/// The assessment as a document in its own language: the annex's full
+/// text item by item with the State's answers.
+#[utoipa::path(
+    get, path = "/api/v1/assessments/{id}/export", tag = "assessments", params(("id" = String, Path, description = "The assessment's id"), AssessmentExportQuery), security(("bearer" = [])),
+    responses((status = 200, description = "md: Markdown; html: a standalone, print-ready document", content((String = "text/markdown"), (String = "text/html")), headers(("Content-Disposition" = String))), (status = 400, description = "An unknown format"), (status = 401, description = "No valid token"), (status = 404, description = "No such assessment, another State's, or not shared (editors)"))
+)]
+pub async fn export_assessment(
+    state: State,
+    caller: Caller,
+    path: IdPath,
+    ApiQuery(query): ApiQuery<AssessmentExportQuery>,
+) -> Answer {
+    authorize(&caller, Action::SelfAssess)?;
+    let id = path.into_inner();
+    let (assessment, name) = state
+        .store
+        .run(move |c| {
+            let guard = guard(&caller, AssessmentAction::Read);
+            let assessment = assessments::load(c, &id, &guard)?;
+            let name = crate::service::submissions::entity_name(c, &assessment.entity)?;
+            Ok((assessment, name))
+        })
+        .await?;
+    let file = format!("assessment-{}-{}", assessment.entity, assessment.year);
+    // A private document: the answer to a signed-in request is never
+    // stored (`Cache-Control: no-store`, set for every such answer).
+    let mut response = HttpResponse::Ok();
+    Ok(match query.format {
+        AssessmentFormat::Md => response
+            .content_type("text/markdown; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.md\""),
+            ))
+            .body(crate::publish::assessment::markdown(&assessment, &name)),
+        AssessmentFormat::Html => response
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                super::compilations::EXPORT_POLICY,
+            ))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}.html\""),
+            ))
+            .body(crate::publish::assessment::html(&assessment, &name)),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentStock {
+    /// The fewest States a cell counts before its figure is shown.
+    min_states: usize,
+    /// Every annex item, in order, with a cell per region.
+    items: Vec<crate::domain::assessment::stock::ItemStock>,
+}
+
+/// Taking stock without exposure (editors): per annex item and region, how
+/// many States say the item is in place, from each State's latest shared
+/// assessment, shown only in cells of at least three States.
+#[utoipa::path(
+    get, path = "/api/v1/coverage/self-assessments", tag = "assessments", security(("bearer" = [])),
+    responses((status = 200, description = "The figures", body = AssessmentStock), (status = 401, description = "No valid token"), (status = 403, description = "Not an editor"))
+)]
+pub async fn get_stock(state: State, caller: Caller) -> Answer {
+    authorize(&caller, Action::ReadAssessmentStock)?;
+    let items = state.store.run(assessments::stock).await?;
+    Ok(HttpResponse::Ok().json(AssessmentStock {
+        min_states: crate::domain::assessment::stock::MIN_STATES,
+        items,
+    }))
+}

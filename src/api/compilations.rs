@@ -359,7 +359,7 @@ pub struct ExportQuery {
 
 /// The policy of a standalone HTML export: its own inline styles, nothing
 /// else (the pages' policy forbids inline styles).
-const EXPORT_POLICY: &str =
+pub(super) const EXPORT_POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The whole compilation in one format. The same edition gives the same

@@ -85,6 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/assessments/{id}/events" => get(assessments::list_events);
             "/assessments/{id}/gaps" => get(assessments::get_gaps);
             "/assessments/{id}/compare" => get(assessments::compare);
+            "/assessments/{id}/export" => get(assessments::export_assessment);
             "/assessments/{id}/items/{n}/draft" => post(assessments::draft_from_item);
             "/subscriptions" => post(subscriptions::subscribe);
             "/outbox" => get(outbox::list_outbox);
@@ -93,6 +94,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/outbox/{id}/retry" => post(outbox::retry_mail);
             "/coverage" => get(coverage::get_coverage);
             "/coverage.csv" => get(coverage::get_coverage_csv);
+            "/coverage/self-assessments" => get(assessments::get_stock);
             "/practices.csv" => get(catalogue::export_csv);
             "/compilations" => get(compilations::list_compilations), post(compilations::create_compilation);
             "/compilations/{id}" => get(compilations::get_compilation), put(compilations::update_compilation);

@@ -66,6 +66,8 @@ use crate::search::engine::Sort;
         assessments::get_gaps,
         assessments::compare,
         assessments::draft_from_item,
+        assessments::export_assessment,
+        assessments::get_stock,
         submissions::request_changes,
         submissions::accept,
         submissions::reject,
@@ -97,7 +99,7 @@ use crate::search::engine::Sort;
     ),
     components(schemas(
         Problem, FieldError, Language, Entity, EntityType, Region, RegionalGroup, Role, Status, Sector,
-        AnnexItem, EntityCode, SectionId, Sort, ExportFormat, MailStatus,
+        AnnexItem, EntityCode, SectionId, Sort, ExportFormat, assessments::AssessmentFormat, MailStatus,
         IdCursor, SearchCursor, DateOrTime, EntityTags, IdempotencyKey, StatusList,
     )),
     modifiers(&BearerScheme, &ProblemBodies, &ParametersAreNeverNull, &BindingRule, &PlainText, &NotBlank, &Links),

@@ -41,6 +41,8 @@ pub enum Action {
     /// Work with self-assessments (each decides who sees it:
     /// [`authorize_assessment`]).
     SelfAssess,
+    /// See how many States self-assess each item in place, by region.
+    ReadAssessmentStock,
 }
 
 /// What may be done to one submission; the entity it belongs to decides.
@@ -94,9 +96,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<&AuthenticatedUser, 
         | Action::ListSubmissions
         | Action::SuggestItems
         | Action::SelfAssess => true,
-        Action::CuratePractices | Action::ManageCompilations | Action::ReadTaggingStats => {
-            user.role.is_editor()
-        }
+        Action::CuratePractices
+        | Action::ManageCompilations
+        | Action::ReadTaggingStats
+        | Action::ReadAssessmentStock => user.role.is_editor(),
     };
     if allowed {
         Ok(user)

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::domain::assessment::AnswerStatus;
 use crate::domain::entities::{EntityType, Region, RegionalGroup};
 use crate::domain::language::Translations;
 use crate::domain::Language;
@@ -126,6 +127,12 @@ pub struct Labels {
     pub recommend_also_tagged: String,
     pub recommend_in_language: String,
     pub assessment_evidence: String,
+    pub assessment_heading: String,
+    pub assessment_draft: String,
+    pub assessment_completed: String,
+    pub assessment_status: String,
+    pub assessment_maturity: String,
+    pub assessment_no_narrative: String,
     pub mail_note: String,
     pub mail_open: String,
     pub mail_signature: String,
@@ -177,6 +184,8 @@ pub struct Labels {
     pub entity_type: Names,
     pub region: Names,
     pub regional_group: Names,
+    /// Where a State stands on an annex item, in its self-assessment.
+    pub answer_status: Names,
     /// Each language's name in this one.
     pub language: Translations,
 }
@@ -216,6 +225,10 @@ impl Labels {
 
     pub fn regional_group(&self, group: RegionalGroup) -> &str {
         self.regional_group.of(group.as_str())
+    }
+
+    pub fn answer_status(&self, status: AnswerStatus) -> &str {
+        self.answer_status.of(status.as_str())
     }
 
     /// The name of a language in the reader's language ("French" to an
@@ -407,6 +420,8 @@ mod tests {
                 l.region.missing(&Region::ALL.map(Region::as_str)),
                 l.regional_group
                     .missing(&RegionalGroup::ALL.map(RegionalGroup::as_str)),
+                l.answer_status
+                    .missing(&AnswerStatus::ALL.map(AnswerStatus::as_str)),
             ];
             assert!(missing.iter().all(Vec::is_empty), "{language}: {missing:?}");
         }

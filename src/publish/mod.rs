@@ -1,5 +1,6 @@
 //! Renderers: how the catalogue and compilations leave the service.
 
+pub mod assessment;
 pub mod atom;
 pub mod csv;
 pub mod edition;

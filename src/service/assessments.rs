@@ -109,16 +109,22 @@ fn record(
     snapshot(connection, assessment, now)
 }
 
+/// The answer for an assessment as it is, when a request changed nothing.
+fn as_it_is(connection: &mut AnyConnection, assessment: &Assessment) -> Result<Outcome, AppError> {
+    let name = intake::entity_name(connection, &assessment.entity)?;
+    let view = AssessmentView::new(assessment, name);
+    let document = serde_json::to_string(&view)
+        .map_err(|e| AppError::internal(format!("serializing an assessment: {e}")))?;
+    Ok(Outcome { view, document })
+}
+
 /// Keeps the assessment as it now is as its version.
 fn snapshot(
     connection: &mut AnyConnection,
     assessment: &Assessment,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let name = intake::entity_name(connection, &assessment.entity)?;
-    let view = AssessmentView::new(assessment, name);
-    let document = serde_json::to_string(&view)
-        .map_err(|e| AppError::internal(format!("serializing an assessment: {e}")))?;
+    let Outcome { view, document } = as_it_is(connection, assessment)?;
     rows::insert_version(
         connection,
         &VersionRow {
@@ -224,10 +230,7 @@ pub fn answer(
         at_version(&assessment, Some(seen))?;
         let changed = assessment.answer(answers, now);
         if changed.is_empty() {
-            let name = intake::entity_name(c, &assessment.entity)?;
-            let view = AssessmentView::new(&assessment, name);
-            let document = serde_json::to_string(&view).map_err(AppError::internal)?;
-            return Ok(Outcome { view, document });
+            return as_it_is(c, &assessment);
         }
         rows::save(c, &assessment)?;
         let numbers: Vec<String> = changed.iter().map(ToString::to_string).collect();
@@ -258,12 +261,7 @@ pub fn apply(
             Err(Unchanged::AlreadyCompleted) => Err(AppError::Conflict(format!(
                 "assessment {id} is completed already; its answers may still be corrected"
             ))),
-            Err(Unchanged::AlreadyShared | Unchanged::AlreadyPrivate) => {
-                let name = intake::entity_name(c, &assessment.entity)?;
-                let view = AssessmentView::new(&assessment, name);
-                let document = serde_json::to_string(&view).map_err(AppError::internal)?;
-                Ok(Outcome { view, document })
-            }
+            Err(Unchanged::AlreadyShared | Unchanged::AlreadyPrivate) => as_it_is(c, &assessment),
         }
     })
 }
@@ -456,4 +454,18 @@ pub fn this_year(now: DateTime<Utc>) -> i32 {
 pub fn year_of(given: i64, now: DateTime<Utc>) -> Result<i32, AppError> {
     assessment::check_year(given, this_year(now))
         .map_err(|expected| AppError::unprocessable(vec![FieldError::new("year", expected)]))
+}
+
+/// Per item and region, how many States have the item in place, from each
+/// State's latest shared assessment, in cells of at least three States.
+pub fn stock(
+    connection: &mut AnyConnection,
+) -> Result<Vec<crate::domain::assessment::stock::ItemStock>, AppError> {
+    let latest = rows::latest_shared(connection)?;
+    let mut placed = Vec::with_capacity(latest.len());
+    for assessment in latest {
+        let region = organisations::lookup(connection, &assessment.entity)?.and_then(|e| e.region);
+        placed.push((assessment, region));
+    }
+    Ok(crate::domain::assessment::stock::take_stock(&placed))
 }

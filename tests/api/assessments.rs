@@ -161,6 +161,24 @@ fn a_state_assesses_privately_and_shares_with_the_secretariat() {
         assert!(done.json()["completed_at"].is_string());
         post(app, &kenya, &format!("{path}/complete")).problem(409);
 
+        // Exported in its own language, to edit or to print.
+        let md = app.get_as(&kenya.token, &format!("{path}/export?format=md"));
+        assert_eq!(md.status, 200);
+        assert!(md
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/markdown"));
+        assert!(md
+            .body
+            .contains("KE-CIRT/CC coordinates incident response."));
+        let page = app.get_as(&kenya.token, &format!("{path}/export?format=html"));
+        assert!(page.body.starts_with("<!DOCTYPE html>"));
+        assert!(page.header("cache-control").unwrap().contains("no-store"));
+        app.get_as(&kenya.token, &format!("{path}/export?format=pdf"))
+            .problem(400);
+        app.get_as(&france.token, &format!("{path}/export?format=md"))
+            .problem(404);
+
         let events = app.get_as(&kenya.token, &format!("{path}/events")).json();
         let actions: Vec<&str> = events
             .as_array()
@@ -422,5 +440,70 @@ fn an_answered_item_becomes_a_draft_submission() {
             events.to_string().contains("drafted as submission"),
             "{events}"
         );
+    });
+}
+
+/// The Secretariat takes stock from shared assessments only, each State's
+/// latest, and sees a region's figure only where three States shared one.
+#[test]
+fn the_secretariat_takes_stock_without_exposing_a_state() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let assess = |code: &str, year: i64, eleven: &str, share: bool| {
+            let focal = app.user(Role::FocalPoint, Some(code));
+            let made = create(
+                app,
+                &focal,
+                json!({"year": year, "language": "en", "blank": true}),
+            )
+            .json();
+            let id = made["id"].as_str().unwrap().to_owned();
+            let saved = put(
+                app,
+                &focal,
+                &id,
+                "\"v1\"",
+                json!([{"item": 11, "status": eleven}]),
+            );
+            assert_eq!(saved.status, 200, "{}", saved.body);
+            if share {
+                assert_eq!(
+                    post(app, &focal, &format!("/api/v1/assessments/{id}/share")).status,
+                    200
+                );
+            }
+        };
+        assess("KEN", 2026, "in_place", true);
+        assess("GHA", 2026, "in_place", true);
+        // Senegal's latest shared assessment counts, not its earlier one.
+        assess("SEN", 2025, "in_place", true);
+        assess("SEN", 2026, "in_progress", true);
+        // Nigeria did not share: not counted.
+        assess("NGA", 2026, "in_place", false);
+        assess("FRA", 2026, "in_place", true);
+        assess("DEU", 2026, "in_place", true);
+        let stock = app
+            .get_as(&editor.token, "/api/v1/coverage/self-assessments")
+            .json();
+        assert_eq!(stock["min_states"], 3);
+        let eleven = &stock["items"][10];
+        assert_eq!(eleven["item"], 11);
+        let cell = |region: &str| {
+            eleven["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["region"] == region)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            cell("africa"),
+            json!({"region": "africa", "states": 3, "in_place": 2})
+        );
+        assert_eq!(cell("europe"), json!({"region": "europe", "states": 2}));
+        let kenya = app.user(Role::FocalPoint, Some("KEN"));
+        app.get_as(&kenya.token, "/api/v1/coverage/self-assessments")
+            .problem(403);
     });
 }

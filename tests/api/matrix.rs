@@ -582,6 +582,23 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "GET /api/v1/coverage/self-assessments",
+            [401, 403, 403, 200, 200, 401],
+            |_, _| ("GET", "/api/v1/coverage/self-assessments".into(), None),
+        ),
+        row(
+            "GET …/export (shared)",
+            [401, 200, 404, 200, 200, 401],
+            |app, f| {
+                let id = assessment_of_x(app, f, true);
+                (
+                    "GET",
+                    format!("/api/v1/assessments/{id}/export?format=md"),
+                    None,
+                )
+            },
+        ),
+        row(
             "POST …/items/11/draft (shared)",
             [401, 201, 404, 403, 403, 401],
             |app, f| {

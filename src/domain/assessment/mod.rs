@@ -8,6 +8,7 @@
 
 mod answer;
 mod compare;
+pub mod stock;
 
 pub use answer::{validate_answers, Answer, AnswerDraft, AnswerStatus, MAX_EVIDENCE};
 pub use compare::{compare, ItemChange};
