@@ -8,9 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::pagination;
 use super::shapes::{EntityTags, IdCursor};
-use crate::auth::{
-    assessing_state, authorize, authorize_assessment, Action, AssessmentAction, Caller,
-};
+use crate::auth::{assessing_state, assessment_guard, authorize, Action, AssessmentAction, Caller};
 use crate::domain::annex::{annex, AnnexItem};
 use crate::domain::assessment::{
     validate_answers, AnswerDraft, AnswerStatus, AssessmentMove, ItemChange,
@@ -23,10 +21,9 @@ use crate::http::{Answer, IdPath, State};
 use crate::i18n;
 use crate::search::recommend::{Recommendation, Why};
 use crate::service::assessments::{
-    self as assessments, AssessmentEvent, AssessmentView, Gap, Outcome,
+    self as assessments, AssessmentEvent, AssessmentView, Gap, Listed, Outcome,
 };
 use crate::service::views::etag;
-use crate::store::assessments::Listed;
 
 /// The answer for a saved assessment: its document, ETag and Location.
 fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse {
@@ -38,14 +35,6 @@ fn saved(status: actix_web::http::StatusCode, outcome: &Outcome) -> HttpResponse
         ))
         .content_type("application/json")
         .body(outcome.document.clone())
-}
-
-/// The guard of a use case: may `caller` do `action` on the assessment.
-fn guard(
-    caller: &Caller,
-    action: AssessmentAction,
-) -> impl Fn(&crate::domain::assessment::Assessment) -> Result<(), AppError> + '_ {
-    move |a| authorize_assessment(caller, action, &a.entity, a.shared, &a.id).map(|_| ())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -139,7 +128,9 @@ pub async fn get_assessment(state: State, caller: Caller, path: IdPath) -> Answe
     let id = path.into_inner();
     let view = state
         .store
-        .run(move |c| assessments::visible(c, &id, &guard(&caller, AssessmentAction::Read)))
+        .run(move |c| {
+            assessments::visible(c, &id, &assessment_guard(&caller, AssessmentAction::Read))
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(view.version)))
@@ -184,7 +175,7 @@ pub async fn answer_assessment(
     let outcome = state
         .store
         .run(move |c| {
-            let guard = guard(&caller, AssessmentAction::Handle);
+            let guard = assessment_guard(&caller, AssessmentAction::Handle);
             let current = assessments::load(c, &id, &guard)?;
             let seen = expected?.unwrap_or(current.version);
             let answers = valid?;
@@ -207,7 +198,7 @@ async fn run_move(
     let outcome = state
         .store
         .run(move |c| {
-            let guard = guard(&caller, AssessmentAction::Handle);
+            let guard = assessment_guard(&caller, AssessmentAction::Handle);
             let actor = user.actor();
             assessments::apply(c, &actor, &id, &guard, action, seen, clock::now())
         })
@@ -274,7 +265,7 @@ pub async fn list_events(state: State, caller: Caller, path: IdPath) -> Answer {
     let events = state
         .store
         .run(move |c| {
-            assessments::load(c, &id, &guard(&caller, AssessmentAction::Read))?;
+            assessments::load(c, &id, &assessment_guard(&caller, AssessmentAction::Read))?;
             assessments::events(c, &id)
         })
         .await?;
@@ -372,7 +363,7 @@ pub async fn get_gaps(
     let id = path.into_inner();
     let assessment = state
         .store
-        .run(move |c| assessments::load(c, &id, &guard(&caller, AssessmentAction::Read)))
+        .run(move |c| assessments::load(c, &id, &assessment_guard(&caller, AssessmentAction::Read)))
         .await?;
     let reader = query.lang.unwrap_or(assessment.language);
     let index = state.search.clone();
@@ -415,7 +406,12 @@ pub async fn compare(
     let (earlier, later, items) = state
         .store
         .run(move |c| {
-            assessments::compare(c, &id, &query.with, &guard(&caller, AssessmentAction::Read))
+            assessments::compare(
+                c,
+                &id,
+                &query.with,
+                &assessment_guard(&caller, AssessmentAction::Read),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(Comparison {
@@ -448,9 +444,8 @@ pub async fn draft_from_item(
     let outcome = state
         .store
         .run(move |c| {
-            let guard = guard(&caller, AssessmentAction::Handle);
-            let language = assessments::load(c, &id, &guard)?.language;
-            let heading = &i18n::labels(language).assessment_evidence;
+            let guard = assessment_guard(&caller, AssessmentAction::Handle);
+            let heading = |language| i18n::labels(language).assessment_evidence.clone();
             let actor = user.actor();
             assessments::draft_from_item(
                 c,
@@ -458,7 +453,7 @@ pub async fn draft_from_item(
                 &id,
                 &guard,
                 item,
-                heading,
+                &heading,
                 &tagger,
                 clock::now(),
             )
@@ -508,7 +503,7 @@ pub async fn export_assessment(
     let (assessment, name) = state
         .store
         .run(move |c| {
-            let guard = guard(&caller, AssessmentAction::Read);
+            let guard = assessment_guard(&caller, AssessmentAction::Read);
             let assessment = assessments::load(c, &id, &guard)?;
             let name = crate::service::submissions::entity_name(c, &assessment.entity)?;
             Ok((assessment, name))

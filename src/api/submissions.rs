@@ -22,6 +22,7 @@ use crate::error::{AppError, FieldError};
 use crate::http::extract::{if_match_version, ApiQuery, JsonBody};
 use crate::http::{Answer, AppState, IdPath, State};
 use crate::service::idempotency::{self, Key, Once};
+use crate::service::revisions;
 use crate::service::submissions::{self as intake, MoveRequest, Outcome};
 use crate::service::views::{etag, SubmissionList, SubmissionView};
 
@@ -335,7 +336,7 @@ pub async fn revise(state: State, caller: Caller, request: HttpRequest, path: Id
                 submission_guard(&caller, SubmissionAction::Handle)(s)?;
                 intake::at_version(s, seen)
             };
-            intake::revise(c, &user.actor(), &id, &guard, clock::now())
+            revisions::revise(c, &user.actor(), &id, &guard, clock::now())
         })
         .await?;
     Ok(saved(actix_web::http::StatusCode::CREATED, &outcome))

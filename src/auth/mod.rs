@@ -12,7 +12,7 @@ pub mod tokens;
 
 pub use caller::{AuthenticatedUser, Caller};
 pub use policy::{
-    assessing_state, authorize, authorize_assessment, authorize_submission, listed_entities,
-    sees_editorial_work, submission_entity, submission_guard, Action, AssessmentAction,
-    SubmissionAction,
+    assessing_state, assessment_guard, authorize, authorize_assessment, authorize_submission,
+    listed_entities, sees_editorial_work, submission_entity, submission_guard, Action,
+    AssessmentAction, SubmissionAction,
 };

@@ -5,6 +5,7 @@
 use super::caller::{AuthenticatedUser, Caller};
 use super::tokens::TokenKind;
 use crate::domain::account::Role;
+use crate::domain::assessment::Assessment;
 use crate::domain::entities::EntityCode;
 use crate::domain::submission::Submission;
 use crate::domain::workflow::Move;
@@ -186,6 +187,15 @@ pub fn authorize_assessment<'a>(
         )),
         _ => Err(AppError::NotFound(format!("there is no assessment {id}"))),
     }
+}
+
+/// [`authorize_assessment`] as the check a use case runs on the
+/// assessment it has just loaded, as [`submission_guard`] does.
+pub fn assessment_guard(
+    caller: &Caller,
+    action: AssessmentAction,
+) -> impl Fn(&Assessment) -> Result<(), AppError> + '_ {
+    move |a| authorize_assessment(caller, action, &a.entity, a.shared, &a.id).map(|_| ())
 }
 
 /// The State a new self-assessment is for: the caller's own, when the

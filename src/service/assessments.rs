@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::idempotency::Once;
-use super::submissions::{self as intake, new_id, Outcome as SubmissionOutcome};
+use super::submissions::{self as intake, actor_fields, new_id, Outcome as SubmissionOutcome};
 use crate::domain::account::Actor;
 use crate::domain::annex::{annex, AnnexItem};
 use crate::domain::assessment::{
@@ -22,7 +22,8 @@ use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::search::recommend::Recommendation;
 use crate::search::SearchIndex;
-use crate::store::assessments::{self as rows, EventRow, Listed, VersionRow};
+pub use crate::store::assessments::Listed;
+use crate::store::assessments::{self as rows, EventRow, VersionRow};
 use crate::store::{organisations, write_transaction, AnyConnection};
 use crate::tagging::Tagger;
 
@@ -77,13 +78,6 @@ pub struct Outcome {
 
 /// Decides, with the assessment loaded, whether the caller may go on.
 pub type Guard<'a> = &'a dyn Fn(&Assessment) -> Result<(), AppError>;
-
-fn actor_fields(actor: &Actor<'_>) -> (Option<String>, String) {
-    match actor {
-        Actor::User { id, email } => (Some((*id).to_owned()), (*email).to_owned()),
-        Actor::CommandLine => (None, "command line".to_owned()),
-    }
-}
 
 fn record(
     connection: &mut AnyConnection,
@@ -205,13 +199,7 @@ pub fn visible(
 }
 
 fn at_version(assessment: &Assessment, seen: Option<i64>) -> Result<(), AppError> {
-    match seen {
-        Some(seen) if seen != assessment.version => Err(AppError::PreconditionFailed(format!(
-            "the assessment is at version {}, not {seen}: fetch it again and reapply your change",
-            assessment.version
-        ))),
-        _ => Ok(()),
-    }
+    intake::unless_stale("assessment", assessment.version, seen)
 }
 
 /// Saves the answers given (the other items stay as they are), if the
@@ -392,7 +380,7 @@ pub fn draft_from_item(
     id: &str,
     guard: Guard<'_>,
     item: AnnexItem,
-    evidence_heading: &str,
+    evidence_heading: &dyn Fn(Language) -> String,
     tagger: &Tagger,
     now: DateTime<Utc>,
 ) -> Result<SubmissionOutcome, AppError> {
@@ -413,7 +401,7 @@ pub fn draft_from_item(
             summary: None,
             practices: vec![ValidPractice {
                 title,
-                body: practice_body(answer, evidence_heading),
+                body: practice_body(answer, &evidence_heading(language)),
                 items: vec![item],
                 sectors: Vec::new(),
                 replaces: None,
@@ -445,14 +433,9 @@ pub fn draft_from_item(
     })
 }
 
-/// The year it is now, for the range of years an assessment may have.
-pub fn this_year(now: DateTime<Utc>) -> i32 {
-    now.year()
-}
-
 /// The year as the contract reads it, or the field error.
 pub fn year_of(given: i64, now: DateTime<Utc>) -> Result<i32, AppError> {
-    assessment::check_year(given, this_year(now))
+    assessment::check_year(given, now.year())
         .map_err(|expected| AppError::unprocessable(vec![FieldError::new("year", expected)]))
 }
 

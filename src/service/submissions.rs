@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::idempotency::{self, Answer, Once};
+use super::revisions;
 use super::views::{etag, SubmissionSummary, SubmissionView};
 use crate::domain::account::Actor;
 use crate::domain::annex::SectionId;
@@ -45,17 +46,21 @@ pub struct Outcome {
 /// Decides, with the submission loaded, whether the caller may go on.
 pub type Guard<'a> = &'a dyn Fn(&Submission) -> Result<(), AppError>;
 
-/// Refuses a change made from another version than the submission's
-/// present one (`seen`; `None` when the caller did not say): a decision
-/// or an edit is about what its author read.
-pub fn at_version(submission: &Submission, seen: Option<i64>) -> Result<(), AppError> {
+/// Refuses a change made from another version than the present one
+/// (`seen`; `None` when the caller did not say): a decision or an edit is
+/// about what its author read. `what` names the thing ("submission").
+pub fn unless_stale(what: &str, current: i64, seen: Option<i64>) -> Result<(), AppError> {
     match seen {
-        Some(seen) if seen != submission.version => Err(AppError::PreconditionFailed(format!(
-            "the submission is at version {}, not {seen}: fetch it again and reapply your change",
-            submission.version
+        Some(seen) if seen != current => Err(AppError::PreconditionFailed(format!(
+            "the {what} is at version {current}, not {seen}: fetch it again and reapply your change"
         ))),
         _ => Ok(()),
     }
+}
+
+/// [`unless_stale`] for a submission.
+pub fn at_version(submission: &Submission, seen: Option<i64>) -> Result<(), AppError> {
+    unless_stale("submission", submission.version, seen)
 }
 
 /// A workflow move as asked: which, the message it carries (the request
@@ -132,7 +137,7 @@ pub fn entity_name(connection: &mut AnyConnection, code: &EntityCode) -> Result<
         })
 }
 
-fn actor_fields(actor: &Actor<'_>) -> (Option<String>, String) {
+pub(super) fn actor_fields(actor: &Actor<'_>) -> (Option<String>, String) {
     match actor {
         Actor::User { id, email } => (Some((*id).to_owned()), (*email).to_owned()),
         Actor::CommandLine => (None, "command line".to_owned()),
@@ -324,118 +329,6 @@ pub fn update(
     })
 }
 
-/// Opens a revision of an accepted submission: a new draft of the same
-/// entity, a copy of what is published, each practice naming the one it
-/// corrects. One revision at a time; the original stays public as it is.
-pub fn revise(
-    connection: &mut AnyConnection,
-    actor: &Actor<'_>,
-    id: &str,
-    guard: Guard<'_>,
-    now: DateTime<Utc>,
-) -> Result<Outcome, AppError> {
-    write_transaction(connection, |c| {
-        let original = load(c, id, guard)?;
-        if let Some(open) = submissions::open_revision_of(c, id)? {
-            return Err(AppError::Conflict(format!(
-                "submission {id} has a revision in progress already: continue with submission {open}"
-            )));
-        }
-        let live = submissions::live_practice_ids(c, id)?;
-        let revision = revision::open(&original, &live, new_id, actor.user_id(), now)
-            .map_err(|refused| AppError::Conflict(refused.explain(id)))?;
-        submissions::insert(c, &revision)?;
-        history::insert_events(
-            c,
-            &[
-                event_row(
-                    &revision.id,
-                    actor,
-                    "create",
-                    None,
-                    Some(Status::Draft),
-                    Some(format!("a revision of submission {id}")),
-                    now,
-                ),
-                event_row(
-                    id,
-                    actor,
-                    "revision_opened",
-                    None,
-                    None,
-                    Some(format!("submission {} revises it", revision.id)),
-                    now,
-                ),
-            ],
-        )?;
-        let name = entity_name(c, &revision.entity)?;
-        snapshot(c, &revision, name, now)
-    })
-}
-
-/// The revision of this submission still in the workflow, if one is.
-pub fn open_revision(connection: &mut AnyConnection, id: &str) -> Result<Option<String>, AppError> {
-    submissions::open_revision_of(connection, id)
-}
-
-/// Lets the submission an accepted revision corrects take its content: the
-/// corrected and new practices are (re)indexed, the dropped ones withdrawn
-/// with a reason that names the revision.
-fn adopt_revision(
-    connection: &mut AnyConnection,
-    actor: &Actor<'_>,
-    revision: &Submission,
-    original_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut original = submissions::find(connection, original_id)?.ok_or_else(|| {
-        AppError::internal(format!(
-            "submission {original_id}, which {} revises, is missing",
-            revision.id
-        ))
-    })?;
-    let live = submissions::live_practice_ids(connection, original_id)?;
-    let adopted = original
-        .adopt(revision, &live, new_id, now)
-        .map_err(|refused| AppError::Conflict(refused.explain(&revision.id)))?;
-    submissions::save(connection, &original, false)?;
-    submissions::save_practices_in_place(connection, &original)?;
-    let reason = format!(
-        "the submission it came in was revised (submission {}) and no longer holds it",
-        revision.id
-    );
-    for practice in &adopted.removed {
-        submissions::set_withdrawn(connection, practice, &reason, now)?;
-    }
-    let pairs = |ids: &[String]| -> Vec<(String, String)> {
-        ids.iter()
-            .map(|p| (p.clone(), original_id.to_owned()))
-            .collect()
-    };
-    for (ids, change) in [
-        (pairs(&adopted.changed), Change::Upsert),
-        (pairs(&adopted.removed), Change::Remove),
-    ] {
-        let refs: Vec<(&str, &str)> = ids.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
-        catalogue::append(connection, &refs, change, now)?;
-    }
-    history::insert_events(
-        connection,
-        &[event_row(
-            original_id,
-            actor,
-            "revised",
-            Some(Status::Accepted),
-            Some(Status::Accepted),
-            Some(format!("revision {} accepted", revision.id)),
-            now,
-        )],
-    )?;
-    let name = entity_name(connection, &original.entity)?;
-    snapshot(connection, &original, name, now)?;
-    Ok(())
-}
-
 /// Moves a submission through the workflow, if it is still at the version
 /// the move's author saw. Notices to the Secretariat are written in
 /// `secretariat`'s language.
@@ -476,7 +369,7 @@ pub fn transition(
         )?;
         match (&submission.revises, to) {
             (Some(original), Status::Accepted) => {
-                adopt_revision(c, actor, &submission, &original.clone(), now)?
+                revisions::adopt(c, actor, &submission, &original.clone(), now)?
             }
             (None, Status::Accepted) => {
                 let practices: Vec<&Practice> = submission.practices.iter().collect();

@@ -21,6 +21,7 @@ use crate::domain::submission::{optional_note, Practice, Submission};
 use crate::domain::workflow::{Move, Status};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{self, desk};
+use crate::service::revisions;
 use crate::service::submissions::{self as intake, MoveRequest};
 use crate::text::markdown;
 
@@ -393,7 +394,7 @@ pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, F
                 _ => None,
             };
             let open_revision = match submission.status {
-                Status::Accepted => intake::open_revision(c, &submission.id)?,
+                Status::Accepted => revisions::open_revision(c, &submission.id)?,
                 _ => None,
             };
             Ok(Loaded {
@@ -513,7 +514,7 @@ pub async fn revise(
                 submission_guard(&caller, SubmissionAction::Handle)(s)?;
                 intake::at_version(s, Some(seen))
             };
-            intake::revise(c, &user.actor(), &id, &guard, clock::now())
+            revisions::revise(c, &user.actor(), &id, &guard, clock::now())
         })
         .await?;
     Ok(frame::see_other(reader.link(&format!(
