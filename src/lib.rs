@@ -97,6 +97,7 @@ const INDEXER_POLL: Duration = Duration::from_secs(1);
 pub struct Application {
     server: Server,
     port: u16,
+    search: Arc<SearchIndex>,
 }
 
 impl Application {
@@ -150,6 +151,7 @@ impl Application {
             store: store.clone(),
             index: Arc::clone(&search),
         };
+        let held_index = Arc::clone(&search);
         workers::spawn(indexer, INDEXER_POLL);
         let learner = workers::Learner {
             store: store.clone(),
@@ -210,6 +212,7 @@ impl Application {
         Ok(Application {
             server,
             port: address.port(),
+            search: held_index,
         })
     }
 
@@ -224,7 +227,17 @@ impl Application {
 
     /// Serves until SIGTERM, SIGINT or [`ServerHandle::stop`], then lets
     /// requests in flight finish.
+    /// The search index is let go at the end, so that a server started
+    /// next (or `compendium reindex`) can open it without waiting for
+    /// this one's threads to wind down.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let search = self.search;
+        match actix_web::web::block(move || search.close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "closing the search index"),
+            Err(error) => tracing::warn!(%error, "closing the search index"),
+        }
+        served
     }
 }

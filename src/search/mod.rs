@@ -44,6 +44,8 @@ pub enum IndexError {
     Open { path: PathBuf, message: String },
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index: closed for writing, the server is stopping")]
+    Closed,
 }
 
 impl From<IndexError> for AppError {
@@ -75,7 +77,9 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     pub fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// `None` once closed: a stopping server lets the index go, so that
+    /// another one (or `compendium reindex`) may open it at once.
+    writer: Mutex<Option<IndexWriter>>,
     /// The last catalogue change the index holds.
     applied: AtomicI64,
     /// Whether the index has caught up with the database since start.
@@ -131,7 +135,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             applied: AtomicI64::new(applied),
             caught_up: AtomicBool::new(false),
             searchers: Mutex::new(VecDeque::new()),
@@ -219,7 +223,8 @@ impl SearchIndex {
                 entries.extend(catalogue::entries(connection, chunk)?);
             }
             let entities = Entities::load(connection)?;
-            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let writer = guard.as_mut().ok_or(IndexError::Closed)?;
             for id in &ids {
                 writer.delete_term(Term::from_field_text(self.fields.id, id));
             }
@@ -228,7 +233,7 @@ impl SearchIndex {
                     .add_document(self.document(entry, &entities)?)
                     .map_err(IndexError::from)?;
             }
-            self.commit(writer, last)?;
+            self.commit(guard, last)?;
             applied += ids.len();
         }
         self.caught_up.store(true, Ordering::SeqCst);
@@ -242,7 +247,8 @@ impl SearchIndex {
         // applied again afterwards, which is harmless.
         let sequence = catalogue::last_sequence(connection)?;
         let entities = Entities::load(connection)?;
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = guard.as_mut().ok_or(IndexError::Closed)?;
         writer.delete_all_documents().map_err(IndexError::from)?;
         let mut after: Option<String> = None;
         let mut count = 0;
@@ -259,21 +265,32 @@ impl SearchIndex {
             count += entries.len();
             after = Some(last);
         }
-        self.commit(writer, sequence)?;
+        self.commit(guard, sequence)?;
         Ok(count)
+    }
+
+    /// Lets the index go for writing: waits for a round in progress and
+    /// for merges, then releases the index's lock. Searches go on.
+    pub fn close(&self) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match writer {
+            Some(writer) => Ok(writer.wait_merging_threads()?),
+            None => Ok(()),
+        }
     }
 
     /// Commits what the writer holds as the index up to catalogue change
     /// `sequence` (kept in the commit's payload), and shows it to searches.
     fn commit(
         &self,
-        mut writer: std::sync::MutexGuard<'_, IndexWriter>,
+        mut guard: std::sync::MutexGuard<'_, Option<IndexWriter>>,
         sequence: i64,
     ) -> Result<(), IndexError> {
+        let writer = guard.as_mut().ok_or(IndexError::Closed)?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&sequence.to_string());
         commit.commit()?;
-        drop(writer);
+        drop(guard);
         self.applied.store(sequence, Ordering::SeqCst);
         self.reader.reload()?;
         Ok(())
@@ -374,4 +391,23 @@ impl Entities {
 /// Used by `EntityCode` filters.
 pub fn entity_term(fields: &Fields, code: &EntityCode) -> Term {
     Term::from_field_text(fields.entity, code.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_index_can_be_opened_again_at_once_and_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = SearchIndex::open(dir.path(), 16 * 1024 * 1024).unwrap();
+        assert!(
+            SearchIndex::open(dir.path(), 16 * 1024 * 1024).is_err(),
+            "one writer at a time"
+        );
+        first.close().unwrap();
+        let guard = first.writer.lock().unwrap();
+        assert!(matches!(first.commit(guard, 1), Err(IndexError::Closed)));
+        SearchIndex::open(dir.path(), 16 * 1024 * 1024).expect("the lock was let go");
+    }
 }
