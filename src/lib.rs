@@ -158,6 +158,12 @@ impl Application {
             tagger: Arc::clone(&tagger),
             learned_at: None,
         };
+        workers::spawn(
+            workers::Reminder {
+                store: store.clone(),
+            },
+            Duration::from_secs(settings.mail.reminder_check_seconds),
+        );
         let learn_every = Duration::from_secs(settings.tagging.learn_seconds);
         workers::spawn(learner, learn_every);
         let state = actix_web::web::Data::new(AppState {

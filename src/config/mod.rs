@@ -97,6 +97,9 @@ make_config! {
         /// the submission they announce. Read as a language at start-up
         /// (settings sit below the domain, so they keep the code).
         secretariat_language ("secretariat_language"): String = "en".to_owned();
+        /// How often the service looks for self-assessments completed a
+        /// year ago, to remind their States' focal points (once each).
+        reminder_check_seconds ("reminder_check_seconds"): u64 = 3600;
     }
     /// Logging.
     log: Log {
@@ -259,6 +262,7 @@ impl Settings {
             ("writes_per_minute", u64::from(http.writes_per_minute)),
             ("mail_max_attempts", u64::from(self.mail.max_attempts)),
             ("tagging_learn_seconds", self.tagging.learn_seconds),
+            ("reminder_check_seconds", self.mail.reminder_check_seconds),
             (
                 "login_attempts_per_minute",
                 u64::from(auth.login_attempts_per_minute),

@@ -64,6 +64,15 @@ pub struct PasswordNotice {
     pub expires: i64,
 }
 
+/// What a self-assessment reminder says: the State's assessment of `year`
+/// was completed a year ago, and the next one may start from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentNotice {
+    pub assessment_id: String,
+    pub entity_name: String,
+    pub year: i32,
+}
+
 /// A mail's content. The tag and content names match the outbox's two
 /// columns, and the kind strings are the ones rows already hold, so
 /// existing rows stay readable.
@@ -81,6 +90,9 @@ pub enum Notice {
     Invitation(PasswordNotice),
     /// To an account's owner who asked for it: choose a new password.
     PasswordReset(PasswordNotice),
+    /// To a State's focal points, once: a year has passed since they
+    /// completed their self-assessment.
+    AssessmentReminder(AssessmentNotice),
 }
 
 /// A stored kind and payload that make no notice: the row was written by
@@ -106,6 +118,7 @@ impl Notice {
             Notice::Publication(_) => "publication",
             Notice::Invitation(_) => "invitation",
             Notice::PasswordReset(_) => "password_reset",
+            Notice::AssessmentReminder(_) => "assessment_reminder",
         }
     }
 
@@ -121,6 +134,7 @@ impl Notice {
             Notice::Invitation(notice) | Notice::PasswordReset(notice) => {
                 serde_json::to_value(notice)
             }
+            Notice::AssessmentReminder(notice) => serde_json::to_value(notice),
         };
         // Derived structs of strings, numbers and lists: nothing can fail.
         (
@@ -200,6 +214,14 @@ mod tests {
             ),
             (Notice::Invitation(password()), "invitation"),
             (Notice::PasswordReset(password()), "password_reset"),
+            (
+                Notice::AssessmentReminder(AssessmentNotice {
+                    assessment_id: "a1".to_owned(),
+                    entity_name: "Kenya".to_owned(),
+                    year: 2026,
+                }),
+                "assessment_reminder",
+            ),
         ]
     }
 

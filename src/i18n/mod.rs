@@ -111,6 +111,9 @@ pub struct Labels {
     pub missing_none: String,
     pub pipeline_heading: String,
 
+    pub mail_assessment_reminder_subject: String,
+    pub mail_assessment_reminder_text: String,
+    pub mail_assessment_reminder_closing: String,
     pub mail_changes_requested_subject: String,
     pub mail_changes_requested_text: String,
     pub mail_accepted_subject: String,

@@ -190,6 +190,29 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
             let subject = l.mail_reset_subject.clone();
             password_words(notice, subject, text, closing, public_url, language, links)
         }
+        Notice::AssessmentReminder(notice) => {
+            let year = notice.year.to_string();
+            let next = (notice.year + 1).to_string();
+            let values = [
+                ("entity", notice.entity_name.as_str()),
+                ("year", year.as_str()),
+                ("next", next.as_str()),
+            ];
+            Ok(Words {
+                subject: fill(&l.mail_assessment_reminder_subject, &values),
+                paragraphs: vec![fill(&l.mail_assessment_reminder_text, &values)],
+                quote: None,
+                links: vec![(
+                    l.mail_open.clone(),
+                    format!(
+                        "{public_url}/desk/assessments/{}?lang={language}",
+                        notice.assessment_id
+                    ),
+                )],
+                closing: vec![l.mail_assessment_reminder_closing.clone()],
+                unsubscribe: None,
+            })
+        }
         Notice::Publication(notice) => {
             let values = [
                 ("number", notice.number.as_str()),

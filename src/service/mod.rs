@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
 pub mod practices;
+pub mod reminders;
 pub mod revisions;
 pub mod sessions;
 pub mod submissions;

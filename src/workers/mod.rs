@@ -1,17 +1,19 @@
 //! The work no request should wait for, each in its own loop beside the
-//! server: the search indexer, the mail sender, the tagging learner and the
-//! idempotency sweeper. They share one shape: every period, one round on
+//! server: the search indexer, the mail sender, the tagging learner, the
+//! idempotency sweeper and the self-assessment reminder. They share one shape: every period, one round on
 //! the blocking pool (database and SMTP calls block), the count logged or
 //! the error logged and the round tried again next period. Every replica
 //! runs them all; each round is safe to run on several replicas at once.
 
 mod indexer;
 mod learner;
+mod reminder;
 mod sender;
 mod sweeper;
 
 pub use indexer::Indexer;
 pub use learner::Learner;
+pub use reminder::Reminder;
 pub use sender::Sender;
 pub use sweeper::Sweeper;
 

@@ -507,3 +507,79 @@ fn the_secretariat_takes_stock_without_exposing_a_state() {
             .problem(403);
     });
 }
+
+/// A year after a State completes its assessment, its focal points are
+/// reminded once, in the assessment's language, with a link to it at the
+/// desk; an assessment completed recently, or another State's focal
+/// points, hear nothing.
+#[test]
+fn a_year_after_completion_the_state_is_reminded_once() {
+    use diesel::RunQueryDsl;
+    use std::time::Duration;
+
+    let Some(smtp) = crate::smtp::SmtpServer::start() else {
+        return;
+    };
+    for backend in crate::helpers::backends() {
+        let url = smtp.url();
+        let app = TestApp::spawn_with(backend, |s| {
+            s.mail.smtp_url = Some(url);
+            s.mail.reminder_check_seconds = 1;
+            s.http.public_url = "https://compendium.un.example".to_owned();
+        });
+        let before = smtp.messages().len();
+        let kenya = app.user(Role::FocalPoint, Some("KEN"));
+        let colleague = app.user(Role::FocalPoint, Some("KEN"));
+        app.user(Role::FocalPoint, Some("FRA"));
+        let mut ids = Vec::new();
+        for year in [2025, 2026] {
+            let made = create(&app, &kenya, json!({"year": year, "language": "fr"}));
+            assert_eq!(made.status, 201, "{}", made.body);
+            let id = made.json()["id"].as_str().unwrap().to_owned();
+            let done = post(&app, &kenya, &format!("/api/v1/assessments/{id}/complete"));
+            assert_eq!(done.status, 200, "{}", done.body);
+            ids.push(id);
+        }
+        // The 2025 assessment was completed thirteen months ago.
+        let store = compendium::store::Store::open(&app.settings).unwrap();
+        let mut connection = store.blocking_connection().unwrap();
+        let completed = (compendium::domain::clock::now() - chrono::Duration::days(395))
+            .naive_utc()
+            .format("%Y-%m-%d %H:%M:%S");
+        diesel::sql_query(format!(
+            "UPDATE assessments SET completed_at = '{completed}' WHERE id = '{}'",
+            ids[0]
+        ))
+        .execute(&mut *connection)
+        .unwrap();
+        drop(connection);
+
+        smtp.wait_for(before + 2, Duration::from_secs(20));
+        // A few more rounds: nothing more is sent.
+        std::thread::sleep(Duration::from_millis(2_500));
+        let messages = &smtp.messages()[before..];
+        assert_eq!(
+            messages.len(),
+            2,
+            "{backend:?}: one mail per focal point, once"
+        );
+        let mut recipients: Vec<&str> = messages
+            .iter()
+            .map(|m| crate::smtp::header(m, "To").unwrap())
+            .collect();
+        recipients.sort();
+        let mut expected = vec![kenya.email.as_str(), colleague.email.as_str()];
+        expected.sort();
+        assert_eq!(recipients, expected);
+        let text = crate::smtp::decoded_parts(&messages[0]);
+        assert!(crate::smtp::subject(&messages[0]).contains("2025"));
+        assert!(text.contains("auto-évaluation"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "https://compendium.un.example/desk/assessments/{}?lang=fr",
+                ids[0]
+            )),
+            "{text}"
+        );
+    }
+}

@@ -97,6 +97,13 @@ pub enum Unchanged {
     AlreadyPrivate,
 }
 
+/// Assessments completed at or before this instant are due for their
+/// reminder: a year (twelve calendar months) has passed since.
+pub fn reminder_due_before(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 /// Why a year cannot have an assessment.
 pub fn check_year(year: i64, this_year: i32) -> Result<i32, String> {
     let last = this_year + YEARS_AHEAD;
@@ -197,6 +204,23 @@ impl Assessment {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_reminder_is_due_twelve_months_after_completion() {
+        let now: DateTime<Utc> = "2027-03-01T10:00:00Z".parse().unwrap();
+        let due = reminder_due_before(now);
+        assert_eq!(
+            due,
+            "2026-03-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        // The 29th of February becomes the last day of a common February.
+        let leap: DateTime<Utc> = "2028-02-29T00:00:00Z".parse().unwrap();
+        assert_eq!(
+            reminder_due_before(leap),
+            "2027-02-28T00:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+    }
+
     use super::*;
 
     fn at(second: i64) -> DateTime<Utc> {

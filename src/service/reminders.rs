@@ -1,0 +1,51 @@
+//! The self-assessment reminder: a year after a State completes its
+//! assessment, its focal points are invited, once, to take stock again.
+//! Marking the assessment and queueing the mails share one transaction,
+//! so two replicas never both remind, and a failure reminds no one.
+
+use chrono::{DateTime, Utc};
+
+use super::submissions as intake;
+use crate::domain::assessment::reminder_due_before;
+use crate::domain::notice::{AssessmentNotice, Notice};
+use crate::domain::outbox::NewMail;
+use crate::error::AppError;
+use crate::store::assessments as rows;
+use crate::store::outbox;
+use crate::store::users::{self, Recipients};
+use crate::store::{write_transaction, AnyConnection};
+
+/// Assessments reminded of in one round; the next round takes the rest.
+const PER_ROUND: i64 = 100;
+
+/// Queues the reminders that are due; answers how many assessments were
+/// reminded of.
+pub fn remind_due(connection: &mut AnyConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let due = rows::due_for_reminder(connection, reminder_due_before(now), PER_ROUND)?;
+    let mut reminded = 0;
+    for assessment in due {
+        let done = write_transaction(connection, |c| -> Result<bool, AppError> {
+            if !rows::mark_reminded(c, &assessment.id, now)? {
+                return Ok(false);
+            }
+            let notice = Notice::AssessmentReminder(AssessmentNotice {
+                assessment_id: assessment.id.clone(),
+                entity_name: intake::entity_name(c, &assessment.entity)?,
+                year: assessment.year,
+            });
+            let mails: Vec<NewMail> =
+                users::emails_of(c, Recipients::FocalPointsOf(assessment.entity.as_str()))?
+                    .into_iter()
+                    .map(|recipient| NewMail {
+                        recipient,
+                        language: assessment.language,
+                        notice: notice.clone(),
+                    })
+                    .collect();
+            outbox::enqueue(c, &mails, now)?;
+            Ok(true)
+        })?;
+        reminded += usize::from(done);
+    }
+    Ok(reminded)
+}
