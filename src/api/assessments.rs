@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::pagination;
 use super::shapes::{EntityTags, IdCursor};
 use crate::auth::{assessing_state, assessment_guard, authorize, Action, AssessmentAction, Caller};
-use crate::domain::annex::{annex, AnnexItem};
+use crate::domain::annex::AnnexItem;
 use crate::domain::assessment::{
     validate_answers, AnswerDraft, AnswerStatus, AssessmentMove, ItemChange,
 };
@@ -308,23 +308,12 @@ pub struct Gaps {
 }
 
 fn why(recommendation: &Recommendation, item: AnnexItem, reader: Language) -> String {
-    let labels = i18n::labels(reader);
-    let template = match recommendation.why {
-        Why::MainItem => &labels.recommend_main_item,
-        Why::AlsoTagged => &labels.recommend_also_tagged,
-    };
-    let number = item.number().to_string();
-    let title = annex().item(item).title.get(reader);
-    let mut why = i18n::fill(template, &[("item", &number), ("title", title)]);
-    if recommendation.in_reader_language {
-        let language = labels.language(reader);
-        why.push_str(" · ");
-        why.push_str(&i18n::fill(
-            &labels.recommend_in_language,
-            &[("language", language)],
-        ));
-    }
-    why
+    i18n::why_recommended(
+        recommendation.why == Why::MainItem,
+        item,
+        recommendation.in_reader_language,
+        reader,
+    )
 }
 
 fn gap_view(gap: Gap, reader: Language) -> GapView {
@@ -525,7 +514,7 @@ pub async fn export_assessment(
             .content_type("text/html; charset=utf-8")
             .insert_header((
                 header::CONTENT_SECURITY_POLICY,
-                super::compilations::EXPORT_POLICY,
+                crate::http::headers::EXPORT_POLICY,
             ))
             .insert_header((
                 header::CONTENT_DISPOSITION,

@@ -357,10 +357,7 @@ pub struct ExportQuery {
     format: String,
 }
 
-/// The policy of a standalone HTML export: its own inline styles, nothing
-/// else (the pages' policy forbids inline styles).
-pub(super) const EXPORT_POLICY: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+use crate::http::headers::EXPORT_POLICY;
 
 /// The whole compilation in one format. The same edition gives the same
 /// bytes every time, with a strong ETag of them.

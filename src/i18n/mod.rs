@@ -255,6 +255,33 @@ impl Labels {
 }
 
 /// A label with its `{name}` places filled in.
+/// Why a practice is recommended for an open item of a self-assessment,
+/// in the reader's language: mainly about the item, or also tagged with
+/// it; and whether it is written in the reader's language.
+pub fn why_recommended(
+    main_item: bool,
+    item: crate::domain::annex::AnnexItem,
+    in_reader_language: bool,
+    reader: Language,
+) -> String {
+    let labels = labels(reader);
+    let template = match main_item {
+        true => &labels.recommend_main_item,
+        false => &labels.recommend_also_tagged,
+    };
+    let number = item.number().to_string();
+    let title = crate::domain::annex::annex().item(item).title.get(reader);
+    let mut why = fill(template, &[("item", &number), ("title", title)]);
+    if in_reader_language {
+        why.push_str(" · ");
+        why.push_str(&fill(
+            &labels.recommend_in_language,
+            &[("language", labels.language(reader))],
+        ));
+    }
+    why
+}
+
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
     for (name, value) in values {

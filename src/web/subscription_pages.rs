@@ -161,7 +161,7 @@ fn subscribe_form(reader: &Reader, errors: &[FieldError]) -> maud::Markup {
         h1 { (l.subscribe_title) }
         p { (l.subscribe_intro) }
         @if !errors.is_empty() {
-            ul.form-errors role="alert" { @for e in errors { li { (e.message) } } }
+            div.form-errors role="alert" { ul { @for e in errors { li { (e.message) } } } }
         }
         form.subscribe method="post" action=(reader.link("/subscriptions")) {
             p {

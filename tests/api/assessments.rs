@@ -505,6 +505,19 @@ fn the_secretariat_takes_stock_without_exposing_a_state() {
         let kenya = app.user(Role::FocalPoint, Some("KEN"));
         app.get_as(&kenya.token, "/api/v1/coverage/self-assessments")
             .problem(403);
+
+        // The same figures on the desk's coverage page.
+        let mut desk = crate::desk::Browser::signed_in(app, &editor);
+        let page = desk.get("/desk/coverage?lang=en");
+        assert_eq!(page.status, 200);
+        let row = page
+            .body
+            .split("<tr>")
+            .find(|row| row.contains("<th scope=\"row\">11. "))
+            .expect("item 11's row")
+            .to_owned();
+        assert!(row.contains("2 of 3"), "{row}");
+        assert!(row.contains("fewer than 3 States"), "{row}");
     });
 }
 
@@ -582,4 +595,119 @@ fn a_year_after_completion_the_state_is_reminded_once() {
             "{text}"
         );
     }
+}
+
+/// The desk's door to the same rules: a State's assessment is its own
+/// (another State's focal points get 404, editors 404 until it is shared,
+/// and then read it without a form and cannot change it), every form
+/// carries the session's CSRF token, a form made from an older version is
+/// refused, and a refused form keeps what was typed.
+#[test]
+fn the_desk_keeps_an_assessment_private_and_bound_to_the_version_shown() {
+    use crate::desk::{field, Browser};
+    each_backend(|app| {
+        let kenya = app.user(Role::FocalPoint, Some("KEN"));
+        let france = app.user(Role::FocalPoint, Some("FRA"));
+        let union = app.user(Role::FocalPoint, Some("AU"));
+        let editor = app.user(Role::Editor, None);
+        let mut desk = Browser::signed_in(app, &kenya);
+        let csrf = desk.csrf();
+        let started = desk.post(
+            "/desk/assessments?lang=en",
+            &[("csrf", &csrf), ("year", "2026"), ("language", "fr")],
+        );
+        assert_eq!(started.status, 303, "{}", started.body);
+        let page = started.header("location").unwrap().to_owned();
+        let id = page
+            .trim_start_matches("/desk/assessments/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let again = desk.post(
+            "/desk/assessments?lang=en",
+            &[("csrf", &csrf), ("year", "2026"), ("language", "fr")],
+        );
+        assert_eq!(again.status, 409, "one a year");
+        let shown = desk.get(&format!("/desk/assessments/{id}?lang=en"));
+        assert_eq!(shown.status, 200);
+        assert_eq!(field(&shown.body, "version").as_deref(), Some("1"));
+
+        let path = format!("/desk/assessments/{id}?lang=en");
+        let save = |desk: &mut Browser<'_>, csrf: &str, version: &str, evidence: &str| {
+            desk.post(
+                &path,
+                &[
+                    ("csrf", csrf),
+                    ("version", version),
+                    ("answers.5.status", "in_place"),
+                    ("answers.5.narrative", "Une loi de 2018."),
+                    ("answers.5.evidence", evidence),
+                    ("answers.5.maturity", "4"),
+                    ("command", "save"),
+                ],
+            )
+        };
+        assert_eq!(
+            save(&mut desk, "forged", "1", "").status,
+            403,
+            "no CSRF token, no change"
+        );
+        let refused = save(&mut desk, &csrf, "1", "ftp://files.example/law");
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("form-errors"));
+        assert!(
+            refused.body.contains("ftp://files.example/law"),
+            "what was typed is shown again"
+        );
+        let saved = save(&mut desk, &csrf, "1", "https://lois.example/2018");
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let api = app.get_as(&kenya.token, &format!("/api/v1/assessments/{id}"));
+        assert_eq!(api.header("etag"), Some("\"v2\""));
+        let item5 = answer_to(&api.json(), 5);
+        assert_eq!(item5["status"], "in_place");
+        assert_eq!(item5["maturity"], 4);
+        assert_eq!(item5["evidence"], json!(["https://lois.example/2018"]));
+        // A second tab still showing version 1.
+        let stale = save(&mut desk, &csrf, "1", "https://lois.example/other");
+        assert_eq!(stale.status, 412, "{}", stale.body);
+
+        // Others see nothing; the Secretariat once it is shared.
+        for outsider in [&france, &union, &editor] {
+            let mut other = Browser::signed_in(app, outsider);
+            assert_eq!(other.get(&path).status, 404, "{}", outsider.email);
+            assert_eq!(
+                other.get(&format!("/desk/assessments/{id}/gaps")).status,
+                404
+            );
+        }
+        let shared = desk.post(
+            &format!("/desk/assessments/{id}/share?lang=en"),
+            &[("csrf", &csrf), ("version", "2")],
+        );
+        assert_eq!(shared.status, 303, "{}", shared.body);
+        let mut secretariat = Browser::signed_in(app, &editor);
+        let read = secretariat.get(&path);
+        assert_eq!(read.status, 200);
+        assert!(read.body.contains("Une loi de 2018."));
+        assert!(!read.body.contains("assessment-form"), "read only");
+        let theirs = secretariat.csrf();
+        assert_eq!(save(&mut secretariat, &theirs, "3", "").status, 403);
+        let list = secretariat.get("/desk/assessments?lang=en");
+        assert!(list.body.contains(&id));
+        assert_eq!(
+            desk.post(
+                &format!("/desk/assessments/{id}/unshare?lang=en"),
+                &[("csrf", &csrf), ("version", "3")],
+            )
+            .status,
+            303
+        );
+        assert_eq!(secretariat.get(&path).status, 404);
+        // Exports, at the desk as through the API.
+        let markdown = desk.get(&format!("/desk/assessments/{id}/export?format=md"));
+        assert_eq!(markdown.status, 200);
+        assert!(markdown.body.contains("Une loi de 2018."));
+        assert_eq!(markdown.header("cache-control"), Some("no-store"));
+    });
 }

@@ -174,3 +174,101 @@ fn a_submission_goes_round_the_desk_in_a_browser() {
         .text()
         .contains("National Computer Incident Response Team"));
 }
+
+/// A focal point of Kenya assesses the State through the form (partial
+/// answers, saved by the first section's button), sees the items still
+/// open with what other States shared for them, follows a recommendation
+/// to the practice, and turns an answered item into a draft submission.
+#[test]
+fn a_state_assesses_itself_and_follows_a_recommendation_in_a_browser() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite);
+    let focal = app.user(Role::FocalPoint, Some("KEN"));
+    let editor = app.user(Role::Editor, None);
+    app.accept_new(
+        &editor,
+        &serde_json::json!({"entity": "FRA", "language": "en", "title": "France's reply",
+            "practices": [{"title": "A national crisis exercise every year",
+                "body": "Operators of vital importance rehearse a national cyber crisis.", "items": [12]}]}),
+    );
+    app.wait_for_total("", 1);
+
+    sign_in(&browser, &app, &focal.email);
+    browser.find("nav a[href^='/desk/assessments']").click();
+    browser.wait_for("location.pathname === '/desk/assessments'");
+    browser.find("#assessment-year").click();
+    browser
+        .find("form[action^='/desk/assessments'] button[type=submit]")
+        .click();
+    browser.wait_for("/^\\/desk\\/assessments\\/[0-9a-f-]+$/.test(location.pathname)");
+    assert_eq!(
+        browser.script("return document.querySelectorAll('section.assessment-item').length"),
+        18,
+        "every item of the annex"
+    );
+    assert_eq!(
+        browser.script("return document.querySelectorAll('form.assessment-form h2').length"),
+        7,
+        "grouped by the seven sections"
+    );
+    browser.find("#answers-11-status-in_place").click();
+    set(
+        &browser,
+        "#answers-11-narrative",
+        "A national **CERT** has coordinated incident response since 2012.",
+    );
+    set(
+        &browser,
+        "#answers-11-evidence",
+        "https://cert.example.go.ke/",
+    );
+    browser.script("document.querySelector('#answers-11-maturity').value = '3';");
+    browser.find("#answers-12-status-in_progress").click();
+    browser.screenshot(&artifacts().join("assessment-form-en.png"));
+    browser
+        .find("#item-12 ~ p.actions button[value=save]")
+        .click();
+    browser.wait_for("document.querySelector('.notice') !== null");
+    assert_eq!(
+        browser.script("return document.querySelector('#answers-11-status-in_place').checked && document.querySelector('#answers-11-maturity').value"),
+        "3",
+        "the answers are kept"
+    );
+    let page: String = browser
+        .script("return location.pathname")
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The gaps: item 12 is in progress; France's practice is recommended.
+    browser.find("a[href*='/gaps']").click();
+    browser.wait_for("location.pathname.endsWith('/gaps')");
+    assert_eq!(
+        browser.script("return document.querySelector('#gap-11-heading') === null && document.querySelector('#gap-12-heading') !== null"),
+        true,
+        "an item in place is no gap; one in progress is"
+    );
+    let why = browser
+        .find("#gap-12-heading ~ ul.recommended .hint")
+        .text();
+    assert!(why.contains("12"), "{why}");
+    browser.screenshot(&artifacts().join("assessment-gaps-en.png"));
+    browser.find("#gap-12-heading ~ ul.recommended a").click();
+    browser.wait_for("location.pathname.startsWith('/practices/')");
+    assert!(browser
+        .find("h1")
+        .text()
+        .contains("A national crisis exercise every year"));
+
+    // An answered item becomes a draft submission of Kenya.
+    open_submission(&browser, &app, &page);
+    browser.find("button[value=draft-11]").click();
+    browser.wait_for("/^\\/desk\\/submissions\\/[0-9a-f-]+$/.test(location.pathname)");
+    assert_eq!(
+        browser.script("return document.querySelectorAll('.practice-card').length"),
+        1
+    );
+    assert!(browser.find(".practice-card").text().contains("CERT"));
+}

@@ -28,6 +28,7 @@ fn each_page_of_the_desk_opens_only_for_whom_it_is() {
         // (page, focal point, editor, admin)
         let pages = [
             ("/desk/account", 200, 200, 200),
+            ("/desk/assessments", 200, 200, 200),
             ("/desk/compilations", 403, 200, 200),
             ("/desk/coverage", 403, 200, 200),
             ("/desk/mail", 403, 403, 200),
@@ -64,6 +65,15 @@ fn each_page_of_the_desk_opens_only_for_whom_it_is() {
                 "{path}"
             );
         }
+        // Nor can the Secretariat start a State's self-assessment.
+        let editor = &mut browsers[1];
+        let csrf = editor.csrf();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("year", "2026"),
+            ("language", "en"),
+        ];
+        assert_eq!(editor.post("/desk/assessments", &form).status, 403);
     });
 }
 

@@ -33,10 +33,12 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "auth", "config", "domain", "error", "mail", "search", "store", "tagging", "text",
         ],
     ),
+    // The clock's door: a worker runs a use case on a schedule, as a
+    // handler runs one on a request.
     (
         "workers",
         &[
-            "config", "domain", "error", "mail", "search", "store", "tagging",
+            "config", "domain", "error", "mail", "search", "service", "store", "tagging",
         ],
     ),
     (

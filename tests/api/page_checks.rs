@@ -69,6 +69,9 @@ struct Seeded {
     practice: String,
     compilation: String,
     draft: String,
+    /// Kenya's self-assessments of 2025 (completed, shared) and 2026.
+    assessment: String,
+    assessment_before: String,
 }
 
 fn seed(app: &TestApp) -> Seeded {
@@ -154,6 +157,39 @@ fn seed(app: &TestApp) -> Seeded {
     );
     assert_eq!(draft.status, 201, "{}", draft.body);
     let draft = draft.json()["id"].as_str().unwrap().to_owned();
+    let assess = |year: u32| -> String {
+        let made = app.post_as(
+            &focal.token,
+            "/api/v1/assessments",
+            &json!({"year": year, "language": "en"}),
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        let id = made.json()["id"].as_str().unwrap().to_owned();
+        let answered = app.call_with(
+            "PUT",
+            &format!("/api/v1/assessments/{id}"),
+            Some(&focal.token),
+            Some(&json!({"answers": [
+                {"item": 11, "status": "in_place", "narrative": "A national **CERT** since 2012.",
+                 "evidence": ["https://cert.example.go.ke/"], "maturity": year - 2022},
+                {"item": 12, "status": "in_progress", "narrative": "Drafting a plan."}
+            ]})),
+            &[("if-match", "\"v1\"")],
+        );
+        assert_eq!(answered.status, 200, "{}", answered.body);
+        for step in ["complete", "share"] {
+            let moved = app.call(
+                "POST",
+                &format!("/api/v1/assessments/{id}/{step}"),
+                Some(&focal.token),
+                None,
+            );
+            assert_eq!(moved.status, 200, "{}", moved.body);
+        }
+        id
+    };
+    let assessment_before = assess(2025);
+    let assessment = assess(2026);
     Seeded {
         focal,
         editor,
@@ -164,6 +200,8 @@ fn seed(app: &TestApp) -> Seeded {
         practice,
         compilation,
         draft,
+        assessment,
+        assessment_before,
     }
 }
 
@@ -255,6 +293,39 @@ fn pages(s: &Seeded) -> Vec<(Who, String)> {
         (Who::Admin, "/desk/organisations?lang=ar".to_owned()),
         (Who::Admin, "/desk/audit?lang=en".to_owned()),
         (Who::Admin, "/desk/mail?lang=en".to_owned()),
+        (Who::Focal, "/desk/assessments?lang=en".to_owned()),
+        (
+            Who::Focal,
+            format!("/desk/assessments/{}?lang=en", s.assessment),
+        ),
+        (
+            Who::Focal,
+            format!("/desk/assessments/{}?lang=ar&saved=3", s.assessment),
+        ),
+        (
+            Who::Focal,
+            format!("/desk/assessments/{}/gaps?lang=fr", s.assessment),
+        ),
+        (
+            Who::Focal,
+            format!(
+                "/desk/assessments/{}/compare?with={}&lang=ru",
+                s.assessment, s.assessment_before
+            ),
+        ),
+        (
+            Who::Focal,
+            format!("/desk/assessments/{}/export?format=html", s.assessment),
+        ),
+        (Who::Editor, "/desk/assessments?lang=es".to_owned()),
+        (
+            Who::Editor,
+            format!("/desk/assessments/{}?lang=zh", s.assessment),
+        ),
+        (
+            Who::Editor,
+            format!("/desk/assessments/{}/gaps?lang=en", s.assessment),
+        ),
     ] {
         pages.push((who, path));
     }
@@ -379,6 +450,18 @@ fn every_page_is_valid_html_and_accessible() {
                     &answer.body,
                 );
             }
+            let refused = http.post(
+                &format!("/desk/assessments/{}?lang=fr", seeded.assessment),
+                &[
+                    ("csrf", &csrf),
+                    ("version", "1"),
+                    ("answers.4.status", "in_place"),
+                    ("answers.4.evidence", "not a link"),
+                    ("command", "save"),
+                ],
+            );
+            assert_eq!(refused.status, 422, "{}", refused.body);
+            save("the assessment form with errors".to_owned(), &refused.body);
         }
     }
     let paths: Vec<PathBuf> = files.iter().map(|(f, _)| f.clone()).collect();

@@ -10,7 +10,7 @@ mod answer;
 mod compare;
 pub mod stock;
 
-pub use answer::{validate_answers, Answer, AnswerDraft, AnswerStatus, MAX_EVIDENCE};
+pub use answer::{validate_answers, Answer, AnswerDraft, AnswerStatus, EvidenceLink, MAX_EVIDENCE};
 pub use compare::{compare, ItemChange};
 
 use chrono::{DateTime, Utc};

@@ -10,15 +10,18 @@ use super::frame::{self, csrf_field, table_head, Place};
 use super::session::{Desk, Posted};
 use super::submission_page::version_of;
 use crate::auth::Action;
+use crate::domain::annex::annex;
 use crate::domain::annex::AnnexItem;
+use crate::domain::assessment::stock::{ItemStock, MIN_STATES};
 use crate::domain::clock;
+use crate::domain::entities::Region;
 use crate::domain::outbox::{Mail, MailStatus};
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::domain::submission::Curation;
 use crate::error::AppError;
 use crate::http::State;
-use crate::i18n::desk;
-use crate::service::{curation, outbox};
+use crate::i18n::{self, desk};
+use crate::service::{assessments, curation, outbox};
 use crate::web::coverage_page::{self, Coverage};
 
 fn mail_table(desk: &Desk, caption: &str, mails: &[&Mail], retry: bool) -> maud::Markup {
@@ -105,10 +108,61 @@ pub async fn coverage(
         action: "/desk/coverage",
         pipeline: true,
     };
-    let main = coverage_page::content(&state, reader, request.query_string(), page)
+    let coverage = coverage_page::content(&state, reader, request.query_string(), page)
         .await
         .or_page(reader)?;
+    let stock = match desk.may(Action::ReadAssessmentStock) {
+        Ok(_) => Some(desk.run(assessments::stock).await?),
+        Err(_) => None,
+    };
+    let main = html! {
+        (coverage)
+        @if let Some(stock) = &stock { (stock_table(&desk, stock)) }
+    };
     frame::ok(&desk, Place::Coverage, &d.coverage_title, main)
+}
+
+/// Taking stock without exposure: per item and region, how many States
+/// say the item is in place, only where enough States shared.
+fn stock_table(desk: &Desk, stock: &[ItemStock]) -> maud::Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let min = MIN_STATES.to_string();
+    let regions: Vec<Region> = stock
+        .first()
+        .map(|s| s.cells.iter().map(|c| c.region).collect())
+        .unwrap_or_default();
+    let columns: Vec<&str> = std::iter::once(d.column_item.as_str())
+        .chain(regions.iter().map(|r| reader.labels.region(*r)))
+        .collect();
+    html! {
+        section aria-labelledby="stock-heading" {
+            h2 #stock-heading { (d.stock_heading) }
+            p { (i18n::fill(&d.stock_intro, &[("min", &min)])) }
+            @if regions.is_empty() {
+                p { (d.assessments_empty) }
+            } @else {
+                table.submissions.stock {
+                    (table_head(&d.stock_heading, &columns, None))
+                    tbody {
+                        @for row in stock {
+                            tr {
+                                th scope="row" { (row.item.number()) ". " (annex().item(row.item).title.get(reader.language)) }
+                                @for cell in &row.cells {
+                                    td {
+                                        @match cell.in_place {
+                                            Some(n) => (i18n::fill(&d.stock_cell, &[("in_place", &n.to_string()), ("states", &cell.states.to_string())])),
+                                            None => span.hint { (i18n::fill(&d.stock_hidden, &[("min", &min)])) },
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `POST /desk/practices/{id}/items`: an editor's annex items for an

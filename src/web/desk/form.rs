@@ -52,6 +52,11 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The names of the fields sent, in order (repeated ones repeated).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_str())
+    }
+
     pub fn csrf(&self) -> Option<&str> {
         self.get(CSRF_FIELD)
     }

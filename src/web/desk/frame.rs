@@ -21,6 +21,7 @@ pub enum Place {
     Dashboard,
     Review,
     NewSubmission,
+    Assessments,
     Compilations,
     Coverage,
     Mail,
@@ -51,6 +52,9 @@ fn navigation(desk: &Desk, current: Place) -> Markup {
             "/desk/submissions/new",
             &d.nav_new_submission,
         ));
+    }
+    if may(Action::SelfAssess) {
+        entries.push((Place::Assessments, "/desk/assessments", &d.nav_assessments));
     }
     if may(Action::ManageCompilations) {
         entries.push((
@@ -138,8 +142,8 @@ pub fn new_password_field(d: &desk::DeskLabels) -> Markup {
 pub fn errors_list(errors: &[FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
-            ul.form-errors role="alert" {
-                @for e in errors { li { (e.field) ": " (e.message) } }
+            div.form-errors role="alert" {
+                ul { @for e in errors { li { (e.field) ": " (e.message) } } }
             }
         }
     }

@@ -5,6 +5,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment_form;
+pub mod assessment_views;
+pub mod assessments;
 pub mod compilations;
 pub mod dashboard;
 pub mod diff_page;
@@ -80,6 +83,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/desk/compilations/{id}/{change}")
             .route(web::post().to(compilations::change)),
+    )
+    .service(
+        web::resource("/desk/assessments")
+            .route(web::get().to(assessments::list))
+            .route(web::post().to(assessments::create)),
+    )
+    .service(
+        web::resource("/desk/assessments/{id}")
+            .route(web::get().to(assessments::show))
+            .route(web::post().to(assessments::save)),
+    )
+    .service(
+        web::resource("/desk/assessments/{id}/gaps").route(web::get().to(assessment_views::gaps)),
+    )
+    .service(
+        web::resource("/desk/assessments/{id}/compare")
+            .route(web::get().to(assessment_views::compare)),
+    )
+    .service(
+        web::resource("/desk/assessments/{id}/export")
+            .route(web::get().to(assessment_views::export)),
+    )
+    .service(
+        web::resource("/desk/assessments/{id}/{move}").route(web::post().to(assessments::run_move)),
     )
     .service(web::resource("/desk/mail").route(web::get().to(editorial::mail)))
     .service(web::resource("/desk/mail/{id}/retry").route(web::post().to(editorial::retry_mail)))
