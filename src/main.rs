@@ -129,6 +129,30 @@ enum Command {
         #[arg(long, default_value_t = 0.0)]
         require_language_top1: f64,
     },
+    /// Measure search recall at 10 on one split of a labelled set
+    /// (`tests/data/concepts`), within and across languages, in a scratch
+    /// catalogue. Needs no database.
+    SearchEval {
+        #[arg(long, default_value = "tests/data/concepts/practices.jsonl")]
+        practices: PathBuf,
+        #[arg(long, default_value = "tests/data/concepts/queries.jsonl")]
+        queries: PathBuf,
+        /// `dev` to tune on, `heldout` to report.
+        #[arg(long, default_value = "heldout")]
+        split: String,
+        /// Keep to the queries' own words (no concept expansion).
+        #[arg(long)]
+        no_expand: bool,
+        /// Also list the queries that missed something.
+        #[arg(long)]
+        misses: bool,
+        /// Fail (exit 1) when recall within a language is below this.
+        #[arg(long, default_value_t = 0.0)]
+        require_within: f64,
+        /// Fail when recall across languages is below this.
+        #[arg(long, default_value_t = 0.0)]
+        require_cross: f64,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -181,6 +205,25 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::SearchEval {
+            practices,
+            queries,
+            split,
+            no_expand,
+            misses,
+            require_within,
+            require_cross,
+        } => {
+            let files = (practices.as_path(), queries.as_path());
+            let floors = (require_within, require_cross);
+            return match search_eval(files, &split, !no_expand, misses, floors) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("compendium: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         _ => {}
     }
     let loaded = match Settings::load(cli.config.as_deref()) {
@@ -204,7 +247,7 @@ fn main() -> ExitCode {
         Command::Backup { dir } => backup(&settings, &dir),
         Command::Restore { dir } => restore(&settings, &dir),
         // Answered above, before settings are read.
-        Command::Openapi | Command::TaggingEval { .. } => Ok(()),
+        Command::Openapi | Command::TaggingEval { .. } | Command::SearchEval { .. } => Ok(()),
         Command::Import { file, dry_run } => import(&settings, &file, dry_run),
         Command::Export { file } => export(&settings, &file),
         Command::Reindex => reindex(&settings),
@@ -302,6 +345,44 @@ fn tagging_eval(
         Ok(())
     } else {
         Err(CliError::Unmet(shortfalls.join("; ")))
+    }
+}
+
+fn search_eval(
+    (practices, queries): (&Path, &Path),
+    split: &str,
+    expand: bool,
+    misses: bool,
+    (within, cross): (f64, f64),
+) -> Result<(), CliError> {
+    let work = std::env::temp_dir().join(format!("compendium-search-eval-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let measured =
+        compendium::service::evaluation::measure_search(&work, practices, queries, split, expand);
+    let _ = std::fs::remove_dir_all(&work);
+    let report = measured?;
+    print!("{}", report.to_table());
+    if misses {
+        for (key, text, recall) in &report.misses {
+            println!("  miss {key} {recall:.2} {text}");
+        }
+    }
+    let mut shortfalls = Vec::new();
+    if report.within.recall < within {
+        shortfalls.push(format!(
+            "recall within a language {:.3} < {within}",
+            report.within.recall
+        ));
+    }
+    if report.cross.recall < cross {
+        shortfalls.push(format!(
+            "recall across languages {:.3} < {cross}",
+            report.cross.recall
+        ));
+    }
+    match shortfalls.is_empty() {
+        true => Ok(()),
+        false => Err(CliError::Unmet(shortfalls.join("; "))),
     }
 }
 

@@ -48,8 +48,21 @@ pub struct FacetsView {
     year: BTreeMap<String, u64>,
 }
 
+/// A concept of the thesaurus the words were expanded to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpandedConcept {
+    /// The concept's name in the thesaurus.
+    #[schema(example = "incident-response")]
+    concept: String,
+    /// Its preferred terms in ar, zh, en, fr, ru and es, in that order.
+    labels: Vec<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// The concepts the query was expanded to (absent when it was not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expanded: Vec<ExpandedConcept>,
     total: usize,
     items: Vec<SearchItem>,
     facets: FacetsView,
@@ -69,6 +82,21 @@ fn label(facet: FacetField, code: usize) -> Option<String> {
 
 impl SearchResponse {
     pub fn new(results: SearchResults) -> SearchResponse {
+        let thesaurus = crate::domain::thesaurus::thesaurus();
+        let expanded = results
+            .expanded
+            .iter()
+            .map(|&id| {
+                let concept = thesaurus.concept(id);
+                ExpandedConcept {
+                    concept: concept.id.clone(),
+                    labels: Language::ALL
+                        .iter()
+                        .map(|l| concept.pref(*l).to_owned())
+                        .collect(),
+                }
+            })
+            .collect();
         let mut facets = FacetsView::default();
         for (facet, counts) in results.facets {
             let map = match facet {
@@ -86,6 +114,7 @@ impl SearchResponse {
             }
         }
         SearchResponse {
+            expanded,
             total: results.total,
             items: results
                 .hits
@@ -147,6 +176,12 @@ pub struct CatalogueFilters {
     to: Option<DateOrTime>,
     /// relevance (default with q) or newest (default without).
     sort: Option<Sort>,
+    /// Also search for the concepts the words name, in all six languages
+    /// and by their synonyms (default true); false keeps to the words.
+    expand: Option<bool>,
+    /// The reader's language: practices in it rank first, and the words
+    /// are read in it first (default: guessed from their script).
+    lang: Option<Language>,
 }
 
 /// Searches the accepted practices in any of the six languages.
@@ -243,6 +278,8 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
                         cursor: Some(cursor),
                         offset: 0,
                         snippets: false,
+                        expand: request.expand,
+                        language: request.language,
                     };
                     index.search(&next)
                 })

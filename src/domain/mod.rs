@@ -58,6 +58,7 @@ pub mod session;
 pub mod submission;
 pub mod suggestion;
 pub mod text;
+pub mod thesaurus;
 pub mod workflow;
 
 pub use language::Language;

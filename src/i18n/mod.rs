@@ -111,6 +111,8 @@ pub struct Labels {
     pub missing_none: String,
     pub pipeline_heading: String,
 
+    pub also_searched: String,
+    pub exact_search: String,
     pub mail_assessment_reminder_subject: String,
     pub mail_assessment_reminder_text: String,
     pub mail_assessment_reminder_closing: String,

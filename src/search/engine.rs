@@ -27,7 +27,7 @@ use crate::text::analyzers;
 use crate::text::escape_html;
 
 /// Matches in a title weigh this much more than in a body.
-const TITLE_BOOST: f32 = 2.0;
+pub(super) const TITLE_BOOST: f32 = 2.0;
 const SNIPPET_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Default)]
@@ -111,6 +111,12 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Whether to make snippets (the CSV export needs none).
     pub snippets: bool,
+    /// Whether to search for the concepts the words name, in every
+    /// language and by their synonyms, besides the words themselves.
+    pub expand: bool,
+    /// The reader's language: practices in it rank first, and words are
+    /// read in it first. Unknown: guessed from the words' script.
+    pub language: Option<Language>,
 }
 
 pub struct Hit {
@@ -120,6 +126,8 @@ pub struct Hit {
 }
 
 pub struct SearchResults {
+    /// The concepts the words were expanded to.
+    pub expanded: Vec<crate::domain::thesaurus::ConceptId>,
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Counts,
@@ -149,7 +157,7 @@ fn terms_query(terms: Vec<Term>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(boolean(alternatives), 0.0))
 }
 
-fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+pub(super) fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -186,7 +194,7 @@ fn opening(text: &str) -> String {
 impl SearchIndex {
     /// The query of one word, phrase or prefix: every language's fields,
     /// each with its own analyzer.
-    fn clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
+    pub(super) fn clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match clause {
             Clause::Word(text) | Clause::Phrase(text) => {
@@ -229,31 +237,6 @@ impl SearchIndex {
             }
         }
         (!alternatives.is_empty()).then(|| boolean(alternatives))
-    }
-
-    /// The text part of a search; `None` when there is no text to match.
-    fn text_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for clause in &parsed.required {
-            match self.clause_query(clause) {
-                Some(query) => clauses.push((Occur::Must, query)),
-                // A required word that no language can index (only
-                // symbols, say) matches nothing rather than everything.
-                None => clauses.push((Occur::Must, boolean(Vec::new()))),
-            }
-        }
-        for clause in &parsed.excluded {
-            if let Some(query) = self.clause_query(clause) {
-                clauses.push((Occur::MustNot, query));
-            }
-        }
-        if clauses.is_empty() {
-            return None;
-        }
-        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        Some(boolean(clauses))
     }
 
     fn filter_queries(&self, filters: &Filters, except: Option<FacetField>) -> Vec<Box<dyn Query>> {
@@ -370,7 +353,7 @@ impl SearchIndex {
         // TopDocs keeps a heap of offset + limit entries: a forged cursor's
         // offset must not size it beyond the documents there are.
         let offset = offset.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let text = self.text_query(&request.query);
+        let (text, expanded) = self.text_query(request);
         let query = self.full_query(text.as_deref(), &request.filters, None);
         let plain_facets: Vec<FacetField> = FacetField::ALL
             .into_iter()
@@ -417,6 +400,7 @@ impl SearchIndex {
             offset: next_offset,
         });
         Ok(SearchResults {
+            expanded,
             total,
             hits,
             facets: counts,

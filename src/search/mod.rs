@@ -6,8 +6,10 @@
 //! converges on the same catalogue.
 
 pub mod codes;
+pub mod concepts;
 pub mod coverage;
 pub mod engine;
+mod expansion;
 pub mod facets;
 pub mod query;
 pub mod recommend;
@@ -88,6 +90,8 @@ pub struct SearchIndex {
     /// Built once: a query clones the one it needs instead of building a
     /// stemmer per word.
     analyzers: Vec<(Language, tantivy::tokenizer::TextAnalyzer)>,
+    /// The thesaurus's terms as this index analyses them.
+    concepts: concepts::ConceptIndex,
 }
 
 const VERSION_FILE: &str = "compendium-schema-version";
@@ -143,6 +147,7 @@ impl SearchIndex {
                 .into_iter()
                 .map(|l| (l, analyzers::analyzer(l)))
                 .collect(),
+            concepts: concepts::ConceptIndex::build(analyzers::analyzer),
         })
     }
 

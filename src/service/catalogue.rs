@@ -71,6 +71,8 @@ impl CatalogueQuery {
         let mut sort: Option<Sort> = None;
         let mut limit: Option<usize> = None;
         let mut cursor: Option<Cursor> = None;
+        let mut expand: Option<bool> = None;
+        let mut language: Option<Language> = None;
         let once = |field: &str, present: bool| {
             if present {
                 Err(invalid(field, "may be given once"))
@@ -129,10 +131,22 @@ impl CatalogueQuery {
                     once("cursor", cursor.is_some())?;
                     cursor = Some(Cursor::decode(value).ok_or_else(|| invalid("cursor", "not a cursor this service gave out"))?);
                 }
+                "expand" => {
+                    once("expand", expand.is_some())?;
+                    expand = Some(match value {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(invalid("expand", "use true or false")),
+                    });
+                }
+                "lang" => {
+                    once("lang", language.is_some())?;
+                    language = Some(parse_value("lang", value, str::parse::<Language>)?);
+                }
                 other => {
                     return Err(invalid(
                         other,
-                        "unknown parameter: use q, section, item, entity, entity_type, region, regional_group, language, sector, from, to, sort, limit or cursor",
+                        "unknown parameter: use q, section, item, entity, entity_type, region, regional_group, language, sector, from, to, sort, expand, lang, limit or cursor",
                     ))
                 }
             }
@@ -153,6 +167,8 @@ impl CatalogueQuery {
                 cursor,
                 offset: 0,
                 snippets,
+                expand: expand.unwrap_or(true),
+                language,
             },
         })
     }

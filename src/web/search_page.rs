@@ -25,8 +25,9 @@ const PAGE_SIZE: usize = 20;
 /// 501 of a result list, they refine the search.
 const MAX_PAGE: usize = 500;
 /// Parameters the page hands to the catalogue search as they are.
-const SEARCH_PARAMETERS: [&str; 10] = [
+const SEARCH_PARAMETERS: [&str; 11] = [
     "q",
+    "expand",
     "section",
     "item",
     "entity",
@@ -405,6 +406,33 @@ fn empty_state(reader: &Reader, form: &SearchForm, results: &SearchResults) -> M
 }
 
 /// The whole search page for a search and its results.
+/// The concepts the words were expanded to, in the reader's language,
+/// with the search for the words alone.
+fn also_searched(reader: &Reader, form: &SearchForm, results: &SearchResults) -> Markup {
+    let l = reader.labels;
+    let thesaurus = crate::domain::thesaurus::thesaurus();
+    let names: Vec<&str> = results
+        .expanded
+        .iter()
+        .map(|id| thesaurus.concept(*id).pref(reader.language))
+        .collect();
+    let mut exact: Vec<(&str, &str)> = form
+        .pairs
+        .iter()
+        .filter(|(k, _)| k != "expand" && k != "page")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    exact.push(("expand", "false"));
+    html! {
+        @if !names.is_empty() {
+            p.expanded {
+                (fill(&l.also_searched, &[("concepts", &names.join(", "))])) " "
+                a href=(reader.link_with("/", &exact)) { (l.exact_search) }
+            }
+        }
+    }
+}
+
 pub fn render(reader: &Reader, form: &SearchForm, results: &SearchResults) -> Markup {
     let l = reader.labels;
     let only_words: Vec<(&str, &str)> = form
@@ -442,6 +470,7 @@ pub fn render(reader: &Reader, form: &SearchForm, results: &SearchResults) -> Ma
                     div.results-head {
                         h2 #results-heading { (l.results_heading) }
                         p.total #total { (fill(&l.results_count, &[("count", &l.number(results.total as u64))])) }
+                        (also_searched(reader, form, results))
                         div.sort {
                             label for="sort" { (l.sort_label) }
                             select #sort name="sort" {
@@ -467,10 +496,12 @@ pub fn render(reader: &Reader, form: &SearchForm, results: &SearchResults) -> Ma
 /// `GET /`.
 pub async fn show(state: State, request: HttpRequest) -> HttpResponse {
     let reader = Reader::of(&request);
-    let form = match SearchForm::read(request.query_string()) {
+    let mut form = match SearchForm::read(request.query_string()) {
         Ok(form) => form,
         Err(error) => return super::error_page(&reader, error),
     };
+    // The page's language is the reader's: practices in it rank first.
+    form.query.request.language = Some(reader.language);
     let searched = state
         .search
         .run(move |index| {

@@ -390,3 +390,51 @@ fn the_index_is_not_caught_up_until_it_has_read_the_catalogue() {
         assert_eq!(index.applied_sequence(), 1);
     }
 }
+
+/// The concept layer: a reader's words that name a concept of the
+/// thesaurus also find practices that say it in another language or by a
+/// synonym, the answer says which concepts, the page offers the search for
+/// the words alone, and `expand=false` keeps to the words.
+#[test]
+fn a_query_finds_the_same_concept_in_other_languages_and_synonyms() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        app.accept_new(
+            &editor,
+            &json!({"entity": "CHN", "language": "zh", "title": "t",
+            "practices": [{"title": "勒索软件防范指南", "body": "发布勒索软件防范指南，指导关键行业做好数据备份。", "items": [3]}]}),
+        );
+        app.accept_new(
+            &editor,
+            &json!({"entity": "FRA", "language": "fr", "title": "t",
+            "practices": [{"title": "Sensibilisation des PME", "body": "Des ateliers pour les petites entreprises.", "items": [18]}]}),
+        );
+        app.wait_for_total("", 2);
+        let expanded = app.get("/api/v1/practices?q=ransomware&lang=en").json();
+        assert_eq!(expanded["total"], 1, "{expanded}");
+        assert_eq!(expanded["items"][0]["language"], "zh");
+        let concepts: Vec<&str> = expanded["expanded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["concept"].as_str().unwrap())
+            .collect();
+        assert!(concepts.contains(&"ransomware"), "{expanded}");
+        assert_eq!(
+            expanded["expanded"][0]["labels"].as_array().unwrap().len(),
+            6
+        );
+        let exact = app
+            .get("/api/v1/practices?q=ransomware&expand=false")
+            .json();
+        assert_eq!(exact["total"], 0, "{exact}");
+        assert!(exact.get("expanded").is_none());
+        app.get("/api/v1/practices?q=x&expand=maybe").problem(400);
+        app.get("/api/v1/practices?q=x&lang=xx").problem(400);
+
+        let page = app.get("/?q=ransomware&lang=en");
+        assert!(page.body.contains("Also searched for"), "{}", page.body);
+        assert!(page.body.contains("expand=false"));
+        assert!(page.body.contains("勒索软件防范指南"));
+    });
+}

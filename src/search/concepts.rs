@@ -1,0 +1,320 @@
+//! The thesaurus as search sees it: every term of every concept analysed
+//! as its language's documents are, so that a reader's words, analysed the
+//! same way, are recognised as a concept (a word, a phrase, or inside a
+//! Chinese word), and a concept is searched for by its terms in all six
+//! languages.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::domain::thesaurus::{thesaurus, ConceptId};
+use crate::domain::Language;
+use crate::text::analyzers;
+
+/// A term as indexed: its tokens after its language's analyzer.
+pub type Tokens = Vec<String>;
+
+pub struct ConceptIndex {
+    /// (language, tokens of a term) → the concept it names.
+    by_tokens: HashMap<(Language, Tokens), ConceptId>,
+    /// Per concept, per language (in `Language::ALL` order), the tokens of
+    /// each of its terms.
+    terms: Vec<[Vec<Tokens>; 6]>,
+    /// The most tokens a term has, per language (matching looks no further).
+    longest: [usize; 6],
+    /// The Chinese terms as written, to cut a reader's Chinese words.
+    han_terms: std::collections::HashSet<String>,
+    han_longest: usize,
+}
+
+/// Words of the query recognised as concepts: `words` indexes the query's
+/// units (words and phrases), `concepts` what they name in any language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognised {
+    pub words: Range<usize>,
+    pub concepts: BTreeSet<ConceptId>,
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+}
+
+fn slot(language: Language) -> usize {
+    Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or_default()
+}
+
+impl ConceptIndex {
+    pub fn build(analyzer: impl Fn(Language) -> TextAnalyzer) -> ConceptIndex {
+        let concepts = thesaurus().concepts();
+        let mut by_tokens = HashMap::new();
+        let mut terms = Vec::with_capacity(concepts.len());
+        let mut longest = [0; 6];
+        let mut analyzers: Vec<TextAnalyzer> = Language::ALL.into_iter().map(&analyzer).collect();
+        let mut han_terms = std::collections::HashSet::new();
+        for (id, concept) in concepts.iter().enumerate() {
+            let mut per_language: [Vec<Tokens>; 6] = Default::default();
+            for language in Language::ALL {
+                let s = slot(language);
+                for term in concept.terms(language) {
+                    if language == Language::Zh && term.chars().all(is_han) {
+                        han_terms.insert(term.to_owned());
+                    }
+                    let tokens = analyzers::terms(&mut analyzers[s], term);
+                    if tokens.is_empty() || per_language[s].contains(&tokens) {
+                        continue;
+                    }
+                    longest[s] = longest[s].max(tokens.len());
+                    // A term that analyses like another concept's keeps the
+                    // first: the data test keeps terms apart as written.
+                    by_tokens.entry((language, tokens.clone())).or_insert(id);
+                    per_language[s].push(tokens);
+                }
+            }
+            terms.push(per_language);
+        }
+        let han_longest = han_terms
+            .iter()
+            .map(|t| t.chars().count())
+            .max()
+            .unwrap_or(0);
+        ConceptIndex {
+            by_tokens,
+            terms,
+            longest,
+            han_terms,
+            han_longest,
+        }
+    }
+
+    /// A reader's Chinese word cut into the field's terms it holds and the
+    /// characters between them (longest term first, left to right), so
+    /// that each part is matched on its own; other words stay whole.
+    pub fn segment(&self, word: &str) -> Vec<String> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() <= 2 || !chars.iter().all(|c| is_han(*c)) {
+            return vec![word.to_owned()];
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut rest = String::new();
+        let mut at = 0;
+        while at < chars.len() {
+            let most = self.han_longest.min(chars.len() - at);
+            let term = (2..=most).rev().find_map(|length| {
+                let candidate: String = chars[at..at + length].iter().collect();
+                self.han_terms.contains(&candidate).then_some(candidate)
+            });
+            match term {
+                Some(term) => {
+                    if !rest.is_empty() {
+                        parts.push(std::mem::take(&mut rest));
+                    }
+                    at += term.chars().count();
+                    parts.push(term);
+                }
+                None => {
+                    rest.push(chars[at]);
+                    at += 1;
+                }
+            }
+        }
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        // A lone character says little alone: it goes with its neighbour.
+        let mut joined: Vec<String> = Vec::new();
+        for part in parts {
+            match joined.last_mut() {
+                Some(last) if part.chars().count() == 1 || last.chars().count() == 1 => {
+                    last.push_str(&part)
+                }
+                _ => joined.push(part),
+            }
+        }
+        joined
+    }
+
+    /// The tokens of each term of `concept` in `language`.
+    pub fn terms(&self, concept: ConceptId, language: Language) -> &[Tokens] {
+        &self.terms[concept][slot(language)]
+    }
+
+    /// The concepts the query's units name, read in each language: the
+    /// longest term first at each place. Of the languages' readings, the
+    /// one that recognises the most units wins (the reader's language on a
+    /// tie); concepts other languages see in exactly the same units join
+    /// it.
+    pub fn recognise(
+        &self,
+        units: &[String],
+        analyzer: impl Fn(Language) -> TextAnalyzer,
+        reader: Option<Language>,
+    ) -> Vec<Recognised> {
+        let mut readings: Vec<(Language, Vec<Recognised>)> = Vec::new();
+        for language in Language::ALL {
+            let mut analyzer = analyzer(language);
+            let mut tokens: Vec<(String, usize)> = Vec::new();
+            for (unit, text) in units.iter().enumerate() {
+                for token in analyzers::terms(&mut analyzer, text) {
+                    tokens.push((token, unit));
+                }
+            }
+            let found = self.scan(language, &tokens);
+            if !found.is_empty() {
+                readings.push((language, found));
+            }
+        }
+        let covered = |found: &[Recognised]| -> usize { found.iter().map(|r| r.words.len()).sum() };
+        let Some(best) = readings
+            .iter()
+            .max_by_key(|(language, found)| (covered(found), Some(*language) == reader))
+            .map(|(_, found)| found.clone())
+        else {
+            return Vec::new();
+        };
+        best.into_iter()
+            .map(|mut recognised| {
+                for (_, found) in &readings {
+                    for other in found.iter().filter(|o| o.words == recognised.words) {
+                        recognised.concepts.extend(other.concepts.iter().copied());
+                    }
+                }
+                recognised
+            })
+            .collect()
+    }
+
+    fn scan(&self, language: Language, tokens: &[(String, usize)]) -> Vec<Recognised> {
+        let longest = self.longest[slot(language)];
+        let mut found: Vec<Recognised> = Vec::new();
+        let mut at = 0;
+        while at < tokens.len() {
+            let most = longest.min(tokens.len() - at);
+            let hit = (1..=most).rev().find_map(|length| {
+                let key: Tokens = tokens[at..at + length]
+                    .iter()
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                self.by_tokens
+                    .get(&(language, key))
+                    .map(|concept| (length, *concept))
+            });
+            match hit {
+                Some((length, concept)) => {
+                    let words = tokens[at].1..tokens[at + length - 1].1 + 1;
+                    // Two terms in one unit (a Chinese word) make one group.
+                    match found.last_mut() {
+                        Some(last) if last.words.end > words.start => {
+                            last.words.end = last.words.end.max(words.end);
+                            last.concepts.insert(concept);
+                        }
+                        _ => found.push(Recognised {
+                            words,
+                            concepts: BTreeSet::from([concept]),
+                        }),
+                    }
+                    at += length;
+                }
+                None => at += 1,
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> ConceptIndex {
+        ConceptIndex::build(analyzers::analyzer)
+    }
+
+    fn named(
+        index: &ConceptIndex,
+        query: &str,
+        reader: Option<Language>,
+    ) -> Vec<(Range<usize>, Vec<String>)> {
+        let units: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
+        index
+            .recognise(&units, analyzers::analyzer, reader)
+            .into_iter()
+            .map(|r| {
+                let ids = r
+                    .concepts
+                    .iter()
+                    .map(|c| thesaurus().concept(*c).id.clone())
+                    .collect();
+                (r.words, ids)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_phrase_of_the_field_is_one_concept_in_any_language() {
+        let index = index();
+        let csirt = thesaurus().find("csirt").expect("a concept");
+        for (query, language) in [
+            ("national CSIRT", Language::En),
+            ("équipes CERT", Language::Fr),
+        ] {
+            let found = index.recognise(
+                &query
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>(),
+                analyzers::analyzer,
+                Some(language),
+            );
+            assert!(
+                found.iter().any(|r| r
+                    .concepts
+                    .iter()
+                    .any(|c| *c == csirt || thesaurus().concept(*c).broader.contains(&csirt))),
+                "{query}: {:?}",
+                named(&index, query, Some(language))
+            );
+        }
+        // Words the thesaurus does not know are left alone.
+        assert!(named(&index, "Kenya Nairobi", Some(Language::En)).is_empty());
+    }
+
+    #[test]
+    fn inflected_and_plural_forms_are_recognised_through_the_analyzer() {
+        let index = index();
+        let ransomware = named(&index, "ransomware attacks", Some(Language::En));
+        assert!(
+            ransomware
+                .iter()
+                .any(|(_, ids)| ids.iter().any(|i| i == "ransomware")),
+            "{ransomware:?}"
+        );
+        let ru = named(&index, "атаки программ-вымогателей", Some(Language::Ru));
+        assert!(!ru.is_empty(), "{ru:?}");
+    }
+
+    #[test]
+    fn a_chinese_word_is_cut_at_the_terms_it_holds() {
+        let index = index();
+        assert_eq!(index.segment("勒索软件僵尸网络"), ["勒索软件", "僵尸网络"]);
+        assert_eq!(index.segment("网络"), ["网络"]);
+        assert_eq!(index.segment("ransomware"), ["ransomware"]);
+    }
+
+    #[test]
+    fn a_concept_inside_a_chinese_word_is_found() {
+        let index = index();
+        let found = named(&index, "勒索软件攻击", Some(Language::Zh));
+        assert!(
+            found
+                .iter()
+                .any(|(_, ids)| ids.iter().any(|i| i == "ransomware")),
+            "{found:?}"
+        );
+        assert_eq!(found[0].0, 0..1);
+    }
+}

@@ -1,0 +1,255 @@
+//! The text part of a search, through the concept layer. The reader's
+//! words are matched as written (in every language's fields, each with its
+//! analyzer); where some of them name a concept of the thesaurus, those
+//! words may instead be met by any of the concept's terms in any of the six
+//! languages, at a lower weight than the words themselves. When concepts
+//! cover most of the words, the words left over only rank (a query in
+//! French then finds an English practice on the same concepts); practices
+//! in the reader's language rank first.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Term};
+
+use super::concepts::Recognised;
+use super::engine::{boolean, SearchRequest, TITLE_BOOST};
+use super::query::Clause;
+use super::{codes, SearchIndex};
+use crate::domain::thesaurus::ConceptId;
+use crate::domain::Language;
+
+/// A concept's terms weigh this much against the reader's own words.
+const CONCEPT_WEIGHT: f32 = 1.0;
+/// A narrower concept's terms weigh this much against the concept's own.
+const NARROWER_WEIGHT: f32 = 0.7;
+/// What being in the reader's language adds to a practice's score.
+const OWN_LANGUAGE_BOOST: f32 = 1.0;
+/// Of a query's parts (concepts, and words outside them), a practice must
+/// match one in this many, rounded up: two of three, two of four.
+const MATCH_ONE_IN: usize = 2;
+
+/// Function words of the five languages written with spaces: in a query
+/// that is expanded they are no part of their own (they would match
+/// nearly every practice in their language), though phrases keep them.
+const FUNCTION_WORDS: &[&str] = &[
+    // en
+    "a", "an", "and", "the", "of", "in", "on", "for", "to", "by", "with", "from", "at", "or", "its",
+    // fr
+    "le", "la", "les", "l", "de", "des", "du", "d", "et", "en", "au", "aux", "un", "une", "sur",
+    "pour", "par", "dans", "avec", "ou", // es
+    "el", "los", "las", "del", "y", "e", "o", "u", "por", "para", "con", "al", "una", "unos",
+    "unas", "sobre", "entre", // ru
+    "и", "в", "во", "на", "по", "с", "со", "к", "о", "об", "от", "для", "из", "за", "при", "или",
+    // ar
+    "في", "من", "على", "إلى", "عن", "و", "أو", "مع", "ضد",
+];
+
+fn is_function_word(word: &str) -> bool {
+    let word = word.to_lowercase();
+    FUNCTION_WORDS.contains(&word.as_str())
+}
+
+/// The language a text's script tells, where it tells one.
+pub fn script_language(text: &str) -> Option<Language> {
+    let (mut arabic, mut han, mut cyrillic, mut latin) = (0, 0, 0, 0);
+    for c in text.chars() {
+        match c as u32 {
+            0x0600..=0x06FF | 0x0750..=0x077F => arabic += 1,
+            0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
+            0x0400..=0x04FF => cyrillic += 1,
+            _ if c.is_alphabetic() => latin += 1,
+            _ => {}
+        }
+    }
+    let most = [
+        (arabic, Some(Language::Ar)),
+        (han, Some(Language::Zh)),
+        (cyrillic, Some(Language::Ru)),
+        (latin, None),
+    ]
+    .into_iter()
+    .max_by_key(|(count, _)| *count)?;
+    if most.0 == 0 {
+        None
+    } else {
+        most.1
+    }
+}
+
+impl SearchIndex {
+    /// The text part of a search and the concepts it was expanded to;
+    /// `None` when there is no text to match.
+    pub(super) fn text_query(
+        &self,
+        request: &SearchRequest,
+    ) -> (Option<Box<dyn Query>>, Vec<ConceptId>) {
+        let parsed = &request.query;
+        // Chinese words cut at the field's terms: each part counts alone.
+        let required: Vec<Clause> = match request.expand {
+            true => parsed
+                .required
+                .iter()
+                .flat_map(|clause| match clause {
+                    Clause::Word(word) => self
+                        .concepts
+                        .segment(word)
+                        .into_iter()
+                        .map(Clause::Word)
+                        .collect(),
+                    other => vec![other.clone()],
+                })
+                .collect(),
+            false => parsed.required.clone(),
+        };
+        let units: Vec<String> = required
+            .iter()
+            .map(|clause| match clause {
+                Clause::Word(text) | Clause::Phrase(text) => text.clone(),
+                Clause::Prefix(_) => String::new(),
+            })
+            .collect();
+        let reader = request
+            .language
+            .or_else(|| script_language(&units.join(" ")));
+        let recognised = match request.expand && !units.is_empty() {
+            true => self
+                .concepts
+                .recognise(&units, |l| self.analyzer(l), reader),
+            false => Vec::new(),
+        };
+        let group_of = |unit: usize| recognised.iter().position(|r| r.words.contains(&unit));
+        // Each concept recognised, and each word outside them, is a part.
+        let mut parts: Vec<Box<dyn Query>> = Vec::new();
+        for group in &recognised {
+            let literal: Vec<(Occur, Box<dyn Query>)> = group
+                .words
+                .clone()
+                .map(|unit| (Occur::Must, self.required(&required[unit])))
+                .collect();
+            let concepts = self.concepts_query(group);
+            parts.push(boolean(vec![
+                (Occur::Should, boolean(literal)),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(concepts, CONCEPT_WEIGHT)),
+                ),
+            ]));
+        }
+        for (unit, clause) in required.iter().enumerate() {
+            let function_word = matches!(clause, Clause::Word(w) if is_function_word(w));
+            if group_of(unit).is_none() && !(request.expand && function_word && units.len() > 1) {
+                parts.push(self.required(clause));
+            }
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let most = parts.len();
+        if request.expand && most > 1 {
+            // The best matches first, not only those with every part; and
+            // practices on every concept named, in whatever language,
+            // though they lack the words no concept covers.
+            let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
+            let at_least = most.div_ceil(MATCH_ONE_IN);
+            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least)),
+            )];
+            if !recognised.is_empty() {
+                let every_concept = recognised
+                    .iter()
+                    .map(|group| (Occur::Must, self.concepts_query(group)))
+                    .collect();
+                let every_concept = BoostQuery::new(boolean(every_concept), CONCEPT_WEIGHT);
+                either.push((Occur::Should, Box::new(every_concept)));
+            }
+            clauses.push((Occur::Must, boolean(either)));
+        } else {
+            clauses.extend(parts.into_iter().map(|p| (Occur::Must, p)));
+        }
+        for clause in &parsed.excluded {
+            if let Some(query) = self.clause_query(clause) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        if clauses.is_empty() {
+            return (None, Vec::new());
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let mut expanded: Vec<ConceptId> = Vec::new();
+        for group in &recognised {
+            expanded.extend(group.concepts.iter().copied());
+        }
+        if let (Some(language), true) = (reader, request.expand) {
+            let own = Term::from_field_u64(self.fields.language, codes::language(language));
+            let own: Box<dyn Query> = Box::new(TermQuery::new(own, IndexRecordOption::Basic));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(own, OWN_LANGUAGE_BOOST)),
+            ));
+        }
+        (Some(boolean(clauses)), expanded)
+    }
+
+    /// A required word, phrase or prefix; one that no language can index
+    /// (only symbols, say) matches nothing rather than everything.
+    fn required(&self, clause: &Clause) -> Box<dyn Query> {
+        self.clause_query(clause)
+            .unwrap_or_else(|| boolean(Vec::new()))
+    }
+
+    /// Any term of the group's concepts, each in its language's fields;
+    /// their narrower concepts count too, a little less.
+    fn concepts_query(&self, group: &Recognised) -> Box<dyn Query> {
+        let thesaurus = crate::domain::thesaurus::thesaurus();
+        let mut weighted: Vec<(ConceptId, f32)> =
+            group.concepts.iter().map(|c| (*c, 1.0)).collect();
+        for &concept in &group.concepts {
+            for narrower in thesaurus.narrower(concept) {
+                if !weighted.iter().any(|(c, _)| *c == narrower) {
+                    weighted.push((narrower, NARROWER_WEIGHT));
+                }
+            }
+        }
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (concept, weight) in weighted {
+            for (language, fields) in self.fields.texts() {
+                for tokens in self.concepts.terms(concept, language) {
+                    for (field, boost) in [(fields.title, TITLE_BOOST), (fields.body, 1.0)] {
+                        let query: Box<dyn Query> = match tokens.as_slice() {
+                            [one] => Box::new(TermQuery::new(
+                                Term::from_field_text(field, one),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            many => Box::new(PhraseQuery::new(
+                                many.iter()
+                                    .map(|t| Term::from_field_text(field, t))
+                                    .collect(),
+                            )),
+                        };
+                        alternatives.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(query, boost * weight)),
+                        ));
+                    }
+                }
+            }
+        }
+        boolean(alternatives)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_tells_arabic_chinese_and_russian_not_latin_languages() {
+        assert_eq!(script_language("الجرائم السيبرانية"), Some(Language::Ar));
+        assert_eq!(script_language("勒索软件"), Some(Language::Zh));
+        assert_eq!(script_language("атаки CERT"), Some(Language::Ru));
+        assert_eq!(script_language("exercice de crise"), None);
+        assert_eq!(script_language("2026"), None);
+    }
+}
