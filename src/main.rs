@@ -94,12 +94,19 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (regenerates openapi/openapi.json).
     Openapi,
-    /// Import submissions from a JSON Lines file (one submission a line).
+    /// Import submissions from a JSON Lines file (one submission a line),
+    /// or, with `--sample`, the sample catalogue into an empty database.
     Import {
-        file: PathBuf,
+        #[arg(required_unless_present = "sample")]
+        file: Option<PathBuf>,
         /// Check every line and report, but store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Load the sample catalogue (practices in six languages and a
+        /// published compilation), for a first look; only into an empty
+        /// catalogue.
+        #[arg(long, conflicts_with_all = ["file", "dry_run"])]
+        sample: bool,
     },
     /// Export every submission to a JSON Lines file, in the import format.
     Export { file: PathBuf },
@@ -248,7 +255,12 @@ fn main() -> ExitCode {
         Command::Restore { dir } => restore(&settings, &dir),
         // Answered above, before settings are read.
         Command::Openapi | Command::TaggingEval { .. } | Command::SearchEval { .. } => Ok(()),
-        Command::Import { file, dry_run } => import(&settings, &file, dry_run),
+        Command::Import {
+            file: Some(file),
+            dry_run,
+            ..
+        } => import(&settings, &file, dry_run),
+        Command::Import { file: None, .. } => import_sample(&settings),
         Command::Export { file } => export(&settings, &file),
         Command::Reindex => reindex(&settings),
         Command::User {
@@ -458,6 +470,20 @@ fn generate_password() -> Result<String, CliError> {
     getrandom::fill(&mut random)
         .map_err(|e| CliError::Invalid(format!("cannot generate a password: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
+}
+
+fn import_sample(settings: &Settings) -> Result<(), CliError> {
+    let store = Store::open(settings)?;
+    store.migrate()?;
+    let mut connection = store.blocking_connection()?;
+    let tagger = compendium::tagging::Tagger::new()?;
+    let now = compendium::domain::clock::now();
+    let report = compendium::service::sample::load(&mut connection, &tagger, now)?;
+    println!(
+        "sample catalogue loaded: {} practices, compilation edition {} published",
+        report.practices, report.edition
+    );
+    Ok(())
 }
 
 fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), CliError> {

@@ -47,15 +47,27 @@ pub struct LabelledQuery {
 fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, AppError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::invalid_field("file", format!("{}: {e}", path.display())))?;
+    parse_lines(&text, &path.display().to_string())
+}
+
+fn parse_lines<T: for<'de> Deserialize<'de>>(text: &str, source: &str) -> Result<Vec<T>, AppError> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(n, line)| {
             serde_json::from_str(line).map_err(|e| {
-                AppError::invalid_field("file", format!("{} line {}: {e}", path.display(), n + 1))
+                AppError::invalid_field("file", format!("{source} line {}: {e}", n + 1))
             })
         })
         .collect()
+}
+
+/// The practices of one split of a labelled set's text.
+pub fn split_of(text: &str, source: &str, split: &str) -> Result<Vec<LabelledPractice>, AppError> {
+    Ok(parse_lines::<LabelledPractice>(text, source)?
+        .into_iter()
+        .filter(|p| p.split == split)
+        .collect())
 }
 
 /// The practices of one split of a labelled set.
@@ -64,6 +76,23 @@ pub fn practices_of(path: &Path, split: &str) -> Result<Vec<LabelledPractice>, A
         .into_iter()
         .filter(|p| p.split == split)
         .collect())
+}
+
+/// The practices in the import format, one accepted submission each,
+/// received on the day `received(n)` gives the n-th.
+pub fn import_lines(practices: &[LabelledPractice], received: impl Fn(usize) -> String) -> String {
+    practices
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let line = serde_json::json!({
+                "entity": p.entity, "language": p.language.code(), "title": p.title,
+                "status": "accepted", "received_at": received(n),
+                "practices": [{"title": p.title, "body": p.body, "items": p.items}],
+            });
+            format!("{line}\n")
+        })
+        .collect()
 }
 
 /// One language's queries: how many, and the mean of their recall at 10.
@@ -147,17 +176,7 @@ pub fn measure_search(
     let store = Store::open(&settings).map_err(AppError::internal)?;
     store.migrate().map_err(AppError::internal)?;
     let mut connection = store.blocking_connection().map_err(AppError::internal)?;
-    let lines: String = labelled
-        .iter()
-        .map(|p| {
-            let line = serde_json::json!({
-                "entity": p.entity, "language": p.language.code(), "title": p.key,
-                "status": "accepted", "received_at": "2026-01-15T12:00:00Z",
-                "practices": [{"title": p.title, "body": p.body, "items": p.items}],
-            });
-            format!("{line}\n")
-        })
-        .collect();
+    let lines = import_lines(&labelled, |_| "2026-01-15T12:00:00Z".to_owned());
     let tagger = Tagger::new().map_err(AppError::internal)?;
     let report =
         super::exchange::import(&mut connection, lines.as_bytes(), false, &tagger, |_| {})?;

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod practices;
 pub mod reminders;
 pub mod revisions;
+pub mod sample;
 pub mod sessions;
 pub mod submissions;
 pub mod subscriptions;

@@ -329,3 +329,47 @@ fn user_create_makes_the_first_admin_who_can_sign_in() {
         assert_eq!(app.get_as(&focal, "/api/v1/me").json()["entity"], "FRA");
     }
 }
+
+/// `import --sample` fills an empty catalogue with the sample practices in
+/// the six languages and publishes a first compilation; it refuses a
+/// catalogue that holds anything.
+#[test]
+fn the_sample_catalogue_loads_once_into_an_empty_database() {
+    for backend in backends() {
+        let data_dir = tempfile::tempdir().unwrap();
+        let database = (backend == Backend::Postgres).then(ScratchDatabase::create);
+        let loaded = command(data_dir.path(), database.as_ref())
+            .args(["import", "--sample"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&loaded.stdout);
+        assert!(
+            loaded.status.success(),
+            "{backend:?}: {out} {}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+        assert!(out.contains("181 practices"), "{out}");
+        let again = command(data_dir.path(), database.as_ref())
+            .args(["import", "--sample"])
+            .output()
+            .unwrap();
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+        let dir = data_dir.path().to_owned();
+        let url = database.as_ref().map(|d| d.url.clone());
+        let app = crate::helpers::TestApp::spawn_with(backend, move |s| {
+            s.storage.data_dir = dir;
+            s.storage.database_url = url;
+        });
+        let all = app.wait_for_total("", 181);
+        assert_eq!(
+            all["facets"]["language"].as_object().unwrap().len(),
+            6,
+            "{backend:?}: six languages"
+        );
+        assert!(all["facets"]["year"].as_object().unwrap().len() > 3);
+        let editions = app.get("/api/v1/compilations").json();
+        assert_eq!(editions["items"].as_array().unwrap().len(), 1, "{editions}");
+    }
+}
