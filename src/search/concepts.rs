@@ -19,8 +19,10 @@ pub type Tokens = Vec<String>;
 pub struct ConceptIndex {
     /// (language, tokens of a term) → the concept it names.
     by_tokens: HashMap<(Language, Tokens), ConceptId>,
-    /// Per concept, per language (in `Language::ALL` order), the tokens of
-    /// each of its terms.
+    /// Per concept, per language's fields (in `Language::ALL` order), the
+    /// tokens to look for: its terms in that language, and its terms in
+    /// Latin letters from any language (acronyms and loanwords such as
+    /// CERT or ransomware are written so in texts of every language).
     terms: Vec<[Vec<Tokens>; 6]>,
     /// The most tokens a term has, per language (matching looks no further).
     longest: [usize; 6],
@@ -75,6 +77,18 @@ impl ConceptIndex {
                     per_language[s].push(tokens);
                 }
             }
+            for term in Language::ALL.into_iter().flat_map(|l| concept.terms(l)) {
+                if !term.chars().any(|c| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                for language in Language::ALL {
+                    let s = slot(language);
+                    let tokens = analyzers::terms(&mut analyzers[s], term);
+                    if !tokens.is_empty() && !per_language[s].contains(&tokens) {
+                        per_language[s].push(tokens);
+                    }
+                }
+            }
             terms.push(per_language);
         }
         let han_longest = han_terms
@@ -125,6 +139,19 @@ impl ConceptIndex {
         if !rest.is_empty() {
             parts.push(rest);
         }
+        // What no term covers is cut in pairs, the commonest length of a
+        // Chinese word, so that its words need not come in the reader's
+        // order (数据分级分类 meets 分类分级).
+        let parts: Vec<String> = parts
+            .into_iter()
+            .flat_map(|part| {
+                let chars: Vec<char> = part.chars().collect();
+                match chars.len() >= 4 && !self.han_terms.contains(&part) {
+                    true => chars.chunks(2).map(|c| c.iter().collect()).collect(),
+                    false => vec![part],
+                }
+            })
+            .collect();
         // A lone character says little alone: it goes with its neighbour.
         let mut joined: Vec<String> = Vec::new();
         for part in parts {
@@ -302,6 +329,7 @@ mod tests {
         let index = index();
         assert_eq!(index.segment("勒索软件僵尸网络"), ["勒索软件", "僵尸网络"]);
         assert_eq!(index.segment("网络"), ["网络"]);
+        assert_eq!(index.segment("数据分级分类"), ["数据", "分级", "分类"]);
         assert_eq!(index.segment("ransomware"), ["ransomware"]);
     }
 

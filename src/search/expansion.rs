@@ -155,12 +155,14 @@ impl SearchIndex {
                 Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least)),
             )];
             if !recognised.is_empty() {
-                let every_concept = recognised
+                let concepts: Vec<(Occur, Box<dyn Query>)> = recognised
                     .iter()
-                    .map(|group| (Occur::Must, self.concepts_query(group)))
+                    .map(|group| (Occur::Should, self.concepts_query(group)))
                     .collect();
-                let every_concept = BoostQuery::new(boolean(every_concept), CONCEPT_WEIGHT);
-                either.push((Occur::Should, Box::new(every_concept)));
+                let at_least = concepts.len().div_ceil(MATCH_ONE_IN);
+                let concepts = BooleanQuery::with_minimum_required_clauses(concepts, at_least);
+                let concepts = BoostQuery::new(Box::new(concepts), CONCEPT_WEIGHT);
+                either.push((Occur::Should, Box::new(concepts)));
             }
             clauses.push((Occur::Must, boolean(either)));
         } else {

@@ -16,7 +16,8 @@ use crate::text::analyzers;
 /// 3: bodies are indexed as plain text, not Markdown.
 /// 4: the entity is a fast column (coverage).
 /// 5: each practice's main item (recommendations for self-assessments).
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: the Arabic article is taken off before stemming.
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {

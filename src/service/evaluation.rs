@@ -250,7 +250,14 @@ pub fn measure_search(
             out.within_by_language.entry(code).or_default().add(recall);
         }
         if recall < 1.0 {
-            out.misses.push((q.key.clone(), q.text.clone(), recall));
+            let thesaurus = crate::domain::thesaurus::thesaurus();
+            let concepts: Vec<&str> = found
+                .expanded
+                .iter()
+                .map(|c| thesaurus.concept(*c).id.as_str())
+                .collect();
+            let text = format!("{} [{}]", q.text, concepts.join(", "));
+            out.misses.push((q.key.clone(), text, recall));
         }
     }
     Ok(out)

@@ -102,6 +102,21 @@ fn fold_char(c: char) -> Option<char> {
     }
 }
 
+/// The Arabic definite article, alone or after a one-letter conjunction
+/// or preposition (و، ف، ب، ك، ل), longest first.
+const ARTICLES: [&str; 6] = ["وال", "فال", "بال", "كال", "لل", "ال"];
+
+/// An Arabic word without its article, when at least three letters
+/// remain. The stemmer strips it too, but then cuts the word's ending by
+/// other rules than without it (التمرين → تمر, تمرين → تمرين): taken off
+/// first, both spellings stem alike.
+fn without_article(word: &str) -> Option<&str> {
+    ARTICLES.iter().find_map(|article| {
+        word.strip_prefix(article)
+            .filter(|rest| rest.chars().count() >= 3)
+    })
+}
+
 impl<S: TokenStream> TokenStream for FoldStream<S> {
     fn advance(&mut self) -> bool {
         if !self.0.advance() {
@@ -110,6 +125,9 @@ impl<S: TokenStream> TokenStream for FoldStream<S> {
         let token = self.0.token_mut();
         if token.text.chars().any(|c| fold_char(c) != Some(c)) {
             token.text = token.text.chars().filter_map(fold_char).collect();
+        }
+        if let Some(bare) = without_article(&token.text) {
+            token.text = bare.to_owned();
         }
         true
     }
@@ -260,6 +278,12 @@ mod tests {
     fn arabic_is_stemmed_and_unvowelled() {
         same_terms(Language::Ar, "الإلكترونية", "الإلكتروني");
         same_terms(Language::Ar, "الأمنُ", "الامن");
+        // With or without the article (and a preposition before it), a
+        // word stems alike.
+        same_terms(Language::Ar, "التمرين السيبراني", "تمرين سيبراني");
+        same_terms(Language::Ar, "للأمن", "أمن");
+        // A word that only begins like the article keeps its letters.
+        same_terms(Language::Ar, "الم", "الم");
     }
 
     #[test]
