@@ -393,7 +393,14 @@ impl SearchIndex {
                     .map_err(failed)?,
             );
         }
-        let hits = self.hits(&searcher, &addresses, text.as_deref(), request.snippets)?;
+        // Snippets mark the reader's own words: the expanded query's many
+        // terms would cost a document-frequency lookup each, per search.
+        let literal = match expanded.is_empty() || !request.snippets {
+            true => None,
+            false => self.literal_query(&request.query),
+        };
+        let marked = literal.as_deref().or(text.as_deref());
+        let hits = self.hits(&searcher, &addresses, marked, request.snippets)?;
         let next_offset = offset + addresses.len();
         let next_cursor = (next_offset < total && !addresses.is_empty()).then_some(Cursor {
             generation,

@@ -14,15 +14,14 @@ use tantivy::schema::{IndexRecordOption, Term};
 
 use super::concepts::Recognised;
 use super::engine::{boolean, SearchRequest, TITLE_BOOST};
-use super::query::Clause;
+use super::query::{Clause, ParsedQuery};
 use super::{codes, SearchIndex};
 use crate::domain::thesaurus::ConceptId;
 use crate::domain::Language;
 
 /// A concept's terms weigh this much against the reader's own words.
 const CONCEPT_WEIGHT: f32 = 1.0;
-/// A narrower concept's terms weigh this much against the concept's own.
-const NARROWER_WEIGHT: f32 = 0.7;
+
 /// What being in the reader's language adds to a practice's score.
 const OWN_LANGUAGE_BOOST: f32 = 1.0;
 /// Of a query's parts (concepts, and words outside them), a practice must
@@ -85,23 +84,23 @@ impl SearchIndex {
         request: &SearchRequest,
     ) -> (Option<Box<dyn Query>>, Vec<ConceptId>) {
         let parsed = &request.query;
+        if !request.expand {
+            return (self.literal_query(parsed), Vec::new());
+        }
         // Chinese words cut at the field's terms: each part counts alone.
-        let required: Vec<Clause> = match request.expand {
-            true => parsed
-                .required
-                .iter()
-                .flat_map(|clause| match clause {
-                    Clause::Word(word) => self
-                        .concepts
-                        .segment(word)
-                        .into_iter()
-                        .map(Clause::Word)
-                        .collect(),
-                    other => vec![other.clone()],
-                })
-                .collect(),
-            false => parsed.required.clone(),
-        };
+        let required: Vec<Clause> = parsed
+            .required
+            .iter()
+            .flat_map(|clause| match clause {
+                Clause::Word(word) => self
+                    .concepts
+                    .segment(word)
+                    .into_iter()
+                    .map(Clause::Word)
+                    .collect(),
+                other => vec![other.clone()],
+            })
+            .collect();
         let units: Vec<String> = required
             .iter()
             .map(|clause| match clause {
@@ -112,11 +111,11 @@ impl SearchIndex {
         let reader = request
             .language
             .or_else(|| script_language(&units.join(" ")));
-        let recognised = match request.expand && !units.is_empty() {
-            true => self
+        let recognised = match units.is_empty() {
+            false => self
                 .concepts
                 .recognise(&units, |l| self.analyzer(l), reader),
-            false => Vec::new(),
+            true => Vec::new(),
         };
         let group_of = |unit: usize| recognised.iter().position(|r| r.words.contains(&unit));
         // Each concept recognised, and each word outside them, is a part.
@@ -138,13 +137,13 @@ impl SearchIndex {
         }
         for (unit, clause) in required.iter().enumerate() {
             let function_word = matches!(clause, Clause::Word(w) if is_function_word(w));
-            if group_of(unit).is_none() && !(request.expand && function_word && units.len() > 1) {
+            if group_of(unit).is_none() && !(function_word && units.len() > 1) {
                 parts.push(self.required(clause));
             }
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let most = parts.len();
-        if request.expand && most > 1 {
+        if most > 1 {
             // The best matches first, not only those with every part; and
             // practices on every concept named, in whatever language,
             // though they lack the words no concept covers.
@@ -183,7 +182,7 @@ impl SearchIndex {
         for group in &recognised {
             expanded.extend(group.concepts.iter().copied());
         }
-        if let (Some(language), true) = (reader, request.expand) {
+        if let Some(language) = reader {
             let own = Term::from_field_u64(self.fields.language, codes::language(language));
             let own: Box<dyn Query> = Box::new(TermQuery::new(own, IndexRecordOption::Basic));
             clauses.push((
@@ -194,6 +193,27 @@ impl SearchIndex {
         (Some(boolean(clauses)), expanded)
     }
 
+    /// The words alone, every one required (what `expand=false` searches).
+    pub(super) fn literal_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = parsed
+            .required
+            .iter()
+            .map(|clause| (Occur::Must, self.required(clause)))
+            .collect();
+        for clause in &parsed.excluded {
+            if let Some(query) = self.clause_query(clause) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Some(boolean(clauses))
+    }
+
     /// A required word, phrase or prefix; one that no language can index
     /// (only symbols, say) matches nothing rather than everything.
     fn required(&self, clause: &Clause) -> Box<dyn Query> {
@@ -201,21 +221,12 @@ impl SearchIndex {
             .unwrap_or_else(|| boolean(Vec::new()))
     }
 
-    /// Any term of the group's concepts, each in its language's fields;
-    /// their narrower concepts count too, a little less.
+    /// Any term of the group's concepts, each in its language's fields.
+    /// (Narrower concepts are left out: a broad concept's subtree matches
+    /// most of the catalogue, and every search would pay its facets.)
     fn concepts_query(&self, group: &Recognised) -> Box<dyn Query> {
-        let thesaurus = crate::domain::thesaurus::thesaurus();
-        let mut weighted: Vec<(ConceptId, f32)> =
-            group.concepts.iter().map(|c| (*c, 1.0)).collect();
-        for &concept in &group.concepts {
-            for narrower in thesaurus.narrower(concept) {
-                if !weighted.iter().any(|(c, _)| *c == narrower) {
-                    weighted.push((narrower, NARROWER_WEIGHT));
-                }
-            }
-        }
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (concept, weight) in weighted {
+        for &concept in &group.concepts {
             for (language, fields) in self.fields.texts() {
                 for tokens in self.concepts.terms(concept, language) {
                     for (field, boost) in [(fields.title, TITLE_BOOST), (fields.body, 1.0)] {
@@ -230,10 +241,7 @@ impl SearchIndex {
                                     .collect(),
                             )),
                         };
-                        alternatives.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(query, boost * weight)),
-                        ));
+                        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
                     }
                 }
             }
