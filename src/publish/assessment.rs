@@ -20,8 +20,13 @@ fn heading(l: &Labels, assessment: &Assessment, entity_name: &str) -> String {
     )
 }
 
-fn state_line(l: &Labels, assessment: &Assessment) -> String {
-    match (assessment.status, assessment.completed_at) {
+/// Where an assessment stands, as a line: a draft, or completed on a day.
+pub fn state_line(
+    l: &Labels,
+    status: AssessmentStatus,
+    completed_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    match (status, completed_at) {
         (AssessmentStatus::Completed, Some(at)) => fill(
             &l.assessment_completed,
             &[("date", &at.format("%Y-%m-%d").to_string())],
@@ -55,7 +60,7 @@ pub fn markdown(assessment: &Assessment, entity_name: &str) -> String {
         "# {}\n\n{}\n\n_{}_\n",
         heading(l, assessment, entity_name),
         text.title.get(language),
-        state_line(l, assessment)
+        state_line(l, assessment.status, assessment.completed_at)
     );
     for section in SectionId::ALL {
         out.push_str(&format!(
@@ -150,7 +155,7 @@ pub fn html(assessment: &Assessment, entity_name: &str) -> String {
                 header {
                     h1 { (title) }
                     p { (text.title.get(language)) }
-                    p { (state_line(l, assessment)) }
+                    p { (state_line(l, assessment.status, assessment.completed_at)) }
                 }
                 main {
                     @for section in SectionId::ALL {

@@ -26,6 +26,7 @@ use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::http::State;
 use crate::i18n::{self, desk};
+use crate::publish::assessment::state_line;
 use crate::service::assessments::{self, AssessmentEvent, AssessmentView, Listed};
 
 /// An assessment's page at the desk.
@@ -148,20 +149,6 @@ async fn list_page(
         &d.assessments_title,
         main,
     ))
-}
-
-fn state_line(
-    l: &i18n::Labels,
-    status: AssessmentStatus,
-    completed_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> String {
-    match (status, completed_at) {
-        (AssessmentStatus::Completed, Some(at)) => i18n::fill(
-            &l.assessment_completed,
-            &[("date", &at.format("%Y-%m-%d").to_string())],
-        ),
-        _ => l.assessment_draft.clone(),
-    }
 }
 
 pub async fn list(desk: Desk) -> Result<HttpResponse, Failure> {
