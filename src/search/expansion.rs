@@ -119,19 +119,24 @@ impl SearchIndex {
         };
         let group_of = |unit: usize| recognised.iter().position(|r| r.words.contains(&unit));
         // Each concept recognised, and each word outside them, is a part.
+        // A concept's query (terms in six languages) is built once: the
+        // parts and the concepts-only alternative below share it.
+        let concept_queries: Vec<Box<dyn Query>> = recognised
+            .iter()
+            .map(|group| self.concepts_query(group))
+            .collect();
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
-        for group in &recognised {
+        for (group, concepts) in recognised.iter().zip(&concept_queries) {
             let literal: Vec<(Occur, Box<dyn Query>)> = group
                 .words
                 .clone()
                 .map(|unit| (Occur::Must, self.required(&required[unit])))
                 .collect();
-            let concepts = self.concepts_query(group);
             parts.push(boolean(vec![
                 (Occur::Should, boolean(literal)),
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(concepts, CONCEPT_WEIGHT)),
+                    Box::new(BoostQuery::new(concepts.box_clone(), CONCEPT_WEIGHT)),
                 ),
             ]));
         }
@@ -145,7 +150,7 @@ impl SearchIndex {
         let most = parts.len();
         if most > 1 {
             // The best matches first, not only those with every part; and
-            // practices on every concept named, in whatever language,
+            // practices on half the concepts named, in whatever language,
             // though they lack the words no concept covers.
             let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
             let at_least = most.div_ceil(MATCH_ONE_IN);
@@ -153,10 +158,10 @@ impl SearchIndex {
                 Occur::Should,
                 Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least)),
             )];
-            if !recognised.is_empty() {
-                let concepts: Vec<(Occur, Box<dyn Query>)> = recognised
-                    .iter()
-                    .map(|group| (Occur::Should, self.concepts_query(group)))
+            if !concept_queries.is_empty() {
+                let concepts: Vec<(Occur, Box<dyn Query>)> = concept_queries
+                    .into_iter()
+                    .map(|query| (Occur::Should, query))
                     .collect();
                 let at_least = concepts.len().div_ceil(MATCH_ONE_IN);
                 let concepts = BooleanQuery::with_minimum_required_clauses(concepts, at_least);
