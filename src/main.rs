@@ -367,31 +367,15 @@ fn search_eval(
     misses: bool,
     (within, cross): (f64, f64),
 ) -> Result<(), CliError> {
-    let work = std::env::temp_dir().join(format!("compendium-search-eval-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let measured =
-        compendium::service::evaluation::measure_search(&work, practices, queries, split, expand);
-    let _ = std::fs::remove_dir_all(&work);
-    let report = measured?;
+    let report =
+        compendium::service::evaluation::measure_search(practices, queries, split, expand)?;
     print!("{}", report.to_table());
     if misses {
         for (key, text, recall) in &report.misses {
             println!("  miss {key} {recall:.2} {text}");
         }
     }
-    let mut shortfalls = Vec::new();
-    if report.within.recall < within {
-        shortfalls.push(format!(
-            "recall within a language {:.3} < {within}",
-            report.within.recall
-        ));
-    }
-    if report.cross.recall < cross {
-        shortfalls.push(format!(
-            "recall across languages {:.3} < {cross}",
-            report.cross.recall
-        ));
-    }
+    let shortfalls = report.shortfalls(within, cross);
     match shortfalls.is_empty() {
         true => Ok(()),
         false => Err(CliError::Unmet(shortfalls.join("; "))),

@@ -125,6 +125,24 @@ pub struct SearchReport {
 }
 
 impl SearchReport {
+    /// The figures below these floors, said in words (none: all met).
+    pub fn shortfalls(&self, within: f64, cross: f64) -> Vec<String> {
+        let mut shortfalls = Vec::new();
+        if self.within.recall < within {
+            shortfalls.push(format!(
+                "recall within a language {:.3} < {within}",
+                self.within.recall
+            ));
+        }
+        if self.cross.recall < cross {
+            shortfalls.push(format!(
+                "recall across languages {:.3} < {cross}",
+                self.cross.recall
+            ));
+        }
+        shortfalls
+    }
+
     pub fn to_table(&self) -> String {
         let mut out = format!(
             "search recall@10 on the {} split ({} practices, expansion {}):\n",
@@ -157,9 +175,23 @@ impl SearchReport {
     }
 }
 
-/// Imports the split's practices into a scratch store and index under
-/// `work` (which must be empty), then runs the split's queries.
+/// Imports the split's practices into a scratch store and index (in a
+/// directory of its own under the system's temporary one, removed after),
+/// then runs the split's queries.
 pub fn measure_search(
+    practices: &Path,
+    queries: &Path,
+    split: &str,
+    expand: bool,
+) -> Result<SearchReport, AppError> {
+    let work = std::env::temp_dir().join(format!("compendium-search-eval-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let measured = measure_in(&work, practices, queries, split, expand);
+    let _ = std::fs::remove_dir_all(&work);
+    measured
+}
+
+fn measure_in(
     work: &Path,
     practices: &Path,
     queries: &Path,
