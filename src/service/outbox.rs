@@ -3,10 +3,33 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::outbox::{Mail, MailStatus};
+use crate::domain::notice::Notice;
+use crate::domain::outbox::{Mail, MailStatus, NewMail};
 use crate::domain::page::Page;
+use crate::domain::Language;
 use crate::error::AppError;
+use crate::store::users::{self, Recipients};
 use crate::store::{outbox, write_transaction, AnyConnection};
+
+/// Queues one notice to each of the recipients, in one language, in the
+/// caller's transaction.
+pub fn notify_each(
+    connection: &mut AnyConnection,
+    recipients: Recipients<'_>,
+    language: Language,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mails: Vec<NewMail> = users::emails_of(connection, recipients)?
+        .into_iter()
+        .map(|recipient| NewMail {
+            recipient,
+            language,
+            notice: notice.clone(),
+        })
+        .collect();
+    outbox::enqueue(connection, &mails, now)
+}
 
 /// A page of the mail, oldest first, of one status or all.
 pub fn list(

@@ -5,14 +5,13 @@
 
 use chrono::{DateTime, Utc};
 
+use super::outbox::notify_each;
 use super::submissions as intake;
 use crate::domain::assessment::reminder_due_before;
 use crate::domain::notice::{AssessmentNotice, Notice};
-use crate::domain::outbox::NewMail;
 use crate::error::AppError;
 use crate::store::assessments as rows;
-use crate::store::outbox;
-use crate::store::users::{self, Recipients};
+use crate::store::users::Recipients;
 use crate::store::{write_transaction, AnyConnection};
 
 /// Assessments reminded of in one round; the next round takes the rest.
@@ -33,16 +32,8 @@ pub fn remind_due(connection: &mut AnyConnection, now: DateTime<Utc>) -> Result<
                 entity_name: intake::entity_name(c, &assessment.entity)?,
                 year: assessment.year,
             });
-            let mails: Vec<NewMail> =
-                users::emails_of(c, Recipients::FocalPointsOf(assessment.entity.as_str()))?
-                    .into_iter()
-                    .map(|recipient| NewMail {
-                        recipient,
-                        language: assessment.language,
-                        notice: notice.clone(),
-                    })
-                    .collect();
-            outbox::enqueue(c, &mails, now)?;
+            let state = Recipients::FocalPointsOf(assessment.entity.as_str());
+            notify_each(c, state, assessment.language, &notice, now)?;
             Ok(true)
         })?;
         reminded += usize::from(done);

@@ -17,7 +17,6 @@ use crate::domain::diff::{self, VersionDiff};
 use crate::domain::entities::EntityCode;
 use crate::domain::history::{Event, VersionInfo};
 use crate::domain::notice::{Notice, SubmissionNotice};
-use crate::domain::outbox::NewMail;
 use crate::domain::page::Page;
 use crate::domain::submission::revision;
 use crate::domain::submission::Practice;
@@ -28,10 +27,9 @@ use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
-use crate::store::outbox;
 use crate::store::submissions;
 use crate::store::submissions::ListFilter;
-use crate::store::users::{self, Recipients};
+use crate::store::users::Recipients;
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
 use crate::tagging::Tagger;
@@ -436,15 +434,7 @@ fn notify(
     } else {
         heard.focal_points
     };
-    let mails: Vec<NewMail> = users::emails_of(connection, recipients)?
-        .into_iter()
-        .map(|recipient| NewMail {
-            recipient,
-            language,
-            notice: notice.clone(),
-        })
-        .collect();
-    outbox::enqueue(connection, &mails, now)
+    super::outbox::notify_each(connection, recipients, language, &notice, now)
 }
 
 /// The entity's name, or its code should it be unknown (a list must not
