@@ -8,12 +8,12 @@
 //! in the reader's language rank first.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 
-use super::concepts::Recognised;
-use super::engine::{boolean, SearchRequest, TITLE_BOOST};
+use crate::text::concepts::{concepts, Recognised};
+use super::engine::{boolean, SearchRequest};
 use super::query::{Clause, ParsedQuery};
 use super::{codes, SearchIndex};
 use crate::domain::thesaurus::ConceptId;
@@ -92,8 +92,7 @@ impl SearchIndex {
             .required
             .iter()
             .flat_map(|clause| match clause {
-                Clause::Word(word) => self
-                    .concepts
+                Clause::Word(word) => concepts()
                     .segment(word)
                     .into_iter()
                     .map(Clause::Word)
@@ -112,9 +111,7 @@ impl SearchIndex {
             .language
             .or_else(|| script_language(&units.join(" ")));
         let recognised = match units.is_empty() {
-            false => self
-                .concepts
-                .recognise(&units, |l| self.analyzer(l), reader),
+            false => concepts().recognise(&units, |l| self.analyzer(l), reader),
             true => Vec::new(),
         };
         let group_of = |unit: usize| recognised.iter().position(|r| r.words.contains(&unit));
@@ -226,31 +223,23 @@ impl SearchIndex {
             .unwrap_or_else(|| boolean(Vec::new()))
     }
 
-    /// Any term of the group's concepts, each in its language's fields.
-    /// (Narrower concepts are left out: a broad concept's subtree matches
-    /// most of the catalogue, and every search would pay its facets.)
+    /// Practices that name any of the group's concepts, in any language
+    /// and any of its terms (annotated when indexed). Narrower concepts
+    /// are left out: a broad concept's subtree matches most of the
+    /// catalogue, and every search would pay its facets.
     fn concepts_query(&self, group: &Recognised) -> Box<dyn Query> {
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &concept in &group.concepts {
-            for (language, fields) in self.fields.texts() {
-                for tokens in self.concepts.terms(concept, language) {
-                    for (field, boost) in [(fields.title, TITLE_BOOST), (fields.body, 1.0)] {
-                        let query: Box<dyn Query> = match tokens.as_slice() {
-                            [one] => Box::new(TermQuery::new(
-                                Term::from_field_text(field, one),
-                                IndexRecordOption::WithFreqs,
-                            )),
-                            many => Box::new(PhraseQuery::new(
-                                many.iter()
-                                    .map(|t| Term::from_field_text(field, t))
-                                    .collect(),
-                            )),
-                        };
-                        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-                    }
-                }
-            }
-        }
+        let thesaurus = crate::domain::thesaurus::thesaurus();
+        let alternatives = group
+            .concepts
+            .iter()
+            .map(|&concept| {
+                let term =
+                    Term::from_field_text(self.fields.concept, &thesaurus.concept(concept).id);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, query)
+            })
+            .collect();
         boolean(alternatives)
     }
 }

@@ -6,7 +6,6 @@
 //! converges on the same catalogue.
 
 pub mod codes;
-pub mod concepts;
 pub mod coverage;
 pub mod engine;
 mod expansion;
@@ -90,8 +89,6 @@ pub struct SearchIndex {
     /// Built once: a query clones the one it needs instead of building a
     /// stemmer per word.
     analyzers: Vec<(Language, tantivy::tokenizer::TextAnalyzer)>,
-    /// The thesaurus's terms as this index analyses them.
-    concepts: concepts::ConceptIndex,
 }
 
 const VERSION_FILE: &str = "compendium-schema-version";
@@ -106,7 +103,13 @@ impl SearchIndex {
             message,
         };
         let version_path = dir.join(VERSION_FILE);
-        let wanted = schema::SCHEMA_VERSION.to_string();
+        // The concepts indexed come from the thesaurus: another thesaurus
+        // is another index.
+        let wanted = format!(
+            "{}.{:016x}",
+            schema::SCHEMA_VERSION,
+            crate::domain::thesaurus::fingerprint()
+        );
         let current = std::fs::read_to_string(&version_path).ok();
         if current.as_deref().map(str::trim) != Some(wanted.as_str()) && dir.exists() {
             tracing::info!(path = %dir.display(), "search index missing or of another schema: rebuilding from the database");
@@ -147,7 +150,6 @@ impl SearchIndex {
                 .into_iter()
                 .map(|l| (l, analyzers::analyzer(l)))
                 .collect(),
-            concepts: concepts::ConceptIndex::build(analyzers::analyzer),
         })
     }
 
@@ -301,6 +303,28 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The concepts the practice names, once for each mention (twice in
+    /// the title, as its words weigh double): what a search by concept
+    /// matches, in whatever language the practice is written.
+    fn add_concepts(
+        &self,
+        document: &mut TantivyDocument,
+        language: Language,
+        title: &str,
+        body: &str,
+    ) {
+        let mut analyzer = self.analyzer(language);
+        let concepts = crate::text::concepts::concepts();
+        let thesaurus = crate::domain::thesaurus::thesaurus();
+        for (text, times) in [(title, 2), (body, 1)] {
+            for mention in concepts.mentions(language, &mut analyzer, text) {
+                for _ in 0..times {
+                    document.add_text(self.fields.concept, &thesaurus.concept(mention.concept).id);
+                }
+            }
+        }
+    }
+
     fn document(
         &self,
         entry: &CatalogueEntry,
@@ -341,8 +365,9 @@ impl SearchIndex {
             text.title => practice.title.clone(),
             text.body => body.clone(),
             f.words => practice.title.clone(),
-            f.words => body,
+            f.words => body.clone(),
         );
+        self.add_concepts(&mut document, language, &practice.title, &body);
         document.add_u64(
             f.facet_pack,
             codes::pack::pack(&codes::pack::Facets {

@@ -17,7 +17,8 @@ use crate::text::analyzers;
 /// 4: the entity is a fast column (coverage).
 /// 5: each practice's main item (recommendations for self-assessments).
 /// 6: the Arabic article is taken off before stemming.
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: the thesaurus's concepts each practice names.
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -50,6 +51,10 @@ pub struct Fields {
     /// `prefix*` queries match, since a stem may be shorter than a prefix
     /// (`accession` stems to `access`, so `accessi*` would miss it).
     pub words: Field,
+    /// The thesaurus concepts the practice names (`text::concepts`), once
+    /// for each mention: a concept is searched for here, one term for all
+    /// its labels in six languages.
+    pub concept: Field,
     texts: Vec<(Language, LanguageFields)>,
 }
 
@@ -105,6 +110,14 @@ pub fn build() -> (Schema, Fields) {
                 TextFieldIndexing::default()
                     .set_tokenizer(analyzers::PREFIX)
                     .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        concept: builder.add_text_field(
+            "concept",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::WithFreqs),
             ),
         ),
         texts,

@@ -244,6 +244,16 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     terms
 }
 
+/// The terms of a text with where each was read (byte offsets).
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push((token.text.clone(), token.offset_from..token.offset_to));
+    }
+    tokens
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,11 +161,22 @@ impl Thesaurus {
     }
 }
 
+const DATA: &str = include_str!("thesaurus.jsonl");
+
+/// A number that changes whenever the data does (FNV-1a of the file), so
+/// that what was derived from another thesaurus (an index's concepts) is
+/// known to be stale.
+pub fn fingerprint() -> u64 {
+    DATA.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// The compiled-in thesaurus.
 pub fn thesaurus() -> &'static Thesaurus {
     static THESAURUS: OnceLock<Thesaurus> = OnceLock::new();
     THESAURUS.get_or_init(|| {
-        Thesaurus::parse(include_str!("thesaurus.jsonl"))
+        Thesaurus::parse(DATA)
             .expect("thesaurus.jsonl is valid (checked by thesaurus::tests)")
     })
 }

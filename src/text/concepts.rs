@@ -1,11 +1,13 @@
-//! The thesaurus as search sees it: every term of every concept analysed
-//! as its language's documents are, so that a reader's words, analysed the
+//! The thesaurus as text is read: every term of every concept analysed as
+//! its language's documents are, so that a reader's words, analysed the
 //! same way, are recognised as a concept (a word, a phrase, or inside a
-//! Chinese word), and a concept is searched for by its terms in all six
-//! languages.
+//! Chinese word), and a practice's text is annotated with the concepts it
+//! mentions (what search indexes, and what the tagger weighs), in any of
+//! the six languages.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -29,6 +31,82 @@ pub struct ConceptIndex {
     /// The Chinese terms as written, to cut a reader's Chinese words.
     han_terms: std::collections::HashSet<String>,
     han_longest: usize,
+    /// Per language's fields, `terms` as a trie: what annotates a text.
+    tries: [Trie; 6],
+}
+
+/// A concept named in a text: which, and where (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub concept: ConceptId,
+    pub span: Range<usize>,
+}
+
+/// Terms as paths of token numbers, so that annotating a long text costs
+/// one lookup for each of its tokens no term begins with.
+#[derive(Default)]
+struct Trie {
+    vocabulary: HashMap<String, u32>,
+    next: HashMap<(u32, u32), u32>,
+    /// Per node (0 is the root), the concepts whose term ends there.
+    ends: Vec<Vec<ConceptId>>,
+}
+
+impl Trie {
+    fn insert(&mut self, tokens: &[String], concept: ConceptId) {
+        if self.ends.is_empty() {
+            self.ends.push(Vec::new());
+        }
+        let mut node = 0;
+        for token in tokens {
+            let size = self.vocabulary.len() as u32;
+            let word = *self.vocabulary.entry(token.clone()).or_insert(size);
+            let fresh = self.ends.len() as u32;
+            node = *self.next.entry((node, word)).or_insert(fresh);
+            if node == fresh {
+                self.ends.push(Vec::new());
+            }
+        }
+        let ends = &mut self.ends[node as usize];
+        if !ends.contains(&concept) {
+            ends.push(concept);
+        }
+    }
+
+    /// Every term at every place, overlaps included (a text on a "national
+    /// incident response team" mentions the team and incident response).
+    fn mentions(&self, tokens: &[(String, Range<usize>)]) -> Vec<Mention> {
+        let words: Vec<Option<u32>> = tokens
+            .iter()
+            .map(|(token, _)| self.vocabulary.get(token).copied())
+            .collect();
+        let mut found = Vec::new();
+        for start in 0..tokens.len() {
+            let mut node = 0;
+            for (at, word) in words.iter().enumerate().skip(start) {
+                let Some(next) = word.and_then(|w| self.next.get(&(node, w))) else {
+                    break;
+                };
+                node = *next;
+                for &concept in &self.ends[node as usize] {
+                    let span = tokens[start].1.start..tokens[at].1.end;
+                    if !found
+                        .iter()
+                        .any(|m: &Mention| m.concept == concept && m.span.start == span.start)
+                    {
+                        found.push(Mention { concept, span });
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// The thesaurus read by the analyzers of the index, built once.
+pub fn concepts() -> &'static ConceptIndex {
+    static CONCEPTS: OnceLock<ConceptIndex> = OnceLock::new();
+    CONCEPTS.get_or_init(|| ConceptIndex::build(analyzers::analyzer))
 }
 
 /// Words of the query recognised as concepts: `words` indexes the query's
@@ -91,6 +169,14 @@ impl ConceptIndex {
             }
             terms.push(per_language);
         }
+        let mut tries: [Trie; 6] = Default::default();
+        for (concept, per_language) in terms.iter().enumerate() {
+            for (trie, language_terms) in tries.iter_mut().zip(per_language) {
+                for tokens in language_terms {
+                    trie.insert(tokens, concept);
+                }
+            }
+        }
         let han_longest = han_terms
             .iter()
             .map(|t| t.chars().count())
@@ -102,7 +188,20 @@ impl ConceptIndex {
             longest,
             han_terms,
             han_longest,
+            tries,
         }
+    }
+
+    /// The concepts a text in `language` names, through that language's
+    /// analyzer (and acronyms and loanwords in Latin letters from any
+    /// language), each time it names them.
+    pub fn mentions(
+        &self,
+        language: Language,
+        analyzer: &mut TextAnalyzer,
+        text: &str,
+    ) -> Vec<Mention> {
+        self.tries[slot(language)].mentions(&analyzers::tokens(analyzer, text))
     }
 
     /// A reader's Chinese word cut into the field's terms it holds and the
@@ -322,6 +421,43 @@ mod tests {
         );
         let ru = named(&index, "атаки программ-вымогателей", Some(Language::Ru));
         assert!(!ru.is_empty(), "{ru:?}");
+    }
+
+    fn mentioned(language: Language, text: &str) -> Vec<(String, String)> {
+        let mut analyzer = analyzers::analyzer(language);
+        concepts()
+            .mentions(language, &mut analyzer, text)
+            .into_iter()
+            .map(|m| {
+                let id = thesaurus().concept(m.concept).id.clone();
+                (id, text[m.span].to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_text_is_annotated_with_every_concept_it_names_where_it_names_it() {
+        let found = mentioned(
+            Language::En,
+            "The national incident response team handled two ransomware attacks.",
+        );
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert!(ids.contains(&"incident-response"), "{found:?}");
+        assert!(ids.contains(&"ransomware"), "{found:?}");
+        let (_, words) = found
+            .iter()
+            .find(|(id, _)| id == "incident-response")
+            .expect("incident response");
+        assert_eq!(words, "incident response");
+        // Inflected, in another language, and inside a Chinese word.
+        let ru = mentioned(Language::Ru, "Реагирование на инциденты в банках");
+        assert!(ru.iter().any(|(id, _)| id == "incident-response"), "{ru:?}");
+        let zh = mentioned(Language::Zh, "防范勒索软件攻击");
+        assert!(zh.iter().any(|(id, w)| id == "ransomware" && w == "勒索软件"), "{zh:?}");
+        // An acronym in Latin letters counts in any language's text.
+        let fr = mentioned(Language::Fr, "Le CSIRT national coordonne");
+        assert!(fr.iter().any(|(id, _)| id == "csirt"), "{fr:?}");
+        assert!(mentioned(Language::En, "Kenya Nairobi").is_empty());
     }
 
     #[test]
