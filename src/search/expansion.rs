@@ -8,24 +8,27 @@
 //! in the reader's language rank first.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
+    TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 
-use crate::text::concepts::{concepts, Recognised};
+use std::collections::BTreeSet;
+
 use super::engine::{boolean, SearchRequest};
 use super::query::{Clause, ParsedQuery};
 use super::{codes, SearchIndex};
 use crate::domain::thesaurus::ConceptId;
 use crate::domain::Language;
+use crate::text::concepts::{concepts, Recognised};
 
 /// A concept's terms weigh this much against the reader's own words.
 const CONCEPT_WEIGHT: f32 = 1.0;
 
 /// What being in the reader's language adds to a practice's score.
 const OWN_LANGUAGE_BOOST: f32 = 1.0;
-/// Of a query's parts (concepts, and words outside them), a practice must
-/// match one in this many, rounded up: two of three, two of four.
+/// Of a query's parts (its words; or the runs of words that name
+/// concepts), a practice must match one in this many, rounded up.
 const MATCH_ONE_IN: usize = 2;
 
 /// Function words of the five languages written with spaces: in a query
@@ -76,6 +79,23 @@ pub fn script_language(text: &str) -> Option<Language> {
     }
 }
 
+/// The runs of words no longer run holds, each with every concept named
+/// within it ("international cyber exercises": that concept, and cyber
+/// exercises).
+fn outermost(recognised: &[Recognised]) -> Vec<BTreeSet<ConceptId>> {
+    let mut groups: Vec<(std::ops::Range<usize>, BTreeSet<ConceptId>)> = Vec::new();
+    for found in recognised {
+        let inside = |outer: &std::ops::Range<usize>| {
+            outer.start <= found.words.start && found.words.end <= outer.end
+        };
+        match groups.iter_mut().find(|(outer, _)| inside(outer)) {
+            Some((_, concepts)) => concepts.extend(found.concepts.iter().copied()),
+            None => groups.push((found.words.clone(), found.concepts.clone())),
+        }
+    }
+    groups.into_iter().map(|(_, concepts)| concepts).collect()
+}
+
 impl SearchIndex {
     /// The text part of a search and the concepts it was expanded to;
     /// `None` when there is no text to match.
@@ -114,34 +134,32 @@ impl SearchIndex {
             false => concepts().recognise(&units, |l| self.analyzer(l), reader),
             true => Vec::new(),
         };
-        let group_of = |unit: usize| recognised.iter().position(|r| r.words.contains(&unit));
-        // Each concept recognised, and each word outside them, is a part.
-        // A concept's query (terms in six languages) is built once: the
-        // parts and the concepts-only alternative below share it.
-        let concept_queries: Vec<Box<dyn Query>> = recognised
-            .iter()
-            .map(|group| self.concepts_query(group))
-            .collect();
+        // One part per word: met by the word itself, or by any concept
+        // named by a run of words that holds it, in whatever language and
+        // term ("cyber exercises" is met by a tabletop exercise too).
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
-        for (group, concepts) in recognised.iter().zip(&concept_queries) {
-            let literal: Vec<(Occur, Box<dyn Query>)> = group
-                .words
-                .clone()
-                .map(|unit| (Occur::Must, self.required(&required[unit])))
-                .collect();
-            parts.push(boolean(vec![
-                (Occur::Should, boolean(literal)),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(concepts.box_clone(), CONCEPT_WEIGHT)),
-                ),
-            ]));
-        }
         for (unit, clause) in required.iter().enumerate() {
             let function_word = matches!(clause, Clause::Word(w) if is_function_word(w));
-            if group_of(unit).is_none() && !(function_word && units.len() > 1) {
-                parts.push(self.required(clause));
+            if function_word && units.len() > 1 {
+                continue;
             }
+            let named: BTreeSet<ConceptId> = recognised
+                .iter()
+                .filter(|group| group.words.contains(&unit))
+                .flat_map(|group| group.concepts.iter().copied())
+                .collect();
+            let word = self.required(clause);
+            parts.push(match named.is_empty() {
+                true => word,
+                // The better of the two, not their sum: a practice in the
+                // reader's language would otherwise count each word twice,
+                // and one in another language on the same concepts never
+                // catch up.
+                false => Box::new(DisjunctionMaxQuery::new(vec![
+                    word,
+                    Box::new(BoostQuery::new(self.concepts_query(&named), CONCEPT_WEIGHT)),
+                ])),
+            });
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let most = parts.len();
@@ -155,10 +173,11 @@ impl SearchIndex {
                 Occur::Should,
                 Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least)),
             )];
-            if !concept_queries.is_empty() {
-                let concepts: Vec<(Occur, Box<dyn Query>)> = concept_queries
-                    .into_iter()
-                    .map(|query| (Occur::Should, query))
+            let groups = outermost(&recognised);
+            if !groups.is_empty() {
+                let concepts: Vec<(Occur, Box<dyn Query>)> = groups
+                    .iter()
+                    .map(|group| (Occur::Should, self.concepts_query(group)))
                     .collect();
                 let at_least = concepts.len().div_ceil(MATCH_ONE_IN);
                 let concepts = BooleanQuery::with_minimum_required_clauses(concepts, at_least);
@@ -181,8 +200,10 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let mut expanded: Vec<ConceptId> = Vec::new();
-        for group in &recognised {
-            expanded.extend(group.concepts.iter().copied());
+        for concept in recognised.iter().flat_map(|group| &group.concepts) {
+            if !expanded.contains(concept) {
+                expanded.push(*concept);
+            }
         }
         if let Some(language) = reader {
             let own = Term::from_field_u64(self.fields.language, codes::language(language));
@@ -223,14 +244,13 @@ impl SearchIndex {
             .unwrap_or_else(|| boolean(Vec::new()))
     }
 
-    /// Practices that name any of the group's concepts, in any language
+    /// Practices that name any of the concepts, in any language
     /// and any of its terms (annotated when indexed). Narrower concepts
     /// are left out: a broad concept's subtree matches most of the
     /// catalogue, and every search would pay its facets.
-    fn concepts_query(&self, group: &Recognised) -> Box<dyn Query> {
+    fn concepts_query(&self, concepts: &BTreeSet<ConceptId>) -> Box<dyn Query> {
         let thesaurus = crate::domain::thesaurus::thesaurus();
-        let alternatives = group
-            .concepts
+        let alternatives = concepts
             .iter()
             .map(|&concept| {
                 let term =

@@ -15,23 +15,12 @@ use crate::domain::thesaurus::{thesaurus, ConceptId};
 use crate::domain::Language;
 use crate::text::analyzers;
 
-/// A term as indexed: its tokens after its language's analyzer.
-pub type Tokens = Vec<String>;
-
 pub struct ConceptIndex {
-    /// (language, tokens of a term) → the concept it names.
-    by_tokens: HashMap<(Language, Tokens), ConceptId>,
-    /// Per concept, per language's fields (in `Language::ALL` order), the
-    /// tokens to look for: its terms in that language, and its terms in
-    /// Latin letters from any language (acronyms and loanwords such as
-    /// CERT or ransomware are written so in texts of every language).
-    terms: Vec<[Vec<Tokens>; 6]>,
-    /// The most tokens a term has, per language (matching looks no further).
-    longest: [usize; 6],
     /// The Chinese terms as written, to cut a reader's Chinese words.
     han_terms: std::collections::HashSet<String>,
     han_longest: usize,
-    /// Per language's fields, `terms` as a trie: what annotates a text.
+    /// Per language (in `Language::ALL` order), the tokens of each term of
+    /// each concept in that language, and of terms in Latin letters in any.
     tries: [Trie; 6],
 }
 
@@ -54,6 +43,9 @@ struct Trie {
 
 impl Trie {
     fn insert(&mut self, tokens: &[String], concept: ConceptId) {
+        if tokens.is_empty() {
+            return;
+        }
         if self.ends.is_empty() {
             self.ends.push(Vec::new());
         }
@@ -130,50 +122,29 @@ fn slot(language: Language) -> usize {
 
 impl ConceptIndex {
     pub fn build(analyzer: impl Fn(Language) -> TextAnalyzer) -> ConceptIndex {
-        let concepts = thesaurus().concepts();
-        let mut by_tokens = HashMap::new();
-        let mut terms = Vec::with_capacity(concepts.len());
-        let mut longest = [0; 6];
         let mut analyzers: Vec<TextAnalyzer> = Language::ALL.into_iter().map(&analyzer).collect();
+        let mut tries: [Trie; 6] = Default::default();
         let mut han_terms = std::collections::HashSet::new();
-        for (id, concept) in concepts.iter().enumerate() {
-            let mut per_language: [Vec<Tokens>; 6] = Default::default();
+        for (id, concept) in thesaurus().concepts().iter().enumerate() {
             for language in Language::ALL {
                 let s = slot(language);
                 for term in concept.terms(language) {
                     if language == Language::Zh && term.chars().all(is_han) {
                         han_terms.insert(term.to_owned());
                     }
-                    let tokens = analyzers::terms(&mut analyzers[s], term);
-                    if tokens.is_empty() || per_language[s].contains(&tokens) {
-                        continue;
-                    }
-                    longest[s] = longest[s].max(tokens.len());
-                    // A term that analyses like another concept's keeps the
-                    // first: the data test keeps terms apart as written.
-                    by_tokens.entry((language, tokens.clone())).or_insert(id);
-                    per_language[s].push(tokens);
+                    tries[s].insert(&analyzers::terms(&mut analyzers[s], term), id);
                 }
             }
+            // Terms in Latin letters are written so in texts of every
+            // language: acronyms (a French text's CSIRT, a Russian one's
+            // CERT) and loanwords (ransomware, phishing).
             for term in Language::ALL.into_iter().flat_map(|l| concept.terms(l)) {
                 if !term.chars().any(|c| c.is_ascii_alphabetic()) {
                     continue;
                 }
                 for language in Language::ALL {
                     let s = slot(language);
-                    let tokens = analyzers::terms(&mut analyzers[s], term);
-                    if !tokens.is_empty() && !per_language[s].contains(&tokens) {
-                        per_language[s].push(tokens);
-                    }
-                }
-            }
-            terms.push(per_language);
-        }
-        let mut tries: [Trie; 6] = Default::default();
-        for (concept, per_language) in terms.iter().enumerate() {
-            for (trie, language_terms) in tries.iter_mut().zip(per_language) {
-                for tokens in language_terms {
-                    trie.insert(tokens, concept);
+                    tries[s].insert(&analyzers::terms(&mut analyzers[s], term), id);
                 }
             }
         }
@@ -183,9 +154,6 @@ impl ConceptIndex {
             .max()
             .unwrap_or(0);
         ConceptIndex {
-            by_tokens,
-            terms,
-            longest,
             han_terms,
             han_longest,
             tries,
@@ -264,16 +232,13 @@ impl ConceptIndex {
         joined
     }
 
-    /// The tokens of each term of `concept` in `language`.
-    pub fn terms(&self, concept: ConceptId, language: Language) -> &[Tokens] {
-        &self.terms[concept][slot(language)]
-    }
-
-    /// The concepts the query's units name, read in each language: the
-    /// longest term first at each place. Of the languages' readings, the
-    /// one that recognises the most units wins (the reader's language on a
-    /// tie); concepts other languages see in exactly the same units join
-    /// it.
+    /// The concepts the query's units name, read in each language: every
+    /// term at every place, so that "international cyber exercises" names
+    /// international cyber exercises and cyber exercises both. Of the
+    /// languages' readings, the one that covers the most units wins (the
+    /// reader's language on a tie); concepts other languages see in
+    /// exactly the same units join it. One entry per run of units, in
+    /// order of where it starts, longest first.
     pub fn recognise(
         &self,
         units: &[String],
@@ -283,72 +248,52 @@ impl ConceptIndex {
         let mut readings: Vec<(Language, Vec<Recognised>)> = Vec::new();
         for language in Language::ALL {
             let mut analyzer = analyzer(language);
-            let mut tokens: Vec<(String, usize)> = Vec::new();
+            let mut tokens: Vec<(String, Range<usize>)> = Vec::new();
             for (unit, text) in units.iter().enumerate() {
                 for token in analyzers::terms(&mut analyzer, text) {
-                    tokens.push((token, unit));
+                    tokens.push((token, unit..unit + 1));
                 }
             }
-            let found = self.scan(language, &tokens);
+            let mut found: Vec<Recognised> = Vec::new();
+            for mention in self.tries[slot(language)].mentions(&tokens) {
+                match found.iter_mut().find(|r| r.words == mention.span) {
+                    Some(known) => {
+                        known.concepts.insert(mention.concept);
+                    }
+                    None => found.push(Recognised {
+                        words: mention.span,
+                        concepts: BTreeSet::from([mention.concept]),
+                    }),
+                }
+            }
             if !found.is_empty() {
                 readings.push((language, found));
             }
         }
-        let covered = |found: &[Recognised]| -> usize { found.iter().map(|r| r.words.len()).sum() };
-        let Some(best) = readings
+        let covered = |found: &[Recognised]| -> usize {
+            (0..units.len())
+                .filter(|unit| found.iter().any(|r| r.words.contains(unit)))
+                .count()
+        };
+        let Some(mut best) = readings
             .iter()
-            .max_by_key(|(language, found)| (covered(found), Some(*language) == reader))
+            .max_by_key(|(language, found)| {
+                let preferred = Some(*language) == reader;
+                (covered(found), preferred, *language == Language::En)
+            })
             .map(|(_, found)| found.clone())
         else {
             return Vec::new();
         };
-        best.into_iter()
-            .map(|mut recognised| {
-                for (_, found) in &readings {
-                    for other in found.iter().filter(|o| o.words == recognised.words) {
-                        recognised.concepts.extend(other.concepts.iter().copied());
-                    }
+        for recognised in &mut best {
+            for (_, found) in &readings {
+                for other in found.iter().filter(|o| o.words == recognised.words) {
+                    recognised.concepts.extend(other.concepts.iter().copied());
                 }
-                recognised
-            })
-            .collect()
-    }
-
-    fn scan(&self, language: Language, tokens: &[(String, usize)]) -> Vec<Recognised> {
-        let longest = self.longest[slot(language)];
-        let mut found: Vec<Recognised> = Vec::new();
-        let mut at = 0;
-        while at < tokens.len() {
-            let most = longest.min(tokens.len() - at);
-            let hit = (1..=most).rev().find_map(|length| {
-                let key: Tokens = tokens[at..at + length]
-                    .iter()
-                    .map(|(t, _)| t.clone())
-                    .collect();
-                self.by_tokens
-                    .get(&(language, key))
-                    .map(|concept| (length, *concept))
-            });
-            match hit {
-                Some((length, concept)) => {
-                    let words = tokens[at].1..tokens[at + length - 1].1 + 1;
-                    // Two terms in one unit (a Chinese word) make one group.
-                    match found.last_mut() {
-                        Some(last) if last.words.end > words.start => {
-                            last.words.end = last.words.end.max(words.end);
-                            last.concepts.insert(concept);
-                        }
-                        _ => found.push(Recognised {
-                            words,
-                            concepts: BTreeSet::from([concept]),
-                        }),
-                    }
-                    at += length;
-                }
-                None => at += 1,
             }
         }
-        found
+        best.sort_by_key(|r| (r.words.start, std::cmp::Reverse(r.words.end)));
+        best
     }
 }
 
@@ -436,6 +381,34 @@ mod tests {
     }
 
     #[test]
+    fn no_two_concepts_read_alike_once_analysed() {
+        // A stemmer can make two words one ("ciberseguro", cyber insurance,
+        // and "ciberseguridad" both end as "cibersegur"); a label that
+        // does so would name a concept wherever the other is meant.
+        let mut seen: HashMap<(Language, Vec<String>), (ConceptId, String)> = HashMap::new();
+        let mut clashes = Vec::new();
+        for (id, concept) in thesaurus().concepts().iter().enumerate() {
+            for language in Language::ALL {
+                let mut analyzer = analyzers::analyzer(language);
+                for term in concept.terms(language) {
+                    let tokens = analyzers::terms(&mut analyzer, term);
+                    match seen.get(&(language, tokens.clone())) {
+                        Some((other, written)) if *other != id => clashes.push(format!(
+                            "{language}: {} \"{term}\" reads as {} \"{written}\"",
+                            concept.id,
+                            thesaurus().concept(*other).id
+                        )),
+                        _ => {
+                            seen.insert((language, tokens), (id, term.to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+    }
+
+    #[test]
     fn a_text_is_annotated_with_every_concept_it_names_where_it_names_it() {
         let found = mentioned(
             Language::En,
@@ -453,7 +426,11 @@ mod tests {
         let ru = mentioned(Language::Ru, "Реагирование на инциденты в банках");
         assert!(ru.iter().any(|(id, _)| id == "incident-response"), "{ru:?}");
         let zh = mentioned(Language::Zh, "防范勒索软件攻击");
-        assert!(zh.iter().any(|(id, w)| id == "ransomware" && w == "勒索软件"), "{zh:?}");
+        assert!(
+            zh.iter()
+                .any(|(id, w)| id == "ransomware" && w == "勒索软件"),
+            "{zh:?}"
+        );
         // An acronym in Latin letters counts in any language's text.
         let fr = mentioned(Language::Fr, "Le CSIRT national coordonne");
         assert!(fr.iter().any(|(id, _)| id == "csirt"), "{fr:?}");

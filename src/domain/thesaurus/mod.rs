@@ -176,8 +176,7 @@ pub fn fingerprint() -> u64 {
 pub fn thesaurus() -> &'static Thesaurus {
     static THESAURUS: OnceLock<Thesaurus> = OnceLock::new();
     THESAURUS.get_or_init(|| {
-        Thesaurus::parse(DATA)
-            .expect("thesaurus.jsonl is valid (checked by thesaurus::tests)")
+        Thesaurus::parse(DATA).expect("thesaurus.jsonl is valid (checked by thesaurus::tests)")
     })
 }
 
