@@ -116,11 +116,18 @@ enum Command {
     /// known (the import format): top-1 accuracy, top-3 recall and
     /// micro-F1, per language and per section. Needs no database.
     TaggingEval {
-        /// One or more files, measured together.
+        /// One or more files, measured together: the import format, or a
+        /// labelled set's (`tests/data/concepts/practices.jsonl`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Decided practices (import format) to train the learned model on
-        /// first; without it, the lexicon alone is measured.
+        /// Of a labelled set, only this split (dev or heldout).
+        #[arg(long)]
+        split: Option<String>,
+        /// List the practices whose first suggestion is not the main item.
+        #[arg(long)]
+        misses: bool,
+        /// Decided practices to train the learned model on first; without
+        /// it, the lexicon alone is measured.
         #[arg(long)]
         train: Option<PathBuf>,
         /// Print the figures as JSON.
@@ -197,6 +204,8 @@ fn main() -> ExitCode {
         }
         Command::TaggingEval {
             files,
+            split,
+            misses,
             train,
             json,
             require_top1,
@@ -204,7 +213,12 @@ fn main() -> ExitCode {
             require_language_top1,
         } => {
             let thresholds = (require_top1, require_top3, require_language_top1);
-            return match tagging_eval(&files, train.as_deref(), json, thresholds) {
+            return match tagging_eval(
+                (&files, split.as_deref()),
+                train.as_deref(),
+                (json, misses),
+                thresholds,
+            ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("compendium: {error}");
@@ -323,24 +337,17 @@ fn restore(settings: &Settings, dir: &std::path::Path) -> Result<(), CliError> {
 }
 
 fn tagging_eval(
-    files: &[PathBuf],
+    (files, split): (&[PathBuf], Option<&str>),
     train: Option<&Path>,
-    json: bool,
+    (json, misses): (bool, bool),
     (top1, top3, language_top1): (f64, f64, f64),
 ) -> Result<(), CliError> {
     use compendium::tagging::{evaluation, model::Model, Tagger};
-    let read = |path: &Path| -> Result<Vec<evaluation::Labelled>, CliError> {
-        let file =
-            std::fs::File::open(path).map_err(io(format!("cannot open {}", path.display())))?;
-        evaluation::read(BufReader::new(file))
-            .map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
-    };
-    let mut labelled = Vec::new();
-    for file in files {
-        labelled.extend(read(file)?);
-    }
+    let labelled = evaluation::read_files(files, split).map_err(CliError::Invalid)?;
     let model = match train {
-        Some(path) => evaluation::train(&read(path)?),
+        Some(path) => evaluation::train(
+            &evaluation::read_files(&[path.to_owned()], None).map_err(CliError::Invalid)?,
+        ),
         None => Model::default(),
     };
     let tagger = Tagger::new()?;
@@ -351,6 +358,9 @@ fn tagging_eval(
         println!("{text}");
     } else {
         print!("{}", report.to_table());
+        if misses {
+            print!("{}", report.misses_table());
+        }
     }
     let shortfalls = report.shortfalls(top1, top3, language_top1);
     if shortfalls.is_empty() {

@@ -3,14 +3,14 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::submission::{body, text, MAX_TITLE_CHARS};
 use crate::domain::suggestion::Suggestion;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{ApiQuery, JsonBody};
 use crate::http::{Answer, State};
 use crate::service::tagging_stats;
 use crate::tagging::stats::TaggingStats;
@@ -38,6 +38,15 @@ pub struct SuggestRequest {
     language: String,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestQuery {
+    /// The language to name the suggestions' concepts in (default: the
+    /// text's).
+    lang: Option<Language>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestAnswer {
     /// Best first; at most five; empty when the text names no annex concept.
@@ -46,10 +55,15 @@ pub struct SuggestAnswer {
 
 /// Annex items for a text, as a practice saved with it would get them.
 #[utoipa::path(
-    post, path = "/api/v1/tagging/suggest", tag = "tagging", request_body = SuggestRequest, security(("bearer" = [])),
+    post, path = "/api/v1/tagging/suggest", tag = "tagging", request_body = SuggestRequest, params(SuggestQuery), security(("bearer" = [])),
     responses((status = 200, description = "The suggested items, each with its score and reasons", body = SuggestAnswer), (status = 400, description = "Malformed request"), (status = 401, description = "No valid token"), (status = 413, description = "Body too large"), (status = 415, description = "Body is not JSON"), (status = 422, description = "An empty title or body, or an unknown language (each field named)"))
 )]
-pub async fn suggest(state: State, caller: Caller, request: JsonBody) -> Answer {
+pub async fn suggest(
+    state: State,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<SuggestQuery>,
+    request: JsonBody,
+) -> Answer {
     authorize(&caller, Action::SuggestItems)?;
     let request: SuggestRequest = request.parse()?;
     let mut errors = Vec::new();
@@ -68,6 +82,11 @@ pub async fn suggest(state: State, caller: Caller, request: JsonBody) -> Answer 
     let suggestions = web::block(move || tagger.suggest(language, &title, &body))
         .await
         .map_err(|e| AppError::internal(format!("suggesting: {e}")))?;
+    let named_in = query.lang.unwrap_or(language);
+    let suggestions = suggestions
+        .into_iter()
+        .map(|s| s.in_language(named_in))
+        .collect();
     Ok(HttpResponse::Ok().json(SuggestAnswer { suggestions }))
 }
 

@@ -82,6 +82,7 @@ pub struct DeskLabels {
     pub suggested_heading: String,
     pub suggested_intro: String,
     pub suggested_reason: String,
+    pub suggested_concepts: String,
     pub errors_heading: String,
     pub saved_notice: String,
     pub submission_title: String,

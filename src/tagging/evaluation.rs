@@ -28,9 +28,21 @@ pub struct Labelled {
     pub items: Vec<AnnexItem>,
 }
 
-/// Reads practices in the import format; a line that is not one is an
-/// error naming the line.
-pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
+/// A practice of a labelled set (`tests/data/concepts`): one a line,
+/// with the split it belongs to.
+#[derive(Debug, serde::Deserialize)]
+struct SetLine {
+    language: String,
+    title: String,
+    body: String,
+    items: Vec<i64>,
+    split: String,
+}
+
+/// Reads practices in the import format, or in a labelled set's format
+/// (then only those of `split`, when one is named); a line that is
+/// neither is an error naming the line.
+pub fn read(input: impl BufRead, split: Option<&str>) -> Result<Vec<Labelled>, String> {
     let mut labelled = Vec::new();
     for (index, line) in input.lines().enumerate() {
         let number = index + 1;
@@ -38,15 +50,26 @@ pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: Line =
-            serde_json::from_str(&line).map_err(|e| format!("line {number}: {e}"))?;
-        let language: Language = parsed
-            .language
-            .parse()
-            .map_err(|e| format!("line {number}: {e}"))?;
-        for (position, practice) in parsed.practices.into_iter().enumerate() {
-            let items = practice
-                .items
+        let failed = |e: &dyn std::fmt::Display| format!("line {number}: {e}");
+        let value: serde_json::Value = serde_json::from_str(&line).map_err(|e| failed(&e))?;
+        let practices: Vec<(String, String, String, Vec<i64>)> = if value.get("split").is_some() {
+            let set: SetLine = serde_json::from_value(value).map_err(|e| failed(&e))?;
+            if split.is_some_and(|wanted| wanted != set.split) {
+                continue;
+            }
+            vec![(set.language, set.title, set.body, set.items)]
+        } else {
+            let parsed: Line = serde_json::from_value(value).map_err(|e| failed(&e))?;
+            let language = parsed.language;
+            parsed
+                .practices
+                .into_iter()
+                .map(|p| (language.clone(), p.title, p.body, p.items))
+                .collect()
+        };
+        for (position, (language, title, body, items)) in practices.into_iter().enumerate() {
+            let language: Language = language.parse().map_err(|e| failed(&e))?;
+            let items = items
                 .iter()
                 .map(|&n| {
                     u8::try_from(n)
@@ -68,11 +91,27 @@ pub fn read(input: impl BufRead) -> Result<Vec<Labelled>, String> {
             }
             labelled.push(Labelled {
                 language,
-                title: practice.title,
-                body: practice.body,
+                title,
+                body,
                 items,
             });
         }
+    }
+    Ok(labelled)
+}
+
+/// The practices of several files, measured together.
+pub fn read_files(
+    files: &[std::path::PathBuf],
+    split: Option<&str>,
+) -> Result<Vec<Labelled>, String> {
+    let mut labelled = Vec::new();
+    for path in files {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let read = read(std::io::BufReader::new(file), split)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        labelled.extend(read);
     }
     Ok(labelled)
 }
@@ -96,6 +135,8 @@ pub struct Tally {
     pub top1_correct: usize,
     /// The first suggestion is the main item.
     pub top1_main: usize,
+    /// The main item is among the first three suggestions.
+    pub main_in_top3: usize,
     pub relevant: usize,
     pub found_in_top3: usize,
     pub true_positives: usize,
@@ -119,6 +160,7 @@ impl Serialize for Tally {
             practices: usize,
             top1: f64,
             top1_main_item: f64,
+            main_item_in_top3: f64,
             top3_recall: f64,
             micro_f1: f64,
         }
@@ -126,6 +168,7 @@ impl Serialize for Tally {
             practices: self.practices,
             top1: self.top1(),
             top1_main_item: self.top1_main_item(),
+            main_item_in_top3: self.main_item_in_top3(),
             top3_recall: self.top3_recall(),
             micro_f1: self.micro_f1(),
         }
@@ -139,7 +182,9 @@ impl Tally {
         self.practices += 1;
         let first = suggestions.first().map(|s| s.item);
         self.top1_correct += usize::from(first.is_some_and(is_true));
-        self.top1_main += usize::from(first == items.first().map(|i| i.number()));
+        let main = items.first().map(|i| i.number());
+        self.top1_main += usize::from(first == main);
+        self.main_in_top3 += usize::from(suggestions.iter().take(3).any(|s| Some(s.item) == main));
         self.relevant += items.len();
         self.found_in_top3 += suggestions
             .iter()
@@ -164,6 +209,10 @@ impl Tally {
 
     pub fn top1_main_item(&self) -> f64 {
         ratio(self.top1_main, self.practices)
+    }
+
+    pub fn main_item_in_top3(&self) -> f64 {
+        ratio(self.main_in_top3, self.practices)
     }
 
     pub fn top3_recall(&self) -> f64 {
@@ -194,6 +243,18 @@ pub struct Report {
     pub by_section: BTreeMap<SectionId, Tally>,
     /// Decided practices the learned model saw (0: the lexicon alone).
     pub learned_from: usize,
+    /// The practices whose first suggestion is not their main item.
+    pub misses: Vec<Miss>,
+}
+
+/// A practice the first suggestion got wrong, to read when tuning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub language: Language,
+    pub title: String,
+    pub items: Vec<u8>,
+    /// The first three suggestions as (item, score).
+    pub suggested: Vec<(u8, f64)>,
 }
 
 pub fn evaluate(tagger: &Tagger, model: &Model, labelled: &[Labelled]) -> Report {
@@ -205,6 +266,18 @@ pub fn evaluate(tagger: &Tagger, model: &Model, labelled: &[Labelled]) -> Report
         let suggestions =
             tagger.suggest_with(model, practice.language, &practice.title, &practice.body);
         report.overall.add(&practice.items, &suggestions);
+        if suggestions.first().map(|s| s.item) != practice.items.first().map(|i| i.number()) {
+            report.misses.push(Miss {
+                language: practice.language,
+                title: practice.title.clone(),
+                items: practice.items.iter().map(|i| i.number()).collect(),
+                suggested: suggestions
+                    .iter()
+                    .take(3)
+                    .map(|s| (s.item, s.score))
+                    .collect(),
+            });
+        }
         report
             .by_language
             .entry(practice.language)
@@ -222,19 +295,33 @@ pub fn evaluate(tagger: &Tagger, model: &Model, labelled: &[Labelled]) -> Report
 }
 
 impl Report {
+    /// The practices missed, one a line.
+    pub fn misses_table(&self) -> String {
+        self.misses
+            .iter()
+            .map(|m| {
+                format!(
+                    "  miss {} items {:?} suggested {:?} {}\n",
+                    m.language, m.items, m.suggested, m.title
+                )
+            })
+            .collect()
+    }
+
     /// The report as a table for a terminal.
     pub fn to_table(&self) -> String {
         let mut out = format!(
-            "{:<10} {:>9} {:>7} {:>9} {:>12} {:>9}\n",
-            "", "practices", "top-1", "top-1 main", "top-3 recall", "micro-F1"
+            "{:<10} {:>9} {:>7} {:>10} {:>11} {:>12} {:>9}\n",
+            "", "practices", "top-1", "top-1 main", "main top-3", "top-3 recall", "micro-F1"
         );
         let mut row = |name: String, tally: &Tally| {
             out.push_str(&format!(
-                "{:<10} {:>9} {:>7.3} {:>10.3} {:>12.3} {:>9.3}\n",
+                "{:<10} {:>9} {:>7.3} {:>10.3} {:>11.3} {:>12.3} {:>9.3}\n",
                 name,
                 tally.practices,
                 tally.top1(),
                 tally.top1_main_item(),
+                tally.main_item_in_top3(),
                 tally.top3_recall(),
                 tally.micro_f1()
             ));
@@ -295,6 +382,7 @@ mod tests {
                 item,
                 score,
                 reasons: Vec::new(),
+                concepts: Vec::new(),
             })
             .collect()
     }
@@ -311,6 +399,7 @@ mod tests {
         tally.add(&items(&[18]), &suggested(&[(5, 0.4), (18, 0.3)]));
         assert_eq!(tally.top1(), 0.5);
         assert_eq!(tally.top1_main_item(), 0.5);
+        assert_eq!(tally.main_item_in_top3(), 1.0);
         assert_eq!(tally.top3_recall(), 2.0 / 3.0);
         // Answered: {11, 3} and {5}; true: {11, 10} and {18}.
         assert_eq!(
@@ -337,15 +426,35 @@ mod tests {
     #[test]
     fn lines_without_items_or_with_bad_items_are_refused_by_number() {
         let no_items = r#"{"entity":"FRA","language":"fr","title":"t","practices":[{"title":"a","body":"b"}]}"#;
-        assert!(read(no_items.as_bytes())
+        assert!(read(no_items.as_bytes(), None)
             .err()
             .is_some_and(|e| e.contains("line 1")));
         let bad = format!(
             "\n{}",
             no_items.replace(r#""body":"b""#, r#""body":"b","items":[19]"#)
         );
-        assert!(read(bad.as_bytes())
+        assert!(read(bad.as_bytes(), None)
             .err()
             .is_some_and(|e| e.contains("line 2") && e.contains("19")));
+    }
+
+    #[test]
+    fn a_labelled_set_is_read_split_by_split() {
+        let line = |split: &str, item: u8| {
+            format!(
+                r#"{{"key":"k","entity":"FRA","language":"fr","title":"t","body":"b","items":[{item}],"split":"{split}","source":"s"}}"#
+            )
+        };
+        let text = [line("dev", 3), line("heldout", 4), line("dev", 5)].join("\n");
+        let dev = read(text.as_bytes(), Some("dev")).expect("read");
+        assert_eq!(
+            dev.iter().map(|p| p.items[0].number()).collect::<Vec<_>>(),
+            [3, 5]
+        );
+        assert_eq!(read(text.as_bytes(), None).expect("read").len(), 3);
+        let bad = line("dev", 19);
+        assert!(read(bad.as_bytes(), None)
+            .err()
+            .is_some_and(|e| e.contains("line 1") && e.contains("19")));
     }
 }

@@ -17,7 +17,7 @@ pub mod text;
 use std::sync::{Arc, RwLock};
 
 use crate::domain::annex::AnnexItem;
-pub use crate::domain::suggestion::Suggestion;
+pub use crate::domain::suggestion::{SuggestedConcept, Suggestion};
 use crate::domain::Language;
 use lexicon::Lexicon;
 use model::Model;
@@ -126,7 +126,7 @@ impl Tagger {
         let mut suggestions: Vec<Suggestion> = candidates
             .into_iter()
             .filter(|c| c.score >= MIN_SCORE)
-            .map(Candidate::into_suggestion)
+            .map(|c| c.into_suggestion(language))
             .collect();
         suggestions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
         suggestions.truncate(MAX_SUGGESTIONS);
@@ -141,6 +141,7 @@ impl Tagger {
                 item,
                 score: 0.0,
                 reasons: Vec::new(),
+                concepts: Vec::new(),
             })
             .collect();
         // Per phrase: how often it matched, whether in the title, its words.
@@ -161,6 +162,8 @@ impl Tagger {
             }
         }
         let mut evidence = vec![Vec::<(f64, String)>::new(); candidates.len()];
+        let mut named_for = vec![Vec::<(f64, usize)>::new(); candidates.len()];
+        concept_evidence(language, practice, &mut evidence, &mut named_for);
         for (phrase, count, in_title, words) in found {
             let phrase = lexicon.phrase(phrase);
             let weight = phrase.weight
@@ -168,13 +171,62 @@ impl Tagger {
                 * if in_title { TITLE_WEIGHT } else { 1.0 };
             evidence[usize::from(phrase.item.number()) - 1].push((weight, words));
         }
-        for (candidate, mut evidence) in candidates.iter_mut().zip(evidence) {
+        for ((candidate, mut evidence), mut named) in
+            candidates.iter_mut().zip(evidence).zip(named_for)
+        {
             let total: f64 = evidence.iter().map(|(w, _)| w).sum();
             candidate.score = 1.0 - (-total / EVIDENCE_SCALE).exp();
             evidence.sort_by(|a, b| b.0.total_cmp(&a.0));
             candidate.reasons = evidence.into_iter().map(|(_, words)| words).collect();
+            named.sort_by(|a, b| b.0.total_cmp(&a.0));
+            candidate.concepts = named.into_iter().map(|(_, concept)| concept).collect();
         }
         candidates
+    }
+}
+
+/// What one mention of a concept weighs for the first item it bears on,
+/// against a lexicon phrase's `lexicon::STRONG`.
+const CONCEPT_WEIGHT: f64 = 0.3;
+/// Each further item a concept bears on gets this share of the one before.
+const FURTHER_ITEM_SHARE: f64 = 0.5;
+
+/// The thesaurus's concepts the practice names, each counting towards the
+/// items it bears on (in any language: the thesaurus has all six), with the
+/// practice's words that named it.
+fn concept_evidence(
+    language: Language,
+    practice: &Analysed,
+    evidence: &mut [Vec<(f64, String)>],
+    named_for: &mut [Vec<(f64, usize)>],
+) {
+    let concepts = crate::text::concepts::concepts();
+    let thesaurus = crate::domain::thesaurus::thesaurus();
+    let mut analyzer = crate::text::analyzers::analyzer(language);
+    // Per concept: mentions, whether in the title, the first words.
+    let mut named: Vec<(usize, u32, bool, String)> = Vec::new();
+    for (text, in_title) in [(&practice.title, true), (&practice.body, false)] {
+        for mention in concepts.mentions(language, &mut analyzer, text) {
+            let words = text.get(mention.span.clone()).unwrap_or_default();
+            match named.iter_mut().find(|n| n.0 == mention.concept) {
+                Some(entry) => {
+                    entry.1 += 1;
+                    entry.2 |= in_title;
+                }
+                None => named.push((mention.concept, 1, in_title, words.to_owned())),
+            }
+        }
+    }
+    for (concept, count, in_title, words) in named {
+        let mut weight = CONCEPT_WEIGHT
+            * (1.0 + 0.5 * f64::from(count).ln())
+            * if in_title { TITLE_WEIGHT } else { 1.0 };
+        for item in &thesaurus.concept(concept).items {
+            let slot = usize::from(item.number()) - 1;
+            evidence[slot].push((weight, words.clone()));
+            named_for[slot].push((weight, concept));
+            weight *= FURTHER_ITEM_SHARE;
+        }
     }
 }
 
@@ -201,10 +253,13 @@ struct Candidate {
     item: AnnexItem,
     score: f64,
     reasons: Vec<String>,
+    /// The thesaurus concepts that pointed to the item, strongest first.
+    concepts: Vec<usize>,
 }
 
 impl Candidate {
-    fn into_suggestion(self) -> Suggestion {
+    /// The suggestion, its concepts named in `language`.
+    fn into_suggestion(self, language: Language) -> Suggestion {
         let mut reasons: Vec<String> = Vec::new();
         for reason in self.reasons {
             let known = reasons
@@ -215,10 +270,22 @@ impl Candidate {
             }
         }
         reasons.truncate(MAX_REASONS);
+        let mut concepts: Vec<usize> = Vec::new();
+        for concept in self.concepts {
+            if !concepts.contains(&concept) {
+                concepts.push(concept);
+            }
+        }
+        concepts.truncate(MAX_REASONS);
+        let thesaurus = crate::domain::thesaurus::thesaurus();
         Suggestion {
             item: self.item.number(),
             score: (self.score * 1000.0).round() / 1000.0,
             reasons,
+            concepts: concepts
+                .into_iter()
+                .map(|c| SuggestedConcept::of(&thesaurus.concept(c).id, language))
+                .collect(),
         }
     }
 }
@@ -259,6 +326,33 @@ mod tests {
             let suggestions = tagger.suggest(language, title, body);
             assert_eq!(suggestions.first().map(|s| s.item), Some(11), "{language}: {suggestions:?}");
         }
+    }
+
+    #[test]
+    fn suggestions_name_the_concepts_behind_them_in_any_language() {
+        // Russian text, the concepts named in the practice's language and
+        // then in the reader's.
+        let suggestions = tagger().suggest(
+            Language::Ru,
+            "Программы-вымогатели",
+            "Национальная группа реагирования на компьютерные инциденты помогает \
+             больницам после атак программ-вымогателей.",
+        );
+        let named: Vec<&SuggestedConcept> = suggestions.iter().flat_map(|s| &s.concepts).collect();
+        let ransomware = named
+            .iter()
+            .find(|c| c.concept == "ransomware")
+            .unwrap_or_else(|| panic!("{suggestions:?}"));
+        assert!(
+            ransomware.label.chars().any(|c| ('а'..='я').contains(&c)),
+            "{ransomware:?}"
+        );
+        let in_english = suggestions[0].clone().in_language(Language::En);
+        assert!(
+            in_english.concepts.iter().all(|c| c.label.is_ascii()),
+            "{in_english:?}"
+        );
+        assert_eq!(in_english.concepts.len(), suggestions[0].concepts.len());
     }
 
     #[test]

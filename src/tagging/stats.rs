@@ -97,6 +97,7 @@ mod tests {
                 item,
                 score: 0.5,
                 reasons: Vec::new(),
+                concepts: Vec::new(),
             })
             .collect()
     }

@@ -555,6 +555,14 @@ fn a_whole_round_of_review_through_the_forms() {
         let other_section = ed.get("/desk/review?lang=en&section=A");
         assert!(!other_section.body.contains(&page_path));
         let review = ed.get(&page_path);
+        // The concepts behind each suggestion, named in the editor's
+        // language whatever the practice's.
+        let in_french = ed.get(&format!("{page_path}?lang=fr"));
+        assert!(
+            in_french.body.contains("class=\"concepts\"") && in_french.body.contains("hameçonnage"),
+            "{}",
+            in_french.body
+        );
         let editor_csrf = field(&review.body, "csrf").unwrap();
         let seen = field(&review.body, "version").unwrap();
         let asked = ed.post(

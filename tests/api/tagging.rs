@@ -143,6 +143,54 @@ fn the_endpoint_answers_in_all_six_languages() {
 }
 
 #[test]
+fn suggestions_name_their_concepts_in_the_language_asked_for() {
+    let app = TestApp::spawn(backends()[0]);
+    let focal = app.user(Role::FocalPoint, Some("FRA"));
+    let text = json!({
+        "title": "Équipe nationale",
+        "body": "L'équipe de réponse aux incidents informatiques aide les hôpitaux face aux rançongiciels.",
+        "language": "fr"
+    });
+    let concepts = |answer: &Value| -> Vec<(String, String)> {
+        answer["suggestions"]
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .flat_map(|s| s["concepts"].as_array().cloned().unwrap_or_default())
+            .map(|c| {
+                (
+                    c["concept"].as_str().unwrap().to_owned(),
+                    c["label"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let in_french = app.post_as(&focal.token, "/api/v1/tagging/suggest", &text);
+    assert_eq!(in_french.status, 200, "{}", in_french.body);
+    let french = concepts(&in_french.json());
+    assert!(!french.is_empty(), "{}", in_french.body);
+    let in_chinese = app.post_as(&focal.token, "/api/v1/tagging/suggest?lang=zh", &text);
+    assert_eq!(in_chinese.status, 200, "{}", in_chinese.body);
+    let chinese = concepts(&in_chinese.json());
+    // The same concepts, named in Chinese.
+    assert_eq!(
+        french.iter().map(|(c, _)| c).collect::<Vec<_>>(),
+        chinese.iter().map(|(c, _)| c).collect::<Vec<_>>()
+    );
+    assert!(
+        chinese.iter().all(|(_, label)| label
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "{chinese:?}"
+    );
+    let unknown = app.post_as(&focal.token, "/api/v1/tagging/suggest?lang=xx", &text);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert!(unknown
+        .header("content-type")
+        .is_some_and(|t| t.contains("problem+json")));
+}
+
+#[test]
 fn the_endpoint_refuses_what_it_cannot_read() {
     let app = TestApp::spawn(backends()[0]);
     let body = json!({"title": "t", "body": "CSIRT", "language": "en"});
@@ -302,6 +350,24 @@ fn the_held_out_practices_are_tagged_as_well_as_promised() {
         "0.70",
     ]);
     assert!(passed, "{errors}\n{report:#}");
+}
+
+/// The concept layer's labelled set (`tests/data/concepts`), read in its
+/// own format: the held-out split, never tuned on, keeps its floor.
+#[test]
+fn the_concept_set_s_held_out_split_keeps_its_floor() {
+    let (passed, report, errors) = evaluate(&[
+        "tests/data/concepts/practices.jsonl",
+        "--split",
+        "heldout",
+        "--require-top1",
+        "0.75",
+        "--require-language-top1",
+        "0.60",
+    ]);
+    assert!(passed, "{errors}\n{report:#}");
+    assert_eq!(report["overall"]["practices"].as_u64(), Some(119));
+    assert!(report["overall"]["main_item_in_top3"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -229,6 +229,7 @@ mod tests {
             item,
             score: 1.0,
             reasons: Vec::new(),
+            concepts: Vec::new(),
         };
         let mut p = practice("p1");
         p.items = vec![AnnexItem::new(4).unwrap(), AnnexItem::new(11).unwrap()];

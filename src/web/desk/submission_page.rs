@@ -128,6 +128,11 @@ fn practice_view(
                                             (i18n::fill(&d.suggested_reason, &[("words", &suggestion.reasons.join(", "))]))
                                         }
                                     }
+                                    @if !suggestion.concepts.is_empty() {
+                                        " — " span.concepts {
+                                            (i18n::fill(&d.suggested_concepts, &[("concepts", &concept_labels(suggestion, reader.language))]))
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -521,4 +526,19 @@ pub async fn revise(
         "/desk/submissions/{}/edit",
         outcome.view.id
     ))))
+}
+
+/// The concepts behind a suggestion, named in the reader's language.
+fn concept_labels(
+    suggestion: &crate::domain::suggestion::Suggestion,
+    language: crate::domain::Language,
+) -> String {
+    suggestion
+        .concepts
+        .iter()
+        .map(|named| {
+            crate::domain::suggestion::SuggestedConcept::of(&named.concept, language).label
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
