@@ -129,6 +129,13 @@ impl<S: TokenStream> TokenStream for FoldStream<S> {
         if let Some(bare) = without_article(&token.text) {
             token.text = bare.to_owned();
         }
+        if let Some(noun) = token.text.strip_suffix("пись") {
+            // Russian nouns in -пись (подпись, запись): Snowball takes their
+            // -ись for a reflexive verb's ending and cuts them shorter than
+            // their other cases (подпись → подп, подписи → подпис); read
+            // as the genitive, every case stems alike.
+            token.text = format!("{noun}писи");
+        }
         true
     }
 
@@ -282,6 +289,20 @@ mod tests {
     fn russian_is_stemmed_and_yo_folded() {
         same_terms(Language::Ru, "инцидентов", "инцидент");
         same_terms(Language::Ru, "ещё", "еще");
+    }
+
+    #[test]
+    fn russian_nouns_in_soft_sign_meet_their_other_cases() {
+        let mut ru = analyzer(Language::Ru);
+        for words in [
+            ["подпись", "подписи", "подписью"],
+            ["сеть", "сети", "сетью"],
+            ["безопасность", "безопасности", "безопасностью"],
+            ["связь", "связи", "связью"],
+        ] {
+            let stems: Vec<Vec<String>> = words.iter().map(|w| terms(&mut ru, w)).collect();
+            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{words:?}: {stems:?}");
+        }
     }
 
     #[test]
