@@ -355,6 +355,21 @@ mod tests {
     }
 
     #[test]
+    fn concepts_inside_a_longer_one_are_recognised_too() {
+        let index = index();
+        let found = named(&index, "international cyber exercises", Some(Language::En));
+        let has = |words: Range<usize>, id: &str| {
+            found
+                .iter()
+                .any(|(w, ids)| *w == words && ids.iter().any(|i| i == id))
+        };
+        assert!(has(0..3, "international-cyber-exercise"), "{found:?}");
+        assert!(has(1..3, "cyber-exercise"), "{found:?}");
+        // Longest first where two runs start at the same word.
+        assert_eq!(found[0].0, 0..3, "{found:?}");
+    }
+
+    #[test]
     fn inflected_and_plural_forms_are_recognised_through_the_analyzer() {
         let index = index();
         let ransomware = named(&index, "ransomware attacks", Some(Language::En));
