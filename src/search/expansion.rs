@@ -25,6 +25,10 @@ use crate::text::concepts::{concepts, Recognised};
 /// A concept's terms weigh this much against the reader's own words.
 const CONCEPT_WEIGHT: f32 = 1.0;
 
+/// A practice that names a narrower concept (a tabletop exercise, for
+/// cyber exercises) weighs this much against one that names the concept.
+const NARROWER_WEIGHT: f32 = 0.5;
+
 /// What being in the reader's language adds to a practice's score.
 const OWN_LANGUAGE_BOOST: f32 = 1.0;
 /// Of a query's parts (its words; or the runs of words that name
@@ -244,20 +248,26 @@ impl SearchIndex {
             .unwrap_or_else(|| boolean(Vec::new()))
     }
 
-    /// Practices that name any of the concepts, in any language
-    /// and any of its terms (annotated when indexed). Narrower concepts
-    /// are left out: a broad concept's subtree matches most of the
-    /// catalogue, and every search would pay its facets.
+    /// Practices that name any of the concepts, in any language and any of
+    /// its terms (annotated when indexed), or a concept one level narrower
+    /// at a lower weight. Deeper ones are left out: a broad concept's
+    /// subtree matches most of the catalogue, and every search would pay
+    /// its facets.
     fn concepts_query(&self, concepts: &BTreeSet<ConceptId>) -> Box<dyn Query> {
         let thesaurus = crate::domain::thesaurus::thesaurus();
         let alternatives = concepts
             .iter()
-            .map(|&concept| {
-                let term =
-                    Term::from_field_text(self.fields.concept, &thesaurus.concept(concept).id);
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Should, query)
+            .flat_map(|&concept| {
+                let id = &thesaurus.concept(concept).id;
+                let named = Term::from_field_text(self.fields.concept, id);
+                let named: Box<dyn Query> =
+                    Box::new(TermQuery::new(named, IndexRecordOption::WithFreqs));
+                let within = Term::from_field_text(self.fields.concept_within, id);
+                let within: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(within, IndexRecordOption::WithFreqs)),
+                    NARROWER_WEIGHT,
+                ));
+                [(Occur::Should, named), (Occur::Should, within)]
             })
             .collect();
         boolean(alternatives)

@@ -318,8 +318,13 @@ impl SearchIndex {
         let thesaurus = crate::domain::thesaurus::thesaurus();
         for (text, times) in [(title, 2), (body, 1)] {
             for mention in concepts.mentions(language, &mut analyzer, text) {
+                let concept = thesaurus.concept(mention.concept);
                 for _ in 0..times {
-                    document.add_text(self.fields.concept, &thesaurus.concept(mention.concept).id);
+                    document.add_text(self.fields.concept, &concept.id);
+                    for &broader in &concept.broader {
+                        let broader = &thesaurus.concept(broader).id;
+                        document.add_text(self.fields.concept_within, broader);
+                    }
                 }
             }
         }

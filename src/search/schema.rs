@@ -19,7 +19,8 @@ use crate::text::analyzers;
 /// 6: the Arabic article is taken off before stemming.
 /// 7: the thesaurus's concepts each practice names.
 /// 8: Russian nouns in -пись stem as their other cases do.
-pub const SCHEMA_VERSION: u32 = 8;
+/// 9: the concepts one level broader than those named.
+pub const SCHEMA_VERSION: u32 = 9;
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -56,6 +57,9 @@ pub struct Fields {
     /// for each mention: a concept is searched for here, one term for all
     /// its labels in six languages.
     pub concept: Field,
+    /// The concepts one level broader than those it names, once for each
+    /// mention: a search for cyber exercises finds a tabletop exercise.
+    pub concept_within: Field,
     texts: Vec<(Language, LanguageFields)>,
 }
 
@@ -77,6 +81,11 @@ pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     // Filters only: facets are counted from `facet_pack`.
     let facet = NumericOptions::default().set_indexed();
+    let concept_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let mut texts = Vec::new();
     for language in Language::ALL {
         let options = TextOptions::default().set_indexing_options(
@@ -113,14 +122,8 @@ pub fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        concept: builder.add_text_field(
-            "concept",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("raw")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        concept: builder.add_text_field("concept", concept_options.clone()),
+        concept_within: builder.add_text_field("concept_within", concept_options),
         texts,
     };
     (builder.build(), fields)
