@@ -83,9 +83,9 @@ pub fn script_language(text: &str) -> Option<Language> {
     }
 }
 
-/// The runs of words no longer run holds, each with every concept named
-/// within it ("international cyber exercises": that concept, and cyber
-/// exercises).
+/// The concepts of each run of words that no longer run holds ("incident
+/// response", not "incident" within it): the concepts-only alternative
+/// asks for these, so that a word's own narrower reading does not widen it.
 fn outermost(recognised: &[Recognised]) -> Vec<BTreeSet<ConceptId>> {
     let mut groups: Vec<(std::ops::Range<usize>, BTreeSet<ConceptId>)> = Vec::new();
     for found in recognised {
@@ -93,7 +93,7 @@ fn outermost(recognised: &[Recognised]) -> Vec<BTreeSet<ConceptId>> {
             outer.start <= found.words.start && found.words.end <= outer.end
         };
         match groups.iter_mut().find(|(outer, _)| inside(outer)) {
-            Some((_, concepts)) => concepts.extend(found.concepts.iter().copied()),
+            Some(_) => {}
             None => groups.push((found.words.clone(), found.concepts.clone())),
         }
     }
@@ -138,18 +138,27 @@ impl SearchIndex {
             false => concepts().recognise(&units, |l| self.analyzer(l), reader),
             true => Vec::new(),
         };
-        // One part per word: met by the word itself, or by any concept
-        // named by a run of words that holds it, in whatever language and
-        // term ("cyber exercises" is met by a tabletop exercise too).
+        // One part per word: met by the word itself, or by the concepts
+        // named by the widest run of words that holds it, in whatever
+        // language and term, or one level narrower ("cyber exercises" is
+        // met by a tabletop exercise too). Narrower runs inside it are
+        // left out: "incident" inside "incident response" would match
+        // nearly every practice on incidents, and every search pays for
+        // what it matches.
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
         for (unit, clause) in required.iter().enumerate() {
             let function_word = matches!(clause, Clause::Word(w) if is_function_word(w));
             if function_word && units.len() > 1 {
                 continue;
             }
-            let named: BTreeSet<ConceptId> = recognised
+            let holding: Vec<&Recognised> = recognised
                 .iter()
                 .filter(|group| group.words.contains(&unit))
+                .collect();
+            let widest = holding.iter().map(|g| g.words.len()).max().unwrap_or(0);
+            let named: BTreeSet<ConceptId> = holding
+                .iter()
+                .filter(|g| g.words.len() == widest)
                 .flat_map(|group| group.concepts.iter().copied())
                 .collect();
             let word = self.required(clause);
@@ -161,27 +170,35 @@ impl SearchIndex {
                 // catch up.
                 false => Box::new(DisjunctionMaxQuery::new(vec![
                     word,
-                    Box::new(BoostQuery::new(self.concepts_query(&named), CONCEPT_WEIGHT)),
+                    Box::new(BoostQuery::new(
+                        self.concepts_query(&named, true),
+                        CONCEPT_WEIGHT,
+                    )),
                 ])),
             });
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let most = parts.len();
         if most > 1 {
-            // The best matches first, not only those with every part; and
-            // practices on half the concepts named, in whatever language,
-            // though they lack the words no concept covers.
-            let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
-            let at_least = most.div_ceil(MATCH_ONE_IN);
-            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(
-                Occur::Should,
-                Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least)),
-            )];
+            // The best matches first, not only those with every part (but
+            // both of two); and practices on half the concepts named, in
+            // whatever language, though they lack the words no concept
+            // covers.
+            let at_least = most.div_ceil(MATCH_ONE_IN).max(2);
+            let parts: Box<dyn Query> = if at_least == most {
+                // Every part: an intersection, which skips through the
+                // rarest part instead of visiting every practice of each.
+                boolean(parts.into_iter().map(|p| (Occur::Must, p)).collect())
+            } else {
+                let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
+                Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least))
+            };
+            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parts)];
             let groups = outermost(&recognised);
             if !groups.is_empty() {
                 let concepts: Vec<(Occur, Box<dyn Query>)> = groups
                     .iter()
-                    .map(|group| (Occur::Should, self.concepts_query(group)))
+                    .map(|group| (Occur::Should, self.concepts_query(group, false)))
                     .collect();
                 let at_least = concepts.len().div_ceil(MATCH_ONE_IN);
                 let concepts = BooleanQuery::with_minimum_required_clauses(concepts, at_least);
@@ -253,7 +270,7 @@ impl SearchIndex {
     /// at a lower weight. Deeper ones are left out: a broad concept's
     /// subtree matches most of the catalogue, and every search would pay
     /// its facets.
-    fn concepts_query(&self, concepts: &BTreeSet<ConceptId>) -> Box<dyn Query> {
+    fn concepts_query(&self, concepts: &BTreeSet<ConceptId>, narrower: bool) -> Box<dyn Query> {
         let thesaurus = crate::domain::thesaurus::thesaurus();
         let alternatives = concepts
             .iter()
@@ -267,7 +284,11 @@ impl SearchIndex {
                     Box::new(TermQuery::new(within, IndexRecordOption::WithFreqs)),
                     NARROWER_WEIGHT,
                 ));
-                [(Occur::Should, named), (Occur::Should, within)]
+                let mut either = vec![(Occur::Should, named)];
+                if narrower {
+                    either.push((Occur::Should, within));
+                }
+                either
             })
             .collect();
         boolean(alternatives)

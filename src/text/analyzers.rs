@@ -301,7 +301,10 @@ mod tests {
             ["связь", "связи", "связью"],
         ] {
             let stems: Vec<Vec<String>> = words.iter().map(|w| terms(&mut ru, w)).collect();
-            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{words:?}: {stems:?}");
+            assert!(
+                stems.windows(2).all(|w| w[0] == w[1]),
+                "{words:?}: {stems:?}"
+            );
         }
     }
 
