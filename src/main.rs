@@ -342,16 +342,8 @@ fn tagging_eval(
     (json, misses): (bool, bool),
     (top1, top3, language_top1): (f64, f64, f64),
 ) -> Result<(), CliError> {
-    use compendium::tagging::{evaluation, model::Model, Tagger};
-    let labelled = evaluation::read_files(files, split).map_err(CliError::Invalid)?;
-    let model = match train {
-        Some(path) => evaluation::train(
-            &evaluation::read_files(&[path.to_owned()], None).map_err(CliError::Invalid)?,
-        ),
-        None => Model::default(),
-    };
-    let tagger = Tagger::new()?;
-    let report = evaluation::evaluate(&tagger, &model, &labelled);
+    let report = compendium::tagging::evaluation::measure_files((files, split), train)
+        .map_err(CliError::Invalid)?;
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| CliError::Invalid(format!("the report is not JSON: {e}")))?;

@@ -116,6 +116,21 @@ pub fn read_files(
     Ok(labelled)
 }
 
+/// The suggestions measured on the practices of `files` (one split of a
+/// labelled set, when named), after training the model on `train`'s.
+pub fn measure_files(
+    (files, split): (&[std::path::PathBuf], Option<&str>),
+    train: Option<&std::path::Path>,
+) -> Result<Report, String> {
+    let labelled = read_files(files, split)?;
+    let model = match train {
+        Some(path) => self::train(&read_files(&[path.to_owned()], None)?),
+        None => Model::default(),
+    };
+    let tagger = Tagger::new().map_err(|e| e.to_string())?;
+    Ok(evaluate(&tagger, &model, &labelled))
+}
+
 /// A model of the decisions in a labelled set (to measure what learning adds).
 pub fn train(labelled: &[Labelled]) -> Model {
     super::learn(labelled.iter().map(|p| {
