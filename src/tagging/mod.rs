@@ -60,6 +60,9 @@ impl std::fmt::Debug for Tagger {
 
 impl Tagger {
     pub fn new() -> Result<Tagger, LexiconError> {
+        // The thesaurus read by the analyzers takes a second or two to
+        // build: at start, not in the first request that suggests items.
+        crate::text::concepts::concepts();
         Ok(Tagger {
             lexicons: Lexicon::compile_all().map_err(LexiconError)?,
             model: RwLock::new(Arc::new(Model::default())),
