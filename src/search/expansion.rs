@@ -29,6 +29,12 @@ const CONCEPT_WEIGHT: f32 = 1.0;
 /// cyber exercises) weighs this much against one that names the concept.
 const NARROWER_WEIGHT: f32 = 0.5;
 
+/// A concept with more narrower concepts than this is a broad one (incident
+/// response: recovery, containment, lessons learned…): its narrower ones
+/// would bring in much of the catalogue, and a search pays for every
+/// practice it matches. Its practices are found by its own terms.
+const NARROWER_AT_MOST: usize = 10;
+
 /// What being in the reader's language adds to a practice's score.
 const OWN_LANGUAGE_BOOST: f32 = 1.0;
 /// Of a query's parts (its words; or the runs of words that name
@@ -267,7 +273,7 @@ impl SearchIndex {
 
     /// Practices that name any of the concepts, in any language and any of
     /// its terms (annotated when indexed), or a concept one level narrower
-    /// at a lower weight. Deeper ones are left out: a broad concept's
+    /// at a lower weight (unless the concept is a broad one). Deeper ones are left out: a broad concept's
     /// subtree matches most of the catalogue, and every search would pay
     /// its facets.
     fn concepts_query(&self, concepts: &BTreeSet<ConceptId>, narrower: bool) -> Box<dyn Query> {
@@ -285,7 +291,8 @@ impl SearchIndex {
                     NARROWER_WEIGHT,
                 ));
                 let mut either = vec![(Occur::Should, named)];
-                if narrower {
+                let broad = thesaurus.narrower(concept).count() > NARROWER_AT_MOST;
+                if narrower && !broad {
                     either.push((Occur::Should, within));
                 }
                 either
