@@ -205,11 +205,19 @@ fn concept_evidence(
 ) {
     let concepts = crate::text::concepts::concepts();
     let thesaurus = crate::domain::thesaurus::thesaurus();
-    let mut analyzer = crate::text::analyzers::analyzer(language);
-    // Per concept: mentions, whether in the title, the first words.
+    // Per concept: mentions, whether in the title, the first words. The
+    // practice is already analysed: its terms are read, not its text again.
     let mut named: Vec<(usize, u32, bool, String)> = Vec::new();
-    for (text, in_title) in [(&practice.title, true), (&practice.body, false)] {
-        for mention in concepts.mentions(language, &mut analyzer, text) {
+    let fields = [
+        (&practice.title, &practice.title_terms, true),
+        (&practice.body, &practice.body_terms, false),
+    ];
+    for (text, terms, in_title) in fields {
+        let tokens: Vec<(&str, std::ops::Range<usize>)> = terms
+            .iter()
+            .map(|t| (t.text.as_str(), t.from..t.to))
+            .collect();
+        for mention in concepts.mentions_in_tokens(language, &tokens) {
             let words = text.get(mention.span.clone()).unwrap_or_default();
             match named.iter_mut().find(|n| n.0 == mention.concept) {
                 Some(entry) => {

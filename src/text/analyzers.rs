@@ -148,7 +148,8 @@ impl<S: TokenStream> TokenStream for FoldStream<S> {
     }
 }
 
-fn is_han(c: char) -> bool {
+/// A Han character, as the Chinese analyzer cuts them in pairs.
+pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF)
 }

@@ -67,13 +67,15 @@ impl Trie {
 
     /// Every term at every place, overlaps included (a text on a "national
     /// incident response team" mentions the team and incident response).
-    fn mentions(&self, tokens: &[(String, Range<usize>)]) -> Vec<Mention> {
+    fn mentions<S: AsRef<str>>(&self, tokens: &[(S, Range<usize>)]) -> Vec<Mention> {
         let words: Vec<Option<u32>> = tokens
             .iter()
-            .map(|(token, _)| self.vocabulary.get(token).copied())
+            .map(|(token, _)| self.vocabulary.get(token.as_ref()).copied())
             .collect();
-        let mut found = Vec::new();
+        let mut found: Vec<Mention> = Vec::new();
         for start in 0..tokens.len() {
+            // A concept two of whose terms begin here counts once here.
+            let here = found.len();
             let mut node = 0;
             for (at, word) in words.iter().enumerate().skip(start) {
                 let Some(next) = word.and_then(|w| self.next.get(&(node, w))) else {
@@ -81,11 +83,8 @@ impl Trie {
                 };
                 node = *next;
                 for &concept in &self.ends[node as usize] {
-                    let span = tokens[start].1.start..tokens[at].1.end;
-                    if !found
-                        .iter()
-                        .any(|m: &Mention| m.concept == concept && m.span.start == span.start)
-                    {
+                    if !found[here..].iter().any(|m| m.concept == concept) {
+                        let span = tokens[start].1.start..tokens[at].1.end;
                         found.push(Mention { concept, span });
                     }
                 }
@@ -109,10 +108,6 @@ pub struct Recognised {
     pub concepts: BTreeSet<ConceptId>,
 }
 
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
-}
-
 fn slot(language: Language) -> usize {
     Language::ALL
         .iter()
@@ -129,7 +124,7 @@ impl ConceptIndex {
             for language in Language::ALL {
                 let s = slot(language);
                 for term in concept.terms(language) {
-                    if language == Language::Zh && term.chars().all(is_han) {
+                    if language == Language::Zh && term.chars().all(analyzers::is_han) {
                         han_terms.insert(term.to_owned());
                     }
                     tries[s].insert(&analyzers::terms(&mut analyzers[s], term), id);
@@ -169,7 +164,17 @@ impl ConceptIndex {
         analyzer: &mut TextAnalyzer,
         text: &str,
     ) -> Vec<Mention> {
-        self.tries[slot(language)].mentions(&analyzers::tokens(analyzer, text))
+        self.mentions_in_tokens(language, &analyzers::tokens(analyzer, text))
+    }
+
+    /// The same, for a text already analysed by `language`'s analyzer:
+    /// its tokens and where each was read.
+    pub fn mentions_in_tokens<S: AsRef<str>>(
+        &self,
+        language: Language,
+        tokens: &[(S, Range<usize>)],
+    ) -> Vec<Mention> {
+        self.tries[slot(language)].mentions(tokens)
     }
 
     /// A reader's Chinese word cut into the field's terms it holds and the
@@ -177,7 +182,7 @@ impl ConceptIndex {
     /// that each part is matched on its own; other words stay whole.
     pub fn segment(&self, word: &str) -> Vec<String> {
         let chars: Vec<char> = word.chars().collect();
-        if chars.len() <= 2 || !chars.iter().all(|c| is_han(*c)) {
+        if chars.len() <= 2 || !chars.iter().all(|c| analyzers::is_han(*c)) {
             return vec![word.to_owned()];
         }
         let mut parts: Vec<String> = Vec::new();
