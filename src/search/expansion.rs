@@ -92,18 +92,19 @@ pub fn script_language(text: &str) -> Option<Language> {
 /// The concepts of each run of words that no longer run holds ("incident
 /// response", not "incident" within it): the concepts-only alternative
 /// asks for these, so that a word's own narrower reading does not widen it.
-fn outermost(recognised: &[Recognised]) -> Vec<BTreeSet<ConceptId>> {
-    let mut groups: Vec<(std::ops::Range<usize>, BTreeSet<ConceptId>)> = Vec::new();
+fn outermost(recognised: &[Recognised]) -> Vec<&BTreeSet<ConceptId>> {
+    // `recognise` answers in order of start, longest first: a run inside
+    // another comes after it.
+    let mut groups: Vec<&Recognised> = Vec::new();
     for found in recognised {
-        let inside = |outer: &std::ops::Range<usize>| {
-            outer.start <= found.words.start && found.words.end <= outer.end
+        let inside = |outer: &&Recognised| {
+            outer.words.start <= found.words.start && found.words.end <= outer.words.end
         };
-        match groups.iter_mut().find(|(outer, _)| inside(outer)) {
-            Some(_) => {}
-            None => groups.push((found.words.clone(), found.concepts.clone())),
+        if !groups.iter().any(inside) {
+            groups.push(found);
         }
     }
-    groups.into_iter().map(|(_, concepts)| concepts).collect()
+    groups.into_iter().map(|group| &group.concepts).collect()
 }
 
 impl SearchIndex {
@@ -191,15 +192,9 @@ impl SearchIndex {
             // whatever language, though they lack the words no concept
             // covers.
             let at_least = most.div_ceil(MATCH_ONE_IN).max(2);
-            let parts: Box<dyn Query> = if at_least == most {
-                // Every part: an intersection, which skips through the
-                // rarest part instead of visiting every practice of each.
-                boolean(parts.into_iter().map(|p| (Occur::Must, p)).collect())
-            } else {
-                let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
-                Box::new(BooleanQuery::with_minimum_required_clauses(parts, at_least))
-            };
-            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parts)];
+            let parts = parts.into_iter().map(|p| (Occur::Should, p)).collect();
+            let parts = BooleanQuery::with_minimum_required_clauses(parts, at_least);
+            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(parts))];
             let groups = outermost(&recognised);
             if !groups.is_empty() {
                 let concepts: Vec<(Occur, Box<dyn Query>)> = groups
@@ -272,10 +267,10 @@ impl SearchIndex {
     }
 
     /// Practices that name any of the concepts, in any language and any of
-    /// its terms (annotated when indexed), or a concept one level narrower
-    /// at a lower weight (unless the concept is a broad one). Deeper ones are left out: a broad concept's
-    /// subtree matches most of the catalogue, and every search would pay
-    /// its facets.
+    /// its terms (annotated when indexed), or (with `narrower`, unless the
+    /// concept is a broad one) a concept one level narrower at a lower
+    /// weight. Deeper ones are left out: a concept's subtree matches much
+    /// of the catalogue, and every search pays for what it matches.
     fn concepts_query(&self, concepts: &BTreeSet<ConceptId>, narrower: bool) -> Box<dyn Query> {
         let thesaurus = crate::domain::thesaurus::thesaurus();
         let alternatives = concepts
@@ -285,15 +280,12 @@ impl SearchIndex {
                 let named = Term::from_field_text(self.fields.concept, id);
                 let named: Box<dyn Query> =
                     Box::new(TermQuery::new(named, IndexRecordOption::WithFreqs));
-                let within = Term::from_field_text(self.fields.concept_within, id);
-                let within: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(within, IndexRecordOption::WithFreqs)),
-                    NARROWER_WEIGHT,
-                ));
                 let mut either = vec![(Occur::Should, named)];
-                let broad = thesaurus.narrower(concept).count() > NARROWER_AT_MOST;
-                if narrower && !broad {
-                    either.push((Occur::Should, within));
+                if narrower && thesaurus.narrower(concept).count() <= NARROWER_AT_MOST {
+                    let within = Term::from_field_text(self.fields.concept_within, id);
+                    let within = TermQuery::new(within, IndexRecordOption::WithFreqs);
+                    let within = BoostQuery::new(Box::new(within), NARROWER_WEIGHT);
+                    either.push((Occur::Should, Box::new(within) as Box<dyn Query>));
                 }
                 either
             })
