@@ -153,6 +153,8 @@ impl SearchIndex {
         // nearly every practice on incidents, and every search pays for
         // what it matches.
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
+        // The concepts searched for, as the answer lists them.
+        let mut expanded: Vec<ConceptId> = Vec::new();
         for (unit, clause) in required.iter().enumerate() {
             let function_word = matches!(clause, Clause::Word(w) if is_function_word(w));
             if function_word && units.len() > 1 {
@@ -168,6 +170,11 @@ impl SearchIndex {
                 .filter(|g| g.words.len() == widest)
                 .flat_map(|group| group.concepts.iter().copied())
                 .collect();
+            for concept in &named {
+                if !expanded.contains(concept) {
+                    expanded.push(*concept);
+                }
+            }
             let word = self.required(clause);
             parts.push(match named.is_empty() {
                 true => word,
@@ -220,12 +227,6 @@ impl SearchIndex {
         }
         if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        let mut expanded: Vec<ConceptId> = Vec::new();
-        for concept in recognised.iter().flat_map(|group| &group.concepts) {
-            if !expanded.contains(concept) {
-                expanded.push(*concept);
-            }
         }
         if let Some(language) = reader {
             let own = Term::from_field_u64(self.fields.language, codes::language(language));

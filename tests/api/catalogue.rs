@@ -424,6 +424,18 @@ fn a_query_finds_the_same_concept_in_other_languages_and_synonyms() {
             expanded["expanded"][0]["labels"].as_array().unwrap().len(),
             6
         );
+        // The answer lists what was searched for: the phrase's concept,
+        // not the narrower reading of one of its words.
+        let phrase = app
+            .get("/api/v1/practices?q=incident%20response&lang=en")
+            .json();
+        let listed: Vec<&str> = phrase["expanded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["concept"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ["incident-response"], "{phrase}");
         let exact = app
             .get("/api/v1/practices?q=ransomware&expand=false")
             .json();
