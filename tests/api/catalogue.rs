@@ -413,13 +413,18 @@ fn a_query_finds_the_same_concept_in_other_languages_and_synonyms() {
         let expanded = app.get("/api/v1/practices?q=ransomware&lang=en").json();
         assert_eq!(expanded["total"], 1, "{expanded}");
         assert_eq!(expanded["items"][0]["language"], "zh");
-        let concepts: Vec<&str> = expanded["expanded"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["concept"].as_str().unwrap())
-            .collect();
-        assert!(concepts.contains(&"ransomware"), "{expanded}");
+        let concepts_of = |answer: &Value| -> Vec<String> {
+            answer["expanded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["concept"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert!(
+            concepts_of(&expanded).contains(&"ransomware".to_owned()),
+            "{expanded}"
+        );
         assert_eq!(
             expanded["expanded"][0]["labels"].as_array().unwrap().len(),
             6
@@ -429,13 +434,7 @@ fn a_query_finds_the_same_concept_in_other_languages_and_synonyms() {
         let phrase = app
             .get("/api/v1/practices?q=incident%20response&lang=en")
             .json();
-        let listed: Vec<&str> = phrase["expanded"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["concept"].as_str().unwrap())
-            .collect();
-        assert_eq!(listed, ["incident-response"], "{phrase}");
+        assert_eq!(concepts_of(&phrase), ["incident-response"], "{phrase}");
         let exact = app
             .get("/api/v1/practices?q=ransomware&expand=false")
             .json();
