@@ -105,16 +105,17 @@ pub async fn list_assessments(
 ) -> Answer {
     let user = authorize(&caller, Action::SelfAssess)?.clone();
     let page = pagination::page(query.limit, query.cursor.as_deref())?;
-    let fetch = page.clone();
-    let mut items = state
-        .store
-        .run(move |c| match (&user.entity, user.role.is_editor()) {
-            (_, true) => assessments::list(c, Listed::Shared, &fetch),
-            (Some(entity), false) => assessments::list(c, Listed::OfEntity(entity), &fetch),
+    let (items, next_cursor) = pagination::fetch(
+        &state,
+        page,
+        move |c, page| match (&user.entity, user.role.is_editor()) {
+            (_, true) => assessments::list(c, Listed::Shared, page),
+            (Some(entity), false) => assessments::list(c, Listed::OfEntity(entity), page),
             (None, false) => Ok(Vec::new()),
-        })
-        .await?;
-    let next_cursor = pagination::finish(&mut items, &page, |a| &a.id);
+        },
+        |a| &a.id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(AssessmentList { items, next_cursor }))
 }
 

@@ -143,13 +143,13 @@ pub async fn list_api_tokens(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Answer {
     let user_id = authorize(&caller, Action::ManageOwnApiTokens)?.id.clone();
-    let page = query.page()?;
-    let fetch = page.clone();
-    let mut items = state
-        .store
-        .run(move |c| tokens::api_tokens_of(c, &user_id, &fetch))
-        .await?;
-    let next_cursor = pagination::finish(&mut items, &page, |t| &t.id);
+    let (items, next_cursor) = pagination::fetch(
+        &state,
+        query.page()?,
+        move |c, page| tokens::api_tokens_of(c, &user_id, page),
+        |t| &t.id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ApiTokenList { items, next_cursor }))
 }
 

@@ -270,13 +270,14 @@ pub async fn list_compilations(
     caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Answer {
-    let page = query.page()?;
     let drafts = sees_editorial_work(&caller);
-    let (mut found, page) = state
-        .store
-        .run(move |c| Ok((editions::list(c, drafts, &page)?, page)))
-        .await?;
-    let next_cursor = pagination::finish(&mut found, &page, |c| &c.id);
+    let (found, next_cursor) = pagination::fetch(
+        &state,
+        query.page()?,
+        move |c, page| editions::list(c, drafts, page),
+        |c| &c.id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(CompilationList {
         items: found.iter().map(CompilationView::new).collect(),
         next_cursor,

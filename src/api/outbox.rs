@@ -89,11 +89,13 @@ pub async fn list_outbox(
             })
         })
         .transpose()?;
-    let (mut mails, page) = state
-        .store
-        .run(move |c| Ok((outbox::list(c, status, &page)?, page)))
-        .await?;
-    let next_cursor = pagination::finish(&mut mails, &page, |m| &m.id);
+    let (mails, next_cursor) = pagination::fetch(
+        &state,
+        page,
+        move |c, page| outbox::list(c, status, page),
+        |m| &m.id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(MailList {
         items: mails.into_iter().map(MailView::new).collect(),
         next_cursor,

@@ -7,6 +7,7 @@
 use super::shapes;
 use crate::domain::page::{Page, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::AppError;
+use crate::http::{AppState, Connection};
 
 pub fn page(limit: Option<u32>, cursor: Option<&str>) -> Result<Page, AppError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
@@ -30,12 +31,33 @@ pub fn page(limit: Option<u32>, cursor: Option<&str>) -> Result<Page, AppError> 
 
 /// Cuts the extra row fetched by [`Page::fetch_limit`] and answers the
 /// cursor of the next page, if there is one.
-pub fn finish<T>(items: &mut Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Option<String> {
+fn finish<T>(items: &mut Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Option<String> {
     if items.len() <= page.limit as usize {
         return None;
     }
     items.truncate(page.limit as usize);
     items.last().map(|last| id(last).to_owned())
+}
+
+/// One page of a list: `list` runs off the executor for the page's rows
+/// and the one past them, which says only whether a next page exists.
+/// Answers the rows and the next page's cursor.
+pub async fn fetch<T, F>(
+    state: &AppState,
+    page: Page,
+    list: F,
+    id: impl Fn(&T) -> &str,
+) -> Result<(Vec<T>, Option<String>), AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection, &Page) -> Result<Vec<T>, AppError> + Send + 'static,
+{
+    let (mut items, page) = state
+        .store
+        .run(move |c| Ok((list(c, &page)?, page)))
+        .await?;
+    let next_cursor = finish(&mut items, &page, id);
+    Ok((items, next_cursor))
 }
 
 #[cfg(test)]

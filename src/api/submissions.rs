@@ -138,12 +138,13 @@ pub async fn list_submissions(
         .transpose()
         .map_err(|e| AppError::invalid_field("entity", e.to_string()))?;
     let entities = listed_entities(&user, requested);
-    let fetch = page.clone();
-    let mut items = state
-        .store
-        .run(move |c| intake::list(c, entities, statuses, &fetch))
-        .await?;
-    let next_cursor = pagination::finish(&mut items, &page, |s| &s.id);
+    let (items, next_cursor) = pagination::fetch(
+        &state,
+        page,
+        move |c, page| intake::list(c, entities, statuses, page),
+        |s| &s.id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SubmissionList { items, next_cursor }))
 }
 

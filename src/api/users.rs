@@ -153,10 +153,8 @@ pub async fn list_users(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Answer {
     authorize(&caller, Action::ManageUsers)?;
-    let page = query.page()?;
-    let fetch = page.clone();
-    let mut items = state.store.run(move |c| accounts::list(c, &fetch)).await?;
-    let next_cursor = pagination::finish(&mut items, &page, |u| &u.id);
+    let (items, next_cursor) =
+        pagination::fetch(&state, query.page()?, accounts::list, |u| &u.id).await?;
     Ok(HttpResponse::Ok().json(UserList { items, next_cursor }))
 }
 

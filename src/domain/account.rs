@@ -114,18 +114,7 @@ impl Email {
     }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Email::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+crate::domain::checked_text!(Email);
 
 /// How long an invitation's link to choose a password works.
 pub const INVITATION_HOURS: i64 = 72;

@@ -63,6 +63,26 @@ pub mod workflow;
 
 pub use language::Language;
 
+/// A text newtype checked on the way in: shown as its text, and read from
+/// JSON only through its `parse`, so that serde lets no unchecked value in.
+macro_rules! checked_text {
+    ($type:ident) => {
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $type::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use checked_text;
+
 /// The pattern (ECMA-262) of text that is not blank as `str::trim` sees
 /// it: one character outside Unicode White_Space at least. `\S` would not
 /// do: ECMAScript's `\s` leaves out U+0085 and takes in U+FEFF, Rust the
@@ -80,38 +100,7 @@ mod tests {
             .strip_prefix("[^")
             .and_then(|c| c.strip_suffix(']'))
             .expect("a negated class");
-        let mut chars = Vec::new();
-        let mut rest = class;
-        while !rest.is_empty() {
-            let (c, after) = match rest.strip_prefix('\\') {
-                Some(escape) => match escape.chars().next() {
-                    Some('t') => ('\t', &escape[1..]),
-                    Some('n') => ('\n', &escape[1..]),
-                    Some('f') => ('\u{c}', &escape[1..]),
-                    Some('r') => ('\r', &escape[1..]),
-                    Some('u') => {
-                        let code = u32::from_str_radix(&escape[1..5], 16).unwrap();
-                        (char::from_u32(code).unwrap(), &escape[5..])
-                    }
-                    other => panic!("unexpected escape {other:?}"),
-                },
-                None => (rest.chars().next().unwrap(), &rest[1..]),
-            };
-            chars.push(c);
-            rest = after;
-        }
-        let mut ranges = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            if chars.get(i + 1) == Some(&'-') && i + 2 < chars.len() {
-                ranges.push((chars[i], chars[i + 2]));
-                i += 3;
-            } else {
-                ranges.push((chars[i], chars[i]));
-                i += 1;
-            }
-        }
-        ranges
+        crate::testing::class_ranges(class)
     }
 
     #[test]

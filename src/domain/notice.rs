@@ -157,10 +157,9 @@ impl Notice {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn submission(message: Option<&str>) -> SubmissionNotice {
+impl SubmissionNotice {
+    /// Kenya's submission `s1`, with a title that needs escaping in HTML.
+    pub fn example(message: Option<&str>) -> SubmissionNotice {
         SubmissionNotice {
             submission_id: "s1".to_owned(),
             title: "National plan <2026>".to_owned(),
@@ -169,6 +168,15 @@ mod tests {
             resubmitted: false,
             revision: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(message: Option<&str>) -> SubmissionNotice {
+        SubmissionNotice::example(message)
     }
 
     fn password() -> PasswordNotice {

@@ -178,34 +178,10 @@ mod tests {
     /// exactly what the rules refuse.
     #[test]
     fn the_documented_patterns_say_what_the_rules_refuse() {
-        fn ranges(class: &str) -> Vec<(u32, u32)> {
-            let codes: Vec<u32> = class
-                .split("\\u")
-                .filter(|s| !s.is_empty())
-                .map(|s| u32::from_str_radix(&s[..4], 16).unwrap())
-                .collect();
-            let dashes: Vec<bool> = class
-                .split("\\u")
-                .filter(|s| !s.is_empty())
-                .map(|s| s.ends_with('-'))
-                .collect();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < codes.len() {
-                if dashes[i] {
-                    out.push((codes[i], codes[i + 1]));
-                    i += 2;
-                } else {
-                    out.push((codes[i], codes[i]));
-                    i += 1;
-                }
-            }
-            out
-        }
         let within = |c: char, class: &str| {
-            ranges(class)
+            crate::testing::class_ranges(class)
                 .iter()
-                .any(|(a, b)| (*a..=*b).contains(&u32::from(c)))
+                .any(|(a, b)| (*a..=*b).contains(&c))
         };
         for code in (0..0x3000u32).filter_map(char::from_u32) {
             let text = code.to_string();

@@ -77,7 +77,7 @@ pub struct Outcome {
 }
 
 /// Decides, with the assessment loaded, whether the caller may go on.
-pub type Guard<'a> = &'a dyn Fn(&Assessment) -> Result<(), AppError>;
+pub type Guard<'a> = super::Guard<'a, Assessment>;
 
 fn record(
     connection: &mut AnyConnection,
@@ -176,15 +176,8 @@ pub fn create(
 }
 
 /// The assessment, if it exists and `guard` lets the caller on.
-pub fn load(
-    connection: &mut AnyConnection,
-    id: &str,
-    guard: Guard<'_>,
-) -> Result<Assessment, AppError> {
-    let assessment = rows::find(connection, id)?
-        .ok_or_else(|| AppError::NotFound(format!("there is no assessment {id}")))?;
-    guard(&assessment)?;
-    Ok(assessment)
+pub fn load(c: &mut AnyConnection, id: &str, guard: Guard<'_>) -> Result<Assessment, AppError> {
+    super::guarded(rows::find(c, id)?, "assessment", id, guard)
 }
 
 /// The assessment with its State's name, for reading.

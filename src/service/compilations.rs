@@ -105,6 +105,22 @@ fn record(
     )
 }
 
+/// Saves a compilation that was assembled anew, with its entries, and
+/// audits the change from `before`.
+fn save_assembled(
+    c: &mut AnyConnection,
+    actor: &Actor<'_>,
+    action: &str,
+    before: &Compilation,
+    compilation: &Compilation,
+    entries: &[Entry],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    compilations::save(c, compilation)?;
+    compilations::replace_entries(c, &compilation.id, entries)?;
+    record(c, actor, action, Some(before), compilation, now)
+}
+
 /// Practices changed since an assembly past which comparing them one by
 /// one costs more than assembling the whole scope again.
 const DRIFT_ONE_BY_ONE: i64 = 500;
@@ -289,14 +305,14 @@ pub fn update(
         }
         let assembly = reassembled(c, &compilation)?;
         compilation.reassemble(&assembly, now);
-        compilations::save(c, &compilation)?;
-        compilations::replace_entries(c, id, &assembly.entries)?;
-        record(
+        let action = "compilation.update";
+        save_assembled(
             c,
             actor,
-            "compilation.update",
-            Some(&before),
+            action,
+            &before,
             &compilation,
+            &assembly.entries,
             now,
         )?;
         Ok((compilation, assembly.entries))
@@ -326,14 +342,14 @@ pub fn publish(
         let highest = compilations::highest_rank(c, now.year())?;
         let number = EditionNumber::next(now, highest);
         compilation.publish(&assembly, number, actor.user_id(), now);
-        compilations::save(c, &compilation)?;
-        compilations::replace_entries(c, id, &assembly.entries)?;
-        record(
+        let action = "compilation.publish";
+        save_assembled(
             c,
             actor,
-            "compilation.publish",
-            Some(&before),
+            action,
+            &before,
             &compilation,
+            &assembly.entries,
             now,
         )?;
         announce(c, &compilation, &assembly.entries, now)?;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::practices::{catalogue_view, CataloguePractice};
 use super::submissions::{at_version, entity_name, event_row, publish, snapshot};
 use crate::domain::account::Actor;
-use crate::domain::submission::{Curation, CurationRefused};
+use crate::domain::submission::{Curation, CurationRefused, Submission};
 use crate::domain::workflow::Status;
 use crate::error::AppError;
 use crate::store::audit;
@@ -28,10 +28,7 @@ pub fn curate(
     now: DateTime<Utc>,
 ) -> Result<CataloguePractice, AppError> {
     write_transaction(connection, |c| {
-        let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
-        let submission_id =
-            submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
-        let mut submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
+        let mut submission = submission_of(c, practice_id)?;
         // Another editor's re-tagging since this one read the practice
         // would be silently overwritten.
         at_version(&submission, seen)?;
@@ -39,7 +36,7 @@ pub fn curate(
             submission
                 .curate(practice_id, curation, now)
                 .map_err(|refused| match refused {
-                    CurationRefused::NoSuchPractice => not_found(),
+                    CurationRefused::NoSuchPractice => no_practice(practice_id),
                     CurationRefused::NotAccepted(status) => AppError::Conflict(format!(
                         "only practices of accepted submissions are curated; this one's submission is {status}"
                     )),
@@ -47,18 +44,7 @@ pub fn curate(
         submissions::save_practice_tags(c, &practice)?;
         submissions::save(c, &submission, false)?;
         let message = format!("practice {practice_id}: {changed}");
-        history::insert_events(
-            c,
-            &[event_row(
-                &submission.id,
-                actor,
-                "curate",
-                Some(Status::Accepted),
-                Some(Status::Accepted),
-                Some(message),
-                now,
-            )],
-        )?;
+        note_on_trail(c, &submission, actor, "curate", message, now)?;
         publish(c, &submission, &[&practice], now)?;
         let name = entity_name(c, &submission.entity)?;
         snapshot(c, &submission, name, now)?;
@@ -87,10 +73,7 @@ pub fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<Withdrawal, AppError> {
     write_transaction(connection, |c| {
-        let not_found = || AppError::NotFound(format!("there is no practice {practice_id}"));
-        let submission_id =
-            submissions::submission_of_practice(c, practice_id)?.ok_or_else(not_found)?;
-        let submission = submissions::find(c, &submission_id)?.ok_or_else(not_found)?;
+        let submission = submission_of(c, practice_id)?;
         if submission.status != Status::Accepted {
             return Err(AppError::Conflict(format!(
                 "only practices in the catalogue are withdrawn; this one's submission is {}",
@@ -104,18 +87,7 @@ pub fn withdraw(
         }
         submissions::set_withdrawn(c, practice_id, &reason, now)?;
         let message = format!("practice {practice_id} withdrawn: {reason}");
-        history::insert_events(
-            c,
-            &[event_row(
-                &submission.id,
-                actor,
-                "withdraw_practice",
-                Some(Status::Accepted),
-                Some(Status::Accepted),
-                Some(message),
-                now,
-            )],
-        )?;
+        note_on_trail(c, &submission, actor, "withdraw_practice", message, now)?;
         audit::record(
             c,
             audit::Entry {
@@ -135,4 +107,39 @@ pub fn withdraw(
             reason,
         })
     })
+}
+
+fn no_practice(practice_id: &str) -> AppError {
+    AppError::NotFound(format!("there is no practice {practice_id}"))
+}
+
+/// The submission a published practice belongs to.
+fn submission_of(c: &mut AnyConnection, practice_id: &str) -> Result<Submission, AppError> {
+    submissions::submission_of_practice(c, practice_id)?
+        .and_then(|id| submissions::find(c, &id).transpose())
+        .transpose()?
+        .ok_or_else(|| no_practice(practice_id))
+}
+
+/// An editor's change to one practice of an accepted submission, on the
+/// submission's trail: the status stays what it was.
+fn note_on_trail(
+    c: &mut AnyConnection,
+    submission: &Submission,
+    actor: &Actor<'_>,
+    action: &str,
+    message: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let accepted = Some(Status::Accepted);
+    let event = event_row(
+        &submission.id,
+        actor,
+        action,
+        accepted,
+        accepted,
+        Some(message),
+        now,
+    );
+    history::insert_events(c, &[event])
 }

@@ -26,3 +26,17 @@ pub mod subscriptions;
 pub mod tagging_stats;
 pub mod tokens;
 pub mod views;
+
+use crate::error::AppError;
+
+/// Decides, with the thing a use case works on loaded, whether the caller
+/// may go on.
+pub type Guard<'a, T> = &'a dyn Fn(&T) -> Result<(), AppError>;
+
+/// What was `found` of the `what` named `id`, if it exists and `guard`
+/// lets the caller on.
+fn guarded<T>(found: Option<T>, what: &str, id: &str, guard: Guard<'_, T>) -> Result<T, AppError> {
+    let found = found.ok_or_else(|| AppError::NotFound(format!("there is no {what} {id}")))?;
+    guard(&found)?;
+    Ok(found)
+}

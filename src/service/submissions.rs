@@ -42,7 +42,7 @@ pub struct Outcome {
 }
 
 /// Decides, with the submission loaded, whether the caller may go on.
-pub type Guard<'a> = &'a dyn Fn(&Submission) -> Result<(), AppError>;
+pub type Guard<'a> = super::Guard<'a, Submission>;
 
 /// Refuses a change made from another version than the present one
 /// (`seen`; `None` when the caller did not say): a decision or an edit is
@@ -219,22 +219,10 @@ pub fn create(
         check_replaces(c, None, &practices)?;
         let name = entity_name(c, &entity)?;
         let submission = Submission {
-            practices,
-            id: id.clone(),
-            entity,
-            language: valid.language,
             title: valid.title,
             summary: valid.summary,
-            status: Status::Draft,
-            version: 1,
-            created_by: actor.user_id(),
-            created_at: now,
-            updated_at: now,
-            submitted_at: None,
-            decided_at: None,
-            editor_message: None,
-            decision_note: None,
-            revises: None,
+            practices,
+            ..Submission::draft(id.clone(), entity, valid.language, actor.user_id(), now)
         };
         submissions::insert(c, &submission)?;
         history::insert_events(
@@ -262,15 +250,8 @@ pub fn create(
 }
 
 /// The submission, if it exists and `guard` lets the caller on.
-pub fn load(
-    connection: &mut AnyConnection,
-    id: &str,
-    guard: Guard<'_>,
-) -> Result<Submission, AppError> {
-    let submission = submissions::find(connection, id)?
-        .ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
-    guard(&submission)?;
-    Ok(submission)
+pub fn load(c: &mut AnyConnection, id: &str, guard: Guard<'_>) -> Result<Submission, AppError> {
+    super::guarded(submissions::find(c, id)?, "submission", id, guard)
 }
 
 fn refuse(error: crate::domain::workflow::InvalidMove) -> AppError {

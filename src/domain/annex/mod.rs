@@ -180,10 +180,7 @@ impl Annex {
 /// The annex, parsed once from the compiled-in data file.
 pub fn annex() -> &'static Annex {
     static ANNEX: OnceLock<Annex> = OnceLock::new();
-    ANNEX.get_or_init(|| {
-        serde_json::from_str(include_str!("annex.json"))
-            .expect("annex.json is valid (checked by annex::tests)")
-    })
+    parsed_once(&ANNEX, include_str!("annex.json"))
 }
 
 /// The annex's full text, as the self-assessment form shows it: its
@@ -236,9 +233,18 @@ impl FullText {
 /// The annex's full text, parsed once from the compiled-in data file.
 pub fn full_text() -> &'static FullText {
     static TEXT: OnceLock<FullText> = OnceLock::new();
-    TEXT.get_or_init(|| {
-        serde_json::from_str(include_str!("annex_text.json"))
-            .expect("annex_text.json is valid (checked by annex::tests)")
+    parsed_once(&TEXT, include_str!("annex_text.json"))
+}
+
+/// A compiled-in data file of this folder, parsed on first use; the tests
+/// below parse both, so the `expect` cannot fire in a build that passed.
+fn parsed_once<T: serde::de::DeserializeOwned>(
+    cell: &'static OnceLock<T>,
+    json: &str,
+) -> &'static T {
+    cell.get_or_init(|| {
+        serde_json::from_str(json)
+            .expect("the annex's data files are valid (checked by annex::tests)")
     })
 }
 

@@ -4,7 +4,6 @@
 //! administrator adds later live in the database (`store::organisations`).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -177,18 +176,7 @@ impl utoipa::PartialSchema for EntityCode {
 
 impl utoipa::ToSchema for EntityCode {}
 
-impl fmt::Display for EntityCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for EntityCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = String::deserialize(deserializer)?;
-        EntityCode::parse(&code).map_err(serde::de::Error::custom)
-    }
-}
+crate::domain::checked_text!(EntityCode);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not an entity code: use 2 to 12 upper-case letters or digits, starting with a letter (ISO 3166-1 alpha-3 for States)")]

@@ -89,6 +89,35 @@ impl Practice {
 }
 
 impl Submission {
+    /// A new draft at version 1: nothing submitted or decided yet, and no
+    /// title, summary or practices until the caller gives them.
+    pub fn draft(
+        id: String,
+        entity: EntityCode,
+        language: Language,
+        created_by: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Submission {
+        Submission {
+            id,
+            entity,
+            language,
+            title: String::new(),
+            summary: None,
+            status: Status::Draft,
+            version: 1,
+            created_by,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            decided_at: None,
+            editor_message: None,
+            decision_note: None,
+            revises: None,
+            practices: Vec::new(),
+        }
+    }
+
     /// Every saved change makes a new version at `now`: the one place the
     /// version counts up, so no use case can forget it.
     pub(super) fn touch(&mut self, now: DateTime<Utc>) {
@@ -183,45 +212,7 @@ impl Submission {
 mod tests {
     use super::*;
 
-    fn at(second: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_790_000_000 + second, 0).expect("a valid time")
-    }
-
-    fn practice(id: &str) -> Practice {
-        Practice {
-            id: id.to_owned(),
-            submission_id: "s1".to_owned(),
-            title: "National CSIRT".to_owned(),
-            body: "Coordinates incident response.".to_owned(),
-            items: vec![AnnexItem::new(11).expect("an item")],
-            sectors: Vec::new(),
-            editorial_note: None,
-            updated_at: at(0),
-            suggested: Vec::new(),
-            replaces: None,
-        }
-    }
-
-    fn draft() -> Submission {
-        Submission {
-            id: "s1".to_owned(),
-            entity: EntityCode::parse("FRA").expect("a code"),
-            language: Language::En,
-            title: "Practices".to_owned(),
-            summary: None,
-            status: Status::Draft,
-            version: 1,
-            created_by: None,
-            created_at: at(0),
-            updated_at: at(0),
-            submitted_at: None,
-            decided_at: None,
-            editor_message: None,
-            decision_note: None,
-            revises: None,
-            practices: vec![practice("p1")],
-        }
-    }
+    use crate::domain::submission::fixtures::{at, draft, practice};
 
     #[test]
     fn the_main_item_is_the_best_suggested_of_its_items_else_the_first() {
@@ -231,7 +222,7 @@ mod tests {
             reasons: Vec::new(),
             concepts: Vec::new(),
         };
-        let mut p = practice("p1");
+        let mut p = practice("p1", "National CSIRT");
         p.items = vec![AnnexItem::new(4).unwrap(), AnnexItem::new(11).unwrap()];
         p.suggested = vec![suggested(2), suggested(11), suggested(4)];
         assert_eq!(p.main_item(), AnnexItem::new(11));
@@ -249,7 +240,7 @@ mod tests {
                 Language::Fr,
                 "Pratiques".into(),
                 None,
-                vec![practice("p2")],
+                vec![practice("p2", "National CSIRT")],
                 at(1),
             )
             .expect("a draft is editable");

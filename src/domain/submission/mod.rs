@@ -5,6 +5,8 @@
 //! a parse error; the output types can only hold valid values.
 
 mod aggregate;
+#[cfg(test)]
+mod fixtures;
 pub mod revision;
 
 pub use aggregate::{Curation, CurationRefused, Practice, Submission};

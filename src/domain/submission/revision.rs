@@ -155,22 +155,17 @@ pub fn open(
         return Err(RevisionRefused::NothingPublished);
     }
     Ok(Submission {
-        id,
-        entity: original.entity.clone(),
-        language: original.language,
         title: original.title.clone(),
         summary: original.summary.clone(),
-        status: Status::Draft,
-        version: 1,
-        created_by,
-        created_at: now,
-        updated_at: now,
-        submitted_at: None,
-        decided_at: None,
-        editor_message: None,
-        decision_note: None,
         revises: Some(original.id.clone()),
         practices,
+        ..Submission::draft(
+            id,
+            original.entity.clone(),
+            original.language,
+            created_by,
+            now,
+        )
     })
 }
 
@@ -250,53 +245,24 @@ impl Submission {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::annex::AnnexItem;
-    use crate::domain::entities::EntityCode;
     use crate::domain::Language;
 
-    fn at(second: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_790_000_000 + second, 0).expect("a valid time")
-    }
-
-    fn practice(id: &str, title: &str) -> Practice {
-        Practice {
-            id: id.to_owned(),
-            submission_id: "s1".to_owned(),
-            title: title.to_owned(),
-            body: "Body".to_owned(),
-            items: vec![AnnexItem::new(11).expect("an item")],
-            sectors: Vec::new(),
-            editorial_note: None,
-            updated_at: at(0),
-            suggested: Vec::new(),
-            replaces: None,
-        }
-    }
+    use crate::domain::submission::fixtures::{at, draft, practice};
 
     fn accepted() -> Submission {
         let mut with_note = practice("p1", "CSIRT");
         with_note.editorial_note = Some("Exemplary".to_owned());
         Submission {
-            id: "s1".to_owned(),
-            entity: EntityCode::parse("FRA").expect("a code"),
-            language: Language::En,
-            title: "Practices".to_owned(),
-            summary: None,
             status: Status::Accepted,
             version: 3,
-            created_by: None,
-            created_at: at(0),
-            updated_at: at(0),
             submitted_at: Some(at(0)),
             decided_at: Some(at(0)),
-            editor_message: None,
-            decision_note: None,
-            revises: None,
             practices: vec![
                 with_note,
                 practice("p2", "Exercises"),
                 practice("p3", "Withdrawn"),
             ],
+            ..draft()
         }
     }
 
