@@ -7,10 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, JsonBody};
 use crate::http::{Answer, State};
 use crate::service::organisations;
+use crate::text::collation;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -20,9 +22,13 @@ pub struct EntitiesQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     entity_type: Option<EntityType>,
-    /// Part of the name, or the whole code; case and accents are ignored.
+    /// Part of the name in any of the six languages, or the whole code;
+    /// case and accents are ignored.
     #[param(max_length = 200)]
     q: Option<String>,
+    /// The language of the names, and of their alphabetical order
+    /// (default English).
+    lang: Option<Language>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,10 +36,12 @@ pub struct EntityList {
     items: Vec<Entity>,
 }
 
-/// Member States, observer States and organisations, filtered by type and name.
+/// Member States, observer States and organisations, filtered by type and
+/// name, each named in the language asked for and sorted as that language
+/// sorts.
 #[utoipa::path(
     get, path = "/api/v1/entities", tag = "reference", params(EntitiesQuery),
-    responses((status = 200, description = "The matching entities: Member States alphabetically, then observer States, then organisations", body = EntityList), (status = 400, description = "Unknown type or parameter"))
+    responses((status = 200, description = "The matching entities: Member States, then observer States, then organisations, each group in the alphabetical order of the language asked for", body = EntityList), (status = 400, description = "Unknown type or parameter"))
 )]
 pub async fn list_entities(state: State, ApiQuery(query): ApiQuery<EntitiesQuery>) -> Answer {
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
@@ -44,13 +52,20 @@ pub async fn list_entities(state: State, ApiQuery(query): ApiQuery<EntitiesQuery
         query.entity_type.is_none_or(|t| entity.entity_type == t)
             && query.q.as_deref().is_none_or(|q| entity.matches(q))
     };
-    let items = registry()
+    let language = query.lang.unwrap_or(Language::En);
+    let mut items: Vec<Entity> = registry()
         .all()
         .iter()
         .chain(added.iter())
         .filter(matches)
-        .cloned()
+        .map(|entity| Entity {
+            name: entity.name_in(language).to_owned(),
+            ..entity.clone()
+        })
         .collect();
+    collation::sort_by_name(&mut items, language, |e| &e.name);
+    // Stable: each type keeps the alphabetical order within it.
+    items.sort_by_key(|e| e.entity_type);
     Ok(HttpResponse::Ok().json(EntityList { items }))
 }
 

@@ -93,8 +93,24 @@ macro_rules! in_language {
 }
 
 impl Translations {
+    /// One text for each language, in the order of [`Language::ALL`].
+    pub fn from_ordered([ar, zh, en, fr, ru, es]: [String; 6]) -> Translations {
+        Translations {
+            ar,
+            zh,
+            en,
+            fr,
+            ru,
+            es,
+        }
+    }
+
     pub fn get(&self, language: Language) -> &str {
         crate::in_language!(self, language)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        Language::ALL.into_iter().map(|language| self.get(language))
     }
 }
 

@@ -11,6 +11,10 @@ use crate::domain::annex::SectionId;
 pub struct SubmissionNotice {
     pub submission_id: String,
     pub title: String,
+    /// The entity's code, so that each mail names it in its own language
+    /// (empty in mails queued before codes were kept: the name is used).
+    #[serde(default)]
+    pub entity: String,
     pub entity_name: String,
     /// The editor's request, the acceptance note or the rejection reason.
     pub message: Option<String>,
@@ -69,6 +73,9 @@ pub struct PasswordNotice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentNotice {
     pub assessment_id: String,
+    /// As in [`SubmissionNotice`].
+    #[serde(default)]
+    pub entity: String,
     pub entity_name: String,
     pub year: i32,
 }
@@ -163,6 +170,7 @@ impl SubmissionNotice {
         SubmissionNotice {
             submission_id: "s1".to_owned(),
             title: "National plan <2026>".to_owned(),
+            entity: "KEN".to_owned(),
             entity_name: "Kenya".to_owned(),
             message: message.map(str::to_owned),
             resubmitted: false,
@@ -225,6 +233,7 @@ mod tests {
             (
                 Notice::AssessmentReminder(AssessmentNotice {
                     assessment_id: "a1".to_owned(),
+                    entity: "KEN".to_owned(),
                     entity_name: "Kenya".to_owned(),
                     year: 2026,
                 }),
@@ -253,6 +262,23 @@ mod tests {
     }
 
     #[test]
+    fn a_notice_queued_before_entity_codes_were_kept_is_still_read() {
+        let payload = serde_json::json!({
+            "submission_id": "s1",
+            "title": "Plan",
+            "entity_name": "Kenya",
+            "message": null,
+        });
+        let Ok(Notice::Accepted(read)) = Notice::from_parts("accepted", payload) else {
+            panic!("an old accepted notice is read");
+        };
+        assert_eq!(
+            (read.entity.as_str(), read.entity_name.as_str()),
+            ("", "Kenya")
+        );
+    }
+
+    #[test]
     fn payloads_keep_their_stored_shape() {
         let (_, payload) = Notice::Accepted(submission(None)).to_parts();
         assert_eq!(
@@ -260,6 +286,7 @@ mod tests {
             serde_json::json!({
                 "submission_id": "s1",
                 "title": "National plan <2026>",
+                "entity": "KEN",
                 "entity_name": "Kenya",
                 "message": null,
             })

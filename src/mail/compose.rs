@@ -12,8 +12,10 @@ use maud::{html, Markup, DOCTYPE};
 use super::links::Links;
 use crate::domain::account::{INVITATION_HOURS, RESET_MINUTES};
 use crate::domain::annex::annex;
+use crate::domain::entities::names::name_in;
 use crate::domain::notice::{Notice, PasswordNotice, SubmissionNotice};
 use crate::domain::outbox::Mail;
+use crate::domain::Language;
 use crate::i18n::{fill, labels, Labels};
 
 /// A message's words before they become parts.
@@ -40,13 +42,17 @@ struct NoticeTemplates<'a> {
 
 fn notice_words(
     l: &Labels,
+    language: Language,
     notice: &SubmissionNotice,
     templates: NoticeTemplates<'_>,
     public_url: &str,
 ) -> Words {
     let values = [
         ("title", notice.title.as_str()),
-        ("entity", notice.entity_name.as_str()),
+        (
+            "entity",
+            name_in(&notice.entity, &notice.entity_name, language),
+        ),
     ];
     let quote = notice
         .message
@@ -120,10 +126,17 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
                 text,
                 quote_label: None,
             };
-            Ok(notice_words(l, notice, templates, public_url))
+            Ok(notice_words(
+                l,
+                mail.language,
+                notice,
+                templates,
+                public_url,
+            ))
         }
         Notice::ChangesRequested(notice) => Ok(notice_words(
             l,
+            mail.language,
             notice,
             NoticeTemplates {
                 subject: &l.mail_changes_requested_subject,
@@ -134,6 +147,7 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
         )),
         Notice::Accepted(notice) => Ok(notice_words(
             l,
+            mail.language,
             notice,
             NoticeTemplates {
                 subject: &l.mail_accepted_subject,
@@ -144,6 +158,7 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
         )),
         Notice::Rejected(notice) => Ok(notice_words(
             l,
+            mail.language,
             notice,
             NoticeTemplates {
                 subject: &l.mail_rejected_subject,
@@ -194,7 +209,10 @@ fn words(l: &Labels, mail: &Mail, public_url: &str, links: &Links) -> Result<Wor
             let year = notice.year.to_string();
             let next = (notice.year + 1).to_string();
             let values = [
-                ("entity", notice.entity_name.as_str()),
+                (
+                    "entity",
+                    name_in(&notice.entity, &notice.entity_name, mail.language),
+                ),
                 ("year", year.as_str()),
                 ("next", next.as_str()),
             ];
@@ -415,7 +433,6 @@ mod tests {
     use super::*;
     use crate::domain::notice::ConfirmationNotice;
     use crate::domain::outbox::MailStatus;
-    use crate::domain::Language;
     use chrono::TimeZone;
 
     /// A workflow notice of the kind `kind` (a variant of `Notice`).
@@ -484,6 +501,20 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("National plan &lt;2026&gt;"));
         assert!(words.subject.starts_with("لم تُقبل"));
+        // The State is named in the mail's language, not as it was stored.
+        assert!(html.contains("كينيا") && !html.contains("Kenya"), "{html}");
+    }
+
+    #[test]
+    fn a_mail_queued_without_the_entity_code_names_it_as_stored() {
+        let l = labels(Language::Ru);
+        let mut m = mail(Notice::Accepted, Language::Ru, None);
+        if let Ok(Notice::Accepted(notice)) = &mut m.notice {
+            notice.entity.clear();
+        }
+        let words = words(l, &m, "https://x", &links()).unwrap();
+        let html = html_part(l, &m, &words).into_string();
+        assert!(html.contains("Kenya") && !html.contains("Кения"), "{html}");
     }
 
     // Unknown kinds no longer reach here: the store refuses to read them

@@ -29,6 +29,7 @@ pub fn remind_due(connection: &mut AnyConnection, now: DateTime<Utc>) -> Result<
             }
             let notice = Notice::AssessmentReminder(AssessmentNotice {
                 assessment_id: assessment.id.clone(),
+                entity: assessment.entity.to_string(),
                 entity_name: intake::entity_name(c, &assessment.entity)?,
                 year: assessment.year,
             });

@@ -389,6 +389,7 @@ fn notify(
     let about = |message: Option<String>| SubmissionNotice {
         submission_id: submission.id.clone(),
         title: submission.title.clone(),
+        entity: submission.entity.to_string(),
         entity_name: entity_name.to_owned(),
         message,
         resubmitted: action == Move::Submit && from == Status::ChangesRequested,

@@ -3,6 +3,7 @@
 //! the rooms that read text agree on it without depending on each other.
 
 pub mod analyzers;
+pub mod collation;
 pub mod concepts;
 mod escape;
 pub mod markdown;

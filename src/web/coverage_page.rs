@@ -48,7 +48,9 @@ fn column_name(
             .parse::<EntityType>()
             .ok()
             .map(|t| l.entity_type(t).to_owned()),
-        By::Entity => names.get(column).map(|e| e.name.clone()),
+        By::Entity => names
+            .get(column)
+            .map(|e| e.name_in(reader.language).to_owned()),
     };
     name.unwrap_or_else(|| column.to_owned())
 }

@@ -7,6 +7,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
 use crate::domain::annex::{annex, AnnexItem};
+use crate::domain::entities::names::name_in;
 use crate::error::AppError;
 use crate::http::State;
 use crate::service::practices::{find_public, withdrawal, CataloguePractice};
@@ -30,7 +31,7 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
             h1 #practice-title lang=(language.code()) dir=(direction) { (practice.title) }
             dl.facts {
                 dt { (l.practice_from) }
-                dd { (practice.entity_name) " (" (l.entity_type(practice.entity_type)) ")" }
+                dd { (name_in(&practice.entity, &practice.entity_name, reader.language)) " (" (l.entity_type(practice.entity_type)) ")" }
                 dt { (l.practice_language) }
                 dd { (l.language(language)) }
                 dt { (l.practice_received) }

@@ -10,6 +10,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::layout::{self, Reader, Section};
 use crate::domain::annex::{annex, AnnexItem, SectionId};
+use crate::domain::entities::names::name_in;
 use crate::domain::entities::{EntityType, Region};
 use crate::domain::Language;
 use crate::error::AppError;
@@ -334,7 +335,7 @@ fn result_list(reader: &Reader, results: &SearchResults) -> Markup {
                         }
                         p lang=(language.code()) dir=(direction) { (PreEscaped(&hit.snippet)) }
                         ul.meta {
-                            li { (row.entity_name) }
+                            li { (name_in(&row.entity, &row.entity_name, reader.language)) }
                             @if let Ok(entity_type) = row.entity_type.parse::<EntityType>() {
                                 li { (l.entity_type(entity_type)) }
                             }

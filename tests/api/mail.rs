@@ -296,6 +296,7 @@ fn two_replicas_drain_one_queue_and_deliver_each_mail_once() {
             notice: Notice::NewSubmission(SubmissionNotice {
                 submission_id: format!("s{n}"),
                 title: format!("Queued {n}"),
+                entity: "FRA".to_owned(),
                 entity_name: "France".to_owned(),
                 message: None,
                 resubmitted: false,
@@ -720,6 +721,7 @@ fn a_mail_this_version_cannot_read_dies_without_stopping_the_others() {
             Notice::NewSubmission(SubmissionNotice {
                 submission_id: "s1".to_owned(),
                 title: title.to_owned(),
+                entity: "FRA".to_owned(),
                 entity_name: "France".to_owned(),
                 message: None,
                 resubmitted: false,

@@ -235,6 +235,13 @@ fn a_practice_page_shows_the_whole_practice_and_nothing_executable() {
         assert!(html.contains("11. "));
         assert!(html.contains(&submission));
         assert!(html.contains(&format!("/practices/{id}</a>")));
+        // The State is named in the reader's language, there and in the
+        // search results.
+        let ru = page(app, &format!("/practices/{id}?lang=ru"));
+        assert!(ru.contains("Кения (Государство-член)"), "{ru}");
+        app.wait_for_total("", 1);
+        let results = page(app, "/?lang=zh");
+        assert!(results.contains("<li>肯尼亚</li>"), "{results}");
 
         // Not in the catalogue: a draft's practice, or nothing at all.
         let draft = app.post_as(

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod names;
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
@@ -198,10 +200,22 @@ pub struct Entity {
 
 impl Entity {
     /// Whether the entity matches a reader's query: a case- and
-    /// accent-insensitive substring of its name, or its code.
+    /// accent-insensitive substring of its name in any of the six
+    /// languages, or its code.
     pub fn matches(&self, query: &str) -> bool {
         let query = fold(query.trim());
-        query.is_empty() || fold(&self.name).contains(&query) || fold(self.code.as_str()) == query
+        let named = |name: &str| fold(name).contains(&query);
+        query.is_empty()
+            || named(&self.name)
+            || names::names()
+                .get(self.code.as_str())
+                .is_some_and(|names| names.iter().any(named))
+            || fold(self.code.as_str()) == query
+    }
+
+    /// The name in `language` (see [`names::name_in`]).
+    pub fn name_in(&self, language: crate::domain::Language) -> &str {
+        names::name_in(self.code.as_str(), &self.name, language)
     }
 }
 
