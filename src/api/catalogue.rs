@@ -259,7 +259,7 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
         search.run(move |index| index.search(&request)).await?
     };
     let mut head = String::new();
-    crate::publish::csv::line(CSV_COLUMNS, &mut head);
+    crate::publish::csv::header(CSV_COLUMNS, &mut head);
     csv_rows(&first, &mut head);
     let pages = futures_util::stream::unfold(first.next_cursor, move |cursor| {
         let (search, request) = (

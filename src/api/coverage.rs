@@ -41,7 +41,7 @@ pub fn table_csv(table: &Table) -> String {
         header.push(format!("{column} contributors"));
     }
     header.push("total".to_owned());
-    crate::publish::csv::line(header.iter().map(String::as_str), &mut out);
+    crate::publish::csv::header(header.iter().map(String::as_str), &mut out);
     for row in &table.rows {
         let mut cells = vec![
             row.item.to_string(),

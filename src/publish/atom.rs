@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
+use crate::domain::Language;
 use crate::text::escape_html;
 
 /// An entry of a feed.
@@ -11,6 +12,9 @@ pub struct FeedEntry {
     /// A UUID: the entry's id becomes `urn:uuid:…`.
     pub id: String,
     pub title: String,
+    /// The language of the title and summary, where it is not the feed's
+    /// (a practice is in the language it was written in).
+    pub language: Option<Language>,
     pub link: String,
     pub updated: DateTime<Utc>,
     pub published: Option<DateTime<Utc>>,
@@ -24,6 +28,8 @@ pub struct FeedEntry {
 pub struct Feed {
     /// The feed's own address, which is also its id.
     pub self_link: String,
+    /// The language of the feed's own words and of the entries' labels.
+    pub language: Language,
     pub alternate: String,
     pub title: String,
     pub subtitle: String,
@@ -66,7 +72,10 @@ impl Feed {
             .unwrap_or_else(beginning);
         let mut xml = String::with_capacity(1024 + self.entries.len() * 800);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+        xml.push_str(&format!(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+            self.language.code()
+        ));
         xml.push_str(&format!("  <id>{}</id>\n", escaped(&self.self_link)));
         xml.push_str(&format!("  <title>{}</title>\n", escaped(&self.title)));
         xml.push_str(&format!(
@@ -81,7 +90,15 @@ impl Feed {
         for entry in &self.entries {
             xml.push_str("  <entry>\n");
             xml.push_str(&format!("    <id>urn:uuid:{}</id>\n", escaped(&entry.id)));
-            xml.push_str(&format!("    <title>{}</title>\n", escaped(&entry.title)));
+            let own = entry
+                .language
+                .filter(|l| *l != self.language)
+                .map(|l| format!(" xml:lang=\"{}\"", l.code()))
+                .unwrap_or_default();
+            xml.push_str(&format!(
+                "    <title{own}>{}</title>\n",
+                escaped(&entry.title)
+            ));
             xml.push_str(&link("    ", "alternate", "text/html", &entry.link));
             xml.push_str(&format!(
                 "    <updated>{}</updated>\n",
@@ -102,7 +119,7 @@ impl Feed {
                 ));
             }
             xml.push_str(&format!(
-                "    <summary type=\"text\">{}</summary>\n",
+                "    <summary type=\"text\"{own}>{}</summary>\n",
                 escaped(&entry.summary)
             ));
             xml.push_str("  </entry>\n");
@@ -128,6 +145,7 @@ mod tests {
     fn an_empty_feed_is_still_whole_and_stable() {
         let feed = Feed {
             self_link: "https://x/feeds/compilations.atom".to_owned(),
+            language: Language::En,
             alternate: "https://x/compilations".to_owned(),
             title: "Compilations".to_owned(),
             subtitle: "Editions".to_owned(),
@@ -135,6 +153,7 @@ mod tests {
         };
         let xml = feed.render();
         assert!(xml.contains("<updated>2009-12-21T00:00:00Z</updated>"));
+        assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">"));
         assert_eq!(xml, feed.render());
     }
 
@@ -143,12 +162,14 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2027, 1, 5, 10, 0, 0).unwrap();
         let feed = Feed {
             self_link: "https://x/feeds/practices.atom".to_owned(),
+            language: Language::Fr,
             alternate: "https://x/".to_owned(),
             title: "Practices".to_owned(),
             subtitle: "New".to_owned(),
             entries: vec![FeedEntry {
                 id: "0190-…".to_owned(),
                 title: "<b>A & B</b>\u{1}".to_owned(),
+                language: Some(Language::Ar),
                 link: "https://x/practices/1?a=1&b=2".to_owned(),
                 updated: at,
                 published: Some(at),
@@ -158,7 +179,9 @@ mod tests {
             }],
         };
         let xml = feed.render();
-        assert!(xml.contains("<title>&lt;b&gt;A &amp; B&lt;/b&gt;</title>"));
+        // The entry's own language marks its words, not the feed's labels.
+        assert!(xml.contains("<title xml:lang=\"ar\">&lt;b&gt;A &amp; B&lt;/b&gt;</title>"));
+        assert!(xml.contains("<summary type=\"text\" xml:lang=\"ar\">x</summary>"));
         assert!(xml.contains("href=\"https://x/practices/1?a=1&amp;b=2\""));
         assert!(xml.contains("<updated>2027-01-05T10:00:00Z</updated>"));
     }

@@ -24,6 +24,14 @@ pub fn cell(value: &str, out: &mut String) {
     }
 }
 
+/// The first line of a document: a UTF-8 byte-order mark, without which
+/// Excel reads the file as the machine's legacy code page and garbles
+/// every Arabic, Chinese, Russian and accented name, then the column names.
+pub fn header<'a>(columns: impl IntoIterator<Item = &'a str>, out: &mut String) {
+    out.push('\u{feff}');
+    line(columns, out);
+}
+
 /// One line of cells, ended by CRLF as RFC 4180 asks.
 pub fn line<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mut String) {
     for (index, value) in cells.into_iter().enumerate() {

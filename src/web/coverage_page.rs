@@ -75,7 +75,9 @@ fn heat_map(
     let largest = table.largest_cell();
     let annex = annex();
     html! {
-        div.table-scroll {
+        // A region that scrolls sideways must be reachable from the
+        // keyboard, and named for screen readers (WCAG 2.1.1, 4.1.2).
+        div.table-scroll tabindex="0" role="region" aria-label=(by_label(reader, table.by)) {
             table.heat-map {
                 caption { (by_label(reader, table.by)) }
                 thead { tr {

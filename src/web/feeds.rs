@@ -25,6 +25,25 @@ fn shortened(text: &str) -> String {
     cut
 }
 
+/// The feed's language: `?lang=`, else English. Not the browser's
+/// preference: a feed reader polls the address it was given, and a cached
+/// feed must not change language with whoever asked first.
+fn language_of(request: &HttpRequest) -> Language {
+    form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(Language::En)
+}
+
+/// `path` with the feed's language, which English, the default, leaves
+/// out: the English feeds keep the ids they were first published with.
+fn in_language(path: String, language: Language) -> String {
+    match language {
+        Language::En => path,
+        other => format!("{path}?lang={}", other.code()),
+    }
+}
+
 fn atom(request: &HttpRequest, xml: String) -> HttpResponse {
     conditional::document(
         request,
@@ -42,7 +61,8 @@ pub async fn compilations_feed(state: State, request: HttpRequest) -> Answer {
         .store
         .run(|c| compilations::published(c, FEED_ENTRIES))
         .await?;
-    let l = labels(Language::En);
+    let language = language_of(&request);
+    let l = labels(language);
     let entries = editions
         .into_iter()
         .filter_map(|edition| {
@@ -63,7 +83,8 @@ pub async fn compilations_feed(state: State, request: HttpRequest) -> Answer {
                     fill(&l.edition_number, &[("number", &number.to_string())]),
                     edition.title
                 ),
-                link: format!("{base}/compilations/{}", edition.id),
+                language: None,
+                link: in_language(format!("{base}/compilations/{}", edition.id), language),
                 updated: published,
                 published: Some(published),
                 author: "United Nations Secretariat".to_owned(),
@@ -73,8 +94,9 @@ pub async fn compilations_feed(state: State, request: HttpRequest) -> Answer {
         })
         .collect();
     let feed = Feed {
-        self_link: format!("{base}/feeds/compilations.atom"),
-        alternate: format!("{base}/compilations"),
+        self_link: in_language(format!("{base}/feeds/compilations.atom"), language),
+        language,
+        alternate: in_language(format!("{base}/compilations"), language),
         title: format!("{}: {}", l.site_name, l.compilations_heading),
         subtitle: l.compilations_intro.clone(),
         entries,
@@ -90,7 +112,8 @@ pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
         .store
         .run(|c| catalogue::newest(c, FEED_ENTRIES))
         .await?;
-    let l = labels(Language::En);
+    let language = language_of(&request);
+    let l = labels(language);
     let annex = annex();
     let entries = newest
         .into_iter()
@@ -98,11 +121,12 @@ pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
             let practice = entry.practice;
             let author = entities
                 .get(&entry.entity)
-                .map(|e| e.name.clone())
-                .unwrap_or_else(|| entry.entity.clone());
+                .map_or(entry.entity.as_str(), |e| e.name_in(language))
+                .to_owned();
             FeedEntry {
-                link: format!("{base}/practices/{}", practice.id),
+                link: in_language(format!("{base}/practices/{}", practice.id), language),
                 title: practice.title,
+                language: entry.language.parse().ok(),
                 updated: entry.accepted_at.max(practice.updated_at),
                 published: Some(entry.accepted_at),
                 author,
@@ -113,7 +137,7 @@ pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
                     .map(|&item| {
                         (
                             item.to_string(),
-                            annex.item(item).title.get(Language::En).to_owned(),
+                            annex.item(item).title.get(language).to_owned(),
                         )
                     })
                     .collect(),
@@ -122,8 +146,9 @@ pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
         })
         .collect();
     let feed = Feed {
-        self_link: format!("{base}/feeds/practices.atom"),
-        alternate: format!("{base}/"),
+        self_link: in_language(format!("{base}/feeds/practices.atom"), language),
+        language,
+        alternate: in_language(format!("{base}/"), language),
         title: l.site_name.clone(),
         subtitle: l.site_tagline.clone(),
         entries,

@@ -163,6 +163,18 @@ fn a_reader_searches_filters_reads_and_switches_to_arabic() {
         true
     );
     browser.screenshot(&artifacts().join("coverage-ar.png"));
+    // The table scrolls sideways in a named region the keyboard can reach,
+    // and each row's item stays in view (on the right, in Arabic).
+    assert_eq!(
+        browser.script("const r = document.querySelector('.table-scroll'); r.focus(); return [document.activeElement === r, r.getAttribute('role'), r.getAttribute('aria-label').length > 0]"),
+        serde_json::json!([true, "region", true])
+    );
+    assert_eq!(
+        browser.script(
+            "return getComputedStyle(document.querySelector('table.heat-map tbody th')).position"
+        ),
+        "sticky"
+    );
     browser.go(&app.url("/coverage?lang=en"));
     browser.screenshot(&artifacts().join("coverage-en.png"));
 }

@@ -315,7 +315,12 @@ fn the_csv_export_has_every_match_and_no_live_formula() {
         let csv = app.get("/api/v1/practices.csv");
         assert_eq!(csv.status, 200, "{}", csv.body);
         assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-        let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+        // A byte-order mark first, so that Excel reads UTF-8.
+        let body = csv
+            .body
+            .strip_prefix('\u{feff}')
+            .expect("a byte-order mark");
+        let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines[0], "id,title,entity,entity_name,entity_type,language,items,sections,accepted_at,submission_id");
         assert_eq!(lines.len(), 1 + FIXTURES.len() + 1);
         assert!(

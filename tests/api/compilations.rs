@@ -473,7 +473,8 @@ fn an_edition_is_frozen_and_exports_the_same_bytes_in_every_format() {
         assert!(md.contains("##### Heading of kenya"));
 
         // CSV: a header and one row per entry, in order.
-        let rows = parse_csv(&csv_export.body);
+        let body = csv_export.body.strip_prefix('\u{feff}');
+        let rows = parse_csv(body.expect("a byte-order mark"));
         assert_eq!(
             rows[0][0..5],
             ["position", "section", "item", "item_title", "practice_id"]
@@ -586,6 +587,37 @@ fn feeds_are_atom_with_stable_ids() {
             .filter_map(|n| n.attribute("term"))
             .collect();
         assert_eq!(terms, BTreeSet::from(["4", "11"]));
+        let xml_lang = ("http://www.w3.org/XML/1998/namespace", "lang");
+        assert_eq!(document.root_element().attribute(xml_lang), Some("en"));
+
+        // In French: the feed's words and labels, each practice's title
+        // marked with its own language where it differs.
+        let answer = app.get("/feeds/practices.atom?lang=fr");
+        let french = roxmltree::Document::parse(&answer.body).expect("well-formed XML");
+        let root = french.root_element();
+        assert_eq!(root.attribute(xml_lang), Some("fr"));
+        let self_link = root
+            .children()
+            .find(|n| n.has_tag_name((atom, "link")) && n.attribute("rel") == Some("self"))
+            .and_then(|n| n.attribute("href"));
+        assert!(self_link.is_some_and(|l| l.ends_with("/feeds/practices.atom?lang=fr")));
+        let labels: BTreeSet<&str> = root
+            .descendants()
+            .filter(|n| n.has_tag_name((atom, "category")))
+            .filter_map(|n| n.attribute("label"))
+            .collect();
+        assert!(
+            labels.contains("Capacité nationale de réponse aux incidents informatiques"),
+            "{labels:?}"
+        );
+        let marked: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name((atom, "title")))
+            .filter_map(|n| n.attribute(xml_lang))
+            .collect();
+        assert!(!marked.is_empty() && !marked.contains(&"fr"), "{marked:?}");
+        let compilations = app.get("/feeds/compilations.atom?lang=ar").body;
+        assert!(compilations.contains("xml:lang=\"ar\""));
     });
 }
 

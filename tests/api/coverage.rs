@@ -170,7 +170,11 @@ fn coverage_counts_practices_and_contributors_by_group() {
         // CSV: one row per item, practices and contributors per group.
         let csv = app.get("/api/v1/coverage.csv?by=region");
         assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
-        let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+        let body = csv
+            .body
+            .strip_prefix('\u{feff}')
+            .expect("a byte-order mark");
+        let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 19);
         assert!(lines[0].starts_with("item,section,title,africa practices,africa contributors,"));
         assert!(

@@ -499,6 +499,17 @@ fn every_page_is_valid_html_and_accessible() {
                 violations.push(format!("{path} ({who:?}): {v}"));
             }
         }
+        if who == Who::Reader {
+            // An edition's contents number each entry once, in its text
+            // ("5. Key stakeholders", not "1. 5. Key stakeholders").
+            browser.go(&app.url(&format!("/compilations/{}?lang=en", seeded.compilation)));
+            assert_eq!(
+                browser.script(
+                    "return getComputedStyle(document.querySelector('.toc li')).listStyleType"
+                ),
+                "none"
+            );
+        }
         if who == Who::Focal {
             // The form's states after a post: a preview, and errors.
             browser.go(&app.url("/desk/submissions/new?lang=en"));

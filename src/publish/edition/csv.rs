@@ -5,7 +5,7 @@ use super::day;
 use crate::domain::annex::annex;
 use crate::domain::compilation::Entry;
 use crate::domain::Language;
-use crate::publish::csv::line;
+use crate::publish::csv::{header, line};
 
 pub const COLUMNS: [&str; 17] = [
     "position",
@@ -32,7 +32,7 @@ pub const COLUMNS: [&str; 17] = [
 pub fn document(edition: Option<String>, entries: &[Entry]) -> String {
     let edition = edition.unwrap_or_default();
     let mut out = String::with_capacity(entries.len() * 1200 + 256);
-    line(COLUMNS, &mut out);
+    header(COLUMNS, &mut out);
     for entry in entries {
         let source = &entry.source;
         let items: Vec<String> = source.items.iter().map(ToString::to_string).collect();
@@ -69,7 +69,8 @@ mod tests {
     fn one_row_per_entry_and_no_live_formula() {
         let (_, entries) = fixture::edition();
         let csv = document(Some("2027/1".to_owned()), &entries);
-        let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+        let body = csv.strip_prefix('\u{feff}').expect("a byte-order mark first");
+        let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert!(lines[0].starts_with("position,section,item,item_title,practice_id"));
         assert!(lines[1].starts_with("1,A,4,National strategy and its goals,p2,"));
         assert!(csv.contains("'=SUM(A1)"), "{csv}");
