@@ -19,6 +19,7 @@ pub mod shapes;
 pub mod submissions;
 pub mod subscriptions;
 pub mod tagging;
+pub mod translations;
 pub mod users;
 
 use actix_web::body::EitherBody;
@@ -101,6 +102,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/compilations/{id}/publish" => post(compilations::publish_compilation);
             "/compilations/{id}/export" => get(compilations::export_compilation);
             "/practices/{id}/withdraw" => post(practices::withdraw_practice);
+            "/practices/{id}/translations/{lang}" => put(translations::put_translation), delete(translations::delete_translation);
             "/practices/{id}" => get(practices::get_practice), patch(practices::curate_practice);
         ),
     );

@@ -12,7 +12,7 @@ use super::shapes::{DateOrTime, EntityTags, IdCursor, IdempotencyKey, SearchCurs
 use super::users::BindingRule;
 use super::{
     annex, assessments, auth, catalogue, compilations, coverage, entities, health, outbox,
-    practices, submissions, subscriptions, tagging, users,
+    practices, submissions, subscriptions, tagging, translations, users,
 };
 use crate::domain::account::Role;
 use crate::domain::annex::{AnnexItem, SectionId};
@@ -80,6 +80,8 @@ use crate::search::engine::Sort;
         practices::get_practice,
         practices::curate_practice,
         practices::withdraw_practice,
+        translations::put_translation,
+        translations::delete_translation,
         tagging::suggest,
         tagging::tagging_stats,
         subscriptions::subscribe,

@@ -4,15 +4,16 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::shapes::EntityTags;
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
 use crate::domain::submission::Curation;
 use crate::domain::submission::{items, optional_note, sector_list_schema, sectors};
+use crate::domain::Language;
 use crate::error::{AppError, FieldError};
-use crate::http::extract::{double_option, if_match_version, JsonBody};
+use crate::http::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use crate::http::{Answer, IdPath, State};
 use crate::service::curation;
 use crate::service::curation::Withdrawal;
@@ -20,22 +21,38 @@ use crate::service::practices::{find_public, CataloguePractice};
 use crate::service::views::etag;
 use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PracticeQuery {
+    /// The language to read it in: its courtesy translation into that
+    /// language where it has one (`translated: true`), else the original.
+    lang: Option<Language>,
+}
+
 /// A practice of an accepted submission; anyone may read it.
 #[utoipa::path(
-    get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id")),
-    responses((status = 200, description = "The practice", body = CataloguePractice, headers(("ETag" = String, description = "The version of its submission, for If-Match"))), (status = 404, description = "No such practice in the catalogue"), (status = 410, description = "Withdrawn from the catalogue; the detail gives the reason"))
+    get, path = "/api/v1/practices/{id}", tag = "catalogue", params(("id" = String, Path, description = "The practice's id"), PracticeQuery),
+    responses((status = 200, description = "The practice", body = CataloguePractice, headers(("ETag" = String, description = "The version of its submission, for If-Match"))), (status = 400, description = "An unknown language or parameter"), (status = 404, description = "No such practice in the catalogue"), (status = 410, description = "Withdrawn from the catalogue; the detail gives the reason"))
 )]
-pub async fn get_practice(state: State, path: IdPath) -> Answer {
+pub async fn get_practice(
+    state: State,
+    path: IdPath,
+    ApiQuery(query): ApiQuery<PracticeQuery>,
+) -> Answer {
     let id = path.into_inner();
     let lookup = id.clone();
-    let practice = state.store.run(move |c| find_public(c, &lookup)).await?;
+    let practice = state
+        .store
+        .run(move |c| find_public(c, &lookup, query.lang))
+        .await?;
     practice
         .map(|p| answer(&p))
         .ok_or_else(|| AppError::NotFound(format!("there is no practice {id} in the catalogue")))
 }
 
 /// A practice with the ETag of its submission's version.
-fn answer(practice: &CataloguePractice) -> HttpResponse {
+pub(super) fn answer(practice: &CataloguePractice) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag(practice.version)))
         .json(practice)

@@ -43,7 +43,7 @@ pub struct Event {
     pub at: DateTime<Utc>,
     /// Who acted: an account's email, or "command line".
     pub actor: String,
-    /// `create`, `update`, `submit`, `withdraw`, `request_changes`, `accept`, `reject`, `curate`, `import`.
+    /// `create`, `update`, `submit`, `withdraw`, `request_changes`, `accept`, `reject`, `curate`, `translate`, `import`.
     pub action: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,

@@ -59,6 +59,7 @@ pub mod submission;
 pub mod suggestion;
 pub mod text;
 pub mod thesaurus;
+pub mod translation;
 pub mod workflow;
 
 pub use language::Language;

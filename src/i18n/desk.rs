@@ -368,7 +368,12 @@ mod tests {
             .iter()
             .map(|m| m.as_str())
             .chain(["create", "update", "curate", "import"])
-            .chain(["withdraw_practice", "revision_opened", "revised"])
+            .chain([
+                "withdraw_practice",
+                "translate",
+                "revision_opened",
+                "revised",
+            ])
             .chain(["answer", "complete", "share", "unshare", "draft"])
         {
             if action == "edit" {

@@ -71,6 +71,13 @@ pub struct Labels {
     pub practice_accepted: String,
     pub practice_items: String,
     pub practice_note: String,
+    /// `{language}`: the original's language, named in the reader's.
+    pub translation_by_secretariat: String,
+    pub translation_by_focal_point: String,
+    pub read_original: String,
+    pub read_translation: String,
+    /// Beside a search result the reader gets in a courtesy translation.
+    pub result_translated: String,
     pub practice_submission: String,
     pub permalink: String,
     pub back_to_search: String,

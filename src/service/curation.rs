@@ -48,7 +48,7 @@ pub fn curate(
         publish(c, &submission, &[&practice], now)?;
         let name = entity_name(c, &submission.entity)?;
         snapshot(c, &submission, name, now)?;
-        catalogue_view(c, &submission, &practice)
+        catalogue_view(c, &submission, &practice, None)
     })
 }
 
@@ -109,12 +109,15 @@ pub fn withdraw(
     })
 }
 
-fn no_practice(practice_id: &str) -> AppError {
+pub(super) fn no_practice(practice_id: &str) -> AppError {
     AppError::NotFound(format!("there is no practice {practice_id}"))
 }
 
 /// The submission a published practice belongs to.
-fn submission_of(c: &mut AnyConnection, practice_id: &str) -> Result<Submission, AppError> {
+pub(super) fn submission_of(
+    c: &mut AnyConnection,
+    practice_id: &str,
+) -> Result<Submission, AppError> {
     submissions::submission_of_practice(c, practice_id)?
         .and_then(|id| submissions::find(c, &id).transpose())
         .transpose()?
@@ -123,7 +126,7 @@ fn submission_of(c: &mut AnyConnection, practice_id: &str) -> Result<Submission,
 
 /// An editor's change to one practice of an accepted submission, on the
 /// submission's trail: the status stays what it was.
-fn note_on_trail(
+pub(super) fn note_on_trail(
     c: &mut AnyConnection,
     submission: &Submission,
     actor: &Actor<'_>,

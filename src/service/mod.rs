@@ -25,6 +25,7 @@ pub mod submissions;
 pub mod subscriptions;
 pub mod tagging_stats;
 pub mod tokens;
+pub mod translations;
 pub mod views;
 
 use crate::error::AppError;

@@ -9,17 +9,20 @@ use utoipa::ToSchema;
 use crate::domain::annex::SectionId;
 use crate::domain::entities::EntityType;
 use crate::domain::submission::{Practice, Sector, Submission};
+use crate::domain::translation::{self, Origin};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::store::{organisations, submissions, AnyConnection};
+use crate::store::{organisations, submissions, translations, AnyConnection};
 
-/// A practice of the catalogue, with where it came from.
+/// A practice of the catalogue, with where it came from: in the language
+/// it was written in, or in a courtesy translation a reader asked for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CataloguePractice {
     pub id: String,
+    /// In `language`.
     pub title: String,
-    /// Markdown.
+    /// Markdown, in `language`.
     pub body: String,
     #[schema(example = json!([10, 11]))]
     pub items: Vec<u8>,
@@ -34,8 +37,17 @@ pub struct CataloguePractice {
     pub entity: String,
     pub entity_name: String,
     pub entity_type: EntityType,
-    /// The language it was written in.
+    /// The language of `title` and `body`.
     pub language: Language,
+    /// The language it was written in: the text of record.
+    pub original_language: Language,
+    /// Whether `title` and `body` are a courtesy translation.
+    pub translated: bool,
+    /// Who made the translation shown, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_by: Option<Origin>,
+    /// The languages it has a courtesy translation into.
+    pub translations: Vec<Language>,
     /// When the Secretariat received the submission.
     pub received_at: DateTime<Utc>,
     /// When an editor accepted it into the catalogue.
@@ -48,11 +60,16 @@ pub struct CataloguePractice {
     pub version: i64,
 }
 
+/// The practice as readers see it: in `wanted`, where it has a translation
+/// into it, else as written.
 pub(super) fn catalogue_view(
     connection: &mut AnyConnection,
     submission: &Submission,
     practice: &Practice,
+    wanted: Option<Language>,
 ) -> Result<CataloguePractice, AppError> {
+    let translations = translations::of_practice(connection, &practice.id)?;
+    let shown = wanted.and_then(|language| translation::for_reader(&translations, language));
     let entity = organisations::lookup(connection, &submission.entity)?.ok_or_else(|| {
         AppError::internal(format!(
             "entity {} of an accepted submission is unknown",
@@ -63,8 +80,8 @@ pub(super) fn catalogue_view(
         practice.items.iter().map(|i| i.section()).collect();
     Ok(CataloguePractice {
         id: practice.id.clone(),
-        title: practice.title.clone(),
-        body: practice.body.clone(),
+        title: shown.map_or(&practice.title, |t| &t.title).clone(),
+        body: shown.map_or(&practice.body, |t| &t.body).clone(),
         items: practice.items.iter().map(|i| i.number()).collect(),
         sections: sections.into_iter().map(|s| s.to_string()).collect(),
         sectors: practice.sectors.clone(),
@@ -72,7 +89,11 @@ pub(super) fn catalogue_view(
         entity: entity.code.to_string(),
         entity_name: entity.name,
         entity_type: entity.entity_type,
-        language: submission.language,
+        language: shown.map_or(submission.language, |t| t.language),
+        original_language: submission.language,
+        translated: shown.is_some(),
+        translated_by: shown.map(|t| t.origin),
+        translations: translations.iter().map(|t| t.language).collect(),
         received_at: submission.submitted_at.unwrap_or(submission.created_at),
         accepted_at: submission.decided_at.unwrap_or(submission.updated_at),
         submission_id: submission.id.clone(),
@@ -85,6 +106,7 @@ pub(super) fn catalogue_view(
 pub fn find_public(
     connection: &mut AnyConnection,
     id: &str,
+    wanted: Option<Language>,
 ) -> Result<Option<CataloguePractice>, AppError> {
     let Some(submission_id) = submissions::submission_of_practice(connection, id)? else {
         return Ok(None);
@@ -103,7 +125,7 @@ pub fn find_public(
         )));
     }
     match submission.practices.iter().find(|p| p.id == id) {
-        Some(practice) => catalogue_view(connection, &submission, practice).map(Some),
+        Some(practice) => catalogue_view(connection, &submission, practice, wanted).map(Some),
         None => Ok(None),
     }
 }

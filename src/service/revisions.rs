@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::store::catalogue::{self, Change};
 use crate::store::history;
 use crate::store::submissions;
+use crate::store::translations;
 use crate::store::{write_transaction, AnyConnection};
 
 /// Opens a revision of an accepted submission: a new draft of the same
@@ -86,11 +87,29 @@ pub(super) fn adopt(
         ))
     })?;
     let live = submissions::live_practice_ids(connection, original_id)?;
+    let texts_before: std::collections::HashMap<String, (String, String)> = original
+        .practices
+        .iter()
+        .map(|p| (p.id.clone(), (p.title.clone(), p.body.clone())))
+        .collect();
     let adopted = original
         .adopt(revision, &live, new_id, now)
         .map_err(|refused| AppError::Conflict(refused.explain(&revision.id)))?;
     submissions::save(connection, &original, false)?;
     submissions::save_practices_in_place(connection, &original)?;
+    // A translation of a text the revision corrected no longer says what
+    // the practice says: it goes, and the trail says so.
+    let retexted: Vec<&str> = original
+        .practices
+        .iter()
+        .filter(|p| {
+            texts_before
+                .get(&p.id)
+                .is_some_and(|(title, body)| *title != p.title || *body != p.body)
+        })
+        .map(|p| p.id.as_str())
+        .collect();
+    let untranslated = translations::delete_of_practices(connection, &retexted)?;
     let reason = format!(
         "the submission it came in was revised (submission {}) and no longer holds it",
         revision.id
@@ -113,7 +132,13 @@ pub(super) fn adopt(
             "revised",
             Some(Status::Accepted),
             Some(Status::Accepted),
-            Some(format!("revision {} accepted", revision.id)),
+            Some(match untranslated {
+                0 => format!("revision {} accepted", revision.id),
+                n => format!(
+                    "revision {} accepted; {n} courtesy translations of corrected practices removed",
+                    revision.id
+                ),
+            }),
             now,
         )],
     )?;

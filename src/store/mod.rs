@@ -58,6 +58,7 @@ pub mod schema;
 pub mod sessions;
 pub mod submissions;
 pub mod subscriptions;
+pub mod translations;
 pub mod users;
 
 use std::time::Duration;

@@ -271,3 +271,15 @@ diesel::table! {
         message -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    practice_translations (practice_id, language) {
+        practice_id -> Text,
+        language -> Text,
+        title -> Text,
+        body -> Text,
+        origin -> Text,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}

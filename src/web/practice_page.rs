@@ -8,16 +8,29 @@ use maud::{html, Markup, PreEscaped};
 use super::layout::{self, Reader, Section};
 use crate::domain::annex::{annex, AnnexItem};
 use crate::domain::entities::names::name_in;
+use crate::domain::translation::Origin;
 use crate::error::AppError;
 use crate::http::State;
+use crate::i18n::fill;
 use crate::service::practices::{find_public, withdrawal, CataloguePractice};
 use crate::text::markdown;
 
-/// The page of a practice; its text is in its own language, the frame in
-/// the reader's.
+/// The page of a practice; its text is in its own language, or in a
+/// courtesy translation into the reader's (said so, with a link to the
+/// original); the frame is in the reader's language.
 pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) -> Markup {
     let l = reader.labels;
     let language = practice.language;
+    let path = format!("/practices/{}", practice.id);
+    let original = practice.original_language;
+    let translation_note = practice.translated_by.map(|origin| match origin {
+        Origin::Secretariat => &l.translation_by_secretariat,
+        Origin::FocalPoint => &l.translation_by_focal_point,
+    });
+    // Reading the original while a translation into the reader's language
+    // exists: offer it.
+    let offered = (!practice.translated && practice.translations.contains(&reader.language))
+        .then_some(reader.language);
     let direction = if language.is_right_to_left() {
         "rtl"
     } else {
@@ -29,11 +42,20 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
         article.practice aria-labelledby="practice-title" {
             p.back { a href=(reader.link("/")) { "← " (l.back_to_search) } }
             h1 #practice-title lang=(language.code()) dir=(direction) { (practice.title) }
+            @if let Some(note) = translation_note {
+                div.translation-note role="note" {
+                    p { (fill(note, &[("language", l.language(original))])) }
+                    p { a href=(reader.link_with(&path, &[("original", "1")])) lang=(original.code()) hreflang=(original.code()) { (fill(&l.read_original, &[("language", l.language(original))])) } }
+                }
+            }
+            @if let Some(wanted) = offered {
+                p.translation-note { a href=(reader.link(&path)) { (fill(&l.read_translation, &[("language", l.language(wanted))])) } }
+            }
             dl.facts {
                 dt { (l.practice_from) }
                 dd { (name_in(&practice.entity, &practice.entity_name, reader.language)) " (" (l.entity_type(practice.entity_type)) ")" }
                 dt { (l.practice_language) }
-                dd { (l.language(language)) }
+                dd { (l.language(original)) }
                 dt { (l.practice_received) }
                 dd { time dir="ltr" datetime=(practice.received_at.to_rfc3339()) { (day(&practice.received_at)) } }
                 dt { (l.practice_accepted) }
@@ -76,7 +98,13 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
     let reader = Reader::of(&request);
     let id = id.into_inner();
     let lookup = id.clone();
-    match state.store.run(move |c| find_public(c, &lookup)).await {
+    // `?original=1`: the text of record, whatever translations there are.
+    let wanted = (!asks_for_original(&request)).then_some(reader.language);
+    match state
+        .store
+        .run(move |c| find_public(c, &lookup, wanted))
+        .await
+    {
         Ok(Some(practice)) => {
             let permalink = format!(
                 "{}/practices/{}",
@@ -92,6 +120,11 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
         Err(AppError::Gone(_)) => withdrawn_page(&state, &reader, id).await,
         Err(error) => super::error_page(&reader, error),
     }
+}
+
+fn asks_for_original(request: &HttpRequest) -> bool {
+    form_urlencoded::parse(request.query_string().as_bytes())
+        .any(|(key, value)| key == "original" && value == "1")
 }
 
 /// A practice the Secretariat withdrew: 410, and its reason.

@@ -36,4 +36,5 @@ mod process;
 mod submissions;
 mod tagging;
 mod token_attacks;
+mod translations;
 mod trust;

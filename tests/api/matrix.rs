@@ -404,6 +404,32 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
+            "PUT /api/v1/practices/{accepted}/translations/fr",
+            [401, 403, 403, 201, 201, 401],
+            |app, f| {
+                (
+                    "PUT",
+                    format!(
+                        "/api/v1/practices/{}/translations/fr",
+                        accepted_practice_of_x(app, f)
+                    ),
+                    Some(json!({"title": "Titre", "body": "Corps."})),
+                )
+            },
+        ),
+        row(
+            "DELETE /api/v1/practices/{translated}/translations/fr",
+            [401, 403, 403, 204, 204, 401],
+            |app, f| {
+                let practice = accepted_practice_of_x(app, f);
+                let path = format!("/api/v1/practices/{practice}/translations/fr");
+                let body = json!({"title": "Titre", "body": "Corps."});
+                let added = app.call("PUT", &path, Some(&f.editor.token), Some(&body));
+                assert_eq!(added.status, 201, "{}", added.body);
+                ("DELETE", path, None)
+            },
+        ),
+        row(
             "POST /api/v1/compilations",
             [401, 403, 403, 201, 201, 401],
             |app, f| {

@@ -178,14 +178,7 @@ impl Submission {
         curation: Curation,
         now: DateTime<Utc>,
     ) -> Result<(Practice, String), CurationRefused> {
-        if self.status != Status::Accepted {
-            return Err(CurationRefused::NotAccepted(self.status));
-        }
-        let practice = self
-            .practices
-            .iter_mut()
-            .find(|p| p.id == practice_id)
-            .ok_or(CurationRefused::NoSuchPractice)?;
+        let practice = self.accepted_practice(practice_id)?;
         let mut changed = Vec::new();
         if let Some(items) = curation.items {
             let numbers: Vec<String> = items.iter().map(|i| i.to_string()).collect();
@@ -205,6 +198,31 @@ impl Submission {
         let practice = practice.clone();
         self.touch(now);
         Ok((practice, changed.join("; ")))
+    }
+
+    /// Notes that one accepted practice's translations changed: what
+    /// readers see of it changed, so it and its submission are new
+    /// versions. Answers the practice as it now is.
+    pub fn retranslate(
+        &mut self,
+        practice_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Practice, CurationRefused> {
+        let practice = self.accepted_practice(practice_id)?;
+        practice.updated_at = now;
+        let practice = practice.clone();
+        self.touch(now);
+        Ok(practice)
+    }
+
+    fn accepted_practice(&mut self, practice_id: &str) -> Result<&mut Practice, CurationRefused> {
+        if self.status != Status::Accepted {
+            return Err(CurationRefused::NotAccepted(self.status));
+        }
+        self.practices
+            .iter_mut()
+            .find(|p| p.id == practice_id)
+            .ok_or(CurationRefused::NoSuchPractice)
     }
 }
 
@@ -300,5 +318,22 @@ mod tests {
         assert_eq!(practice.editorial_note.as_deref(), Some("Seen"));
         assert_eq!(submission.practices[0], practice);
         assert_eq!(submission.version, 2);
+    }
+
+    #[test]
+    fn a_translation_changes_an_accepted_practice_and_only_one() {
+        let mut submission = draft();
+        assert_eq!(
+            submission.retranslate("p1", at(1)).unwrap_err(),
+            CurationRefused::NotAccepted(Status::Draft)
+        );
+        submission.status = Status::Accepted;
+        assert_eq!(
+            submission.retranslate("nope", at(1)).unwrap_err(),
+            CurationRefused::NoSuchPractice
+        );
+        let practice = submission.retranslate("p1", at(3)).expect("noted");
+        assert_eq!((practice.updated_at, submission.version), (at(3), 2));
+        assert_eq!(practice.items, submission.practices[0].items);
     }
 }

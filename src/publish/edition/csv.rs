@@ -69,7 +69,9 @@ mod tests {
     fn one_row_per_entry_and_no_live_formula() {
         let (_, entries) = fixture::edition();
         let csv = document(Some("2027/1".to_owned()), &entries);
-        let body = csv.strip_prefix('\u{feff}').expect("a byte-order mark first");
+        let body = csv
+            .strip_prefix('\u{feff}')
+            .expect("a byte-order mark first");
         let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert!(lines[0].starts_with("position,section,item,item_title,practice_id"));
         assert!(lines[1].starts_with("1,A,4,National strategy and its goals,p2,"));

@@ -1,0 +1,338 @@
+//! Courtesy translations of the catalogue's practices: who may write them,
+//! the versions and trail they leave, what readers get in each language,
+//! and what a revision of the text does to them.
+
+use compendium::domain::account::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{each_backend, error_fields, TestApp, TestUser};
+
+/// An accepted English practice of Kenya's: (submission, practice).
+fn published(app: &TestApp, editor: &TestUser) -> (String, String) {
+    let submission = app.accept_new(
+        editor,
+        &json!({"entity": "KEN", "language": "en", "title": "Kenya",
+            "practices": [{"title": "National CSIRT", "body": "The national team coordinates incident response.", "items": [11]}]}),
+    );
+    let practice = app.first_practice(&editor.token, &submission);
+    (submission, practice)
+}
+
+fn put(
+    app: &TestApp,
+    who: Option<&str>,
+    path: &str,
+    body: &Value,
+    headers: &[(&str, &str)],
+) -> crate::helpers::Answer {
+    app.call_with("PUT", path, who, Some(body), headers)
+}
+
+const FRENCH: &str = "Équipe nationale d’intervention en cas d’incident informatique";
+
+#[test]
+fn editors_translate_a_practice_and_readers_get_it_in_their_language() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let (submission, practice) = published(app, &editor);
+        let path = format!("/api/v1/practices/{practice}/translations/fr");
+        let text = json!({"title": FRENCH, "body": "L’équipe nationale coordonne la *réponse* aux incidents."});
+
+        // Only editors write translations.
+        put(app, None, &path, &text, &[]).problem(401);
+        put(app, Some(&focal.token), &path, &text, &[]).problem(403);
+
+        let before = app.get(&format!("/api/v1/practices/{practice}"));
+        let etag = before.header("etag").unwrap().to_owned();
+        let added = put(
+            app,
+            Some(&editor.token),
+            &path,
+            &text,
+            &[("if-match", &etag)],
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+        assert_eq!(
+            added.header("location"),
+            Some(format!("/api/v1/practices/{practice}?lang=fr").as_str())
+        );
+        let new_etag = added.header("etag").unwrap().to_owned();
+        assert_ne!(new_etag, etag);
+        let view = added.json();
+        assert_eq!(view["title"], FRENCH);
+        assert_eq!(
+            (
+                view["language"].as_str(),
+                view["original_language"].as_str()
+            ),
+            (Some("fr"), Some("en"))
+        );
+        assert_eq!(view["translated"], true);
+        assert_eq!(view["translated_by"], "secretariat");
+        assert_eq!(view["translations"], json!(["fr"]));
+
+        // A decision on an older version is refused; replacing answers 200.
+        let stale = put(
+            app,
+            Some(&editor.token),
+            &path,
+            &text,
+            &[("if-match", &etag)],
+        );
+        assert_eq!(stale.status, 412, "{}", stale.body);
+        let replaced = put(
+            app,
+            Some(&editor.token),
+            &path,
+            &json!({"title": format!("{FRENCH} (CSIRT)"), "body": "L’équipe nationale."}),
+            &[("if-match", &new_etag)],
+        );
+        assert_eq!(replaced.status, 200, "{}", replaced.body);
+
+        // Readers: the translation in French, the original otherwise.
+        let french = app
+            .get(&format!("/api/v1/practices/{practice}?lang=fr"))
+            .json();
+        assert_eq!(french["title"], format!("{FRENCH} (CSIRT)"));
+        assert_eq!(french["translated"], true);
+        for query in ["", "?lang=ru", "?lang=en"] {
+            let original = app
+                .get(&format!("/api/v1/practices/{practice}{query}"))
+                .json();
+            assert_eq!(original["title"], "National CSIRT", "{query}");
+            assert_eq!(original["language"], "en");
+            assert_eq!(original["translated"], false);
+            assert_eq!(original["translations"], json!(["fr"]));
+        }
+        app.get(&format!("/api/v1/practices/{practice}?lang=de"))
+            .problem(400);
+
+        // Each change is a version, on the trail.
+        let events = app
+            .get_as(
+                &editor.token,
+                &format!("/api/v1/submissions/{submission}/events"),
+            )
+            .json();
+        let translated: Vec<&str> = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "translate")
+            .filter_map(|e| e["message"].as_str())
+            .collect();
+        assert_eq!(
+            translated,
+            [
+                format!("practice {practice}: translation into fr added"),
+                format!("practice {practice}: translation into fr replaced")
+            ]
+        );
+
+        // Removed: readers in French read the original again.
+        let removed = app.call("DELETE", &path, Some(&editor.token), None);
+        assert_eq!(removed.status, 204, "{}", removed.body);
+        assert!(removed.header("etag").is_some());
+        app.call("DELETE", &path, Some(&editor.token), None)
+            .problem(404);
+        let after = app
+            .get(&format!("/api/v1/practices/{practice}?lang=fr"))
+            .json();
+        assert_eq!(
+            (after["title"].as_str(), after["translated"].as_bool()),
+            (Some("National CSIRT"), Some(false))
+        );
+        assert_eq!(after["translations"], json!([]));
+    });
+}
+
+#[test]
+fn a_translation_must_be_into_another_un_language_of_a_practice_in_the_catalogue() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let (_, practice) = published(app, &editor);
+        let token = Some(editor.token.as_str());
+        let text = json!({"title": "Título", "body": "Cuerpo."});
+        let into = |lang: &str| format!("/api/v1/practices/{practice}/translations/{lang}");
+
+        let same = put(app, token, &into("en"), &text, &[]).problem(422);
+        assert_eq!(error_fields(&same), ["lang"]);
+        let unknown = put(app, token, &into("de"), &text, &[]).problem(400);
+        assert_eq!(error_fields(&unknown), ["lang"]);
+        let broken = put(
+            app,
+            token,
+            &into("es"),
+            &json!({"title": "Línea\nrota", "body": " "}),
+            &[],
+        )
+        .problem(422);
+        assert_eq!(error_fields(&broken), ["title", "body"]);
+        put(app, token, &into("es"), &json!({"title": "T"}), &[]).problem(400);
+        put(
+            app,
+            token,
+            &into("es"),
+            &json!({"title": "T", "body": "B", "extra": 1}),
+            &[],
+        )
+        .problem(400);
+        put(
+            app,
+            token,
+            "/api/v1/practices/no-such-practice/translations/es",
+            &text,
+            &[],
+        )
+        .problem(404);
+        app.call("DELETE", &into("es"), token, None).problem(404);
+
+        // A draft's practice is not in the catalogue.
+        let draft = app.post_as(
+            &editor.token,
+            "/api/v1/submissions",
+            &json!({"entity": "KEN", "language": "en", "title": "Draft",
+                "practices": [{"title": "Unpublished", "body": "Not yet."}]}),
+        );
+        let hidden = draft.json()["practices"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let refused = put(
+            app,
+            token,
+            &format!("/api/v1/practices/{hidden}/translations/es"),
+            &text,
+            &[],
+        );
+        assert_eq!(refused.status, 409, "{}", refused.body);
+
+        // A withdrawn practice is not translated any more.
+        let withdrawn = app.post_as(
+            &editor.token,
+            &format!("/api/v1/practices/{practice}/withdraw"),
+            &json!({"reason": "Superseded"}),
+        );
+        assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
+        put(app, token, &into("es"), &text, &[]).problem(409);
+    });
+}
+
+#[test]
+fn the_practice_page_shows_the_translation_with_a_note_and_the_way_to_the_original() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let (_, practice) = published(app, &editor);
+        let path = format!("/api/v1/practices/{practice}/translations/ar");
+        let arabic = "الفريق الوطني للاستجابة للحوادث";
+        let added = put(
+            app,
+            Some(&editor.token),
+            &path,
+            &json!({"title": arabic, "body": "ينسق الفريق الوطني الاستجابة للحوادث."}),
+            &[],
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+
+        let page = |query: &str| {
+            app.call_with(
+                "GET",
+                &format!("/practices/{practice}?{query}"),
+                None,
+                None,
+                &[("accept", "text/html")],
+            )
+            .body
+        };
+        let html = page("lang=ar");
+        assert!(
+            html.contains(&format!(
+                "<h1 id=\"practice-title\" lang=\"ar\" dir=\"rtl\">{arabic}</h1>"
+            )),
+            "{html}"
+        );
+        assert!(html.contains("role=\"note\""), "{html}");
+        assert!(
+            html.contains("ترجمة غير رسمية أعدتها الأمانة العامة"),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "href=\"/practices/{practice}?original=1&amp;lang=ar\""
+            )),
+            "{html}"
+        );
+
+        // The original, asked for: the English text, and the translation offered.
+        let html = page("lang=ar&original=1");
+        assert!(
+            html.contains("lang=\"en\" dir=\"ltr\">National CSIRT</h1>"),
+            "{html}"
+        );
+        assert!(!html.contains("role=\"note\""));
+        assert!(
+            html.contains(&format!("href=\"/practices/{practice}?lang=ar\"")),
+            "{html}"
+        );
+
+        // A reader in a language it has no translation into reads the original.
+        let html = page("lang=zh");
+        assert!(html.contains(">National CSIRT</h1>"));
+        assert!(!html.contains("translation-note"));
+    });
+}
+
+#[test]
+fn a_revision_that_corrects_a_text_takes_its_translations_away() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let (submission, practice) = published(app, &editor);
+        let added = put(
+            app,
+            Some(&editor.token),
+            &format!("/api/v1/practices/{practice}/translations/es"),
+            &json!({"title": "Equipo nacional", "body": "El equipo nacional."}),
+            &[],
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+
+        let opened = app.call(
+            "POST",
+            &format!("/api/v1/submissions/{submission}/revise"),
+            Some(&focal.token),
+            None,
+        );
+        assert_eq!(opened.status, 201, "{}", opened.body);
+        let id = opened.json()["id"].as_str().unwrap().to_owned();
+        let corrected = json!({"language": "en", "title": "Kenya", "practices": [{
+            "title": "National CSIRT",
+            "body": "The national team coordinates incident response, day and night.",
+            "items": [11],
+            "replaces": practice
+        }]});
+        let saved = app.call_with(
+            "PUT",
+            &format!("/api/v1/submissions/{id}"),
+            Some(&focal.token),
+            Some(&corrected),
+            &[("if-match", "\"v1\"")],
+        );
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        for (who, action) in [(&focal, "submit"), (&editor, "accept")] {
+            let moved = app.post_as(
+                &who.token,
+                &format!("/api/v1/submissions/{id}/{action}"),
+                &json!({}),
+            );
+            assert_eq!(moved.status, 200, "{action}: {}", moved.body);
+        }
+        let now = app
+            .get(&format!("/api/v1/practices/{practice}?lang=es"))
+            .json();
+        assert_eq!(now["translated"], false, "{now}");
+        assert_eq!(now["translations"], json!([]));
+        assert!(now["body"].as_str().unwrap().contains("day and night"));
+    });
+}
