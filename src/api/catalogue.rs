@@ -29,7 +29,12 @@ pub struct SearchItem {
     entity: String,
     entity_name: String,
     entity_type: String,
+    /// The language it was written in.
     language: String,
+    /// When `title` and `snippet` come from a courtesy translation: its
+    /// language (the reader's, `lang`, or the one the words matched in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translation: Option<Language>,
     items: Vec<u8>,
     sections: Vec<String>,
     accepted_at: String,
@@ -127,6 +132,7 @@ impl SearchResponse {
                     entity_name: hit.row.entity_name,
                     entity_type: hit.row.entity_type,
                     language: hit.row.language,
+                    translation: hit.translation,
                     items: hit.row.items,
                     sections: hit.row.sections,
                     accepted_at: hit.row.accepted_at,

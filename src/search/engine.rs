@@ -120,9 +120,14 @@ pub struct SearchRequest {
 }
 
 pub struct Hit {
+    /// Its `title` is the shown translation's, when one is shown.
     pub row: Row,
     /// Plain text, HTML-escaped, matched terms in `<mark>`.
     pub snippet: String,
+    /// The courtesy translation the title and snippet come from: the one
+    /// into the reader's language, or the one the words matched in when
+    /// the original does not hold them.
+    pub translation: Option<Language>,
 }
 
 pub struct SearchResults {
@@ -400,7 +405,13 @@ impl SearchIndex {
             false => self.literal_query(&request.query),
         };
         let marked = literal.as_deref().or(text.as_deref());
-        let hits = self.hits(&searcher, &addresses, marked, request.snippets)?;
+        let hits = self.hits(
+            &searcher,
+            &addresses,
+            marked,
+            request.snippets,
+            request.language,
+        )?;
         let next_offset = offset + addresses.len();
         let next_cursor = (next_offset < total && !addresses.is_empty()).then_some(Cursor {
             generation,
@@ -421,8 +432,23 @@ impl SearchIndex {
         addresses: &[DocAddress],
         text: Option<&dyn Query>,
         snippets: bool,
+        reader: Option<Language>,
     ) -> Result<Vec<Hit>, AppError> {
         let mut generators: HashMap<Language, Option<SnippetGenerator>> = HashMap::new();
+        // The text's matches marked, if it holds any, in `language`'s terms.
+        let mut matched = |language: Language, body: &str| -> Option<String> {
+            let text = text?;
+            let generator = generators.entry(language).or_insert_with(|| {
+                SnippetGenerator::create(searcher, text, self.fields.text(language).body)
+                    .ok()
+                    .map(|mut g| {
+                        g.set_max_num_chars(SNIPPET_CHARS);
+                        g
+                    })
+            });
+            let snippet = generator.as_ref()?.snippet(body);
+            (!snippet.highlighted().is_empty()).then(|| marked(&snippet))
+        };
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher
@@ -432,31 +458,52 @@ impl SearchIndex {
                 .get_first(self.fields.row)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
-            let row: Row = serde_json::from_str(row_json)
+            let mut row: Row = serde_json::from_str(row_json)
                 .map_err(|e| AppError::internal(format!("stored row: {e}")))?;
             let body = document
                 .get_first(self.fields.body_text)
                 .and_then(|v| v.as_str())
                 .unwrap_or("");
-            let snippet = match (snippets, text, row.language.parse::<Language>()) {
-                (true, Some(text), Ok(language)) => {
-                    let generator = generators.entry(language).or_insert_with(|| {
-                        SnippetGenerator::create(searcher, text, self.fields.text(language).body)
-                            .ok()
-                            .map(|mut g| {
-                                g.set_max_num_chars(SNIPPET_CHARS);
-                                g
-                            })
-                    });
-                    match generator.as_ref().map(|g| g.snippet(body)) {
-                        Some(snippet) if !snippet.highlighted().is_empty() => marked(&snippet),
-                        _ => opening(body),
-                    }
-                }
-                (true, _, _) => opening(body),
-                (false, _, _) => String::new(),
+            let original = row.language.parse::<Language>().ok();
+            let translations: Vec<(Language, &str)> = document
+                .get_all(self.fields.translation_text)
+                .filter_map(|v| v.as_str())
+                .filter_map(|stored| {
+                    let (code, text) = stored.split_once(super::schema::TRANSLATION_SEPARATOR)?;
+                    Some((code.parse().ok()?, text))
+                })
+                .collect();
+            // A reader gets the translation into their language first.
+            let theirs = reader
+                .filter(|l| Some(*l) != original)
+                .and_then(|l| translations.iter().find(|(t, _)| *t == l));
+            let (snippet, translation) = match (snippets, theirs, original) {
+                (false, theirs, _) => (String::new(), theirs.map(|(l, _)| *l)),
+                (true, Some((language, text)), _) => (
+                    matched(*language, text).unwrap_or_else(|| opening(text)),
+                    Some(*language),
+                ),
+                (true, None, Some(language)) => match matched(language, body) {
+                    Some(snippet) => (snippet, None),
+                    // The words are not in the original: they matched in
+                    // a translation, which the hit then shows, marked.
+                    None => translations
+                        .iter()
+                        .find_map(|(l, text)| matched(*l, text).map(|s| (s, Some(*l))))
+                        .unwrap_or_else(|| (opening(body), None)),
+                },
+                (true, None, None) => (opening(body), None),
             };
-            hits.push(Hit { row, snippet });
+            if let Some(language) = translation {
+                if let Some(translated) = row.translations.iter().find(|t| t.language == language) {
+                    row.title = translated.title.clone();
+                }
+            }
+            hits.push(Hit {
+                row,
+                snippet,
+                translation,
+            });
         }
         Ok(hits)
     }

@@ -229,8 +229,19 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         if let Some(language) = reader {
-            let own = Term::from_field_u64(self.fields.language, codes::language(language));
-            let own: Box<dyn Query> = Box::new(TermQuery::new(own, IndexRecordOption::Basic));
+            // Written in the reader's language, or translated into it.
+            let code = codes::language(language);
+            let own: Box<dyn Query> = boolean(
+                [self.fields.language, self.fields.translated_into]
+                    .into_iter()
+                    .map(|field| {
+                        let term = Term::from_field_u64(field, code);
+                        let query: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, query)
+                    })
+                    .collect(),
+            );
             clauses.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(own, OWN_LANGUAGE_BOOST)),

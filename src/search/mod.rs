@@ -55,6 +55,13 @@ impl From<IndexError> for AppError {
     }
 }
 
+/// A courtesy translation's title, as a result row keeps it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TranslatedTitle {
+    pub language: Language,
+    pub title: String,
+}
+
 /// What a result row shows, stored in the index.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Row {
@@ -72,6 +79,9 @@ pub struct Row {
     pub sections: Vec<String>,
     /// RFC 3339.
     pub accepted_at: String,
+    /// Its courtesy translations' titles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<TranslatedTitle>,
 }
 
 pub struct SearchIndex {
@@ -354,6 +364,14 @@ impl SearchIndex {
                 .accepted_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             submission_id: practice.submission_id.clone(),
+            translations: entry
+                .translations
+                .iter()
+                .map(|t| TranslatedTitle {
+                    language: t.language,
+                    title: t.title.clone(),
+                })
+                .collect(),
         };
         // Matched and quoted as a reader sees it, not as Markdown source.
         let body = crate::text::markdown::to_plain_text(&practice.body);
@@ -373,6 +391,25 @@ impl SearchIndex {
             f.words => body.clone(),
         );
         self.add_concepts(&mut document, language, &practice.title, &body);
+        // A translation is found with its own language's analyzer, in the
+        // fields of that language; its concepts are the original's.
+        for translation in entry.translations.iter().filter(|t| t.language != language) {
+            let fields = f.text(translation.language);
+            let body = crate::text::markdown::to_plain_text(&translation.body);
+            document.add_text(fields.title, &translation.title);
+            document.add_text(fields.body, &body);
+            document.add_text(f.words, &translation.title);
+            document.add_text(f.words, &body);
+            document.add_u64(f.translated_into, codes::language(translation.language));
+            document.add_text(
+                f.translation_text,
+                format!(
+                    "{}{}{body}",
+                    translation.language.code(),
+                    schema::TRANSLATION_SEPARATOR
+                ),
+            );
+        }
         document.add_u64(
             f.facet_pack,
             codes::pack::pack(&codes::pack::Facets {

@@ -20,7 +20,11 @@ use crate::text::analyzers;
 /// 7: the thesaurus's concepts each practice names.
 /// 8: Russian nouns in -пись stem as their other cases do.
 /// 9: the concepts one level broader than those named.
-pub const SCHEMA_VERSION: u32 = 9;
+/// 10: courtesy translations, in their languages' fields.
+pub const SCHEMA_VERSION: u32 = 10;
+
+/// Between a stored translation's language code and its text.
+pub const TRANSLATION_SEPARATOR: char = '\u{1f}';
 
 #[derive(Clone, Copy, Debug)]
 pub struct LanguageFields {
@@ -35,6 +39,12 @@ pub struct Fields {
     pub row: Field,
     /// The body as written, for snippets.
     pub body_text: Field,
+    /// Each courtesy translation's body as plain text, for snippets:
+    /// `<language code>` + [`TRANSLATION_SEPARATOR`] + the text.
+    pub translation_text: Field,
+    /// The languages the practice has a courtesy translation into (as
+    /// `codes::language`): a reader in one of them reads it in theirs.
+    pub translated_into: Field,
     pub entity: Field,
     pub entity_type: Field,
     pub region: Field,
@@ -101,6 +111,8 @@ pub fn build() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED),
         row: builder.add_text_field("row", STORED),
         body_text: builder.add_text_field("body_text", STORED),
+        translation_text: builder.add_text_field("translation_text", STORED),
+        translated_into: builder.add_u64_field("translated_into", INDEXED),
         // Fast too: coverage counts practices per entity from the column.
         entity: builder.add_text_field("entity", STRING | FAST),
         entity_type: builder.add_u64_field("entity_type", facet.clone()),

@@ -10,6 +10,7 @@ use super::schema::{catalogue_changes, practices, submissions};
 use super::submissions::PracticeRow;
 use super::utc;
 use crate::domain::submission::Practice;
+use crate::domain::translation::Translation;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +122,8 @@ pub struct CatalogueEntry {
     pub entity: String,
     pub language: String,
     pub accepted_at: DateTime<Utc>,
+    /// Its courtesy translations, by language code.
+    pub translations: Vec<Translation>,
 }
 
 type EntryRow = (
@@ -139,6 +142,7 @@ fn into_entries(rows: Vec<EntryRow>) -> Result<Vec<CatalogueEntry>, AppError> {
                 entity,
                 language,
                 accepted_at: utc(decided_at.unwrap_or(updated_at)),
+                translations: Vec::new(),
             })
         })
         .collect()
@@ -191,7 +195,13 @@ fn accepted_entries(
             ))
             .limit(limit),
     };
-    into_entries(query.load(connection)?)
+    let mut entries = into_entries(query.load(connection)?)?;
+    let ids: Vec<&str> = entries.iter().map(|e| e.practice.id.as_str()).collect();
+    let mut translated = super::translations::of_practices(connection, &ids)?;
+    for entry in &mut entries {
+        entry.translations = translated.remove(&entry.practice.id).unwrap_or_default();
+    }
+    Ok(entries)
 }
 
 /// The listed practices that are in the catalogue (of accepted submissions).

@@ -326,7 +326,7 @@ fn result_list(reader: &Reader, results: &SearchResults) -> Markup {
         ol.results {
             @for hit in &results.hits {
                 @let row = &hit.row;
-                @let language = row.language.parse::<Language>().unwrap_or_default();
+                @let language = hit.translation.unwrap_or_else(|| row.language.parse::<Language>().unwrap_or_default());
                 @let direction = if language.is_right_to_left() { "rtl" } else { "ltr" };
                 li.result {
                     article aria-labelledby=(format!("r-{}", row.id)) {
@@ -339,7 +339,10 @@ fn result_list(reader: &Reader, results: &SearchResults) -> Markup {
                             @if let Ok(entity_type) = row.entity_type.parse::<EntityType>() {
                                 li { (l.entity_type(entity_type)) }
                             }
-                            li { (l.language(language)) }
+                            li { (l.language(row.language.parse::<Language>().unwrap_or_default())) }
+                            @if hit.translation.is_some() {
+                                li.translated { (l.result_translated) }
+                            }
                             @let (before, after) = around(&l.accepted_on, "date");
                             li { (before) time dir="ltr" datetime=(row.accepted_at) { (row.accepted_at.get(..10).unwrap_or(&row.accepted_at)) } (after) }
                         }

@@ -336,3 +336,69 @@ fn a_revision_that_corrects_a_text_takes_its_translations_away() {
         assert!(now["body"].as_str().unwrap().contains("day and night"));
     });
 }
+
+#[test]
+fn search_finds_a_practice_through_its_translation_and_says_so() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let (_, practice) = published(app, &editor);
+        let path = format!("/api/v1/practices/{practice}/translations/fr");
+        let text = json!({"title": FRENCH, "body": "Une sentinelle nationale coordonne la réponse aux incidents."});
+        let added = put(app, Some(&editor.token), &path, &text, &[]);
+        assert_eq!(added.status, 201, "{}", added.body);
+
+        // A word only the translation holds, found with French stemming
+        // ("sentinelles" → "sentinelle"), the hit shown in French.
+        let found = app.wait_for_total("q=sentinelles&expand=false", 1);
+        let hit = &found["items"][0];
+        assert_eq!(hit["id"], practice.as_str());
+        assert_eq!(
+            (hit["language"].as_str(), hit["translation"].as_str()),
+            (Some("en"), Some("fr"))
+        );
+        assert_eq!(hit["title"], FRENCH);
+        assert!(
+            hit["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>sentinelle</mark>"),
+            "{hit}"
+        );
+        // Its language facet is still the one it was written in.
+        assert_eq!(found["facets"]["language"], json!({"en": 1}));
+
+        // A reader in French gets the translation whatever the words matched.
+        let french = app.get("/api/v1/practices?q=CSIRT&lang=fr").json();
+        assert_eq!(french["items"][0]["title"], FRENCH);
+        assert_eq!(french["items"][0]["translation"], "fr");
+        // Others get the original, unmarked.
+        for query in ["q=CSIRT", "q=CSIRT&lang=ru", "q=CSIRT&lang=en"] {
+            let original = app.get(&format!("/api/v1/practices?{query}")).json();
+            assert_eq!(original["items"][0]["title"], "National CSIRT", "{query}");
+            assert!(original["items"][0].get("translation").is_none(), "{query}");
+        }
+
+        // The search page marks it.
+        let page = app
+            .call_with(
+                "GET",
+                "/?q=sentinelle&lang=fr",
+                None,
+                None,
+                &[("accept", "text/html")],
+            )
+            .body;
+        assert!(page.contains("Traduction de courtoisie"), "{page}");
+        assert!(
+            page.contains(&format!(
+                "lang=\"fr\" dir=\"ltr\"><a href=\"/practices/{practice}?lang=fr\">{FRENCH}"
+            )),
+            "{page}"
+        );
+
+        // Removed, the translation is no longer found.
+        let removed = app.call("DELETE", &path, Some(&editor.token), None);
+        assert_eq!(removed.status, 204, "{}", removed.body);
+        app.wait_for_total("q=sentinelles&expand=false", 0);
+    });
+}
