@@ -125,8 +125,8 @@ impl SearchResponse {
                 .hits
                 .into_iter()
                 .map(|hit| SearchItem {
+                    title: hit.title().to_owned(),
                     id: hit.row.id,
-                    title: hit.row.title,
                     snippet: hit.snippet,
                     entity: hit.row.entity,
                     entity_name: hit.row.entity_name,
@@ -206,7 +206,7 @@ pub async fn search_practices(state: State, request: HttpRequest) -> Answer {
 
 /// Rows fetched from the index per step of a CSV export.
 const CSV_PAGE: usize = 500;
-const CSV_COLUMNS: [&str; 10] = [
+const CSV_COLUMNS: [&str; 16] = [
     "id",
     "title",
     "entity",
@@ -217,6 +217,14 @@ const CSV_COLUMNS: [&str; 10] = [
     "sections",
     "accepted_at",
     "submission_id",
+    // The title in each UN language: the original in its own, a courtesy
+    // translation in the others where there is one.
+    "title_ar",
+    "title_zh",
+    "title_en",
+    "title_fr",
+    "title_ru",
+    "title_es",
 ];
 
 fn csv_rows(results: &SearchResults, out: &mut String) {
@@ -225,6 +233,16 @@ fn csv_rows(results: &SearchResults, out: &mut String) {
         let items: Vec<String> = row.items.iter().map(ToString::to_string).collect();
         let items = items.join(" ");
         let sections = row.sections.join(" ");
+        let title_in = |language: Language| -> &str {
+            if row.language == language.code() {
+                return &row.title;
+            }
+            row.translations
+                .iter()
+                .find(|t| t.language == language)
+                .map_or("", |t| &t.title)
+        };
+        let titles = Language::ALL.map(title_in);
         crate::publish::csv::line(
             [
                 row.id.as_str(),
@@ -237,7 +255,9 @@ fn csv_rows(results: &SearchResults, out: &mut String) {
                 &sections,
                 &row.accepted_at,
                 &row.submission_id,
-            ],
+            ]
+            .into_iter()
+            .chain(titles),
             out,
         );
     }

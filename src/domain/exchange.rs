@@ -31,4 +31,19 @@ pub struct LinePractice {
     pub items: Vec<i64>,
     #[serde(default)]
     pub sectors: Vec<String>,
+    /// Courtesy translations of its title and body into other UN languages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<LineTranslation>,
+}
+
+/// A courtesy translation of a practice, in a line.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineTranslation {
+    pub language: String,
+    pub title: String,
+    pub body: String,
+    /// `focal_point` (sent with the reply; when absent) or `secretariat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }

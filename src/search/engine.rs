@@ -120,7 +120,7 @@ pub struct SearchRequest {
 }
 
 pub struct Hit {
-    /// Its `title` is the shown translation's, when one is shown.
+    /// As stored: the original's title.
     pub row: Row,
     /// Plain text, HTML-escaped, matched terms in `<mark>`.
     pub snippet: String,
@@ -128,6 +128,20 @@ pub struct Hit {
     /// into the reader's language, or the one the words matched in when
     /// the original does not hold them.
     pub translation: Option<Language>,
+}
+
+impl Hit {
+    /// The title the hit shows: its translation's, when it shows one.
+    pub fn title(&self) -> &str {
+        self.translation
+            .and_then(|language| {
+                self.row
+                    .translations
+                    .iter()
+                    .find(|t| t.language == language)
+            })
+            .map_or(&self.row.title, |t| &t.title)
+    }
 }
 
 pub struct SearchResults {
@@ -458,7 +472,7 @@ impl SearchIndex {
                 .get_first(self.fields.row)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
-            let mut row: Row = serde_json::from_str(row_json)
+            let row: Row = serde_json::from_str(row_json)
                 .map_err(|e| AppError::internal(format!("stored row: {e}")))?;
             let body = document
                 .get_first(self.fields.body_text)
@@ -494,11 +508,6 @@ impl SearchIndex {
                 },
                 (true, None, None) => (opening(body), None),
             };
-            if let Some(language) = translation {
-                if let Some(translated) = row.translations.iter().find(|t| t.language == language) {
-                    row.title = translated.title.clone();
-                }
-            }
             hits.push(Hit {
                 row,
                 snippet,

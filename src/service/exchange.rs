@@ -14,17 +14,19 @@ use super::submissions::{event_row, new_id, practices_from};
 use super::views::SubmissionView;
 use crate::domain::account::Actor;
 use crate::domain::clock;
-use crate::domain::exchange::{Line, LinePractice};
+use crate::domain::exchange::{Line, LinePractice, LineTranslation};
 use crate::domain::page::Page;
 use crate::domain::submission::Submission;
 use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
+use crate::domain::translation::{self, Origin, Translation};
 use crate::domain::workflow::Status;
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions::{self, ListFilter, PracticeRow, SubmissionRow};
 use crate::store::write_transaction;
-use crate::store::{organisations, AnyConnection, Store};
+use crate::store::{organisations, translations, AnyConnection, Store};
 use crate::tagging::Tagger;
 
 /// A line that could not be imported.
@@ -54,13 +56,21 @@ pub struct Progress {
 /// dominate, small enough that memory stays flat on any file.
 const BATCH: usize = 1_000;
 
+/// A line that passed every check: the submission, its entity's name and
+/// its practices' courtesy translations.
+struct Checked {
+    submission: Submission,
+    name: String,
+    translations: Vec<Translation>,
+}
+
 /// Checks one line against every rule; the submission it describes.
 fn check_line(
     line: Line,
     names: &HashMap<String, String>,
     now: DateTime<Utc>,
     tagger: &Tagger,
-) -> Result<(Submission, String), String> {
+) -> Result<Checked, String> {
     let status = match line.status.as_deref() {
         None => Status::Submitted,
         Some(text) => text.parse::<Status>()?,
@@ -72,6 +82,11 @@ fn check_line(
             .with_timezone(&Utc)
             .trunc_subsecs(0),
     };
+    let sent_translations: Vec<Vec<LineTranslation>> = line
+        .practices
+        .iter()
+        .map(|p| p.translations.clone())
+        .collect();
     let draft = SubmissionDraft {
         entity: Some(line.entity),
         language: line.language,
@@ -121,7 +136,75 @@ fn check_line(
         decision_note: None,
         revises: None,
     };
-    Ok((submission, name))
+    let translations = line_translations(&submission, sent_translations, received_at)?;
+    Ok(Checked {
+        submission,
+        name,
+        translations,
+    })
+}
+
+/// The practices' translations a line sent, checked as an editor's are.
+fn line_translations(
+    submission: &Submission,
+    sent: Vec<Vec<LineTranslation>>,
+    at: DateTime<Utc>,
+) -> Result<Vec<Translation>, String> {
+    let mut checked = Vec::new();
+    let mut errors = Vec::new();
+    for (index, (practice, translations)) in submission.practices.iter().zip(sent).enumerate() {
+        let mut seen = Vec::new();
+        for (number, t) in translations.into_iter().enumerate() {
+            let at_path =
+                |field: &str| format!("practices[{index}].translations[{number}].{field}");
+            let language = match t.language.parse::<Language>() {
+                Ok(language) => language,
+                Err(e) => {
+                    errors.push(format!("{}: {e}", at_path("language")));
+                    continue;
+                }
+            };
+            if seen.contains(&language) {
+                errors.push(format!(
+                    "{}: a second translation into {language}",
+                    at_path("language")
+                ));
+                continue;
+            }
+            seen.push(language);
+            let origin = match t.origin.as_deref().map(str::parse::<Origin>).transpose() {
+                Ok(origin) => origin.unwrap_or(Origin::FocalPoint),
+                Err(e) => {
+                    errors.push(format!("{}: {e}", at_path("origin")));
+                    continue;
+                }
+            };
+            match translation::check(submission.language, language, &t.title, &t.body) {
+                Ok(valid) => checked.push(Translation {
+                    practice_id: practice.id.clone(),
+                    language,
+                    title: valid.title,
+                    body: valid.body,
+                    origin,
+                    updated_by: None,
+                    updated_at: at,
+                }),
+                Err(refused) => errors.extend(refused.into_iter().map(|e| {
+                    let field = if e.field == "lang" {
+                        "language"
+                    } else {
+                        e.field.as_str()
+                    };
+                    format!("{}: {}", at_path(field), e.message)
+                })),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(checked)
+    } else {
+        Err(errors.join("; "))
+    }
 }
 
 /// Every entity's name by code: the reference list and the database's.
@@ -136,7 +219,7 @@ fn entity_names(connection: &mut AnyConnection) -> Result<HashMap<String, String
 /// their import event and, for accepted ones, their catalogue changes.
 fn store_batch(
     connection: &mut AnyConnection,
-    batch: &[(Submission, String)],
+    batch: &[Checked],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut submission_rows = Vec::with_capacity(batch.len());
@@ -144,7 +227,14 @@ fn store_batch(
     let mut versions = Vec::with_capacity(batch.len());
     let mut events: Vec<EventRow> = Vec::with_capacity(batch.len());
     let mut published: Vec<(&str, &str)> = Vec::new();
-    for (submission, name) in batch {
+    let mut translated: Vec<&Translation> = Vec::new();
+    for Checked {
+        submission,
+        name,
+        translations,
+    } in batch
+    {
+        translated.extend(translations);
         submission_rows.push(SubmissionRow::from_submission(submission));
         practice_rows.extend(PracticeRow::all_of(submission));
         versions.push(VersionRow {
@@ -176,6 +266,7 @@ fn store_batch(
         submissions::insert_many(c, &submission_rows, &practice_rows)?;
         history::insert_versions(c, &versions)?;
         history::insert_events(c, &events)?;
+        translations::insert_many(c, &translated)?;
         catalogue::append(c, &published, Change::Upsert, now)
     })
 }
@@ -209,7 +300,7 @@ pub fn import(
         match checked {
             Ok(submission) => {
                 report.submissions += 1;
-                report.practices += submission.0.practices.len();
+                report.practices += submission.submission.practices.len();
                 batch.push(submission);
             }
             Err(reason) => report.refused.push(Refusal {
@@ -261,6 +352,12 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
         heads.truncate(page.limit as usize);
         let ids: Vec<String> = heads.iter().map(|h| h.submission.id.clone()).collect();
         let mut practices = submissions::practices_of(&mut connection, &ids)?;
+        let practice_ids: Vec<&str> = practices
+            .values()
+            .flatten()
+            .map(|p| p.id.as_str())
+            .collect();
+        let mut translated = translations::of_practices(&mut connection, &practice_ids)?;
         for head in &heads {
             let submission = &head.submission;
             if submission.revises.is_some() {
@@ -283,6 +380,17 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
                     .unwrap_or_default()
                     .into_iter()
                     .map(|p| LinePractice {
+                        translations: translated
+                            .remove(&p.id)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|t| LineTranslation {
+                                language: t.language.code().to_owned(),
+                                title: t.title,
+                                body: t.body,
+                                origin: Some(t.origin.as_str().to_owned()),
+                            })
+                            .collect(),
                         title: p.title,
                         body: p.body,
                         items: p.items.iter().map(|i| i64::from(i.number())).collect(),
@@ -315,9 +423,55 @@ mod tests {
     }
 
     fn line(json: &str) -> Result<(Submission, String), String> {
+        checked(json).map(|c| (c.submission, c.name))
+    }
+
+    fn checked(json: &str) -> Result<Checked, String> {
         let parsed: Line = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let tagger = Tagger::new().map_err(|e| e.to_string())?;
         check_line(parsed, &names(), clock::now(), &tagger)
+    }
+
+    #[test]
+    fn a_line_carries_its_practices_translations_checked() {
+        let line = checked(
+            r#"{"entity":"FRA","language":"fr","title":"t","practices":[{"title":"CERT-FR","body":"équipe","translations":[{"language":"es","title":" CERT-FR ","body":"equipo"},{"language":"en","title":"CERT-FR","body":"team","origin":"secretariat"}]}]}"#,
+        )
+        .unwrap();
+        let practice = &line.submission.practices[0].id;
+        let found: Vec<_> = line
+            .translations
+            .iter()
+            .map(|t| {
+                (
+                    t.practice_id == *practice,
+                    t.language.code(),
+                    t.title.as_str(),
+                    t.origin,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (true, "es", "CERT-FR", Origin::FocalPoint),
+                (true, "en", "CERT-FR", Origin::Secretariat)
+            ]
+        );
+        let twice = checked(
+            r#"{"entity":"FRA","language":"fr","title":"t","practices":[{"title":"t","body":"b","translations":[{"language":"es","title":"t","body":"b"},{"language":"es","title":"t","body":"b"}]}]}"#,
+        );
+        assert!(twice
+            .err()
+            .unwrap_or_default()
+            .contains("translations[1].language: a second translation into es"));
+        let origin = checked(
+            r#"{"entity":"FRA","language":"fr","title":"t","practices":[{"title":"t","body":"b","translations":[{"language":"es","title":"t","body":"b","origin":"robot"}]}]}"#,
+        );
+        assert!(origin
+            .err()
+            .unwrap_or_default()
+            .contains("translations[0].origin"));
     }
 
     #[test]

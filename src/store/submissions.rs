@@ -219,6 +219,14 @@ pub fn save(
         ))
         .execute(connection)?;
     if practices_changed {
+        // An edit replaces the practices, and a translation of a text that
+        // was replaced translates nothing any more.
+        let replaced: Vec<String> = practices::table
+            .filter(practices::submission_id.eq(&submission.id))
+            .select(practices::id)
+            .load(connection)?;
+        let replaced: Vec<&str> = replaced.iter().map(String::as_str).collect();
+        super::translations::delete_of_practices(connection, &replaced)?;
         diesel::delete(practices::table.filter(practices::submission_id.eq(&submission.id)))
             .execute(connection)?;
         let rows = PracticeRow::all_of(submission);

@@ -156,3 +156,12 @@ pub fn delete_of_practices(
     }
     Ok(removed)
 }
+
+/// Writes new translations (an import's), in one statement per chunk.
+pub fn insert_many(
+    connection: &mut AnyConnection,
+    translations: &[&Translation],
+) -> Result<(), AppError> {
+    let rows: Vec<TranslationRow> = translations.iter().map(|t| TranslationRow::of(t)).collect();
+    insert_in_chunks!(connection, practice_translations::table, rows)
+}

@@ -331,7 +331,7 @@ fn result_list(reader: &Reader, results: &SearchResults) -> Markup {
                 li.result {
                     article aria-labelledby=(format!("r-{}", row.id)) {
                         h3 #(format!("r-{}", row.id)) lang=(language.code()) dir=(direction) {
-                            a href=(reader.link(&format!("/practices/{}", row.id))) { (row.title) }
+                            a href=(reader.link(&format!("/practices/{}", row.id))) { (hit.title()) }
                         }
                         p lang=(language.code()) dir=(direction) { (PreEscaped(&hit.snippet)) }
                         ul.meta {

@@ -321,7 +321,7 @@ fn the_csv_export_has_every_match_and_no_live_formula() {
             .strip_prefix('\u{feff}')
             .expect("a byte-order mark");
         let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines[0], "id,title,entity,entity_name,entity_type,language,items,sections,accepted_at,submission_id");
+        assert_eq!(lines[0], "id,title,entity,entity_name,entity_type,language,items,sections,accepted_at,submission_id,title_ar,title_zh,title_en,title_fr,title_ru,title_es");
         assert_eq!(lines.len(), 1 + FIXTURES.len() + 1);
         assert!(
             csv.body

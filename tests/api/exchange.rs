@@ -40,11 +40,12 @@ fn counts(settings: &Settings) -> (i64, i64) {
     )
 }
 
-const GOOD_ACCEPTED: &str = r#"{"entity":"FRA","language":"fr","title":"Bonnes pratiques de la France (2019)","status":"accepted","received_at":"2019-03-02T12:00:00Z","practices":[{"title":"ANSSI","body":"agence de coordination gestion des incidents","items":[10]},{"title":"CERT-FR","body":"équipe nationale de réponse aux incidents informatiques","items":[11],"sectors":["government"]}]}"#;
+const GOOD_ACCEPTED: &str = r#"{"entity":"FRA","language":"fr","title":"Bonnes pratiques de la France (2019)","status":"accepted","received_at":"2019-03-02T12:00:00Z","practices":[{"title":"ANSSI","body":"agence de coordination gestion des incidents","items":[10],"translations":[{"language":"en","title":"ANSSI","body":"national agency coordinating incident handling"}]},{"title":"CERT-FR","body":"équipe nationale de réponse aux incidents informatiques","items":[11],"sectors":["government"]}]}"#;
 const GOOD_SUBMITTED: &str = r#"{"entity":"AU","language":"en","title":"Best practices of AU (2021)","practices":[{"title":"Malabo Convention","body":"legislation cybercrime data protection","items":[13,17]}]}"#;
 const GOOD_ARABIC: &str = r#"{"entity":"EGY","language":"ar","title":"أفضل الممارسات","status":"accepted","received_at":"2024-07-01T12:00:00Z","practices":[{"title":"حملة توعية","body":"حملة توعية الأطفال ثقافة الأمن السيبراني","items":[18]}]}"#;
 const BAD_ENTITY: &str =
     r#"{"entity":"XYZ","language":"en","title":"t","practices":[{"title":"t","body":"b"}]}"#;
+const BAD_TRANSLATION: &str = r#"{"entity":"FRA","language":"fr","title":"t","practices":[{"title":"t","body":"b","translations":[{"language":"fr","title":"t","body":"b"},{"language":"de","title":"t","body":"b"}]}]}"#;
 const BAD_ITEMS: &str = r#"{"entity":"FRA","language":"en","title":"t","practices":[{"title":"t","body":"b","items":[0]}]}"#;
 
 fn write_file(dir: &Path, lines: &[&str]) -> std::path::PathBuf {
@@ -68,6 +69,7 @@ fn import_stores_the_good_lines_and_reports_each_bad_one() {
                 BAD_ITEMS,
                 "",
                 GOOD_ARABIC,
+                BAD_TRANSLATION,
             ],
         );
         let file = file.to_str().unwrap();
@@ -98,10 +100,16 @@ fn import_stores_the_good_lines_and_reports_each_bad_one() {
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stdout.contains("imported: 3 submissions with 4 practices from 7 lines"),
+            stdout.contains("imported: 3 submissions with 4 practices from 8 lines"),
             "{backend:?}: {stdout}"
         );
-        assert!(stdout.contains("3 lines refused"), "{stdout}");
+        assert!(stdout.contains("4 lines refused"), "{stdout}");
+        assert!(
+            stderr.contains(
+                "line 8: practices[0].translations[0].language: the practice is written in fr"
+            ) && stderr.contains("practices[0].translations[1].language: unknown language 'de'"),
+            "{stderr}"
+        );
         assert!(
             stderr.contains("line 2: entity: there is no entity XYZ"),
             "{stderr}"
@@ -144,6 +152,11 @@ fn an_export_imported_into_an_empty_database_reproduces_the_catalogue() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("exported 3 submissions"));
+        let text = std::fs::read_to_string(&exported).unwrap();
+        assert!(
+            text.contains(r#""translations":[{"language":"en","title":"ANSSI","body":"national agency coordinating incident handling","origin":"focal_point"}]"#),
+            "{text}"
+        );
 
         let second_dir = tempfile::tempdir().unwrap();
         let second_db = (backend == Backend::Postgres).then(ScratchDatabase::create);

@@ -378,6 +378,14 @@ fn search_finds_a_practice_through_its_translation_and_says_so() {
             assert!(original["items"][0].get("translation").is_none(), "{query}");
         }
 
+        // The catalogue's CSV carries the title in every language it has.
+        let csv = app.get("/api/v1/practices.csv?q=CSIRT").body;
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert!(
+            row.ends_with(&format!(",,,National CSIRT,{FRENCH},,")),
+            "{csv}"
+        );
+
         // The search page marks it.
         let page = app
             .call_with(
