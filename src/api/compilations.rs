@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::http::conditional;
 use crate::http::extract::{double_option, if_match_version, ApiQuery, JsonBody};
 use crate::http::{Answer, AppState, IdPath, State};
-use crate::publish::edition::{self, Format};
+use crate::publish::edition::{self, Format, Reading};
 use crate::service::compilations::{self as editions, Changes, NewCompilation};
 use crate::service::views::etag;
 
@@ -111,6 +111,10 @@ pub struct EntryView {
     pub entity_type: EntityType,
     /// The language it was written in.
     pub language: Language,
+    /// When `title` and `body` are its courtesy translation into the
+    /// language the export was asked in: that language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Language>,
     /// The submission, and the version of it that was accepted: the citation.
     pub submission_id: String,
     pub submission_version: i64,
@@ -122,19 +126,27 @@ pub struct EntryView {
 
 impl EntryView {
     fn new(entry: &Entry) -> EntryView {
+        EntryView::read(&Reading::english(), entry)
+    }
+
+    /// The entry as `reading` shows it: in its translation into the
+    /// reading's language where it has one, its entity named in it.
+    fn read(reading: &Reading<'_>, entry: &Entry) -> EntryView {
         let source = &entry.source;
+        let text = reading.text(entry);
         EntryView {
             position: entry.position,
             section: entry.section().to_string(),
             item: entry.item.number(),
             practice_id: source.practice_id.clone(),
-            title: source.title.clone(),
-            body: source.body.clone(),
+            title: text.title.to_owned(),
+            body: text.body.to_owned(),
             items: source.items.iter().map(|i| i.number()).collect(),
             entity: source.entity.clone(),
-            entity_name: source.entity_name.clone(),
+            entity_name: reading.entity_name(entry).to_owned(),
             entity_type: source.entity_type,
             language: source.language,
+            translation: text.translated_by.map(|_| text.language),
             submission_id: source.submission_id.clone(),
             submission_version: source.submission_version,
             received_at: source.received_at,
@@ -356,6 +368,10 @@ pub async fn publish_compilation(
 pub struct ExportQuery {
     #[param(value_type = Format)]
     format: String,
+    /// The language to read it in: labels, the annex and the entities'
+    /// names in it, and each entry in its courtesy translation into it
+    /// where the practice has one (default English).
+    lang: Option<Language>,
 }
 
 use crate::http::headers::EXPORT_POLICY;
@@ -378,24 +394,33 @@ pub async fn export_compilation(
     let id = path.into_inner();
     let drafts = sees_editorial_work(&caller);
     let public_url = state.settings.http.public_url.clone();
+    let language = query.lang.unwrap_or(Language::En);
     let (compilation, body) = state
         .store
         .run(move |c| {
             let (compilation, entries) = editions::visible(c, &id, drafts)?;
+            let translations = editions::translations_of(c, &entries, language)?;
+            let reading = Reading::new(language, &translations);
             let body = match format {
-                Format::Json => {
-                    serde_json::to_vec_pretty(&CompilationDetail::new(&compilation, &entries, None))
-                        .map_err(AppError::internal)?
-                }
+                Format::Json => serde_json::to_vec_pretty(&CompilationDetail {
+                    compilation: CompilationView::new(&compilation),
+                    changes_since_assembly: None,
+                    entries: entries
+                        .iter()
+                        .map(|e| EntryView::read(&reading, e))
+                        .collect(),
+                })
+                .map_err(AppError::internal)?,
                 Format::Html => {
-                    edition::html::document(&compilation, &entries, &public_url).into_bytes()
+                    edition::html::document(&reading, &compilation, &entries, &public_url)
+                        .into_bytes()
                 }
                 Format::Markdown => {
-                    edition::markdown::document(&compilation, &entries).into_bytes()
+                    edition::markdown::document(&reading, &compilation, &entries).into_bytes()
                 }
                 Format::Csv => {
-                    edition::csv::document(compilation.number.map(|n| n.to_string()), &entries)
-                        .into_bytes()
+                    let number = compilation.number.map(|n| n.to_string());
+                    edition::csv::document(&reading, number, &entries).into_bytes()
                 }
             };
             Ok((compilation, body))

@@ -73,6 +73,8 @@ pub struct Labels {
     pub practice_note: String,
     /// `{language}`: the original's language, named in the reader's.
     pub translation_by_secretariat: String,
+    /// The Organization's name, on a document's title page.
+    pub united_nations: String,
     pub translation_by_focal_point: String,
     pub read_original: String,
     pub read_translation: String,

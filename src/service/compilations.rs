@@ -19,6 +19,7 @@ use crate::domain::notice::{Notice, PublicationNotice};
 use crate::domain::outbox::NewMail;
 use crate::domain::page::Page;
 use crate::domain::text;
+use crate::domain::translation::Translation;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
@@ -26,6 +27,7 @@ use crate::store::catalogue;
 use crate::store::compilations::{self, Text};
 use crate::store::outbox;
 use crate::store::subscriptions;
+use crate::store::translations;
 use crate::store::users::{self, Recipients};
 use crate::store::{write_transaction, AnyConnection};
 
@@ -207,6 +209,26 @@ pub fn visible(
         .ok_or_else(|| not_found(id))?;
     let entries = compilations::entries_of(connection, id)?;
     Ok((compilation, entries))
+}
+
+/// The courtesy translations into `language` of the practices `entries`
+/// cite: what an edition read in that language shows in their place.
+pub fn translations_of(
+    connection: &mut AnyConnection,
+    entries: &[Entry],
+    language: Language,
+) -> Result<Vec<Translation>, AppError> {
+    let mut ids: Vec<&str> = entries
+        .iter()
+        .map(|e| e.source.practice_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(translations::of_practices(connection, &ids)?
+        .into_values()
+        .flatten()
+        .filter(|t| t.language == language)
+        .collect())
 }
 
 /// The compilation if it may still change: a draft, at the version the

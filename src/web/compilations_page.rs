@@ -10,7 +10,7 @@ use super::layout::{self, Reader, Section};
 use crate::domain::compilation::Entry;
 use crate::http::State;
 use crate::i18n::fill;
-use crate::publish::edition::{self, html::contents, status_line};
+use crate::publish::edition::{self, html::contents, status_line, Reading};
 use crate::service::compilations as editions;
 
 /// Editions a page lists: more than the Secretariat publishes in years.
@@ -69,11 +69,16 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
     let l = reader.labels;
     let id = id.into_inner();
     // Drafts are never pages: an editor reviews them through the API.
+    let language = reader.language;
     let found = state
         .store
-        .run(move |c| editions::visible(c, &id, false))
+        .run(move |c| {
+            let (compilation, entries) = editions::visible(c, &id, false)?;
+            let translations = editions::translations_of(c, &entries, language)?;
+            Ok((compilation, entries, translations))
+        })
         .await;
-    let (compilation, entries) = match found {
+    let (compilation, entries, translations) = match found {
         Ok(found) => found,
         Err(error) => return super::error_page(&reader, error),
     };
@@ -81,8 +86,9 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
         |entry: &Entry| Some(reader.link(&format!("/practices/{}", entry.source.practice_id)));
     let export = |format: &str| {
         format!(
-            "/api/v1/compilations/{}/export?format={format}",
-            compilation.id
+            "/api/v1/compilations/{}/export?format={format}&lang={}",
+            compilation.id,
+            language.code()
         )
     };
     let title = match compilation.number {
@@ -104,7 +110,7 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
                 a href=(export("csv")) { "CSV" } " · "
                 a href=(export("json")) { "JSON" }
             }
-            (contents(l, reader.language, &compilation, &entries, &link))
+            (contents(&Reading::new(language, &translations), &compilation, &entries, &link))
         }
     };
     layout::ok(&reader, Section::Compilations, &title, main)

@@ -410,3 +410,92 @@ fn search_finds_a_practice_through_its_translation_and_says_so() {
         app.wait_for_total("q=sentinelles&expand=false", 0);
     });
 }
+
+#[test]
+fn a_compilation_is_read_in_any_language_with_each_entry_translated_where_it_can_be() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let (_, practice) = published(app, &editor);
+        let added = put(
+            app,
+            Some(&editor.token),
+            &format!("/api/v1/practices/{practice}/translations/fr"),
+            &json!({"title": FRENCH, "body": "L’équipe **nationale**."}),
+            &[],
+        );
+        assert_eq!(added.status, 201, "{}", added.body);
+        let created = app.post_as(
+            &editor.token,
+            "/api/v1/compilations",
+            &json!({"title": "Edition", "scope": {}}),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        let published = app.call(
+            "POST",
+            &format!("/api/v1/compilations/{id}/publish"),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(published.status, 200, "{}", published.body);
+        let export = |query: &str| app.get(&format!("/api/v1/compilations/{id}/export?{query}"));
+
+        // French: the translation, with its note; labels and names in French.
+        let html = export("format=html&lang=fr").body;
+        assert!(
+            html.starts_with("<!DOCTYPE html><html lang=\"fr\" dir=\"ltr\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h4 lang=\"fr\" dir=\"ltr\"><a href=\"http"),
+            "{html}"
+        );
+        assert!(html.contains(FRENCH) && html.contains("<strong>nationale</strong>"));
+        assert!(html.contains("Ceci est une traduction de courtoisie du Secrétariat"));
+        let md = export("format=md&lang=fr").body;
+        assert!(md.contains("Ceci est une traduction de courtoisie"), "{md}");
+        let csv = export("format=csv&lang=fr").body;
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert!(row.contains(FRENCH) && row.ends_with(",fr"), "{csv}");
+        let json = export("format=json&lang=fr").json();
+        assert_eq!(json["entries"][0]["translation"], "fr");
+        assert_eq!(json["entries"][0]["title"], FRENCH);
+        assert_eq!(json["entries"][0]["language"], "en");
+
+        // Arabic: right to left, labels and the State's name in Arabic, the
+        // entry as written (it has no Arabic translation), said so.
+        let html = export("format=html&lang=ar").body;
+        assert!(
+            html.starts_with("<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\">"),
+            "{html}"
+        );
+        assert!(html.contains("كينيا"), "{html}");
+        assert!(html.contains("<h4 lang=\"en\" dir=\"ltr\">"), "{html}");
+        assert!(!html.contains("ترجمة غير رسمية"));
+
+        // Without lang: English, the texts as written, nothing marked.
+        let json = export("format=json").json();
+        assert_eq!(json["entries"][0]["title"], "National CSIRT");
+        assert!(json["entries"][0].get("translation").is_none());
+        export("format=json&lang=xx").problem(400);
+
+        // The edition page reads in the reader's language, and its
+        // downloads keep it.
+        let page = app
+            .call_with(
+                "GET",
+                &format!("/compilations/{id}?lang=fr"),
+                None,
+                None,
+                &[("accept", "text/html")],
+            )
+            .body;
+        assert!(page.contains(FRENCH), "{page}");
+        assert!(
+            page.contains(&format!(
+                "/api/v1/compilations/{id}/export?format=md&amp;lang=fr"
+            )),
+            "{page}"
+        );
+    });
+}

@@ -5,12 +5,12 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{citation, day, other_items, status_line};
+use super::{citation, day, other_items, status_line, Reading};
 use crate::domain::annex::annex;
 use crate::domain::compilation::Compilation;
 use crate::domain::compilation::{grouped, Entry};
 use crate::domain::Language;
-use crate::i18n::{fill, labels, Labels};
+use crate::i18n::fill;
 use crate::text::markdown::to_safe_html;
 
 /// How an entry's title links to the practice, if it does.
@@ -24,15 +24,15 @@ fn direction(language: Language) -> &'static str {
     }
 }
 
-/// The contents of a compilation, headings from h2 down, in the labels'
-/// language (`language`) around the practices' own.
+/// The contents of a compilation, headings from h2 down, in the reading's
+/// language around the practices' own (or their translations into it).
 pub fn contents(
-    l: &Labels,
-    language: Language,
+    reading: &Reading<'_>,
     compilation: &Compilation,
     entries: &[Entry],
     link: PracticeLink<'_>,
 ) -> Markup {
+    let (l, language) = (reading.labels, reading.language);
     let annex = annex();
     let groups = grouped(entries);
     html! {
@@ -68,17 +68,20 @@ pub fn contents(
                         h3 { (item) ". " (annex.item(*item).title.get(language)) }
                         p.annex-text { (annex.item(*item).summary.get(language)) }
                         @for entry in listed {
-                            @let source = &entry.source;
-                            article.entry #(format!("practice-{}", source.practice_id)) {
-                                h4 lang=(source.language.code()) dir=(direction(source.language)) {
+                            @let text = reading.text(entry);
+                            article.entry #(format!("practice-{}", entry.source.practice_id)) {
+                                h4 lang=(text.language.code()) dir=(direction(text.language)) {
                                     @match link(entry) {
-                                        Some(href) => a href=(href) { (source.title) },
-                                        None => (source.title),
+                                        Some(href) => a href=(href) { (text.title) },
+                                        None => (text.title),
                                     }
                                 }
-                                p.citation { (citation(l, entry)) }
-                                div.body lang=(source.language.code()) dir=(direction(source.language)) {
-                                    (PreEscaped(to_safe_html(&source.body, 5)))
+                                p.citation { (citation(reading, entry)) }
+                                @if let Some(note) = reading.translation_note(entry) {
+                                    p.translation-note { (note) }
+                                }
+                                div.body lang=(text.language.code()) dir=(direction(text.language)) {
+                                    (PreEscaped(to_safe_html(text.body, 5)))
                                 }
                                 @if let Some(others) = other_items(l, language, entry) {
                                     p.also { (others) }
@@ -117,19 +120,31 @@ h1, h2, h3, h4 { font-family: "Noto Sans", "DejaVu Sans", "Liberation Sans", Ari
 .entry { margin: 6mm 0; padding-inline-start: 4mm; border-inline-start: 2px solid #c9d6df; }
 .entry h4 { font-size: 11.5pt; margin: 0 0 1mm; }
 .entry h4 a { color: inherit; }
-.citation, .also { font-size: 9pt; color: #444; margin: 1mm 0; }
+.citation, .also, .translation-note { font-size: 9pt; color: #444; margin: 1mm 0; }
+.translation-note { font-style: italic; }
 .body h5, .body h6 { font-size: 10.5pt; }
 a { color: #00587f; }
 @media screen { body { padding: 12mm 8mm; } }
 "#;
 
-/// A standalone, print-ready document of the compilation in English: the
-/// Secretariat's edition of record. Titles link to the public catalogue.
-pub fn document(compilation: &Compilation, entries: &[Entry], public_url: &str) -> String {
-    let language = Language::En;
-    let l = labels(language);
+/// A standalone, print-ready document of the compilation in the reading's
+/// language (English, the Secretariat's edition of record, by default).
+/// Titles link to the public catalogue, in that language.
+pub fn document(
+    reading: &Reading<'_>,
+    compilation: &Compilation,
+    entries: &[Entry],
+    public_url: &str,
+) -> String {
+    let (l, language) = (reading.labels, reading.language);
     let base = public_url.trim_end_matches('/');
-    let link = |entry: &Entry| Some(format!("{base}/practices/{}", entry.source.practice_id));
+    let link = |entry: &Entry| {
+        Some(format!(
+            "{base}/practices/{}?lang={}",
+            entry.source.practice_id,
+            language.code()
+        ))
+    };
     let title = match compilation.number {
         Some(number) => format!(
             "{} ({})",
@@ -140,7 +155,7 @@ pub fn document(compilation: &Compilation, entries: &[Entry], public_url: &str) 
     };
     html! {
         (DOCTYPE)
-        html lang=(language.code()) {
+        html lang=(language.code()) dir=(direction(language)) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -152,12 +167,12 @@ pub fn document(compilation: &Compilation, entries: &[Entry], public_url: &str) 
             }
             body {
                 header.title-page {
-                    p.issuer { "United Nations · " (l.site_name) }
+                    p.issuer { (l.united_nations) " · " (l.site_name) }
                     h1 { (compilation.title) }
                     p.tagline { (l.site_tagline) }
                     p.status { (status_line(l, compilation)) }
                 }
-                main { (contents(l, language, compilation, entries, &link)) }
+                main { (contents(reading, compilation, entries, &link)) }
             }
         }
     }
@@ -167,13 +182,19 @@ pub fn document(compilation: &Compilation, entries: &[Entry], public_url: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::translation::{Origin, Translation};
     use crate::publish::edition::fixture;
 
     #[test]
     fn the_document_has_a_title_page_contents_annex_text_and_citations() {
         let (compilation, entries) = fixture::edition();
-        let html = document(&compilation, &entries, "https://compendium.example/");
-        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+        let html = document(
+            &Reading::english(),
+            &compilation,
+            &entries,
+            "https://compendium.example/",
+        );
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\">"));
         assert!(html.contains("<title>First compilation (Edition 2027/1)</title>"));
         assert!(html.contains("Edition 2027/1 · Published on 2027-01-05 · Practices: 2"));
         assert!(html.contains("size: A4"));
@@ -187,7 +208,7 @@ mod tests {
         );
         assert!(html.contains("Kenya (Member State) · submission sub-p2, version 2 · received 2027-01-05 · accepted 2027-01-05 · English"));
         assert!(html.contains("Also relevant to: 11. National computer incident response capacity"));
-        assert!(html.contains("href=\"https://compendium.example/practices/p2\""));
+        assert!(html.contains("href=\"https://compendium.example/practices/p2?lang=en\""));
         // Bodies and titles are safe, headings below the entry's.
         assert!(html.contains("KE-CIRT &lt;24/7&gt;"));
         assert!(html.contains("<h5>Duty</h5>"));
@@ -197,9 +218,36 @@ mod tests {
     #[test]
     fn rendering_twice_gives_the_same_bytes() {
         let (compilation, entries) = fixture::edition();
+        let english = Reading::english();
         assert_eq!(
-            document(&compilation, &entries, "https://x"),
-            document(&compilation, &entries, "https://x")
+            document(&english, &compilation, &entries, "https://x"),
+            document(&english, &compilation, &entries, "https://x")
         );
+    }
+
+    #[test]
+    fn in_arabic_the_document_runs_right_to_left_with_each_entry_translated_where_it_can_be() {
+        let (compilation, entries) = fixture::edition();
+        let at = entries[0].source.accepted_at;
+        let translation = Translation {
+            practice_id: entries[0].source.practice_id.clone(),
+            language: Language::Ar,
+            title: "الفريق الوطني".to_owned(),
+            body: "نص **مترجم**.".to_owned(),
+            origin: Origin::Secretariat,
+            updated_by: None,
+            updated_at: at,
+        };
+        let translations = [translation];
+        let reading = Reading::new(Language::Ar, &translations);
+        let html = document(&reading, &compilation, &entries, "https://x");
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\">"));
+        assert!(html.contains("الأمم المتحدة · "));
+        assert!(html.contains("<h4 lang=\"ar\" dir=\"rtl\"><a href=\"https://x/practices/p2?lang=ar\">الفريق الوطني</a></h4>"), "{html}");
+        assert!(html.contains("<strong>مترجم</strong>"));
+        assert!(html.contains("ترجمة غير رسمية أعدتها الأمانة العامة"));
+        // The other entry has no translation: as written, in its language.
+        assert!(html.contains("<h4 lang=\"en\" dir=\"ltr\">"), "{html}");
+        assert!(html.contains("كينيا"), "the State is named in Arabic");
     }
 }

@@ -3,12 +3,10 @@
 //! so they stay text; bodies are the focal points' Markdown as submitted,
 //! with their headings moved below the entry's.
 
-use super::{citation, other_items, status_line};
+use super::{citation, other_items, status_line, Reading};
 use crate::domain::annex::annex;
 use crate::domain::compilation::Compilation;
 use crate::domain::compilation::{grouped, Entry};
-use crate::domain::Language;
-use crate::i18n::{labels, Labels};
 
 /// Markdown's punctuation made literal, so a title is read as text.
 fn escaped(text: &str) -> String {
@@ -56,20 +54,23 @@ fn demoted(body: &str, by: usize) -> String {
     out
 }
 
-fn write_entry(l: &Labels, entry: &Entry, out: &mut String) {
-    let source = &entry.source;
-    out.push_str(&format!("#### {}\n\n", escaped(&source.title)));
-    out.push_str(&format!("*{}*\n\n", escaped(&citation(l, entry))));
-    out.push_str(demoted(&source.body, 4).trim_end());
+fn write_entry(reading: &Reading<'_>, entry: &Entry, out: &mut String) {
+    let text = reading.text(entry);
+    out.push_str(&format!("#### {}\n\n", escaped(text.title)));
+    out.push_str(&format!("*{}*\n\n", escaped(&citation(reading, entry))));
+    if let Some(note) = reading.translation_note(entry) {
+        out.push_str(&format!("> *{}*\n\n", escaped(&note)));
+    }
+    out.push_str(demoted(text.body, 4).trim_end());
     out.push_str("\n\n");
-    if let Some(others) = other_items(l, Language::En, entry) {
+    if let Some(others) = other_items(reading.labels, reading.language, entry) {
         out.push_str(&format!("*{}*\n\n", escaped(&others)));
     }
 }
 
-/// The whole compilation, in English labels.
-pub fn document(compilation: &Compilation, entries: &[Entry]) -> String {
-    let l = labels(Language::En);
+/// The whole compilation, in the reading's language.
+pub fn document(reading: &Reading<'_>, compilation: &Compilation, entries: &[Entry]) -> String {
+    let (l, language) = (reading.labels, reading.language);
     let annex = annex();
     let groups = grouped(entries);
     let mut out = String::with_capacity(entries.len() * 1024 + 4096);
@@ -90,12 +91,12 @@ pub fn document(compilation: &Compilation, entries: &[Entry]) -> String {
     for (section, items) in &groups {
         out.push_str(&format!(
             "- {section}. {}\n",
-            escaped(annex.section(*section).title.get(Language::En))
+            escaped(annex.section(*section).title.get(language))
         ));
         for (item, listed) in items {
             out.push_str(&format!(
                 "  - {item}. {} ({})\n",
-                escaped(annex.item(*item).title.get(Language::En)),
+                escaped(annex.item(*item).title.get(language)),
                 listed.len()
             ));
         }
@@ -104,20 +105,17 @@ pub fn document(compilation: &Compilation, entries: &[Entry]) -> String {
     for (section, items) in &groups {
         out.push_str(&format!(
             "## {section}. {}\n\n",
-            escaped(annex.section(*section).title.get(Language::En))
+            escaped(annex.section(*section).title.get(language))
         ));
         for (item, listed) in items {
             let text = annex.item(*item);
             out.push_str(&format!(
                 "### {item}. {}\n\n",
-                escaped(text.title.get(Language::En))
+                escaped(text.title.get(language))
             ));
-            out.push_str(&format!(
-                "> {}\n\n",
-                escaped(text.summary.get(Language::En))
-            ));
+            out.push_str(&format!("> {}\n\n", escaped(text.summary.get(language))));
             for entry in listed {
-                write_entry(l, entry, &mut out);
+                write_entry(reading, entry, &mut out);
             }
         }
     }
@@ -134,7 +132,7 @@ mod tests {
     #[test]
     fn the_document_reads_section_item_entry() {
         let (compilation, entries) = fixture::edition();
-        let md = document(&compilation, &entries);
+        let md = document(&Reading::english(), &compilation, &entries);
         assert!(md.starts_with("# First compilation\n\n"));
         assert!(md.contains("**Edition 2027/1 · Published on 2027-01-05 · Practices: 2**"));
         assert!(md.contains("- A. Taking stock of cybersecurity needs and strategies\n  - 4. National strategy and its goals (1)\n"));

@@ -9,11 +9,96 @@ pub mod csv;
 pub mod html;
 pub mod markdown;
 
+use std::collections::HashMap;
+
 use crate::domain::annex::annex;
 use crate::domain::compilation::Compilation;
 use crate::domain::compilation::Entry;
+use crate::domain::entities::names::name_in;
+use crate::domain::translation::{Origin, Translation};
 use crate::domain::Language;
-use crate::i18n::{fill, Labels};
+use crate::i18n::{fill, labels, Labels};
+
+/// An edition as read in one language: the labels, the entities' names and
+/// the annex in it, and each entry in its courtesy translation into it
+/// where the practice has one (else as written, said so by its language).
+pub struct Reading<'a> {
+    pub language: Language,
+    pub labels: &'static Labels,
+    translations: HashMap<&'a str, &'a Translation>,
+}
+
+/// An entry's text as a reading shows it.
+pub struct Text<'a> {
+    pub title: &'a str,
+    /// Markdown.
+    pub body: &'a str,
+    /// The language of `title` and `body`.
+    pub language: Language,
+    /// Who translated it, when it is a courtesy translation.
+    pub translated_by: Option<Origin>,
+}
+
+impl<'a> Reading<'a> {
+    /// `translations` may hold any language's: those into `language` count.
+    pub fn new(language: Language, translations: &'a [Translation]) -> Reading<'a> {
+        Reading {
+            language,
+            labels: labels(language),
+            translations: translations
+                .iter()
+                .filter(|t| t.language == language)
+                .map(|t| (t.practice_id.as_str(), t))
+                .collect(),
+        }
+    }
+
+    /// The Secretariat's edition of record: English, the texts as written.
+    pub fn english() -> Reading<'static> {
+        Reading::new(Language::En, &[])
+    }
+
+    pub fn text<'e>(&'e self, entry: &'e Entry) -> Text<'e> {
+        let source = &entry.source;
+        match self.translations.get(source.practice_id.as_str()) {
+            Some(t) if source.language != self.language => Text {
+                title: &t.title,
+                body: &t.body,
+                language: t.language,
+                translated_by: Some(t.origin),
+            },
+            _ => Text {
+                title: &source.title,
+                body: &source.body,
+                language: source.language,
+                translated_by: None,
+            },
+        }
+    }
+
+    /// The note a courtesy translation carries, naming the original's
+    /// language.
+    pub fn translation_note(&self, entry: &Entry) -> Option<String> {
+        let l = self.labels;
+        let note = match self.text(entry).translated_by? {
+            Origin::Secretariat => &l.translation_by_secretariat,
+            Origin::FocalPoint => &l.translation_by_focal_point,
+        };
+        Some(fill(
+            note,
+            &[("language", l.language(entry.source.language))],
+        ))
+    }
+
+    /// The entity that shared an entry, named in the reading's language.
+    pub fn entity_name<'e>(&self, entry: &'e Entry) -> &'e str {
+        name_in(
+            &entry.source.entity,
+            &entry.source.entity_name,
+            self.language,
+        )
+    }
+}
 
 /// The formats of `GET /api/v1/compilations/{id}/export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
@@ -87,12 +172,13 @@ pub fn status_line(l: &Labels, compilation: &Compilation) -> String {
 }
 
 /// Where an entry comes from, in a line.
-pub fn citation(l: &Labels, entry: &Entry) -> String {
+pub fn citation(reading: &Reading<'_>, entry: &Entry) -> String {
+    let l = reading.labels;
     let source = &entry.source;
     fill(
         &l.citation,
         &[
-            ("entity", &source.entity_name),
+            ("entity", reading.entity_name(entry)),
             ("type", l.entity_type(source.entity_type)),
             ("submission", &source.submission_id),
             ("version", &source.submission_version.to_string()),
