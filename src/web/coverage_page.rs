@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::http::{AppState, State};
 use crate::i18n::fill;
 use crate::service::coverage::{coverage_of, CoverageQuery};
+use crate::text::collation;
 
 /// Shades of the heat map: 0 for an empty cell, then four steps up to
 /// the largest cell.
@@ -74,6 +75,16 @@ fn heat_map(
     let l = reader.labels;
     let largest = table.largest_cell();
     let annex = annex();
+    // Each column with its name; contributors in the reader's alphabetical
+    // order (the other groupings keep the order of their own lists).
+    let mut columns: Vec<(String, &String)> = table
+        .columns
+        .iter()
+        .map(|column| (column_name(reader, table.by, column, names), column))
+        .collect();
+    if table.by == By::Entity {
+        collation::sort_by_name(&mut columns, reader.language, |(name, _)| name);
+    }
     html! {
         // A region that scrolls sideways must be reachable from the
         // keyboard, and named for screen readers (WCAG 2.1.1, 4.1.2).
@@ -82,8 +93,8 @@ fn heat_map(
                 caption { (by_label(reader, table.by)) }
                 thead { tr {
                     th scope="col" { (l.facet_item) }
-                    @for column in &table.columns {
-                        th scope="col" { (column_name(reader, table.by, column, names)) }
+                    @for (name, _) in &columns {
+                        th scope="col" { (name) }
                     }
                     th scope="col" { (l.column_total) }
                     @if pipeline.is_some() { th scope="col" { (l.pipeline_heading) } }
@@ -95,8 +106,8 @@ fn heat_map(
                                 span.item-number { (row.item) ". " }
                                 (annex.item(row.item).title.get(reader.language))
                             }
-                            @for column in &table.columns {
-                                @let cell = row.cells.get(column).copied().unwrap_or_default();
+                            @for (_, column) in &columns {
+                                @let cell = row.cells.get(*column).copied().unwrap_or_default();
                                 @let words = fill(&l.cell_label, &[("practices", &l.number(cell.practices)), ("contributors", &l.number(cell.entities))]);
                                 td class=(format!("heat-{}", shade(cell.practices, largest))) title=(words) {
                                     span.practices { (l.number(cell.practices)) }
@@ -113,8 +124,8 @@ fn heat_map(
                 }
                 tfoot { tr {
                     th scope="row" { (l.column_total) }
-                    @for column in &table.columns {
-                        td.total { (l.number(table.totals.get(column).copied().unwrap_or(0))) }
+                    @for (_, column) in &columns {
+                        td.total { (l.number(table.totals.get(*column).copied().unwrap_or(0))) }
                     }
                     td.total { (l.number(table.total)) }
                     @if let Some(pipeline) = pipeline {

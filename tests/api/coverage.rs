@@ -213,4 +213,40 @@ fn the_coverage_page_is_a_heat_map_that_says_its_numbers() {
         .body
         .contains("href=\"/api/v1/coverage.csv?by=entity_type\""));
     assert_eq!(page("/coverage?by=nation&lang=fr").status, 400);
+
+    // Contributors are named in the reader's language, in its order.
+    let headers = |html: &str| -> Vec<String> {
+        let head = &html[html.find("<thead>").unwrap()..html.find("</thead>").unwrap()];
+        head.split("<th scope=\"col\">")
+            .skip(2)
+            .filter_map(|cell| cell.split('<').next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let zh = headers(&page("/coverage?by=entity&lang=zh").body);
+    assert_eq!(
+        zh[..6],
+        [
+            "巴西",
+            "法国",
+            "国际电信联盟",
+            "肯尼亚",
+            "罗马教廷",
+            "尼日利亚"
+        ],
+        "{zh:?}"
+    );
+    let fr = headers(&page("/coverage?by=entity&lang=fr").body);
+    assert_eq!(
+        fr[..6],
+        [
+            "Brésil",
+            "France",
+            "Kenya",
+            "Nigéria",
+            "Saint-Siège",
+            "Union internationale des télécommunications"
+        ],
+        "{fr:?}"
+    );
 }

@@ -21,6 +21,7 @@ use crate::http::{passwords, State};
 use crate::i18n::desk;
 use crate::service::accounts::{self, AccountPatch, AccountRequest};
 use crate::service::{audit, organisations};
+use crate::text::collation;
 
 fn role_select(desk: &Desk, id: &str, selected: Role) -> Markup {
     let d = desk::labels(desk.reader.language);
@@ -249,7 +250,8 @@ async fn organisations_page(
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
-    let added = desk.run(organisations::added).await?;
+    let mut added = desk.run(organisations::added).await?;
+    collation::sort_by_name(&mut added, reader.language, |e| &e.name);
     let main = html! {
         h1 { (d.organisations_title) }
         p { (d.organisations_intro) }
