@@ -170,6 +170,49 @@ fn changed(
     Ok(practice)
 }
 
+/// A practice of the catalogue as an editor translates it: the original
+/// beside its translations.
+pub struct Translatable {
+    pub submission_id: String,
+    /// The version of its submission, which a change is bound to.
+    pub version: i64,
+    pub language: Language,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub translations: Vec<Translation>,
+}
+
+/// The practice with its translations, if readers can read it.
+pub fn translatable_practice(
+    connection: &mut AnyConnection,
+    practice_id: &str,
+) -> Result<Translatable, AppError> {
+    let submission = translatable(connection, practice_id, None)?;
+    let practice = submission
+        .practices
+        .iter()
+        .find(|p| p.id == practice_id)
+        .ok_or_else(|| no_practice(practice_id))?;
+    Ok(Translatable {
+        submission_id: submission.id.clone(),
+        version: submission.version,
+        language: submission.language,
+        title: practice.title.clone(),
+        body: practice.body.clone(),
+        translations: translations::of_practice(connection, practice_id)?,
+    })
+}
+
+/// The translations of each of a submission's practices, by practice id.
+pub fn of_submission(
+    connection: &mut AnyConnection,
+    submission: &Submission,
+) -> Result<std::collections::HashMap<String, Vec<Translation>>, AppError> {
+    let ids: Vec<&str> = submission.practices.iter().map(|p| p.id.as_str()).collect();
+    translations::of_practices(connection, &ids)
+}
+
 fn texts(t: &Translation) -> serde_json::Value {
     serde_json::json!({ "language": t.language, "title": t.title, "body": t.body })
 }

@@ -135,6 +135,13 @@ fn seed(app: &TestApp) -> Seeded {
             "practices": [{"title": "Exercice national de crise cyber", "body": "Un exercice annuel réunit les opérateurs.", "items": [11, 12]}]}),
     );
     let practice = app.first_practice(&editor.token, &accepted);
+    let translated = app.call(
+        "PUT",
+        &format!("/api/v1/practices/{practice}/translations/ar"),
+        Some(&editor.token),
+        Some(&json!({"title": "تمرين وطني على الأزمات السيبرانية", "body": "يجمع تمرين سنوي **المشغلين**."})),
+    );
+    assert_eq!(translated.status, 201, "{}", translated.body);
     app.wait_for_total("", 1);
     let compilation = app.post_as(
         &editor.token,
@@ -234,6 +241,23 @@ fn pages(s: &Seeded) -> Vec<(Who, String)> {
     ));
     pages.push((Who::Reader, format!("/practices/{}?lang=en", s.practice)));
     pages.push((Who::Reader, format!("/practices/{}?lang=ar", s.practice)));
+    pages.push((
+        Who::Reader,
+        format!("/practices/{}?lang=ar&original=1", s.practice),
+    ));
+    pages.push((Who::Reader, "/?q=exercice&lang=ar".to_owned()));
+    pages.push((
+        Who::Reader,
+        format!("/compilations/{}?lang=ar", s.compilation),
+    ));
+    pages.push((
+        Who::Editor,
+        format!("/desk/practices/{}/translations/ar?lang=en", s.practice),
+    ));
+    pages.push((
+        Who::Editor,
+        format!("/desk/practices/{}/translations/zh?lang=ar", s.practice),
+    ));
     pages.push((
         Who::Reader,
         format!("/compilations/{}?lang=zh", s.compilation),

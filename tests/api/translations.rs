@@ -499,3 +499,107 @@ fn a_compilation_is_read_in_any_language_with_each_entry_translated_where_it_can
         );
     });
 }
+
+#[test]
+fn an_editor_translates_at_the_desk_beside_the_original() {
+    use crate::desk::{field, Browser};
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let (submission, practice) = published(app, &editor);
+        let mut desk = Browser::signed_in(app, &editor);
+
+        // The submission's page links to a translation per other language.
+        let page = desk.get(&format!("/desk/submissions/{submission}?lang=en"));
+        assert_eq!(page.status, 200);
+        let into_russian = format!("/desk/practices/{practice}/translations/ru?lang=en");
+        assert!(
+            page.body.contains(&into_russian.replace('&', "&amp;")),
+            "{}",
+            page.body
+        );
+        assert!(!page
+            .body
+            .contains(&format!("/desk/practices/{practice}/translations/en?")));
+
+        // The page shows the original beside an empty form.
+        let form = desk.get(&into_russian);
+        assert_eq!(form.status, 200, "{}", form.body);
+        assert!(form
+            .body
+            .contains("The national team coordinates incident response."));
+        let csrf = field(&form.body, "csrf").unwrap();
+        let version = field(&form.body, "version").unwrap();
+        let path = format!("/desk/practices/{practice}/translations/ru?lang=en");
+
+        // A refused text comes back in the form, with why.
+        let refused = desk.post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("title", "Национальная группа"),
+                ("body", " "),
+            ],
+        );
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused.body.contains("form-errors") && refused.body.contains("Национальная группа")
+        );
+
+        let saved = desk.post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("title", "Национальная группа"),
+                ("body", "Группа **реагирования**."),
+            ],
+        );
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let russian = app
+            .get(&format!("/api/v1/practices/{practice}?lang=ru"))
+            .json();
+        assert_eq!(
+            (russian["title"].as_str(), russian["translated"].as_bool()),
+            (Some("Национальная группа"), Some(true))
+        );
+
+        // Editing shows it; a stale version is refused; removing it works.
+        let again = desk.get(&path);
+        assert!(
+            again.body.contains("value=\"Национальная группа\""),
+            "{}",
+            again.body
+        );
+        let stale = desk.post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("title", "X"),
+                ("body", "Y"),
+            ],
+        );
+        assert_eq!(stale.status, 412, "{}", stale.body);
+        let current = field(&again.body, "version").unwrap();
+        let removed = desk.post(
+            &format!("/desk/practices/{practice}/translations/ru/delete?lang=en"),
+            &[("csrf", &csrf), ("version", &current)],
+        );
+        assert_eq!(removed.status, 303, "{}", removed.body);
+        let back = app
+            .get(&format!("/api/v1/practices/{practice}?lang=ru"))
+            .json();
+        assert_eq!(back["translated"], false);
+
+        // Focal points do not translate at the desk; unknown languages are 404.
+        let mut theirs = Browser::signed_in(app, &focal);
+        assert_eq!(theirs.get(&path).status, 403);
+        assert_eq!(
+            desk.get(&format!("/desk/practices/{practice}/translations/de"))
+                .status,
+            404
+        );
+    });
+}

@@ -22,6 +22,7 @@ pub mod session;
 pub mod sign_in;
 pub mod submission_form;
 pub mod submission_page;
+pub mod translations;
 
 use actix_web::web;
 
@@ -112,6 +113,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/desk/mail/{id}/retry").route(web::post().to(editorial::retry_mail)))
     .service(web::resource("/desk/coverage").route(web::get().to(editorial::coverage)))
     .service(web::resource("/desk/practices/{id}/items").route(web::post().to(editorial::retag)))
+    .service(
+        web::resource("/desk/practices/{id}/translations/{lang}")
+            .route(web::get().to(translations::show))
+            .route(web::post().to(translations::save)),
+    )
+    .service(
+        web::resource("/desk/practices/{id}/translations/{lang}/delete")
+            .route(web::post().to(translations::remove)),
+    )
     .service(web::resource("/desk/submissions/new").route(web::get().to(editing::new_form)))
     .service(web::resource("/desk/submissions").route(web::post().to(editing::create)))
     .service(web::resource("/desk/submissions/{id}").route(web::get().to(submission_page::show)))

@@ -12,6 +12,7 @@ use super::failure::{Failure, OrPage};
 use super::form::Form;
 use super::frame::{self, csrf_field, Place};
 use super::session::{Desk, Posted};
+use super::translations;
 use crate::auth::{authorize_submission, submission_guard, SubmissionAction};
 use crate::domain::annex::annex;
 use crate::domain::clock;
@@ -23,6 +24,7 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::{self, desk};
 use crate::service::revisions;
 use crate::service::submissions::{self as intake, MoveRequest};
+use crate::service::translations as translation_service;
 use crate::text::markdown;
 
 /// Everything the page shows, read in one go.
@@ -34,6 +36,9 @@ struct Loaded {
     since_submitted: Option<VersionDiff>,
     /// The revision of this (accepted) submission in the workflow, if any.
     open_revision: Option<String>,
+    /// For an editor of an accepted submission: its practices' courtesy
+    /// translations.
+    translations: Option<translations::ByPractice>,
 }
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> Markup {
@@ -74,6 +79,8 @@ fn practice_view(
     language: crate::domain::Language,
     // The submission's version, when this person may re-tag the practice.
     retag_at: Option<i64>,
+    // Its translations, when this person may translate it.
+    translated: Option<&translations::ByPractice>,
 ) -> Markup {
     let reader = &desk.reader;
     let d = desk::labels(reader.language);
@@ -113,6 +120,9 @@ fn practice_view(
             }
             @if let Some(version) = retag_at {
                 (retag_form(desk, practice, index, version))
+            }
+            @if let Some(translated) = translated {
+                (translations::links(desk, practice, language, translated.get(&practice.id).map_or(&[][..], Vec::as_slice)))
             }
             @if !practice.suggested.is_empty() {
                 section.suggested aria-label=(format!("{} — {number}", d.suggested_heading)) {
@@ -336,6 +346,12 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
         @if retagged {
             p.notice role="status" { (d.retag_saved) }
         }
+        @if reader.param("translated").is_some() {
+            p.notice role="status" { (d.translation_saved) }
+        }
+        @if reader.param("untranslated").is_some() {
+            p.notice role="status" { (d.translation_removed) }
+        }
         @if s.status == Status::ChangesRequested {
             @if let Some(message) = &s.editor_message {
                 section.editor-message aria-labelledby="editor-message-heading" {
@@ -374,7 +390,7 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
         section aria-labelledby="practices-heading" {
             h2 #practices-heading { (d.practices_heading) }
             @for (index, practice) in s.practices.iter().enumerate() {
-                (practice_view(desk, practice, index, s.language, retaggable.then_some(s.version)))
+                (practice_view(desk, practice, index, s.language, retaggable.then_some(s.version), loaded.translations.as_ref()))
             }
         }
         (history(desk, loaded))
@@ -402,6 +418,13 @@ pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, F
                 Status::Accepted => revisions::open_revision(c, &submission.id)?,
                 _ => None,
             };
+            // A revision's practices are never public, so never translated.
+            let translatable =
+                editor && submission.status == Status::Accepted && submission.revises.is_none();
+            let translations = match translatable {
+                true => Some(translation_service::of_submission(c, &submission)?),
+                false => None,
+            };
             Ok(Loaded {
                 submission,
                 entity_name,
@@ -409,6 +432,7 @@ pub async fn show(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, F
                 events,
                 since_submitted,
                 open_revision,
+                translations,
             })
         })
         .await?;
