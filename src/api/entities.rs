@@ -6,13 +6,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{authorize, Action, Caller};
 use crate::domain::clock;
-use crate::domain::entities::{registry, Entity, EntityCode, EntityType};
+use crate::domain::entities::{Entity, EntityCode, EntityType};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, JsonBody};
 use crate::http::{Answer, State};
 use crate::service::organisations;
-use crate::text::collation;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -47,25 +46,11 @@ pub async fn list_entities(state: State, ApiQuery(query): ApiQuery<EntitiesQuery
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(AppError::invalid_field("q", "at most 200 characters"));
     }
-    let added = state.store.run(organisations::added).await?;
-    let matches = |entity: &&Entity| {
-        query.entity_type.is_none_or(|t| entity.entity_type == t)
-            && query.q.as_deref().is_none_or(|q| entity.matches(q))
-    };
     let language = query.lang.unwrap_or(Language::En);
-    let mut items: Vec<Entity> = registry()
-        .all()
-        .iter()
-        .chain(added.iter())
-        .filter(matches)
-        .map(|entity| Entity {
-            name: entity.name_in(language).to_owned(),
-            ..entity.clone()
-        })
-        .collect();
-    collation::sort_by_name(&mut items, language, |e| &e.name);
-    // Stable: each type keeps the alphabetical order within it.
-    items.sort_by_key(|e| e.entity_type);
+    let items = state
+        .store
+        .run(move |c| organisations::listed(c, query.entity_type, query.q.as_deref(), language))
+        .await?;
     Ok(HttpResponse::Ok().json(EntityList { items }))
 }
 

@@ -24,6 +24,7 @@ use crate::http::{Answer, AppState, IdPath, State};
 use crate::service::idempotency::{self, Key, Once};
 use crate::service::revisions;
 use crate::service::submissions::{self as intake, MoveRequest, Outcome};
+use crate::service::translations;
 use crate::service::views::{etag, SubmissionList, SubmissionView};
 
 /// The answer for a saved submission: its document, ETag and Location.
@@ -173,9 +174,14 @@ pub async fn get_submission(state: State, caller: Caller, path: IdPath) -> Answe
     }
     let (submission, name) =
         visible(&state, &caller, SubmissionAction::Read, path.into_inner()).await?;
+    let view = SubmissionView::new(&submission, name);
+    let translated = state
+        .store
+        .run(move |c| translations::of_submission(c, &submission))
+        .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(submission.version)))
-        .json(SubmissionView::new(&submission, name)))
+        .insert_header((header::ETAG, etag(view.version)))
+        .json(view.with_translations(&translated)))
 }
 
 /// The version an `If-Match` header names: `None` for `*`; required here.

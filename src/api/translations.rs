@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::extract::{if_match_version, JsonBody};
 use crate::http::{Answer, State};
 use crate::service::practices::CataloguePractice;
-use crate::service::translations::{self, TranslationRequest};
+use crate::service::translations::{self, Removal, TranslationRequest};
 use crate::service::views::etag;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,18 +100,14 @@ pub async fn delete_translation(
     let editor = authorize(&caller, Action::CuratePractices)?.clone();
     let (practice_id, language) = target(path)?;
     let seen = if_match_version(&request)?.flatten();
+    let removal = Removal {
+        practice_id,
+        language,
+        seen,
+    };
     let version = state
         .store
-        .run(move |c| {
-            translations::remove(
-                c,
-                &editor.actor(),
-                &practice_id,
-                language,
-                seen,
-                clock::now(),
-            )
-        })
+        .run(move |c| translations::remove(c, &editor.actor(), &removal, clock::now()))
         .await?;
     Ok(HttpResponse::NoContent()
         .insert_header((header::ETAG, etag(version)))

@@ -254,6 +254,9 @@ pub struct DeskLabels {
     pub translation_remove: String,
     pub translation_saved: String,
     pub translation_removed: String,
+    /// The submission form's own translations of a practice.
+    pub own_translations_legend: String,
+    pub own_translations_hint: String,
     pub forgot_password_link: String,
     pub reset_title: String,
     pub reset_intro: String,

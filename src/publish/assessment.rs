@@ -7,14 +7,17 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::domain::annex::{annex, full_text, SectionId};
 use crate::domain::assessment::{Answer, Assessment, AssessmentStatus};
+use crate::domain::entities::names::name_in;
 use crate::i18n::{fill, labels, Labels};
 use crate::text::markdown::to_safe_html;
 
+/// "Kenya: self-assessment 2026", the State named in the document's language.
 fn heading(l: &Labels, assessment: &Assessment, entity_name: &str) -> String {
+    let entity = assessment.entity.as_str();
     fill(
         &l.assessment_heading,
         &[
-            ("entity", entity_name),
+            ("entity", name_in(entity, entity_name, assessment.language)),
             ("year", &assessment.year.to_string()),
         ],
     )

@@ -398,6 +398,7 @@ pub fn draft_from_item(
                 items: vec![item],
                 sectors: Vec::new(),
                 replaces: None,
+                translations: Vec::new(),
             }],
         };
         let entity = assessment.entity.clone();

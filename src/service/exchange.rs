@@ -11,14 +11,16 @@ use std::io::{BufRead, Write};
 use chrono::{DateTime, SubsecRound, Utc};
 
 use super::submissions::{event_row, new_id, practices_from};
+use super::translations::sent_translations;
 use super::views::SubmissionView;
 use crate::domain::account::Actor;
 use crate::domain::clock;
 use crate::domain::exchange::{Line, LinePractice, LineTranslation};
 use crate::domain::page::Page;
 use crate::domain::submission::Submission;
+use crate::domain::submission::TranslationDraft;
 use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
-use crate::domain::translation::{self, Origin, Translation};
+use crate::domain::translation::{Translation, ValidText};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::error::AppError;
@@ -82,10 +84,12 @@ fn check_line(
             .with_timezone(&Utc)
             .trunc_subsecs(0),
     };
-    let sent_translations: Vec<Vec<LineTranslation>> = line
+    // Who made each translation: the line may say; the domain's check
+    // knows only the texts.
+    let origins: Vec<Vec<Option<String>>> = line
         .practices
         .iter()
-        .map(|p| p.translations.clone())
+        .map(|p| p.translations.iter().map(|t| t.origin.clone()).collect())
         .collect();
     let draft = SubmissionDraft {
         entity: Some(line.entity),
@@ -101,6 +105,15 @@ fn check_line(
                 items: p.items,
                 sectors: p.sectors,
                 replaces: None,
+                translations: p
+                    .translations
+                    .into_iter()
+                    .map(|t| TranslationDraft {
+                        language: t.language,
+                        title: t.title,
+                        body: t.body,
+                    })
+                    .collect(),
             })
             .collect(),
     };
@@ -118,6 +131,11 @@ fn check_line(
         .ok_or_else(|| format!("entity: there is no entity {entity}"))?;
     let id = new_id();
     let decided = matches!(status, Status::Accepted | Status::Rejected);
+    let sent: Vec<Vec<(Language, ValidText)>> = valid
+        .practices
+        .iter()
+        .map(|p| p.translations.clone())
+        .collect();
     let submission = Submission {
         practices: practices_from(valid.practices, &id, valid.language, received_at, tagger),
         id,
@@ -136,7 +154,20 @@ fn check_line(
         decision_note: None,
         revises: None,
     };
-    let translations = line_translations(&submission, sent_translations, received_at)?;
+    let mut translations = sent_translations(&submission.practices, sent, None, received_at);
+    let mut stated = origins.iter().enumerate().flat_map(|(practice, origins)| {
+        origins
+            .iter()
+            .enumerate()
+            .map(move |(number, origin)| (practice, number, origin))
+    });
+    for translation in &mut translations {
+        if let Some((practice, number, Some(origin))) = stated.next() {
+            translation.origin = origin
+                .parse()
+                .map_err(|e| format!("practices[{practice}].translations[{number}].origin: {e}"))?;
+        }
+    }
     Ok(Checked {
         submission,
         name,
@@ -144,67 +175,15 @@ fn check_line(
     })
 }
 
-/// The practices' translations a line sent, checked as an editor's are.
-fn line_translations(
-    submission: &Submission,
-    sent: Vec<Vec<LineTranslation>>,
-    at: DateTime<Utc>,
-) -> Result<Vec<Translation>, String> {
-    let mut checked = Vec::new();
-    let mut errors = Vec::new();
-    for (index, (practice, translations)) in submission.practices.iter().zip(sent).enumerate() {
-        let mut seen = Vec::new();
-        for (number, t) in translations.into_iter().enumerate() {
-            let at_path =
-                |field: &str| format!("practices[{index}].translations[{number}].{field}");
-            let language = match t.language.parse::<Language>() {
-                Ok(language) => language,
-                Err(e) => {
-                    errors.push(format!("{}: {e}", at_path("language")));
-                    continue;
-                }
-            };
-            if seen.contains(&language) {
-                errors.push(format!(
-                    "{}: a second translation into {language}",
-                    at_path("language")
-                ));
-                continue;
-            }
-            seen.push(language);
-            let origin = match t.origin.as_deref().map(str::parse::<Origin>).transpose() {
-                Ok(origin) => origin.unwrap_or(Origin::FocalPoint),
-                Err(e) => {
-                    errors.push(format!("{}: {e}", at_path("origin")));
-                    continue;
-                }
-            };
-            match translation::check(submission.language, language, &t.title, &t.body) {
-                Ok(valid) => checked.push(Translation {
-                    practice_id: practice.id.clone(),
-                    language,
-                    title: valid.title,
-                    body: valid.body,
-                    origin,
-                    updated_by: None,
-                    updated_at: at,
-                }),
-                Err(refused) => errors.extend(refused.into_iter().map(|e| {
-                    let field = if e.field == "lang" {
-                        "language"
-                    } else {
-                        e.field.as_str()
-                    };
-                    format!("{}: {}", at_path(field), e.message)
-                })),
-            }
-        }
+fn by_practice(translations: &[Translation]) -> HashMap<String, Vec<Translation>> {
+    let mut grouped: HashMap<String, Vec<Translation>> = HashMap::new();
+    for t in translations {
+        grouped
+            .entry(t.practice_id.clone())
+            .or_default()
+            .push(t.clone());
     }
-    if errors.is_empty() {
-        Ok(checked)
-    } else {
-        Err(errors.join("; "))
-    }
+    grouped
 }
 
 /// Every entity's name by code: the reference list and the database's.
@@ -242,7 +221,9 @@ fn store_batch(
             version: 1,
             status: submission.status.as_str().to_owned(),
             saved_at: now.naive_utc(),
-            document: SubmissionView::new(submission, name.clone()).document()?,
+            document: SubmissionView::new(submission, name.clone())
+                .with_translations(&by_practice(translations))
+                .document()?,
         });
         events.push(event_row(
             &submission.id,
@@ -417,6 +398,7 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::translation::Origin;
 
     fn names() -> HashMap<String, String> {
         HashMap::from([("FRA".to_owned(), "France".to_owned())])

@@ -5,13 +5,43 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::account::{parse_name, Actor};
 use crate::domain::entities::{registry, Entity, EntityCode, EntityType, NewOrganisation};
+use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::store::audit;
 use crate::store::{organisations, write_transaction, AnyConnection};
+use crate::text::collation;
 
 /// The organisations added to the compiled-in list, by administrators.
 pub fn added(connection: &mut AnyConnection) -> Result<Vec<Entity>, AppError> {
     organisations::list(connection)
+}
+
+/// The entities that may contribute, of `entity_type` and matching `query`
+/// (see [`Entity::matches`]) when given, each named in `language`: Member
+/// States, then observer States, then organisations, each group in that
+/// language's alphabetical order.
+pub fn listed(
+    connection: &mut AnyConnection,
+    entity_type: Option<EntityType>,
+    query: Option<&str>,
+    language: Language,
+) -> Result<Vec<Entity>, AppError> {
+    let added = organisations::list(connection)?;
+    let mut listed: Vec<Entity> = registry()
+        .all()
+        .iter()
+        .chain(added.iter())
+        .filter(|e| entity_type.is_none_or(|t| e.entity_type == t))
+        .filter(|e| query.is_none_or(|q| e.matches(q)))
+        .map(|e| Entity {
+            name: e.name_in(language).to_owned(),
+            ..e.clone()
+        })
+        .collect();
+    collation::sort_by_name(&mut listed, language, |e| &e.name);
+    // Stable: each type keeps the alphabetical order within it.
+    listed.sort_by_key(|e| e.entity_type);
+    Ok(listed)
 }
 
 /// What an administrator asked to add, checked: only organisations (States

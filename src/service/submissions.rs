@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::idempotency::{self, Answer, Once};
 use super::revisions;
+use super::translations::sent_translations;
 use super::views::{etag, SubmissionSummary, SubmissionView};
 use crate::domain::account::Actor;
 use crate::domain::annex::SectionId;
@@ -22,6 +23,7 @@ use crate::domain::submission::revision;
 use crate::domain::submission::Practice;
 use crate::domain::submission::Submission;
 use crate::domain::submission::{ValidPractice, ValidSubmission};
+use crate::domain::translation::ValidText;
 use crate::domain::workflow::{Move, Status};
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
@@ -29,6 +31,7 @@ use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions;
 use crate::store::submissions::ListFilter;
+use crate::store::translations;
 use crate::store::users::Recipients;
 use crate::store::write_transaction;
 use crate::store::{organisations, AnyConnection};
@@ -172,7 +175,9 @@ pub(super) fn snapshot(
     name: String,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let view = SubmissionView::new(submission, name);
+    let ids: Vec<&str> = submission.practices.iter().map(|p| p.id.as_str()).collect();
+    let translated = translations::of_practices(connection, &ids)?;
+    let view = SubmissionView::new(submission, name).with_translations(&translated);
     let document = view.document()?;
     history::insert_versions(
         connection,
@@ -212,6 +217,11 @@ pub fn create(
     tagger: &Tagger,
 ) -> Result<Once<Outcome>, AppError> {
     let id = new_id();
+    let sent: Vec<Vec<(Language, ValidText)>> = valid
+        .practices
+        .iter()
+        .map(|p| p.translations.clone())
+        .collect();
     // Suggesting is pure work on the text: done before the write lock, and
     // not for a retry.
     let suggest = || practices_from(valid.practices, &id, valid.language, now, tagger);
@@ -225,6 +235,8 @@ pub fn create(
             ..Submission::draft(id.clone(), entity, valid.language, actor.user_id(), now)
         };
         submissions::insert(c, &submission)?;
+        let translated = sent_translations(&submission.practices, sent, actor.user_id(), now);
+        translations::insert_many(c, &translated.iter().collect::<Vec<_>>())?;
         history::insert_events(
             c,
             &[event_row(
@@ -271,6 +283,11 @@ pub fn update(
     now: DateTime<Utc>,
     tagger: &Tagger,
 ) -> Result<Outcome, AppError> {
+    let sent: Vec<Vec<(Language, ValidText)>> = valid
+        .practices
+        .iter()
+        .map(|p| p.translations.clone())
+        .collect();
     let practices = practices_from(valid.practices, id, valid.language, now, tagger);
     write_transaction(connection, |c| {
         let mut submission = load(c, id, guard)?;
@@ -290,7 +307,10 @@ pub fn update(
             }
         }
         let name = entity_name(c, &submission.entity)?;
+        // The practices are replaced, and their translations with them.
         submissions::save(c, &submission, true)?;
+        let translated = sent_translations(&submission.practices, sent, actor.user_id(), now);
+        translations::insert_many(c, &translated.iter().collect::<Vec<_>>())?;
         let status = submission.status;
         history::insert_events(
             c,

@@ -10,8 +10,8 @@ use super::curation::{no_practice, note_on_trail, submission_of};
 use super::practices::{catalogue_view, CataloguePractice};
 use super::submissions::{at_version, entity_name, publish, snapshot};
 use crate::domain::account::Actor;
-use crate::domain::submission::{CurationRefused, Submission};
-use crate::domain::translation::{self, Origin, Translation};
+use crate::domain::submission::{CurationRefused, Practice, Submission};
+use crate::domain::translation::{self, Origin, Translation, ValidText};
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::store::{audit, submissions, translations, write_transaction, AnyConnection};
@@ -83,16 +83,28 @@ pub fn put(
     })
 }
 
-/// Removes a practice's translation into `language`; answers the new
+/// Which translation to remove, as of which version of its submission.
+pub struct Removal {
+    pub practice_id: String,
+    pub language: Language,
+    /// The submission version the editor read (`If-Match`), if they said.
+    pub seen: Option<i64>,
+}
+
+/// Removes a practice's translation into a language; answers the new
 /// version of its submission.
 pub fn remove(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
-    practice_id: &str,
-    language: Language,
-    seen: Option<i64>,
+    removal: &Removal,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let Removal {
+        practice_id,
+        language,
+        seen,
+    } = removal;
+    let (practice_id, language, seen) = (practice_id.as_str(), *language, *seen);
     write_transaction(connection, |c| {
         let mut submission = translatable(c, practice_id, seen)?;
         let before = translations::of_practice(c, practice_id)?
@@ -152,7 +164,7 @@ fn changed(
     practice_id: &str,
     message: String,
     now: DateTime<Utc>,
-) -> Result<crate::domain::submission::Practice, AppError> {
+) -> Result<Practice, AppError> {
     let practice = submission
         .retranslate(practice_id, now)
         .map_err(|refused| match refused {
@@ -211,6 +223,34 @@ pub fn of_submission(
 ) -> Result<std::collections::HashMap<String, Vec<Translation>>, AppError> {
     let ids: Vec<&str> = submission.practices.iter().map(|p| p.id.as_str()).collect();
     translations::of_practices(connection, &ids)
+}
+
+/// The translations sent with `practices` (in their order), once the
+/// practices have their ids: the sender's, stored as a focal point's.
+pub fn sent_translations(
+    practices: &[Practice],
+    sent: Vec<Vec<(Language, ValidText)>>,
+    by: Option<String>,
+    now: DateTime<Utc>,
+) -> Vec<Translation> {
+    practices
+        .iter()
+        .zip(sent)
+        .flat_map(|(practice, translations)| {
+            let by = by.clone();
+            translations
+                .into_iter()
+                .map(move |(language, text)| Translation {
+                    practice_id: practice.id.clone(),
+                    language,
+                    title: text.title,
+                    body: text.body,
+                    origin: Origin::FocalPoint,
+                    updated_by: by.clone(),
+                    updated_at: now,
+                })
+        })
+        .collect()
 }
 
 fn texts(t: &Translation) -> serde_json::Value {

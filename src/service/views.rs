@@ -8,6 +8,7 @@ use crate::domain::submission::Practice;
 use crate::domain::submission::Sector;
 use crate::domain::submission::Submission;
 use crate::domain::suggestion::Suggestion;
+use crate::domain::translation::{Origin, Translation};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 
@@ -61,6 +62,30 @@ pub struct PracticeView {
     /// In a revision: the published practice this one corrects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces: Option<String>,
+    /// Its courtesy translations: its sender's, or the Secretariat's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<TranslationView>,
+}
+
+/// A courtesy translation of a practice.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TranslationView {
+    pub language: Language,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub translated_by: Origin,
+}
+
+impl TranslationView {
+    pub fn new(t: &Translation) -> TranslationView {
+        TranslationView {
+            language: t.language,
+            title: t.title.clone(),
+            body: t.body.clone(),
+            translated_by: t.origin,
+        }
+    }
 }
 
 impl PracticeView {
@@ -74,6 +99,7 @@ impl PracticeView {
             editorial_note: practice.editorial_note.clone(),
             suggested_items: practice.suggested.clone(),
             replaces: practice.replaces.clone(),
+            translations: Vec::new(),
         }
     }
 }
@@ -98,6 +124,20 @@ impl SubmissionView {
             revises: submission.revises.clone(),
             practices: submission.practices.iter().map(PracticeView::new).collect(),
         }
+    }
+
+    /// With its practices' courtesy translations (by practice id).
+    pub fn with_translations(
+        mut self,
+        translations: &std::collections::HashMap<String, Vec<Translation>>,
+    ) -> SubmissionView {
+        for practice in &mut self.practices {
+            practice.translations = translations
+                .get(&practice.id)
+                .map(|found| found.iter().map(TranslationView::new).collect())
+                .unwrap_or_default();
+        }
+        self
     }
 
     /// The document kept as the version and sent as the answer.

@@ -522,6 +522,14 @@ fn an_editor_translates_at_the_desk_beside_the_original() {
             .body
             .contains(&format!("/desk/practices/{practice}/translations/en?")));
 
+        // The desk names the State in the editor's language too.
+        let russian_page = desk.get(&format!("/desk/submissions/{submission}?lang=ru"));
+        assert!(
+            russian_page.body.contains("<dd>Кения</dd>"),
+            "{}",
+            russian_page.body
+        );
+
         // The page shows the original beside an empty form.
         let form = desk.get(&into_russian);
         assert_eq!(form.status, 200, "{}", form.body);
@@ -601,5 +609,146 @@ fn an_editor_translates_at_the_desk_beside_the_original() {
                 .status,
             404
         );
+    });
+}
+
+#[test]
+fn focal_points_send_their_own_translations_with_a_submission() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let draft = |translations: Value| {
+            json!({"language": "en", "title": "Kenya", "practices": [{
+                "title": "National CSIRT", "body": "The team.", "items": [11],
+                "translations": translations
+            }]})
+        };
+        let refused = app
+            .post_as(
+                &focal.token,
+                "/api/v1/submissions",
+                &draft(json!([{"language": "en", "title": "Same", "body": "Same."}])),
+            )
+            .problem(422);
+        assert_eq!(
+            error_fields(&refused),
+            ["practices[0].translations[0].language"]
+        );
+
+        let created = app.post_as(
+            &focal.token,
+            "/api/v1/submissions",
+            &draft(json!([{"language": "sw", "title": "x", "body": "y"}])),
+        );
+        assert_eq!(created.status, 422, "{}", created.body);
+        let created = app.post_as(
+            &focal.token,
+            "/api/v1/submissions",
+            &draft(json!([{"language": "es", "title": "CSIRT nacional", "body": "El equipo."}])),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let submission = created.json();
+        let id = submission["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            submission["practices"][0]["translations"],
+            json!([{"language": "es", "title": "CSIRT nacional", "body": "El equipo.", "translated_by": "focal_point"}])
+        );
+        // The version kept says the same.
+        let kept = app
+            .get_as(
+                &focal.token,
+                &format!("/api/v1/submissions/{id}/versions/1"),
+            )
+            .json();
+        assert_eq!(
+            kept["practices"][0]["translations"][0]["language"], "es",
+            "{kept}"
+        );
+
+        for (who, action) in [(&focal, "submit"), (&editor, "accept")] {
+            let moved = app.post_as(
+                &who.token,
+                &format!("/api/v1/submissions/{id}/{action}"),
+                &json!({}),
+            );
+            assert_eq!(moved.status, 200, "{action}: {}", moved.body);
+        }
+        let practice = app.first_practice(&editor.token, &id);
+        let spanish = app
+            .get(&format!("/api/v1/practices/{practice}?lang=es"))
+            .json();
+        assert_eq!(spanish["title"], "CSIRT nacional");
+        assert_eq!(spanish["translated_by"], "focal_point");
+        let page = app
+            .call_with(
+                "GET",
+                &format!("/practices/{practice}?lang=es"),
+                None,
+                None,
+                &[("accept", "text/html")],
+            )
+            .body;
+        assert!(
+            page.contains("traducción de cortesía facilitada por el contribuyente"),
+            "{page}"
+        );
+    });
+}
+
+#[test]
+fn a_focal_point_sends_a_translation_from_the_desk_form_and_keeps_it_when_editing() {
+    use crate::desk::{field, Browser};
+    each_backend(|app| {
+        let focal = app.user(Role::FocalPoint, Some("KEN"));
+        let mut desk = Browser::signed_in(app, &focal);
+        let form = desk.get("/desk/submissions/new?lang=en");
+        assert!(
+            form.body.contains("practices[0].translations.fr.title"),
+            "{}",
+            form.body
+        );
+        let csrf = field(&form.body, "csrf").unwrap();
+        let saved = desk.post(
+            "/desk/submissions?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("practices", "1"),
+                ("language", "en"),
+                ("title", "Kenya"),
+                ("practices[0].title", "National CSIRT"),
+                ("practices[0].body", "The team."),
+                ("practices[0].translations.fr.title", "CSIRT national"),
+                ("practices[0].translations.fr.body", "L’équipe."),
+                ("action", "save"),
+            ],
+        );
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let location = saved.header("location").unwrap().to_owned();
+        let id = location
+            .split('/')
+            .nth(3)
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let view = app
+            .get_as(&focal.token, &format!("/api/v1/submissions/{id}"))
+            .json();
+        assert_eq!(
+            view["practices"][0]["translations"][0]["title"], "CSIRT national",
+            "{view}"
+        );
+
+        // The edit form shows it, and saving again keeps it.
+        let edit = desk.get(&format!("/desk/submissions/{id}/edit?lang=en"));
+        assert!(
+            edit.body.contains("value=\"CSIRT national\""),
+            "{}",
+            edit.body
+        );
+        assert!(edit
+            .body
+            .contains("<details class=\"own-translations\" open>"));
     });
 }

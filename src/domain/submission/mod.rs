@@ -20,6 +20,7 @@ use super::Language;
 use crate::domain::annex::AnnexItem;
 use crate::domain::entities::EntityCode;
 use crate::domain::text;
+use crate::domain::translation::{self, ValidText};
 use crate::error::FieldError;
 
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -133,6 +134,27 @@ pub struct PracticeDraft {
     #[serde(default)]
     #[schema(value_type = Option<String>, pattern = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")]
     pub replaces: Option<String>,
+    /// The sender's own courtesy translations of the practice into other
+    /// UN languages, one per language: once the practice is accepted,
+    /// readers in those languages read it in them, told that the original
+    /// is the authoritative text.
+    #[serde(default, deserialize_with = "crate::json::objects")]
+    #[schema(max_items = 5)]
+    pub translations: Vec<TranslationDraft>,
+}
+
+/// A courtesy translation of a practice, as its sender wrote it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationDraft {
+    /// A UN language other than the submission's.
+    #[schema(value_type = Language)]
+    pub language: String,
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    pub title: String,
+    /// Markdown.
+    #[schema(min_length = 1, max_length = 100_000, pattern = r"\S")]
+    pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +177,8 @@ pub struct ValidPractice {
     /// The published practice it corrects (revisions only; see
     /// [`revision::check_replaces`]).
     pub replaces: Option<String>,
+    /// Its sender's translations, checked, one per language.
+    pub translations: Vec<(Language, ValidText)>,
 }
 
 /// Checks every rule that needs no database; whether the entity exists is
@@ -218,6 +242,7 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
                     practice.replaces.as_deref(),
                     &mut errors,
                 ),
+                translations: translations(&path, language, &practice.translations, &mut errors),
             }
         })
         .collect();
@@ -231,6 +256,61 @@ pub fn validate(draft: SubmissionDraft) -> Result<ValidSubmission, Vec<FieldErro
         }),
         _ => Err(errors),
     }
+}
+
+/// A practice's translations (at `path`), each into another UN language
+/// than `original` (when that one is known), one per language.
+fn translations(
+    path: &str,
+    original: Option<Language>,
+    sent: &[TranslationDraft],
+    errors: &mut Vec<FieldError>,
+) -> Vec<(Language, ValidText)> {
+    let mut valid: Vec<(Language, ValidText)> = Vec::new();
+    for (index, draft) in sent.iter().enumerate() {
+        let at = format!("{path}.translations[{index}]");
+        let language = match draft.language.parse::<Language>() {
+            Ok(language) => language,
+            Err(e) => {
+                errors.push(FieldError::new(format!("{at}.language"), e.to_string()));
+                continue;
+            }
+        };
+        if valid.iter().any(|(l, _)| *l == language) {
+            errors.push(FieldError::new(
+                format!("{at}.language"),
+                format!("a second translation into {language}: send one per language"),
+            ));
+            continue;
+        }
+        // The same-language rule needs the original's; without it (an
+        // invalid language, reported already) the texts are still checked.
+        let checked = translation::check(
+            original.unwrap_or(language),
+            language,
+            &draft.title,
+            &draft.body,
+        );
+        let checked = match (original, checked) {
+            (None, Err(refused)) => Err(refused
+                .into_iter()
+                .filter(|e| e.field != "lang")
+                .collect::<Vec<_>>()),
+            (_, other) => other,
+        };
+        match checked {
+            Ok(text) => valid.push((language, text)),
+            Err(refused) => errors.extend(refused.into_iter().map(|e| {
+                let field = if e.field == "lang" {
+                    "language".to_owned()
+                } else {
+                    e.field
+                };
+                FieldError::new(format!("{at}.{field}"), e.message)
+            })),
+        }
+    }
+    valid
 }
 
 /// A required single-line text: trimmed, not empty, at most `max`
@@ -326,7 +406,57 @@ mod tests {
             items,
             sectors: sectors.iter().map(|s| s.to_string()).collect(),
             replaces: None,
+            translations: Vec::new(),
         }
+    }
+
+    fn translation(language: &str, title: &str, body: &str) -> TranslationDraft {
+        TranslationDraft {
+            language: language.into(),
+            title: title.into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn a_practice_may_carry_its_senders_translations_one_per_other_language() {
+        let mut with = practice(vec![11], &[]);
+        with.translations = vec![
+            translation("en", " National CSIRT ", "The team."),
+            translation("es", "CSIRT nacional", "El equipo."),
+        ];
+        let valid = validate(draft(vec![with])).expect("valid");
+        let languages: Vec<(Language, &str)> = valid.practices[0]
+            .translations
+            .iter()
+            .map(|(l, t)| (*l, t.title.as_str()))
+            .collect();
+        assert_eq!(
+            languages,
+            [
+                (Language::En, "National CSIRT"),
+                (Language::Es, "CSIRT nacional")
+            ]
+        );
+
+        let mut bad = practice(vec![11], &[]);
+        bad.translations = vec![
+            translation("fr", "Même langue", "Corps."),
+            translation("de", "Deutsch", "Text."),
+            translation("es", "Uno", "Texto."),
+            translation("es", "Dos", "Texto."),
+            translation("ru", "Строка\nразрыв", " "),
+        ];
+        assert_eq!(
+            fields(validate(draft(vec![bad])).unwrap_err()),
+            [
+                "practices[0].translations[0].language",
+                "practices[0].translations[1].language",
+                "practices[0].translations[3].language",
+                "practices[0].translations[4].title",
+                "practices[0].translations[4].body"
+            ]
+        );
     }
 
     fn draft(practices: Vec<PracticeDraft>) -> SubmissionDraft {
@@ -371,6 +501,7 @@ mod tests {
                 items: vec![],
                 sectors: vec![],
                 replaces: Some("not an id".into()),
+                translations: Vec::new(),
             },
         ]);
         bad.language = "de".into();

@@ -14,6 +14,7 @@ use super::session::Desk;
 use crate::auth::{assessment_guard, Action, AssessmentAction};
 use crate::domain::annex::annex;
 use crate::domain::assessment::AnswerStatus;
+use crate::domain::entities::names::name_in;
 use crate::error::AppError;
 use crate::http::State;
 use crate::i18n::{self, desk};
@@ -57,7 +58,7 @@ pub async fn gaps(
                         @for r in &gap.recommended {
                             li {
                                 a href=(reader.link(&format!("/practices/{}", r.row.id))) lang=(r.row.language) { (r.row.title) }
-                                " · " (r.row.entity_name)
+                                " · " (name_in(&r.row.entity, &r.row.entity_name, reader.language))
                                 br;
                                 span.hint { (i18n::why_recommended(r.why == Why::MainItem, gap.item, r.in_reader_language, language)) }
                             }

@@ -21,6 +21,7 @@ use crate::domain::assessment::{
     validate_answers, Assessment, AssessmentMove, AssessmentStatus, FIRST_YEAR, YEARS_AHEAD,
 };
 use crate::domain::clock;
+use crate::domain::entities::names::name_in;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
@@ -127,7 +128,7 @@ async fn list_page(
                     @for a in &listing.assessments {
                         tr {
                             td { a href=(page_of(desk, &a.id)) { (a.year) } }
-                            td { (a.entity_name) }
+                            td { (name_in(&a.entity, &a.entity_name, reader.language)) }
                             td { (state_line(reader.labels, a.status, a.completed_at)) }
                             td { @if a.shared { (d.shared_yes) } @else { (d.shared_no) } }
                             td { (when(&a.updated_at)) }
@@ -297,7 +298,14 @@ fn assessment_page(
     let title = i18n::fill(
         &l.assessment_heading,
         &[
-            ("entity", &loaded.entity_name),
+            (
+                "entity",
+                name_in(
+                    loaded.assessment.entity.as_str(),
+                    &loaded.entity_name,
+                    reader.language,
+                ),
+            ),
             ("year", &a.year.to_string()),
         ],
     );

@@ -19,6 +19,7 @@ use crate::auth::Action;
 use crate::domain::annex::{annex, SectionId};
 use crate::domain::clock;
 use crate::domain::compilation::{CompilationStatus, Drift, Entry, Scope};
+use crate::domain::entities::names::name_in;
 use crate::domain::entities::EntityType;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::error::{AppError, FieldError};
@@ -208,7 +209,7 @@ fn entries_table(
                         td { (entry.position) }
                         td { (entry.item.number()) ". " (annex.item(entry.item).title.get(reader.language)) }
                         td lang=(entry.source.language.code()) { (entry.source.title) }
-                        td { (entry.source.entity_name) }
+                        td { (name_in(&entry.source.entity, &entry.source.entity_name, reader.language)) }
                         @if draft {
                             td {
                                 form method="post" action=(reader.link(&format!("/desk/compilations/{id}/exclude"))) {

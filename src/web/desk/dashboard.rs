@@ -8,6 +8,7 @@ use maud::{html, Markup};
 use super::failure::Failure;
 use super::frame::{self, table_head, Place};
 use super::session::Desk;
+use crate::domain::entities::names::name_in;
 use crate::domain::page::{Page, MAX_LIMIT};
 use crate::domain::workflow::Status;
 use crate::i18n::{self, desk};
@@ -50,7 +51,7 @@ pub fn table(
                 @for s in items {
                     tr {
                         td lang=(s.language.code()) { a href=(reader.link(&format!("/desk/submissions/{}", s.id))) { (s.title) } }
-                        @if with_entity { td { (s.entity_name) } }
+                        @if with_entity { td { (name_in(&s.entity, &s.entity_name, reader.language)) } }
                         td { (reader.labels.language(s.language)) }
                         td { (s.practices_count) }
                         td { (d.status(s.status)) }
@@ -71,6 +72,7 @@ pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
         limit: MAX_LIMIT,
         after: None,
     };
+    let language = desk.reader.language;
     let (counts, mine, entity_name) = desk
         .run(move |c| {
             let entities = entity.clone().map(|e| vec![e]);
@@ -81,7 +83,10 @@ pub async fn show(desk: Desk) -> Result<HttpResponse, Failure> {
                 None => Vec::new(),
             };
             let name = match &entity {
-                Some(code) => Some(intake::entity_name(c, code)?),
+                Some(code) => {
+                    let stored = intake::entity_name(c, code)?;
+                    Some(name_in(code.as_str(), &stored, language).to_owned())
+                }
                 None => None,
             };
             Ok((counts, mine, name))

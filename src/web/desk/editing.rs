@@ -11,6 +11,7 @@ use super::failure::{field_errors, Failure};
 use super::frame::{self, Place};
 use super::session::{Desk, Posted};
 use super::submission_form::{self, Command, Fields, Shown};
+use super::translations::ByPractice;
 use crate::auth::{submission_entity, submission_guard, Action, SubmissionAction};
 use crate::domain::clock;
 use crate::domain::submission::{validate, Submission};
@@ -19,6 +20,7 @@ use crate::http::State;
 use crate::i18n::desk;
 use crate::service::idempotency::Once;
 use crate::service::submissions as intake;
+use crate::service::translations;
 
 fn form_page(
     desk: &Desk,
@@ -108,21 +110,27 @@ pub async fn create(state: State, Posted(desk, form): Posted) -> Result<HttpResp
     }
 }
 
-async fn editable(desk: &Desk, id: String) -> Result<Submission, Failure> {
+/// The submission, and its practices' translations, to edit.
+async fn editable(desk: &Desk, id: String) -> Result<(Submission, ByPractice), Failure> {
     let caller = desk.caller();
-    desk.run(move |c| intake::load(c, &id, &submission_guard(&caller, SubmissionAction::Handle)))
-        .await
+    desk.run(move |c| {
+        let submission =
+            intake::load(c, &id, &submission_guard(&caller, SubmissionAction::Handle))?;
+        let translated = translations::of_submission(c, &submission)?;
+        Ok((submission, translated))
+    })
+    .await
 }
 
 pub async fn edit_form(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
-    let submission = editable(&desk, path.into_inner()).await?;
+    let (submission, translated) = editable(&desk, path.into_inner()).await?;
     if !submission.status.is_editable() {
         return Ok(frame::see_other(
             desk.reader
                 .link(&format!("/desk/submissions/{}", submission.id)),
         ));
     }
-    let fields = Fields::of_submission(&submission);
+    let fields = Fields::of_submission(&submission, &translated);
     let id = Some(submission.id.as_str());
     let form = form_page(&desk, StatusCode::OK, &fields, &[], Command::Save, id);
     Ok(form)
@@ -135,7 +143,7 @@ pub async fn update(
 ) -> Result<HttpResponse, Failure> {
     let reader = &desk.reader;
     // Who may change it first (404 for another entity's), then the form.
-    let current = editable(&desk, path.into_inner()).await?;
+    let (current, _) = editable(&desk, path.into_inner()).await?;
     let id = current.id.clone();
     let (fields, command) = Fields::of_form(&form);
     if command != Command::Save {

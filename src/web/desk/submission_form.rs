@@ -5,14 +5,17 @@
 //! back as it is, and the preview renders the Markdown on the server: the
 //! form needs no script. Nothing is saved until "Save the draft".
 
+use std::collections::HashMap;
+
 use maud::{html, Markup, PreEscaped};
 
 use super::form::Form;
 use super::session::Desk;
 use crate::domain::annex::{annex, AnnexItem};
 use crate::domain::submission::{
-    PracticeDraft, Sector, Submission, SubmissionDraft, MAX_PRACTICES,
+    PracticeDraft, Sector, Submission, SubmissionDraft, TranslationDraft, MAX_PRACTICES,
 };
+use crate::domain::translation::Translation;
 use crate::domain::Language;
 use crate::error::FieldError;
 use crate::i18n::{self, desk};
@@ -52,6 +55,28 @@ pub struct PracticeFields {
     /// In a revision: the published practice the block corrects (kept in
     /// a hidden field, so a removed block takes its reference with it).
     pub replaces: Option<String>,
+    /// The sender's own translations: (language, title, body), those with
+    /// any text, in the order of [`Language::ALL`].
+    pub translations: Vec<(Language, String, String)>,
+}
+
+impl PracticeFields {
+    fn translation(&self, language: Language) -> (&str, &str) {
+        self.translations
+            .iter()
+            .find(|(l, _, _)| *l == language)
+            .map_or(("", ""), |(_, title, body)| (title, body))
+    }
+
+    /// The error path of the translation into `language`: its place
+    /// among those sent.
+    fn translation_path(&self, index: usize, language: Language) -> Option<String> {
+        let place = self
+            .translations
+            .iter()
+            .position(|(l, _, _)| *l == language)?;
+        Some(name(index, &format!("translations[{place}]")))
+    }
 }
 
 /// The form's fields as typed, valid or not.
@@ -84,7 +109,10 @@ impl Fields {
         }
     }
 
-    pub fn of_submission(submission: &Submission) -> Fields {
+    pub fn of_submission(
+        submission: &Submission,
+        translated: &HashMap<String, Vec<Translation>>,
+    ) -> Fields {
         Fields {
             entity: submission.entity.to_string(),
             language: submission.language.code().to_owned(),
@@ -99,6 +127,12 @@ impl Fields {
                     items: p.items.iter().map(|i| i.number()).collect(),
                     sectors: p.sectors.iter().map(|s| s.as_str().to_owned()).collect(),
                     replaces: p.replaces.clone(),
+                    translations: translated
+                        .get(&p.id)
+                        .into_iter()
+                        .flatten()
+                        .map(|t| (t.language, t.title.clone(), t.body.clone()))
+                        .collect(),
                 })
                 .collect(),
             version: Some(submission.version),
@@ -123,6 +157,19 @@ impl Fields {
                     .collect(),
                 sectors: form.all(&name(i, "sectors")).map(str::to_owned).collect(),
                 replaces: form.get(&name(i, "replaces")).map(str::to_owned),
+                translations: Language::ALL
+                    .into_iter()
+                    .map(|language| {
+                        let field = |part: &str| {
+                            form.text(&name(
+                                i,
+                                &format!("translations.{}.{part}", language.code()),
+                            ))
+                        };
+                        (language, field("title"), field("body"))
+                    })
+                    .filter(|(_, title, body)| !title.trim().is_empty() || !body.trim().is_empty())
+                    .collect(),
             })
             .collect();
         let command = Command::of(form);
@@ -162,6 +209,15 @@ impl Fields {
                     items: p.items.iter().map(|&i| i64::from(i)).collect(),
                     sectors: p.sectors.clone(),
                     replaces: p.replaces.clone(),
+                    translations: p
+                        .translations
+                        .iter()
+                        .map(|(language, title, body)| TranslationDraft {
+                            language: language.code().to_owned(),
+                            title: title.clone(),
+                            body: body.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -278,10 +334,56 @@ fn practice_block(desk: &Desk, fields: &Fields, index: usize, shown: &Shown<'_>)
                     }
                 }
             }
+            (own_translations(desk, practice, index, errors))
             @if fields.practices.len() > 1 {
                 p { button.secondary type="submit" name="action" value=(format!("remove-{index}")) formnovalidate {
                     (d.remove_practice) " (" (number) ")"
                 } }
+            }
+        }
+    }
+}
+
+/// The sender's own translations of a practice: a title and a text per UN
+/// language, folded away until opened (or holding something).
+fn own_translations(
+    desk: &Desk,
+    practice: &PracticeFields,
+    index: usize,
+    errors: &[FieldError],
+) -> Markup {
+    let reader = &desk.reader;
+    let d = desk::labels(reader.language);
+    let l = reader.labels;
+    let open = !practice.translations.is_empty();
+    html! {
+        details.own-translations open[open] {
+            summary { (d.own_translations_legend) }
+            p.hint { (d.own_translations_hint) }
+            @for language in Language::ALL {
+                @let (title, body) = practice.translation(language);
+                @let path = practice.translation_path(index, language);
+                @let named = [("language", l.language(language))];
+                @let field = |part: &str| name(index, &format!("translations.{}.{part}", language.code()));
+                @let key = |part: &str| id(index, &format!("translation-{}-{part}", language.code()));
+                @let dir = if language.is_right_to_left() { "rtl" } else { "ltr" };
+                p {
+                    label for=(key("title")) { (i18n::fill(&d.translation_title_field, &named)) }
+                    input id=(key("title")) name=(field("title")) type="text" maxlength="300"
+                        lang=(language.code()) dir=(dir) value=(title);
+                    @if let Some(path) = &path {
+                        (field_errors(errors, &format!("{path}.language")))
+                        (field_errors(errors, &format!("{path}.title")))
+                    }
+                }
+                p {
+                    label for=(key("body")) { (i18n::fill(&d.translation_body_field, &named)) }
+                    textarea id=(key("body")) name=(field("body")) rows="4"
+                        lang=(language.code()) dir=(dir) { (body) }
+                    @if let Some(path) = &path {
+                        (field_errors(errors, &format!("{path}.body")))
+                    }
+                }
             }
         }
     }

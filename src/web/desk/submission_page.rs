@@ -17,6 +17,7 @@ use crate::auth::{authorize_submission, submission_guard, SubmissionAction};
 use crate::domain::annex::annex;
 use crate::domain::clock;
 use crate::domain::diff::VersionDiff;
+use crate::domain::entities::names::name_in;
 use crate::domain::history::{previously_submitted, Event, VersionInfo};
 use crate::domain::submission::{optional_note, Practice, Submission};
 use crate::domain::workflow::{Move, Status};
@@ -374,7 +375,7 @@ fn render(desk: &Desk, loaded: &Loaded, saved: Option<i64>, retagged: bool) -> M
             dt { (d.version_label) }
             dd { (s.version) }
             dt { (d.entity_label) }
-            dd { (loaded.entity_name) }
+            dd { (name_in(s.entity.as_str(), &loaded.entity_name, reader.language)) }
             dt { (d.column_language) }
             dd { (reader.labels.language(s.language)) }
         }

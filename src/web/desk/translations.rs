@@ -19,7 +19,7 @@ use crate::domain::translation::Translation;
 use crate::domain::Language;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{desk, fill};
-use crate::service::translations::{self, Translatable, TranslationRequest};
+use crate::service::translations::{self, Removal, Translatable, TranslationRequest};
 use crate::text::markdown;
 
 fn direction(language: Language) -> &'static str {
@@ -236,17 +236,13 @@ pub async fn remove(
     let (practice_id, language) = target(&desk, path)?;
     let seen = Some(version_of(&form).or_page(&desk.reader)?);
     let found = load(&desk, &practice_id).await?;
-    desk.run(move |c| {
-        translations::remove(
-            c,
-            &editor.actor(),
-            &practice_id,
-            language,
-            seen,
-            clock::now(),
-        )
-    })
-    .await?;
+    let removal = Removal {
+        practice_id,
+        language,
+        seen,
+    };
+    desk.run(move |c| translations::remove(c, &editor.actor(), &removal, clock::now()))
+        .await?;
     Ok(back_to_submission(
         &desk,
         &found.submission_id,
