@@ -29,7 +29,12 @@ pub struct TranslationBody {
     )]
     title: String,
     /// Markdown, as the original's body.
-    #[schema(min_length = 1, max_length = 100_000, pattern = r"\S")]
+    #[schema(
+        example = "L'équipe nationale coordonne la **réponse** aux incidents.",
+        min_length = 1,
+        max_length = 100_000,
+        pattern = r"\S"
+    )]
     body: String,
 }
 

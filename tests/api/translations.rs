@@ -473,6 +473,24 @@ fn a_compilation_is_read_in_any_language_with_each_entry_translated_where_it_can
         assert!(html.contains("<h4 lang=\"en\" dir=\"ltr\">"), "{html}");
         assert!(!html.contains("ترجمة غير رسمية"));
 
+        // Every format in every language: the document's language and
+        // direction, its labels in that language.
+        for language in compendium::domain::Language::ALL {
+            let code = language.code();
+            let direction = if code == "ar" { "rtl" } else { "ltr" };
+            let html = export(&format!("format=html&lang={code}")).body;
+            let opening = format!("<html lang=\"{code}\" dir=\"{direction}\">");
+            assert!(html.contains(&opening), "{code}");
+            let contents = &compendium::i18n::labels(language).contents;
+            assert!(html.contains(contents.as_str()), "{code}");
+            let md = export(&format!("format=md&lang={code}")).body;
+            assert!(md.contains(&format!("## {contents}")), "{code}: {md}");
+            for format in ["csv", "json"] {
+                let answer = export(&format!("format={format}&lang={code}"));
+                assert_eq!(answer.status, 200, "{format} {code}");
+            }
+        }
+
         // Without lang: English, the texts as written, nothing marked.
         let json = export("format=json").json();
         assert_eq!(json["entries"][0]["title"], "National CSIRT");
