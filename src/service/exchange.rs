@@ -20,7 +20,7 @@ use crate::domain::page::Page;
 use crate::domain::submission::Submission;
 use crate::domain::submission::TranslationDraft;
 use crate::domain::submission::{validate, PracticeDraft, SubmissionDraft};
-use crate::domain::translation::{Translation, ValidText};
+use crate::domain::translation::{Origin, Translation, ValidText};
 use crate::domain::workflow::Status;
 use crate::domain::Language;
 use crate::error::AppError;
@@ -84,13 +84,20 @@ fn check_line(
             .with_timezone(&Utc)
             .trunc_subsecs(0),
     };
-    // Who made each translation: the line may say; the domain's check
-    // knows only the texts.
-    let origins: Vec<Vec<Option<String>>> = line
-        .practices
-        .iter()
-        .map(|p| p.translations.iter().map(|t| t.origin.clone()).collect())
-        .collect();
+    // Who made each translation, in the order the line gives them: the
+    // line may say; the domain's check knows only the texts.
+    let mut origins = Vec::new();
+    for (practice, sent) in line.practices.iter().enumerate() {
+        for (number, t) in sent.translations.iter().enumerate() {
+            let origin = match t.origin.as_deref() {
+                None => Origin::FocalPoint,
+                Some(text) => text.parse().map_err(|e| {
+                    format!("practices[{practice}].translations[{number}].origin: {e}")
+                })?,
+            };
+            origins.push(origin);
+        }
+    }
     let draft = SubmissionDraft {
         entity: Some(line.entity),
         language: line.language,
@@ -154,19 +161,11 @@ fn check_line(
         decision_note: None,
         revises: None,
     };
+    // A line with a refused translation was refused whole above, so the
+    // checked translations are those sent, in the same order.
     let mut translations = sent_translations(&submission.practices, sent, None, received_at);
-    let mut stated = origins.iter().enumerate().flat_map(|(practice, origins)| {
-        origins
-            .iter()
-            .enumerate()
-            .map(move |(number, origin)| (practice, number, origin))
-    });
-    for translation in &mut translations {
-        if let Some((practice, number, Some(origin))) = stated.next() {
-            translation.origin = origin
-                .parse()
-                .map_err(|e| format!("practices[{practice}].translations[{number}].origin: {e}"))?;
-        }
+    for (translation, origin) in translations.iter_mut().zip(origins) {
+        translation.origin = origin;
     }
     Ok(Checked {
         submission,
@@ -398,7 +397,6 @@ pub fn export(store: &Store, mut output: impl Write) -> Result<usize, AppError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::translation::Origin;
 
     fn names() -> HashMap<String, String> {
         HashMap::from([("FRA".to_owned(), "France".to_owned())])
