@@ -110,7 +110,7 @@ pub async fn delete_translation(
         language,
         seen,
     };
-    let version = state
+    let (_, version) = state
         .store
         .run(move |c| translations::remove(c, &editor.actor(), &removal, clock::now()))
         .await?;

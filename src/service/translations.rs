@@ -91,14 +91,14 @@ pub struct Removal {
     pub seen: Option<i64>,
 }
 
-/// Removes a practice's translation into a language; answers the new
-/// version of its submission.
+/// Removes a practice's translation into a language; answers its
+/// submission's id and new version.
 pub fn remove(
     connection: &mut AnyConnection,
     actor: &Actor<'_>,
     removal: &Removal,
     now: DateTime<Utc>,
-) -> Result<i64, AppError> {
+) -> Result<(String, i64), AppError> {
     let Removal {
         practice_id,
         language,
@@ -130,7 +130,7 @@ pub fn remove(
             },
             now,
         )?;
-        Ok(submission.version)
+        Ok((submission.id, submission.version))
     })
 }
 

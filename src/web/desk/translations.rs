@@ -235,19 +235,15 @@ pub async fn remove(
     let editor = desk.may(Action::CuratePractices)?;
     let (practice_id, language) = target(&desk, path)?;
     let seen = Some(version_of(&form).or_page(&desk.reader)?);
-    let found = load(&desk, &practice_id).await?;
     let removal = Removal {
         practice_id,
         language,
         seen,
     };
-    desk.run(move |c| translations::remove(c, &editor.actor(), &removal, clock::now()))
+    let (submission_id, _) = desk
+        .run(move |c| translations::remove(c, &editor.actor(), &removal, clock::now()))
         .await?;
-    Ok(back_to_submission(
-        &desk,
-        &found.submission_id,
-        "untranslated",
-    ))
+    Ok(back_to_submission(&desk, &submission_id, "untranslated"))
 }
 
 fn back_to_submission(desk: &Desk, submission_id: &str, notice: &str) -> HttpResponse {
