@@ -224,11 +224,7 @@ pub fn translations_of(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    Ok(translations::of_practices(connection, &ids)?
-        .into_values()
-        .flatten()
-        .filter(|t| t.language == language)
-        .collect())
+    translations::of_practices_into(connection, &ids, language)
 }
 
 /// The compilation if it may still change: a draft, at the version the

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::connection::AnyConnection;
 use super::schema::practice_translations;
 use crate::domain::translation::Translation;
+use crate::domain::Language;
 use crate::error::AppError;
 
 /// Ids a query's `IN (…)` holds at most: SQLite's limit on parameters is
@@ -79,21 +80,46 @@ pub fn of_practices(
     practice_ids: &[&str],
 ) -> Result<HashMap<String, Vec<Translation>>, AppError> {
     let mut found: HashMap<String, Vec<Translation>> = HashMap::new();
+    for translation in translations_of(connection, practice_ids, None)? {
+        found
+            .entry(translation.practice_id.clone())
+            .or_default()
+            .push(translation);
+    }
+    Ok(found)
+}
+
+/// The translations of these practices into `language` (an edition read
+/// in it needs no other language's texts).
+pub fn of_practices_into(
+    connection: &mut AnyConnection,
+    practice_ids: &[&str],
+    language: Language,
+) -> Result<Vec<Translation>, AppError> {
+    translations_of(connection, practice_ids, Some(language))
+}
+
+fn translations_of(
+    connection: &mut AnyConnection,
+    practice_ids: &[&str],
+    language: Option<Language>,
+) -> Result<Vec<Translation>, AppError> {
+    let mut found = Vec::new();
     for chunk in practice_ids.chunks(IDS_PER_QUERY) {
-        let rows: Vec<TranslationRow> = practice_translations::table
+        let mut query = practice_translations::table
             .filter(practice_translations::practice_id.eq_any(chunk))
             .order((
                 practice_translations::practice_id,
                 practice_translations::language,
             ))
             .select(TranslationRow::as_select())
-            .load(connection)?;
+            .into_boxed();
+        if let Some(language) = language {
+            query = query.filter(practice_translations::language.eq(language.code()));
+        }
+        let rows: Vec<TranslationRow> = query.load(connection)?;
         for row in rows {
-            let translation = row.into_translation()?;
-            found
-                .entry(translation.practice_id.clone())
-                .or_default()
-                .push(translation);
+            found.push(row.into_translation()?);
         }
     }
     Ok(found)
