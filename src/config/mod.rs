@@ -108,6 +108,17 @@ make_config! {
         /// A `tracing` filter such as `info` or `compendium=debug,actix_web=info`.
         level ("log_level"): String = "info".to_owned();
     }
+    /// Harvesting by OAI-PMH (`/oai`).
+    harvest: Harvest {
+        /// Records a page of ListRecords or ListIdentifiers holds before a
+        /// resumption token continues the list.
+        page_size ("oai_page_size"): usize = 100;
+        /// The `dc:rights` statement every harvested record carries.
+        rights ("oai_rights"): String = "Submitted to the Secretary-General under General Assembly \
+            resolution 64/211 and made public by the United Nations Secretariat; \
+            the contributor named as creator holds the text."
+            .to_owned();
+    }
     /// The tagging model.
     tagging: Tagging {
         /// How often the tagging model looks for new editors' decisions to
@@ -263,6 +274,7 @@ impl Settings {
             ("mail_max_attempts", u64::from(self.mail.max_attempts)),
             ("tagging_learn_seconds", self.tagging.learn_seconds),
             ("reminder_check_seconds", self.mail.reminder_check_seconds),
+            ("oai_page_size", self.harvest.page_size as u64),
             (
                 "login_attempts_per_minute",
                 u64::from(auth.login_attempts_per_minute),

@@ -49,6 +49,7 @@ pub mod coverage;
 pub mod diff;
 pub mod entities;
 pub mod exchange;
+pub mod harvest;
 pub mod history;
 pub mod language;
 pub mod notice;

@@ -2,10 +2,10 @@
 //! practices of the catalogue. Ids are `urn:uuid:` of our own ids, so they
 //! never change whatever the address the service is reached at.
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 
+use super::xml::{escaped, utc_seconds as time};
 use crate::domain::Language;
-use crate::text::escape_html;
 
 /// An entry of a feed.
 pub struct FeedEntry {
@@ -34,23 +34,6 @@ pub struct Feed {
     pub title: String,
     pub subtitle: String,
     pub entries: Vec<FeedEntry>,
-}
-
-fn time(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Characters XML 1.0 forbids cannot appear even escaped.
-    let allowed: String = text
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-        })
-        .collect();
-    escape_html(&allowed, &mut out);
-    out
 }
 
 /// When a feed without entries was last updated: the adoption of

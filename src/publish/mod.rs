@@ -4,3 +4,5 @@ pub mod assessment;
 pub mod atom;
 pub mod csv;
 pub mod edition;
+pub mod oai;
+pub mod xml;

@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod curation;
 pub mod evaluation;
 pub mod exchange;
+pub mod harvest;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;

@@ -49,6 +49,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod compilations;
 pub mod connection;
+pub mod harvest;
 pub mod history;
 pub mod idempotency;
 pub mod migrations;

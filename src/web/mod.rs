@@ -9,6 +9,7 @@ pub mod coverage_page;
 pub mod desk;
 pub mod feeds;
 pub mod layout;
+pub mod oai;
 pub mod practice_page;
 pub mod search_page;
 pub mod subscription_pages;
@@ -46,6 +47,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/subscriptions/unsubscribe")
                 .route(web::get().to(subscription_pages::ask_unsubscribe))
                 .route(web::post().to(subscription_pages::unsubscribe)),
+        )
+        .service(
+            web::resource("/oai")
+                .route(web::get().to(oai::harvest))
+                .route(web::post().to(oai::harvest)),
         )
         .service(web::resource("/static/{name}").route(web::get().to(assets::serve)))
         .configure(desk::configure);

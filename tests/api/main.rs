@@ -23,6 +23,7 @@ mod entities;
 mod errors;
 mod exchange;
 mod hardening;
+mod harvesting;
 mod health;
 mod identity;
 mod layers;

@@ -1,0 +1,1 @@
+DROP INDEX catalogue_changes_by_practice;
