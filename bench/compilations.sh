@@ -3,7 +3,8 @@
 # synthetic corpus, starts a release server, and times over HTTP, for
 # SQLite and (with BENCH_POSTGRES_URL) PostgreSQL: assembling a draft of
 # every practice (POST), reassembling it (PUT), publishing it, and
-# exporting the edition in each format (the server renders on each call).
+# exporting the edition in each format (the server renders on each call),
+# the Word document opened by python-docx with its entries counted.
 # Usage: bench/compilations.sh [PRACTICES=10000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,9 +53,16 @@ run() {
   echo "reassemble (PUT): ${t} s"
   t=$(timed -X POST "$base/api/v1/compilations/$id/publish" "${auth[@]}")
   echo "publish: ${t} s"
-  for format in html md csv json; do
+  for format in html docx md csv json; do
     t=$(timed "$base/api/v1/compilations/$id/export?format=$format")
     echo "export $format: ${t} s, $(($(stat -c %s "$work/answer") / 1024)) KiB"
+    if [ "$format" = docx ]; then
+      # Opened by python-docx, as Word's users' tools would: every entry
+      # is a Heading 3 paragraph.
+      cp "$work/answer" "$work/edition.docx"
+      python3 tests/word/read_docx.py "$work/edition.docx" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print("  python-docx opens it:", sum(p["style"] == "Heading 3" for p in d["paragraphs"]), "entries")'
+    fi
   done
   echo "server resident memory: $(( $(ps -o rss= -p "$server") / 1024 )) MiB"
   kill "$server"

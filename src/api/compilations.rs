@@ -380,7 +380,7 @@ use crate::http::headers::EXPORT_POLICY;
 /// bytes every time, with a strong ETag of them.
 #[utoipa::path(
     get, path = "/api/v1/compilations/{id}/export", tag = "compilations", params(("id" = String, Path, description = "The compilation's id"), ExportQuery), security((), ("bearer" = [])),
-    responses((status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry", content( (CompilationDetail = "application/json"), (String = "text/html"), (String = "text/markdown"), (String = "text/csv"), ), headers(("ETag" = String), ("Content-Disposition" = String))), (status = 304, description = "Unchanged since the ETag sent in If-None-Match"), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown format"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
+    responses((status = 200, description = "json: the snapshot (CompilationDetail); html: a standalone, print-ready document; md: Markdown; csv: one row per entry; docx: a Word document (A4, Title and Heading 1-3 styles, a table of contents field, page numbers)", content( (CompilationDetail = "application/json"), (String = "text/html"), (String = "text/markdown"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ), headers(("ETag" = String), ("Content-Disposition" = String))), (status = 304, description = "Unchanged since the ETag sent in If-None-Match"), (status = 401, description = "A token was sent and is not valid (readers need none)"), (status = 400, description = "An unknown format"), (status = 404, description = "No such compilation (or a draft, to anyone but editors)"))
 )]
 pub async fn export_compilation(
     state: State,
@@ -390,7 +390,7 @@ pub async fn export_compilation(
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Answer {
     let format = Format::parse(&query.format)
-        .ok_or_else(|| AppError::invalid_field("format", "use json, html, md or csv"))?;
+        .ok_or_else(|| AppError::invalid_field("format", "use json, html, md, csv or docx"))?;
     let id = path.into_inner();
     let drafts = sees_editorial_work(&caller);
     let public_url = state.settings.http.public_url.clone();
@@ -422,6 +422,7 @@ pub async fn export_compilation(
                     let number = compilation.number.map(|n| n.to_string());
                     edition::csv::document(&reading, number, &entries).into_bytes()
                 }
+                Format::Docx => edition::docx::document(&reading, &compilation, &entries)?,
             };
             Ok((compilation, body))
         })

@@ -106,6 +106,7 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
             nav.downloads aria-label=(l.downloads) {
                 (l.downloads) ": "
                 a href=(export("html")) { "HTML" } " · "
+                a href=(export("docx")) { "Word" } " · "
                 a href=(export("md")) { "Markdown" } " · "
                 a href=(export("csv")) { "CSV" } " · "
                 a href=(export("json")) { "JSON" }

@@ -39,3 +39,4 @@ mod tagging;
 mod token_attacks;
 mod translations;
 mod trust;
+mod word;

@@ -1,11 +1,13 @@
 //! A compilation as a document: HTML (standalone and print-ready, or the
-//! content of a reader page), Markdown and CSV, from its stored entries.
+//! content of a reader page), Word, Markdown and CSV, from its stored
+//! entries.
 //! The JSON form is the API's own view of it. Every renderer is a pure
 //! function of the compilation and its entries: the same edition renders to
 //! the same bytes every time (no time of export, a stable order), so an
 //! edition's exports can carry an ETag and be compared.
 
 pub mod csv;
+pub mod docx;
 pub mod html;
 pub mod markdown;
 
@@ -109,6 +111,7 @@ pub enum Format {
     #[schema(rename = "md")]
     Markdown,
     Csv,
+    Docx,
 }
 
 impl Format {
@@ -118,6 +121,7 @@ impl Format {
             "html" => Some(Format::Html),
             "md" => Some(Format::Markdown),
             "csv" => Some(Format::Csv),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -128,6 +132,9 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Csv => "text/csv; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -137,6 +144,7 @@ impl Format {
             Format::Html => "html",
             Format::Markdown => "md",
             Format::Csv => "csv",
+            Format::Docx => "docx",
         }
     }
 }
