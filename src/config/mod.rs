@@ -108,7 +108,7 @@ make_config! {
         /// A `tracing` filter such as `info` or `compendium=debug,actix_web=info`.
         level ("log_level"): String = "info".to_owned();
     }
-    /// Harvesting by OAI-PMH (`/oai`).
+    /// Harvesting: by OAI-PMH (`/oai`), and by search engines (sitemaps).
     harvest: Harvest {
         /// Records a page of ListRecords or ListIdentifiers holds before a
         /// resumption token continues the list.
@@ -118,6 +118,9 @@ make_config! {
             resolution 64/211 and made public by the United Nations Secretariat; \
             the contributor named as creator holds the text."
             .to_owned();
+        /// Addresses one sitemap file lists (at most 50,000, the protocol's
+        /// limit); past it `/sitemap.xml` is an index of several files.
+        sitemap_urls_per_file ("sitemap_urls_per_file"): usize = 50_000;
     }
     /// The tagging model.
     tagging: Tagging {
@@ -275,6 +278,10 @@ impl Settings {
             ("tagging_learn_seconds", self.tagging.learn_seconds),
             ("reminder_check_seconds", self.mail.reminder_check_seconds),
             ("oai_page_size", self.harvest.page_size as u64),
+            (
+                "sitemap_urls_per_file",
+                self.harvest.sitemap_urls_per_file as u64,
+            ),
             (
                 "login_attempts_per_minute",
                 u64::from(auth.login_attempts_per_minute),

@@ -4,5 +4,7 @@ pub mod assessment;
 pub mod atom;
 pub mod csv;
 pub mod edition;
+pub mod linked_data;
 pub mod oai;
+pub mod sitemap;
 pub mod xml;

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod compilations;
 pub mod coverage;
 pub mod curation;
+pub mod discovery;
 pub mod evaluation;
 pub mod exchange;
 pub mod harvest;

@@ -225,3 +225,44 @@ pub fn entries_after(
 pub fn newest(connection: &mut AnyConnection, limit: i64) -> Result<Vec<CatalogueEntry>, AppError> {
     accepted_entries(connection, Selection::Newest(limit))
 }
+
+/// The accepted practices of the catalogue, filtered as `accepted_entries`
+/// reads them.
+macro_rules! live_practices {
+    () => {
+        practices::table
+            .inner_join(submissions::table)
+            .filter(submissions::status.eq("accepted"))
+            .filter(practices::withdrawn_at.is_null())
+            .filter(submissions::revises.is_null())
+    };
+}
+
+/// How many practices the catalogue holds.
+pub fn count_live(connection: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(live_practices!().count().get_result(connection)?)
+}
+
+/// A page of the catalogue's practice ids, by id, each with when it last
+/// changed (its curation, or its acceptance): what a sitemap lists.
+pub fn live_stamps(
+    connection: &mut AnyConnection,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<(String, DateTime<Utc>)>, AppError> {
+    let rows: Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        live_practices!()
+            .order(practices::id)
+            .offset(offset)
+            .limit(limit)
+            .select((
+                practices::id,
+                practices::updated_at,
+                submissions::decided_at,
+            ))
+            .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, updated, decided)| (id, utc(decided.map_or(updated, |d| d.max(updated)))))
+        .collect())
+}

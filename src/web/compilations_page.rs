@@ -4,13 +4,14 @@
 //! the API.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use maud::html;
+use maud::{html, PreEscaped};
 
 use super::layout::{self, Reader, Section};
-use crate::domain::compilation::Entry;
+use crate::domain::compilation::{Compilation, Entry};
 use crate::http::State;
 use crate::i18n::fill;
-use crate::publish::edition::{self, html::contents, status_line, Reading};
+use crate::publish::edition::{self, html::contents, status_line, Format, Reading};
+use crate::publish::linked_data::{self, EditionFacts};
 use crate::service::compilations as editions;
 
 /// Editions a page lists: more than the Secretariat publishes in years.
@@ -112,7 +113,42 @@ pub async fn show(state: State, request: HttpRequest, id: web::Path<String>) -> 
                 a href=(export("json")) { "JSON" }
             }
             (contents(&Reading::new(language, &translations), &compilation, &entries, &link))
+            script type="application/ld+json" { (PreEscaped(edition_data(&reader, &compilation, &export))) }
         }
     };
     layout::ok(&reader, Section::Compilations, &title, main)
+}
+
+/// What the edition page is, for search engines: schema.org JSON-LD.
+fn edition_data(
+    reader: &Reader,
+    compilation: &Compilation,
+    export: &dyn Fn(&str) -> String,
+) -> String {
+    let base = &reader.base;
+    let url = format!("{base}/compilations/{}", compilation.id);
+    linked_data::edition(&EditionFacts {
+        url: &url,
+        site_name: &reader.labels.site_name,
+        site_url: &format!("{base}/"),
+        name: &compilation.title,
+        number: compilation.number.map(|n| n.to_string()),
+        published: compilation.published_at,
+        language: reader.language.code(),
+        downloads: [
+            Format::Html,
+            Format::Docx,
+            Format::Markdown,
+            Format::Csv,
+            Format::Json,
+        ]
+        .into_iter()
+        .map(|format| {
+            (
+                format.content_type(),
+                format!("{base}{}", export(format.extension())),
+            )
+        })
+        .collect(),
+    })
 }

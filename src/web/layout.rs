@@ -27,6 +27,9 @@ pub struct Reader {
     path: String,
     /// The query string's pairs, but `lang`: the switcher keeps them.
     query: Vec<(String, String)>,
+    /// The public URL, without a trailing slash: language alternates are
+    /// absolute, as search engines require.
+    pub base: String,
 }
 
 impl Reader {
@@ -50,6 +53,10 @@ impl Reader {
             labels: i18n::labels(language),
             path: request.path().to_owned(),
             query: query.into_iter().filter(|(k, _)| k != "lang").collect(),
+            base: request
+                .app_data::<crate::http::State>()
+                .map(|state| state.settings.http.public_url.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -80,14 +87,19 @@ impl Reader {
         format!("{path}?{}", query.finish())
     }
 
-    /// This page in another language.
-    fn in_language(&self, language: Language) -> String {
+    /// This page in another language (or, without one, in the reader's
+    /// browser's).
+    fn in_language(&self, language: Option<Language>) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (key, value) in &self.query {
             query.append_pair(key, value);
         }
-        query.append_pair("lang", language.code());
-        format!("{}?{}", self.path, query.finish())
+        if let Some(language) = language {
+            query.append_pair("lang", language.code());
+        }
+        let query = query.finish();
+        let separator = if query.is_empty() { "" } else { "?" };
+        format!("{}{separator}{query}", self.path)
     }
 }
 
@@ -119,7 +131,7 @@ fn language_switcher(reader: &Reader) -> Markup {
             ul {
                 @for language in Language::ALL {
                     li {
-                        a href=(reader.in_language(language))
+                        a href=(reader.in_language(Some(language)))
                             lang=(language.code())
                             hreflang=(language.code())
                             aria-current=[(language == reader.language).then_some("true")] {
@@ -167,8 +179,9 @@ pub fn frame(reader: &Reader, title: &str, navigation: Markup, main: Markup) -> 
                 link rel="stylesheet" href=(assets::url("site.css"));
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 @for language in Language::ALL {
-                    link rel="alternate" hreflang=(language.code()) href=(reader.in_language(language));
+                    link rel="alternate" hreflang=(language.code()) href={ (reader.base) (reader.in_language(Some(language))) };
                 }
+                link rel="alternate" hreflang="x-default" href={ (reader.base) (reader.in_language(None)) };
             }
             body {
                 a.skip-link href="#main" { (l.skip_to_content) }

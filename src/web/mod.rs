@@ -12,6 +12,7 @@ pub mod layout;
 pub mod oai;
 pub mod practice_page;
 pub mod search_page;
+pub mod sitemap;
 pub mod subscription_pages;
 
 use actix_web::http::{header, StatusCode};
@@ -53,6 +54,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(oai::harvest))
                 .route(web::post().to(oai::harvest)),
         )
+        .service(web::resource("/robots.txt").route(web::get().to(sitemap::robots)))
+        .service(web::resource("/sitemap.xml").route(web::get().to(sitemap::sitemap)))
+        .service(web::resource("/sitemaps/{file}").route(web::get().to(sitemap::part)))
         .service(web::resource("/static/{name}").route(web::get().to(assets::serve)))
         .configure(desk::configure);
 }

@@ -12,8 +12,12 @@ use crate::domain::translation::Origin;
 use crate::error::AppError;
 use crate::http::State;
 use crate::i18n::fill;
+use crate::publish::linked_data::{self, PracticeFacts};
 use crate::service::practices::{find_public, withdrawal, CataloguePractice};
 use crate::text::markdown;
+
+/// How much of the body a search engine's description quotes.
+const DESCRIPTION_CHARS: usize = 300;
 
 /// The page of a practice; its text is in its own language, or in a
 /// courtesy translation into the reader's (said so, with a link to the
@@ -74,6 +78,7 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
                     p { (note) }
                 }
             }
+            script type="application/ld+json" { (PreEscaped(linked_data(reader, practice, permalink))) }
             section aria-labelledby="items-heading" {
                 h2 #items-heading { (l.practice_items) }
                 ul.annex-items {
@@ -91,6 +96,39 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
         }
     };
     layout::page(reader, Section::Search, &practice.title, main)
+}
+
+/// What the page is, for search engines: schema.org JSON-LD.
+fn linked_data(reader: &Reader, practice: &CataloguePractice, permalink: &str) -> String {
+    let l = reader.labels;
+    let annex = annex();
+    let mut description: String = markdown::to_plain_text(&practice.body)
+        .chars()
+        .take(DESCRIPTION_CHARS)
+        .collect();
+    if description.len() < practice.body.len() {
+        description.push('…');
+    }
+    linked_data::practice(&PracticeFacts {
+        url: permalink,
+        site_name: &l.site_name,
+        site_url: &format!("{}/", reader.base),
+        name: &practice.title,
+        description: &description,
+        language: practice.language.code(),
+        translated_from: practice
+            .translated
+            .then_some(practice.original_language.code()),
+        author: name_in(&practice.entity, &practice.entity_name, practice.language),
+        author_is_organisation: practice.entity_type.is_organisation(),
+        published: practice.accepted_at,
+        items: practice
+            .items
+            .iter()
+            .filter_map(|&n| AnnexItem::new(n))
+            .map(|item| (item.number(), annex.item(item).title.get(practice.language)))
+            .collect(),
+    })
 }
 
 /// `GET /practices/{id}`.

@@ -34,6 +34,7 @@ mod operations;
 mod page_checks;
 mod pages;
 mod process;
+mod search_engines;
 mod submissions;
 mod tagging;
 mod token_attacks;
