@@ -467,6 +467,8 @@ pub enum AssessmentFormat {
     Md,
     /// A standalone, print-ready HTML page.
     Html,
+    /// A Word document.
+    Docx,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -480,7 +482,7 @@ pub struct AssessmentExportQuery {
 /// text item by item with the State's answers.
 #[utoipa::path(
     get, path = "/api/v1/assessments/{id}/export", tag = "assessments", params(("id" = String, Path, description = "The assessment's id"), AssessmentExportQuery), security(("bearer" = [])),
-    responses((status = 200, description = "md: Markdown; html: a standalone, print-ready document", content((String = "text/markdown"), (String = "text/html")), headers(("Content-Disposition" = String))), (status = 400, description = "An unknown format"), (status = 401, description = "No valid token"), (status = 404, description = "No such assessment, another State's, or not shared (editors)"))
+    responses((status = 200, description = "md: Markdown; html: a standalone, print-ready document; docx: a Word document", content((String = "text/markdown"), (String = "text/html"), (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")), headers(("Content-Disposition" = String))), (status = 400, description = "An unknown format"), (status = 401, description = "No valid token"), (status = 404, description = "No such assessment, another State's, or not shared (editors)"))
 )]
 pub async fn export_assessment(
     state: State,
@@ -522,6 +524,15 @@ pub async fn export_assessment(
                 format!("inline; filename=\"{file}.html\""),
             ))
             .body(crate::publish::assessment::html(&assessment, &name)),
+        AssessmentFormat::Docx => response
+            .content_type(crate::publish::edition::Format::Docx.content_type())
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.docx\""),
+            ))
+            .body(
+                crate::publish::assessment::docx(&assessment, &name).map_err(AppError::internal)?,
+            ),
     })
 }
 

@@ -422,7 +422,8 @@ pub async fn export_compilation(
                     let number = compilation.number.map(|n| n.to_string());
                     edition::csv::document(&reading, number, &entries).into_bytes()
                 }
-                Format::Docx => edition::docx::document(&reading, &compilation, &entries)?,
+                Format::Docx => edition::docx::document(&reading, &compilation, &entries)
+                    .map_err(AppError::internal)?,
             };
             Ok((compilation, body))
         })

@@ -321,6 +321,7 @@ pub struct DeskLabels {
     pub compare_same: String,
     pub draft_from_item_button: String,
     pub export_markdown: String,
+    pub export_word: String,
     pub export_html: String,
     pub history_heading: String,
     pub stock_heading: String,

@@ -1,7 +1,8 @@
 //! A self-assessment as a document, in its own language: the annex's full
 //! text item by item, grouped by section, each with the State's answer
-//! (status, maturity, narrative, evidence). Markdown to edit, and a
-//! standalone print-ready HTML page to keep or circulate.
+//! (status, maturity, narrative, evidence). Markdown to edit, a Word
+//! document to edit in Word, and a standalone print-ready HTML page to
+//! keep or circulate.
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -9,6 +10,7 @@ use crate::domain::annex::{annex, full_text, SectionId};
 use crate::domain::assessment::{Answer, Assessment, AssessmentStatus};
 use crate::domain::entities::names::name_in;
 use crate::i18n::{fill, labels, Labels};
+use crate::publish::word::{Word, WordError};
 use crate::text::markdown::to_safe_html;
 
 /// "Kenya: self-assessment 2026", the State named in the document's language.
@@ -100,6 +102,58 @@ pub fn markdown(assessment: &Assessment, entity_name: &str) -> String {
         }
     }
     out
+}
+
+/// The assessment as a Word document: a title page, the table of
+/// contents, each section (Heading 1) on a new page, each item (Heading 2)
+/// with the annex's text, the State's standing, narrative and evidence.
+pub fn docx(assessment: &Assessment, entity_name: &str) -> Result<Vec<u8>, WordError> {
+    let language = assessment.language;
+    let l = labels(language);
+    let text = full_text();
+    let mut word = Word::new();
+    word.styled("Title", &heading(l, assessment, entity_name), language);
+    word.styled("Subtitle", text.title.get(language), language);
+    word.styled(
+        "Normal",
+        &state_line(l, assessment.status, assessment.completed_at),
+        language,
+    );
+    word.page_break(language);
+    word.contents(&l.contents, language);
+    for section in SectionId::ALL {
+        word.chapter(
+            &format!("{section}. {}", text.heading(section).get(language)),
+            language,
+        );
+        for answer in assessment
+            .answers
+            .iter()
+            .filter(|a| a.item.section() == section)
+        {
+            let item = answer.item;
+            word.styled(
+                "Heading2",
+                &format!("{item}. {}", annex().item(item).title.get(language)),
+                language,
+            );
+            for line in text.item(item).get(language).lines() {
+                word.italic(line, language);
+            }
+            word.bold(&standing(l, answer), language);
+            match answer.narrative.trim() {
+                "" => word.italic(&l.assessment_no_narrative, language),
+                narrative => word.markdown(narrative, language),
+            }
+            if !answer.evidence.is_empty() {
+                word.styled("Normal", &l.assessment_evidence, language);
+                for link in &answer.evidence {
+                    word.styled("Normal", &format!("• {link}"), language);
+                }
+            }
+        }
+    }
+    word.finish()
 }
 
 const STYLE: &str = r#"
@@ -243,5 +297,20 @@ mod tests {
         );
         let english = html(&assessment(Language::En), "Kenya");
         assert!(english.contains("Status: In place · Maturity: 4 of 5"));
+    }
+
+    #[test]
+    fn word_has_every_item_under_its_section_right_to_left_in_arabic() {
+        use crate::publish::word::tests::part;
+        let bytes = docx(&assessment(Language::En), "Kenya").expect("a docx");
+        let doc = part(&bytes, "document");
+        assert_eq!(doc.matches(r#"<w:pStyle w:val="Heading2" />"#).count(), 18);
+        assert_eq!(doc.matches(r#"<w:pStyle w:val="Heading1" />"#).count(), 7);
+        assert!(doc.contains("Status: In place · Maturity: 4 of 5"));
+        assert!(doc.contains("• https://www.ke-cirt.go.ke/"));
+        // Raw HTML in a narrative is text, never markup.
+        assert!(doc.contains("&lt;b&gt;") && doc.contains("coordinates"));
+        let arabic = docx(&assessment(Language::Ar), "كينيا").expect("a docx");
+        assert!(part(&arabic, "document").contains("<w:bidi />"));
     }
 }

@@ -7,4 +7,5 @@ pub mod edition;
 pub mod linked_data;
 pub mod oai;
 pub mod sitemap;
+pub mod word;
 pub mod xml;

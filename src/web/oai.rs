@@ -106,13 +106,12 @@ async fn answer(state: &State, request: OaiRequest, public_url: &str) -> Result<
                     "no practice matches these arguments",
                 )));
             }
+            let expires = Utc::now() + LIFETIME;
             let resumption = match page.continues_after {
                 Some(last) => Some(Resumption {
                     token: Some((
-                        token
-                            .next(last, page.records.len())
-                            .encode(Utc::now() + LIFETIME),
-                        Utc::now() + LIFETIME,
+                        token.next(last, page.records.len()).encode(expires),
+                        expires,
                     )),
                     cursor: token.delivered,
                 }),

@@ -1,6 +1,7 @@
-//! Compilations as Word documents, opened by python-docx (a reader nobody
-//! here wrote): the title page, the headings in Word's own styles, every
-//! entry with its citation, A4, page numbers, a table of contents field,
+//! Compilations and self-assessments as Word documents, opened by
+//! python-docx (a reader nobody here wrote): the title page, the headings
+//! in Word's own styles, every entry with its citation (every item with
+//! the State's answer), A4, page numbers, a table of contents field,
 //! Arabic right to left; the same edition gives the same bytes.
 
 use std::io::Read;
@@ -30,9 +31,20 @@ fn python_docx() -> bool {
 
 /// The export's bytes, content type, disposition and ETag.
 fn download(app: &TestApp, path: &str) -> (Vec<u8>, String, String, String) {
-    let mut response = ureq::get(&app.url(path))
-        .call()
-        .expect("the export answers");
+    download_as(app, None, path)
+}
+
+/// The same, signed in with `token` when there is one.
+fn download_as(
+    app: &TestApp,
+    token: Option<&str>,
+    path: &str,
+) -> (Vec<u8>, String, String, String) {
+    let mut request = ureq::get(&app.url(path));
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let mut response = request.call().expect("the export answers");
     let header = |name: &str| {
         response
             .headers()
@@ -190,5 +202,66 @@ fn a_compilation_opens_in_word_with_every_entry_under_its_heading() {
             .iter()
             .filter(|p| p["text"] == "KE-CIRT <24/7>")
             .all(|p| p["bidi"] == false));
+    });
+}
+
+#[test]
+fn a_self_assessment_opens_in_word_in_its_own_language() {
+    if !python_docx() {
+        return;
+    }
+    each_backend(|app| {
+        let egypt = app.user(Role::FocalPoint, Some("EGY"));
+        let made = app.post_as(
+            &egypt.token,
+            "/api/v1/assessments",
+            &json!({"year": 2026, "language": "ar"}),
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        let id = made.json()["id"].as_str().expect("an id").to_owned();
+        let path = format!("/api/v1/assessments/{id}");
+        let saved = app.call_with(
+            "PUT",
+            &path,
+            Some(&egypt.token),
+            Some(&json!({"answers": [{"item": 11, "status": "in_place",
+                "narrative": "فريق **وطني** للاستجابة.", "evidence": ["https://egcert.example/"], "maturity": 3}]})),
+            &[("if-match", "\"v1\"")],
+        );
+        assert_eq!(saved.status, 200, "{}", saved.body);
+
+        let (bytes, kind, disposition, _) = download_as(
+            app,
+            Some(&egypt.token),
+            &format!("{path}/export?format=docx"),
+        );
+        assert_eq!(kind, DOCX);
+        assert_eq!(
+            disposition,
+            "attachment; filename=\"assessment-EGY-2026.docx\""
+        );
+        let document = read(&bytes);
+        assert_eq!(document["page_mm"], json!([210, 297]));
+        assert_eq!(document["toc_field"], true);
+        let title = styled(&document, "Title");
+        assert!(
+            title.len() == 1 && title[0].contains("مصر") && title[0].contains("2026"),
+            "{title:?}"
+        );
+        assert_eq!(styled(&document, "Heading 1").len(), 7);
+        assert_eq!(styled(&document, "Heading 2").len(), 18);
+        let paragraphs = document["paragraphs"].as_array().expect("paragraphs");
+        assert!(paragraphs.iter().all(|p| p["bidi"] == true));
+        assert!(paragraphs
+            .iter()
+            .any(|p| p["text"] == "فريق وطني للاستجابة."));
+        assert!(paragraphs
+            .iter()
+            .any(|p| p["text"] == "• https://egcert.example/"));
+
+        // Private: another State's focal point cannot read it.
+        let kenya = app.user(Role::FocalPoint, Some("KEN"));
+        app.get_as(&kenya.token, &format!("{path}/export?format=docx"))
+            .problem(404);
     });
 }

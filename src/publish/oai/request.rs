@@ -20,7 +20,6 @@ pub enum ErrorCode {
     CannotDisseminateFormat,
     IdDoesNotExist,
     NoRecordsMatch,
-    NoMetadataFormats,
 }
 
 impl ErrorCode {
@@ -32,7 +31,6 @@ impl ErrorCode {
             ErrorCode::CannotDisseminateFormat => "cannotDisseminateFormat",
             ErrorCode::IdDoesNotExist => "idDoesNotExist",
             ErrorCode::NoRecordsMatch => "noRecordsMatch",
-            ErrorCode::NoMetadataFormats => "noMetadataFormats",
         }
     }
 

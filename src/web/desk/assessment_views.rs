@@ -111,7 +111,7 @@ pub async fn compare(desk: Desk, path: web::Path<String>) -> Result<HttpResponse
     frame::ok(&desk, Place::Assessments, &title, main)
 }
 
-/// The assessment as a document: Markdown to edit, HTML to print. Private,
+/// The assessment as a document: Markdown or Word to edit, HTML to print. Private,
 /// as every desk answer is (`no-store`).
 pub async fn export(desk: Desk, path: web::Path<String>) -> Result<HttpResponse, Failure> {
     desk.may(Action::SelfAssess)?;
@@ -140,9 +140,21 @@ pub async fn export(desk: Desk, path: web::Path<String>) -> Result<HttpResponse,
                 crate::http::headers::EXPORT_POLICY,
             ))
             .body(crate::publish::assessment::html(&assessment, &name))),
+        "docx" => {
+            let bytes = crate::publish::assessment::docx(&assessment, &name)
+                .map_err(AppError::internal)
+                .or_page(reader)?;
+            Ok(response
+                .content_type(crate::publish::edition::Format::Docx.content_type())
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.docx\""),
+                ))
+                .body(bytes))
+        }
         other => Err(Failure::page(
             reader,
-            AppError::invalid_field("format", format!("md or html, not {other}")),
+            AppError::invalid_field("format", format!("md, html or docx, not {other}")),
         )),
     }
 }

@@ -341,6 +341,7 @@ fn assessment_page(
         ul.links {
             li { a href=(reader.link(&format!("/desk/assessments/{id}/gaps"))) { (d.gaps_link) } }
             li { a href=(export("md")) { (d.export_markdown) } }
+            li { a href=(export("docx")) { (d.export_word) } }
             li { a href=(export("html")) { (d.export_html) } }
         }
         @if editable { (moves(desk, a)) }
