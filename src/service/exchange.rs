@@ -28,7 +28,7 @@ use crate::store::catalogue::{self, Change};
 use crate::store::history::{self, EventRow, VersionRow};
 use crate::store::submissions::{self, ListFilter, PracticeRow, SubmissionRow};
 use crate::store::write_transaction;
-use crate::store::{organisations, translations, AnyConnection, Store};
+use crate::store::{organisations, statistics, translations, AnyConnection, Store};
 use crate::tagging::Tagger;
 
 /// A line that could not be imported.
@@ -302,6 +302,10 @@ pub fn import(
     }
     if !dry_run && !batch.is_empty() {
         store_batch(connection, &batch, now)?;
+    }
+    if !dry_run && report.submissions > 0 {
+        // What was read lands in tables the planner may think empty.
+        statistics::refresh(connection)?;
     }
     progress(Progress {
         bytes_read,

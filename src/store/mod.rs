@@ -57,6 +57,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;
+pub mod statistics;
 pub mod submissions;
 pub mod subscriptions;
 pub mod translations;

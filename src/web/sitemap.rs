@@ -64,9 +64,27 @@ pub async fn robots(state: State) -> HttpResponse {
         .body(sitemap::robots(&state.settings.http.public_url))
 }
 
-/// `GET /sitemap.xml`: every page, or an index of the files that list them.
-pub async fn sitemap(state: State, request: HttpRequest) -> Answer {
-    let per_file = per_file(&state);
+/// Which file of the site's sitemaps is asked for.
+#[derive(Clone, Copy)]
+enum Asked {
+    /// `/sitemap.xml`.
+    Root,
+    /// `/sitemaps/pages.xml`.
+    Pages,
+    /// `/sitemaps/practices-N.xml`.
+    Practices(usize),
+}
+
+/// What the site holds, how its sitemaps split it, and the practices the
+/// file asked for lists (none when it lists none, or does not exist).
+struct Survey {
+    overview: Overview,
+    plan: Plan,
+    practices: Vec<Url>,
+}
+
+async fn survey(state: &State, asked: Asked) -> Result<Survey, AppError> {
+    let per_file = per_file(state);
     let (overview, plan, stamps) = state
         .store
         .run(move |c| {
@@ -76,18 +94,31 @@ pub async fn sitemap(state: State, request: HttpRequest) -> Answer {
                 overview.practices,
                 per_file,
             );
-            let stamps = match plan {
-                Plan::Single => discovery::practices(c, 0, per_file)?,
-                Plan::Index { .. } => Vec::new(),
+            let stamps = match (plan, asked) {
+                (Plan::Single, Asked::Root) => discovery::practices(c, 0, per_file)?,
+                (Plan::Index { practice_files }, Asked::Practices(n)) if n <= practice_files => {
+                    discovery::practices(c, (n - 1) * per_file, per_file)?
+                }
+                _ => Vec::new(),
             };
             Ok((overview, plan, stamps))
         })
         .await?;
+    Ok(Survey {
+        overview,
+        plan,
+        practices: practice_urls(stamps),
+    })
+}
+
+/// `GET /sitemap.xml`: every page, or an index of the files that list them.
+pub async fn sitemap(state: State, request: HttpRequest) -> Answer {
+    let survey = survey(&state, Asked::Root).await?;
     let base = &state.settings.http.public_url;
-    let body = match plan {
+    let body = match survey.plan {
         Plan::Single => {
-            let mut urls = pages(&overview);
-            urls.extend(practice_urls(stamps));
+            let mut urls = pages(&survey.overview);
+            urls.extend(survey.practices);
             sitemap::urlset(base, &urls)
         }
         Plan::Index { practice_files } => {
@@ -99,13 +130,14 @@ pub async fn sitemap(state: State, request: HttpRequest) -> Answer {
     Ok(xml(&request, body))
 }
 
-/// `GET /sitemaps/{file}`: `pages.xml`, or `practices-N.xml`.
+/// `GET /sitemaps/{file}`: `pages.xml`, or `practices-N.xml`; they exist
+/// only while the site needs an index.
 pub async fn part(state: State, request: HttpRequest, file: web::Path<String>) -> Answer {
     let file = file.into_inner();
     let missing = || AppError::NotFound(format!("there is no sitemap {file}"));
-    let number = match file.as_str() {
-        "pages.xml" => None,
-        other => Some(
+    let asked = match file.as_str() {
+        "pages.xml" => Asked::Pages,
+        other => Asked::Practices(
             other
                 .strip_prefix("practices-")
                 .and_then(|rest| rest.strip_suffix(".xml"))
@@ -114,33 +146,13 @@ pub async fn part(state: State, request: HttpRequest, file: web::Path<String>) -
                 .ok_or_else(missing)?,
         ),
     };
-    let per_file = per_file(&state);
-    let (overview, plan, stamps) = state
-        .store
-        .run(move |c| {
-            let overview = discovery::overview(c)?;
-            let plan = sitemap::plan(
-                FIXED.len() + overview.editions.len(),
-                overview.practices,
-                per_file,
-            );
-            let stamps = match (plan, number) {
-                (Plan::Index { practice_files }, Some(n)) if n <= practice_files => {
-                    discovery::practices(c, (n - 1) * per_file, per_file)?
-                }
-                _ => Vec::new(),
-            };
-            Ok((overview, plan, stamps))
-        })
-        .await?;
-    // The files exist only while the site needs an index.
-    let Plan::Index { practice_files } = plan else {
-        return Err(missing());
-    };
-    let urls = match number {
-        None => pages(&overview),
-        Some(n) if n <= practice_files => practice_urls(stamps),
-        Some(_) => return Err(missing()),
+    let survey = survey(&state, asked).await?;
+    let urls = match (survey.plan, asked) {
+        (Plan::Index { .. }, Asked::Pages) => pages(&survey.overview),
+        (Plan::Index { practice_files }, Asked::Practices(n)) if n <= practice_files => {
+            survey.practices
+        }
+        _ => return Err(missing()),
     };
     Ok(xml(
         &request,
