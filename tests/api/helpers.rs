@@ -24,6 +24,21 @@ pub enum Backend {
     Postgres,
 }
 
+/// Whether a checker nobody here wrote answers `probe`; in CI (which
+/// installs them all) its absence fails the test, elsewhere it is said
+/// and the check skipped.
+pub fn checker_present(tool: &str, probe: &mut std::process::Command) -> bool {
+    let present = probe.output().is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs {tool} (.ci/run installs it)"
+        );
+        eprintln!("{tool} is missing: the checks that need it are skipped");
+    }
+    present
+}
+
 pub fn postgres_url() -> Option<String> {
     std::env::var("COMPENDIUM_TEST_DATABASE_URL")
         .ok()

@@ -10,23 +10,15 @@ use std::process::Command;
 use compendium::domain::account::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{each_backend, TestApp};
+use crate::helpers::{checker_present, each_backend, TestApp};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 fn python_docx() -> bool {
-    let present = Command::new("python3")
-        .args(["-c", "import docx"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs python-docx (.ci/run installs it)"
-        );
-        eprintln!("python-docx is missing (pip install python-docx): Word checks skipped");
-    }
-    present
+    checker_present(
+        "python-docx (pip install python-docx)",
+        Command::new("python3").args(["-c", "import docx"]),
+    )
 }
 
 /// The export's bytes, content type, disposition and ETag.
