@@ -36,7 +36,8 @@ pub struct Found {
     pub entities: HashMap<String, Entity>,
 }
 
-/// How many changes are read at a time while a set filters them.
+/// How many changes are read at a time while a set filters them (most
+/// are not in it).
 const BATCH: i64 = 500;
 
 /// Up to `size` records of the selection whose latest change comes after
@@ -51,7 +52,12 @@ pub fn page(
     // One more than a page: whether another page follows is known now,
     // so the last page never ends with a token that leads nowhere.
     let wanted = size + 1;
-    let batch = BATCH.max(wanted as i64);
+    // Without a set every change read is a record answered: read no more
+    // than the page needs (each is assembled whole, body and all).
+    let batch = match selection.set {
+        Some(_) => BATCH.max(wanted as i64),
+        None => wanted as i64,
+    };
     let mut records = Vec::with_capacity(wanted);
     let mut after = after;
     'reading: loop {
