@@ -3,8 +3,9 @@
 //! the order of those changes.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use diesel::dsl::{max, min};
+use diesel::dsl::{max, min, sql};
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 use super::connection::AnyConnection;
 use super::schema::{catalogue_changes, practices, submissions};
@@ -40,17 +41,22 @@ pub fn stamps_after(
     // dates SQLite still compares as text.
     let from = from.map_or_else(|| bound((1970, 1, 1)), |t| t.naive_utc());
     let until_before = until_before.map_or_else(|| bound((9999, 1, 1)), |t| t.naive_utc());
+    // Grouped by an expression, not the column: SQLite would otherwise
+    // walk the whole (practice_id, seq) index on every page to save a
+    // sort (88 ms a page at 100,000 practices) instead of reading only the
+    // changes after `after` by their key (about 1 ms at the end).
+    let practice = sql::<Text>("practice_id || ''");
     let rows: Vec<(String, Option<i64>, Option<NaiveDateTime>)> = catalogue_changes::table
         // A practice changed after `after` has its latest change after it.
         .filter(catalogue_changes::seq.gt(after))
-        .group_by(catalogue_changes::practice_id)
+        .group_by(practice.clone())
         .having(
             max(catalogue_changes::at)
                 .ge(from)
                 .and(max(catalogue_changes::at).lt(until_before)),
         )
         .select((
-            catalogue_changes::practice_id,
+            practice,
             max(catalogue_changes::seq),
             max(catalogue_changes::at),
         ))
