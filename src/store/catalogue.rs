@@ -148,6 +148,19 @@ fn into_entries(rows: Vec<EntryRow>) -> Result<Vec<CatalogueEntry>, AppError> {
         .collect()
 }
 
+/// The practices of the catalogue: of accepted submissions, not
+/// withdrawn, and not in a revision (an accepted revision's practices
+/// live on in its original's). Every reader of the catalogue starts here.
+macro_rules! live_practices {
+    () => {
+        practices::table
+            .inner_join(submissions::table)
+            .filter(submissions::status.eq("accepted"))
+            .filter(practices::withdrawn_at.is_null())
+            .filter(submissions::revises.is_null())
+    };
+}
+
 /// Which practices of the catalogue to read, and in what order.
 enum Selection<'a> {
     /// These, by practice id.
@@ -163,12 +176,7 @@ fn accepted_entries(
     connection: &mut AnyConnection,
     selection: Selection<'_>,
 ) -> Result<Vec<CatalogueEntry>, AppError> {
-    let mut query = practices::table
-        .inner_join(submissions::table)
-        .filter(submissions::status.eq("accepted"))
-        .filter(practices::withdrawn_at.is_null())
-        // An accepted revision's practices live on in its original's.
-        .filter(submissions::revises.is_null())
+    let mut query = live_practices!()
         .select((
             PracticeRow::as_select(),
             submissions::entity,
@@ -224,18 +232,6 @@ pub fn entries_after(
 /// The most recently accepted practices, newest first (for the feed).
 pub fn newest(connection: &mut AnyConnection, limit: i64) -> Result<Vec<CatalogueEntry>, AppError> {
     accepted_entries(connection, Selection::Newest(limit))
-}
-
-/// The accepted practices of the catalogue, filtered as `accepted_entries`
-/// reads them.
-macro_rules! live_practices {
-    () => {
-        practices::table
-            .inner_join(submissions::table)
-            .filter(submissions::status.eq("accepted"))
-            .filter(practices::withdrawn_at.is_null())
-            .filter(submissions::revises.is_null())
-    };
 }
 
 /// How many practices the catalogue holds.
