@@ -2,9 +2,10 @@
 //! practices of the catalogue. Ids are `urn:uuid:` of our own ids, so they
 //! never change whatever the address the service is reached at.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 
 use super::xml::{escaped, utc_seconds as time};
+use crate::domain::annex::adopted;
 use crate::domain::Language;
 
 /// An entry of a feed.
@@ -36,23 +37,16 @@ pub struct Feed {
     pub entries: Vec<FeedEntry>,
 }
 
-/// When a feed without entries was last updated: the adoption of
-/// resolution 64/211 (21 December 2009), a fixed time, so an empty feed
-/// stays byte-identical.
-fn beginning() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2009, 12, 21, 0, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
 impl Feed {
     pub fn render(&self) -> String {
+        // Without entries, a fixed time, so an empty feed stays
+        // byte-identical.
         let updated = self
             .entries
             .iter()
             .map(|e| e.updated)
             .max()
-            .unwrap_or_else(beginning);
+            .unwrap_or_else(adopted);
         let mut xml = String::with_capacity(1024 + self.entries.len() * 800);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         xml.push_str(&format!(
@@ -123,6 +117,7 @@ fn link(indent: &str, rel: &str, media_type: &str, href: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn an_empty_feed_is_still_whole_and_stable() {

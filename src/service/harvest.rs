@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::annex::adopted;
 use crate::domain::entities::Entity;
 use crate::domain::harvest::{HarvestSet, Selection};
 use crate::error::AppError;
@@ -114,8 +115,7 @@ pub fn record(
 /// A lower bound of every datestamp: the first change, or the adoption
 /// of resolution 64/211 for an empty catalogue.
 pub fn earliest_datestamp(connection: &mut AnyConnection) -> Result<DateTime<Utc>, AppError> {
-    Ok(harvest::earliest(connection)?
-        .unwrap_or_else(|| DateTime::from_timestamp(1_261_353_600, 0).unwrap_or_default()))
+    Ok(harvest::earliest(connection)?.unwrap_or_else(adopted))
 }
 
 /// The stamped practices as records, in the stamps' order.

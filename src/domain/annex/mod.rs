@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::domain::language::Translations;
 
+/// The day the General Assembly adopted resolution 64/211 (21 December
+/// 2009): nothing in the catalogue can be older, so it bounds every date
+/// a feed or a harvester is told when there is nothing yet.
+pub fn adopted() -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(2009, 12, 21)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc())
+        .unwrap_or_default()
+}
+
 /// An item of the annex: a number from 1 to 18, nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
