@@ -3,8 +3,10 @@
 //! shared it, when, in which language, on which items of the annex) or an
 //! edition of the compilation (its number, date and downloads).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+
+use super::xml::utc_seconds as time;
 
 /// The annex's items as a set of terms a practice is about.
 const ANNEX: &str = "Annex to General Assembly resolution 64/211";
@@ -40,10 +42,6 @@ pub struct EditionFacts<'a> {
     pub language: &'a str,
     /// `(media type, address)` of each download.
     pub downloads: Vec<(&'a str, String)>,
-}
-
-fn time(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// JSON that cannot end the `<script>` holding it: `<`, `>` and `&` are

@@ -24,7 +24,7 @@ use crate::domain::submission::Sector;
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::text::analyzers;
-use crate::text::escape_html;
+use crate::text::{escape_html, shortened};
 
 /// Matches in a title weigh this much more than in a body.
 pub(super) const TITLE_BOOST: f32 = 2.0;
@@ -201,12 +201,8 @@ fn marked(snippet: &Snippet) -> String {
 
 /// The start of a text, escaped, when nothing in it matched.
 fn opening(text: &str) -> String {
-    let cut: String = text.chars().take(SNIPPET_CHARS).collect();
     let mut out = String::new();
-    escape_html(&cut, &mut out);
-    if cut.len() < text.len() {
-        out.push('…');
-    }
+    escape_html(&shortened(text, SNIPPET_CHARS), &mut out);
     out
 }
 

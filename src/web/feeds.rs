@@ -12,18 +12,11 @@ use crate::i18n::{fill, labels};
 use crate::publish::atom::{Feed, FeedEntry};
 use crate::service::{catalogue, compilations};
 use crate::text::markdown::to_plain_text;
+use crate::text::shortened;
 
 /// Entries a feed holds: feed readers poll, they do not page back.
 const FEED_ENTRIES: i64 = 50;
 const SUMMARY_CHARS: usize = 400;
-
-fn shortened(text: &str) -> String {
-    let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    cut
-}
 
 /// The feed's language: `?lang=`, else English. Not the browser's
 /// preference: a feed reader polls the address it was given, and a cached
@@ -88,7 +81,7 @@ pub async fn compilations_feed(state: State, request: HttpRequest) -> Answer {
                 updated: published,
                 published: Some(published),
                 author: "United Nations Secretariat".to_owned(),
-                summary: shortened(format!("{count}. {introduction}").trim()),
+                summary: shortened(format!("{count}. {introduction}").trim(), SUMMARY_CHARS),
                 categories: Vec::new(),
             })
         })
@@ -130,7 +123,7 @@ pub async fn practices_feed(state: State, request: HttpRequest) -> Answer {
                 updated: entry.accepted_at.max(practice.updated_at),
                 published: Some(entry.accepted_at),
                 author,
-                summary: shortened(&to_plain_text(&practice.body)),
+                summary: shortened(&to_plain_text(&practice.body), SUMMARY_CHARS),
                 categories: practice
                     .items
                     .iter()

@@ -14,6 +14,7 @@ use crate::domain::Language;
 use crate::error::AppError;
 use crate::http::{Answer, State};
 use crate::i18n::labels;
+use crate::publish::edition::day;
 use crate::publish::oai::request::parse;
 use crate::publish::oai::token::LIFETIME;
 use crate::publish::oai::{
@@ -198,7 +199,7 @@ fn to_record(
                 text: to_plain_text(&practice.body),
             },
             publisher: "United Nations Secretariat".to_owned(),
-            date: entry.accepted_at.format("%Y-%m-%d").to_string(),
+            date: day(&entry.accepted_at),
             language: entry.language.clone(),
             identifier: format!("{public_url}/practices/{}", practice.id),
             rights: rights.to_owned(),

@@ -14,7 +14,7 @@ use crate::http::State;
 use crate::i18n::fill;
 use crate::publish::linked_data::{self, PracticeFacts};
 use crate::service::practices::{find_public, withdrawal, CataloguePractice};
-use crate::text::markdown;
+use crate::text::{markdown, shortened};
 
 /// How much of the body a search engine's description quotes.
 const DESCRIPTION_CHARS: usize = 300;
@@ -102,13 +102,7 @@ pub fn render(reader: &Reader, practice: &CataloguePractice, permalink: &str) ->
 fn linked_data(reader: &Reader, practice: &CataloguePractice, permalink: &str) -> String {
     let l = reader.labels;
     let annex = annex();
-    let mut description: String = markdown::to_plain_text(&practice.body)
-        .chars()
-        .take(DESCRIPTION_CHARS)
-        .collect();
-    if description.len() < practice.body.len() {
-        description.push('…');
-    }
+    let description = shortened(&markdown::to_plain_text(&practice.body), DESCRIPTION_CHARS);
     linked_data::practice(&PracticeFacts {
         url: permalink,
         site_name: &l.site_name,
