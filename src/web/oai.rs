@@ -30,12 +30,12 @@ const IDENTIFIER_PREFIX: &str = "urn:uuid:";
 
 /// `GET /oai` and `POST /oai`.
 pub async fn harvest(state: State, request: HttpRequest, body: web::Bytes) -> Answer {
-    let arguments = if request.method() == Method::POST {
-        body.to_vec()
+    let arguments: &[u8] = if request.method() == Method::POST {
+        &body
     } else {
-        request.query_string().as_bytes().to_vec()
+        request.query_string().as_bytes()
     };
-    let pairs = form_urlencoded::parse(&arguments)
+    let pairs = form_urlencoded::parse(arguments)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let now = Utc::now();

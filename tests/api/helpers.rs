@@ -385,6 +385,25 @@ impl TestApp {
         )
     }
 
+    /// Creates a compilation as an editor and publishes it; answers its id
+    /// and the published edition.
+    pub fn publish_compilation(&self, editor: &TestUser, draft: &Value) -> (String, Value) {
+        let created = self.post_as(&editor.token, "/api/v1/compilations", draft);
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.json()["id"]
+            .as_str()
+            .expect("a compilation id")
+            .to_owned();
+        let published = self.call(
+            "POST",
+            &format!("/api/v1/compilations/{id}/publish"),
+            Some(&editor.token),
+            None,
+        );
+        assert_eq!(published.status, 200, "{}", published.body);
+        (id, published.json())
+    }
+
     /// Records, submits and accepts a submission as an editor; answers its id.
     pub fn accept_new(&self, editor: &TestUser, draft: &Value) -> String {
         let created = self.post_as(&editor.token, "/api/v1/submissions", draft);

@@ -556,22 +556,9 @@ fn subscribers_confirm_receive_announcements_in_their_language_and_leave() {
             &json!({"entity": "KEN", "language": "en", "title": "KE-CIRT",
                 "practices": [{"title": "National CIRT", "body": "Incident response.", "items": [11]}]}),
         );
-        let draft = app
-            .post_as(
-                &editor.token,
-                "/api/v1/compilations",
-                &json!({"title": "Édition de test"}),
-            )
-            .json();
-        let id = draft["id"].as_str().unwrap().to_owned();
-        let published = app.call(
-            "POST",
-            &format!("/api/v1/compilations/{id}/publish"),
-            Some(&editor.token),
-            None,
-        );
-        assert_eq!(published.status, 200, "{}", published.body);
-        let number = published.json()["number"].as_str().unwrap().to_owned();
+        let (id, published) =
+            app.publish_compilation(&editor, &json!({"title": "Édition de test"}));
+        let number = published["number"].as_str().unwrap().to_owned();
 
         let after_publication = smtp.messages().len();
         let deadline = Instant::now() + Duration::from_secs(20);

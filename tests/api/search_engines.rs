@@ -96,19 +96,7 @@ fn search_engines_find_every_page_in_six_languages() {
                 practices.push(practice["id"].as_str().expect("an id").to_owned());
             }
         }
-        let created = app.post_as(
-            &editor.token,
-            "/api/v1/compilations",
-            &json!({"title": "Edition <one>"}),
-        );
-        let edition = created.json()["id"].as_str().expect("an id").to_owned();
-        let published = app.call(
-            "POST",
-            &format!("/api/v1/compilations/{edition}/publish"),
-            Some(&editor.token),
-            None,
-        );
-        assert_eq!(published.status, 200, "{}", published.body);
+        let (edition, _) = app.publish_compilation(&editor, &json!({"title": "Edition <one>"}));
 
         // 3 pages + 1 edition + 6 practices, 4 a file: an index.
         let index = locations(&app, "/sitemap.xml");

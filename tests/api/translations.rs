@@ -424,20 +424,7 @@ fn a_compilation_is_read_in_any_language_with_each_entry_translated_where_it_can
             &[],
         );
         assert_eq!(added.status, 201, "{}", added.body);
-        let created = app.post_as(
-            &editor.token,
-            "/api/v1/compilations",
-            &json!({"title": "Edition", "scope": {}}),
-        );
-        assert_eq!(created.status, 201, "{}", created.body);
-        let id = created.json()["id"].as_str().unwrap().to_owned();
-        let published = app.call(
-            "POST",
-            &format!("/api/v1/compilations/{id}/publish"),
-            Some(&editor.token),
-            None,
-        );
-        assert_eq!(published.status, 200, "{}", published.body);
+        let (id, _) = app.publish_compilation(&editor, &json!({"title": "Edition", "scope": {}}));
         let export = |query: &str| app.get(&format!("/api/v1/compilations/{id}/export?{query}"));
 
         // French: the translation, with its note; labels and names in French.

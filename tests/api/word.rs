@@ -107,20 +107,10 @@ fn a_compilation_opens_in_word_with_every_entry_under_its_heading() {
                         "items": items}]}),
             );
         }
-        let created = app.post_as(
-            &editor.token,
-            "/api/v1/compilations",
+        let (id, _) = app.publish_compilation(
+            &editor,
             &json!({"title": "Compilation in Word", "introduction": "Received in *2026*."}),
         );
-        assert_eq!(created.status, 201, "{}", created.body);
-        let id = created.json()["id"].as_str().expect("an id").to_owned();
-        let published = app.call(
-            "POST",
-            &format!("/api/v1/compilations/{id}/publish"),
-            Some(&editor.token),
-            None,
-        );
-        assert_eq!(published.status, 200, "{}", published.body);
 
         let path = format!("/api/v1/compilations/{id}/export?format=docx");
         let (bytes, kind, disposition, etag) = download(app, &path);
