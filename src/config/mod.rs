@@ -330,6 +330,15 @@ impl Settings {
                     "must be a postgres:// URL; leave it unset for the SQLite file in the data directory",
                 ));
             }
+            if let Some(mode) = url_parameter(url, "sslmode") {
+                if !SSL_MODES.contains(&mode.as_str()) {
+                    return Err(invalid(
+                        "database_url",
+                        redact_password(url),
+                        "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full (verify-full, with sslrootcert, is the one that checks who answers)",
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -349,16 +358,54 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// A database URL fit for a log line or an error message.
+/// The modes libpq knows for TLS to the server.
+const SSL_MODES: [&str; 6] = [
+    "disable",
+    "allow",
+    "prefer",
+    "require",
+    "verify-ca",
+    "verify-full",
+];
+
+/// A parameter of a database URL's query (`?sslmode=require&…`), decoded.
+pub fn url_parameter(url: &str, name: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// A database URL fit for a log line or an error message: without the
+/// password of its user part, nor a `password` parameter of its query
+/// (libpq takes either).
 pub fn redact_password(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
+            match base[scheme_end + 3..at].split_once(':') {
+                Some((user, _)) => {
+                    format!("{}{user}:***{}", &base[..scheme_end + 3], &base[at..])
+                }
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    match query {
+        None => base,
+        Some(query) => {
+            let parameters: Vec<&str> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some(("password", _)) => "password=***",
+                    _ => pair,
+                })
+                .collect();
+            format!("{base}?{}", parameters.join("&"))
+        }
     }
 }

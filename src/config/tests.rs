@@ -100,6 +100,38 @@ fn a_database_url_must_be_postgres_and_its_password_is_never_shown() {
         "postgres://u:***@h/db"
     );
     assert_eq!(redact_password("postgres://h/db"), "postgres://h/db");
+    assert_eq!(
+        redact_password("postgres://u@h/db?sslmode=require&password=s3cret&sslrootcert=/ca@x.pem"),
+        "postgres://u@h/db?sslmode=require&password=***&sslrootcert=/ca@x.pem"
+    );
+}
+
+#[test]
+fn a_database_url_names_a_tls_mode_libpq_knows() {
+    for mode in ["disable", "require", "verify-ca", "verify-full"] {
+        let url = format!("postgres://u@h/db?sslmode={mode}&sslrootcert=/etc/ca.pem");
+        let loaded = Settings::from_sources(None, env(&[("COMPENDIUM_DATABASE_URL", &url)]));
+        assert!(loaded.is_ok(), "{mode}");
+    }
+    let error = Settings::from_sources(
+        None,
+        env(&[(
+            "COMPENDIUM_DATABASE_URL",
+            "postgres://u:secret@h/db?sslmode=verify_full",
+        )]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("verify-full"), "{error}");
+    assert!(!error.contains("secret"), "{error}");
+    assert_eq!(
+        url_parameter(
+            "postgres://h/db?application_name=a%20b&sslmode=require",
+            "sslmode"
+        )
+        .as_deref(),
+        Some("require")
+    );
 }
 
 #[test]

@@ -55,6 +55,7 @@ pub mod idempotency;
 pub mod migrations;
 pub mod organisations;
 pub mod outbox;
+pub mod refusal;
 pub mod schema;
 pub mod sessions;
 pub mod statistics;
@@ -79,13 +80,20 @@ pub enum StoreError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot connect to the {backend}: {source}")]
+    #[error("cannot connect to the {backend}: {source}{}", advice_of(source))]
     Connect {
         backend: String,
         source: diesel::r2d2::PoolError,
     },
     #[error("cannot apply the database migrations: {0}")]
     Migrations(String),
+}
+
+/// libpq's reason, followed by what to do about it when that is known.
+fn advice_of(source: &diesel::r2d2::PoolError) -> String {
+    refusal::advice(&source.to_string())
+        .map(|advice| format!(" ({advice})"))
+        .unwrap_or_default()
 }
 
 /// A transaction that writes. On SQLite it first takes the write lock

@@ -16,6 +16,7 @@ mod cli;
 mod compilations;
 mod coverage;
 mod crash;
+mod database_tls;
 mod desk;
 mod desk_browser;
 mod desk_work;
