@@ -73,6 +73,8 @@ pub enum StartupError {
     SecretariatLanguage(String),
     #[error("start-up was interrupted: {0}")]
     Interrupted(#[from] actix_web::error::BlockingError),
+    #[error("cannot start the listener of the replicas' wake-ups: {0}")]
+    Listener(std::io::Error),
 }
 
 /// Seconds the server gives requests in flight to finish after SIGTERM or
@@ -89,9 +91,10 @@ const SUBSCRIPTIONS_PER_MINUTE: u32 = 5;
 /// The indexer's memory budget in a server: small, as it applies a few
 /// changes at a time (a rebuild from the command line gets more).
 const SERVER_INDEX_MEMORY: usize = 32 * 1024 * 1024;
-/// How often the indexer looks for new catalogue changes: a practice
-/// accepted through any replica is searchable on every replica within it.
-const INDEXER_POLL: Duration = Duration::from_secs(1);
+/// The longest the indexer waits for a wake-up before it looks for new
+/// catalogue changes anyway: what a change written by another process on
+/// SQLite (an import while the server runs) may wait.
+const INDEXER_PERIOD: Duration = Duration::from_secs(10);
 
 /// A running service: the database opened and migrated, the port bound.
 pub struct Application {
@@ -132,6 +135,7 @@ impl Application {
             source,
         })?;
 
+        store.listen_for_wakeups().map_err(StartupError::Listener)?;
         let links = mail::links::Links::new(&secret);
         let tagger = Arc::new(tagging::Tagger::new()?);
         let sender = workers::Sender {
@@ -139,20 +143,22 @@ impl Application {
             settings: Arc::clone(&settings),
             transport: mail::Transport::from_settings(&settings)?,
             links: links.clone(),
+            due_at: None,
         };
-        workers::spawn(sender, mail::POLL);
+        workers::spawn(sender, mail::PERIOD, store.bells());
         workers::spawn(
             workers::Sweeper {
                 store: store.clone(),
             },
             SWEEP_EVERY,
+            store.bells(),
         );
         let indexer = workers::Indexer {
             store: store.clone(),
             index: Arc::clone(&search),
         };
         let held_index = Arc::clone(&search);
-        workers::spawn(indexer, INDEXER_POLL);
+        workers::spawn(indexer, INDEXER_PERIOD, store.bells());
         let learner = workers::Learner {
             store: store.clone(),
             tagger: Arc::clone(&tagger),
@@ -163,9 +169,10 @@ impl Application {
                 store: store.clone(),
             },
             Duration::from_secs(settings.mail.reminder_check_seconds),
+            store.bells(),
         );
         let learn_every = Duration::from_secs(settings.tagging.learn_seconds);
-        workers::spawn(learner, learn_every);
+        workers::spawn(learner, learn_every, store.bells());
         let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),

@@ -56,8 +56,9 @@ impl Transport {
 /// Mails claimed at a time, and how long a claim holds.
 const BATCH: i64 = 50;
 const LEASE_SECONDS: i64 = 120;
-/// How often the sender looks for due mail.
-pub const POLL: Duration = Duration::from_secs(1);
+/// The longest the sender waits for a wake-up or a due retry before it
+/// looks for due mail anyway (mail written by another process on SQLite).
+pub const PERIOD: Duration = Duration::from_secs(10);
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECONDS: u64 = 3600;
 

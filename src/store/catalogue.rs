@@ -9,6 +9,7 @@ use super::connection::AnyConnection;
 use super::schema::{catalogue_changes, practices, submissions};
 use super::submissions::PracticeRow;
 use super::utc;
+use super::wakeup::{self, Channel};
 use crate::domain::submission::Practice;
 use crate::domain::translation::Translation;
 use crate::error::AppError;
@@ -60,7 +61,10 @@ pub fn append(
             )
         })
         .collect();
-    insert_in_chunks!(connection, catalogue_changes::table, rows)
+    let inserted: Result<(), AppError> =
+        insert_in_chunks!(connection, catalogue_changes::table, rows);
+    inserted?;
+    Ok(wakeup::announce(connection, Channel::Catalogue)?)
 }
 
 /// The highest sequence number written so far (0 when none).

@@ -63,12 +63,15 @@ pub mod submissions;
 pub mod subscriptions;
 pub mod translations;
 pub mod users;
+pub mod wakeup;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
 
 pub use connection::{AnyConnection, Backend, Pool};
+use wakeup::Bells;
 
 use crate::config::Settings;
 use crate::error::AppError;
@@ -131,6 +134,7 @@ pub enum Readiness {
 pub struct Store {
     pool: Pool,
     backend: Backend,
+    bells: Arc<Bells>,
 }
 
 impl Store {
@@ -149,7 +153,25 @@ impl Store {
                 source,
             },
         )?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            bells: Arc::default(),
+        })
+    }
+
+    /// The bells that wake the workers (see [`wakeup`]).
+    pub fn bells(&self) -> &Arc<Bells> {
+        &self.bells
+    }
+
+    /// On PostgreSQL, starts relaying the replicas' wake-ups to this
+    /// store's bells; SQLite has one process, whose writes ring directly.
+    pub fn listen_for_wakeups(&self) -> std::io::Result<()> {
+        match &self.backend {
+            Backend::Postgres(url) => wakeup::spawn_listener(url.clone(), &self.bells),
+            Backend::Sqlite(_) => Ok(()),
+        }
     }
 
     pub fn backend(&self) -> &Backend {
@@ -170,6 +192,7 @@ impl Store {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let bells = Arc::clone(&self.bells);
         web::block(move || {
             let mut connection = pool.get().map_err(|e| {
                 tracing::warn!(error = %e, "no database connection available");
@@ -177,7 +200,10 @@ impl Store {
                     "The database is busy or unreachable; try again shortly.".to_owned(),
                 )
             })?;
-            work(&mut connection)
+            let done = work(&mut connection);
+            // The work's transactions are over: wake the workers it left work for.
+            bells.ring_announced();
+            done
         })
         .await
         .map_err(|e| AppError::internal(format!("database task did not complete: {e}")))?

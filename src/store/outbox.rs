@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::connection::AnyConnection;
 use super::schema::outbox;
+use super::wakeup::{self, Channel};
 use super::{utc, write_transaction};
 use crate::domain::notice::Notice;
 use crate::domain::outbox::{Mail, MailStatus, NewMail};
@@ -102,7 +103,24 @@ pub fn enqueue(
             .values(chunk)
             .execute(c))?;
     }
+    if !rows.is_empty() {
+        wakeup::announce(connection, Channel::Outbox)?;
+    }
     Ok(())
+}
+
+/// When the next mail falls due: the earliest retry of a pending mail, or
+/// the end of a claim that a sender may have abandoned.
+pub fn next_due(connection: &mut AnyConnection) -> Result<Option<DateTime<Utc>>, AppError> {
+    let retry: Option<NaiveDateTime> = outbox::table
+        .filter(outbox::status.eq(MailStatus::Pending.as_str()))
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .get_result(connection)?;
+    let lapse: Option<NaiveDateTime> = outbox::table
+        .filter(outbox::status.eq(MailStatus::Sending.as_str()))
+        .select(diesel::dsl::min(outbox::claimed_until))
+        .get_result(connection)?;
+    Ok(retry.into_iter().chain(lapse).min().map(utc))
 }
 
 /// Claims up to `limit` mails that are due (or whose sender's claim
