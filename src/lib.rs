@@ -39,10 +39,10 @@ use actix_web::middleware::ErrorHandlers;
 use actix_web::{middleware, App, HttpServer};
 
 use crate::auth::password::Passwords;
-use crate::auth::throttle::Throttle;
 use crate::auth::tokens::Tokens;
 use crate::config::Settings;
 use crate::http::extract::BodyLimit;
+use crate::http::limiter::Limiter;
 use crate::http::AppState;
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
@@ -173,17 +173,23 @@ impl Application {
         );
         let learn_every = Duration::from_secs(settings.tagging.learn_seconds);
         workers::spawn(learner, learn_every, store.bells());
+        // Counted together by the replicas when they share PostgreSQL.
+        let login_throttle =
+            Limiter::new("sign_in", settings.auth.login_attempts_per_minute, &store);
+        let subscribe_throttle =
+            Limiter::new("mail_to_strangers", SUBSCRIPTIONS_PER_MINUTE, &store);
+        let write_throttle = Limiter::new("writes", settings.http.writes_per_minute, &store);
         let state = actix_web::web::Data::new(AppState {
             store,
             settings: Arc::clone(&settings),
             tokens,
             passwords,
-            login_throttle: Throttle::new(settings.auth.login_attempts_per_minute),
-            subscribe_throttle: Throttle::new(SUBSCRIPTIONS_PER_MINUTE),
+            login_throttle,
+            subscribe_throttle,
             search,
             links,
             tagger,
-            write_throttle: Throttle::new(settings.http.writes_per_minute),
+            write_throttle,
             secretariat_language,
         });
         let metrics = actix_web::web::Data::new(Metrics::new());

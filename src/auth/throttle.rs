@@ -1,13 +1,11 @@
-//! Limits events (failed sign-ins, subscription requests) per key (an
-//! account, a client address) over a sliding minute. Kept in memory: each
-//! replica counts for itself, which bounds guessing per replica; a proxy in
-//! front can add a global limit.
+//! Counts events (failed sign-ins, subscription requests) per key (an
+//! account, a client address) over a sliding minute, exactly, in memory:
+//! for a server that is the only one serving (SQLite). Replicas count
+//! together in the database instead (see `http::limiter`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use crate::error::AppError;
 
 const WINDOW: Duration = Duration::from_secs(60);
 /// Beyond this many tracked keys, stale ones are swept so that a flood of
@@ -63,11 +61,6 @@ impl Throttle {
         })
     }
 
-    /// The events a key may have in a minute.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
-
     pub fn record(&self, keys: &[&str], now: Instant) {
         let mut failures = self
             .failures
@@ -84,25 +77,6 @@ impl Throttle {
             forget_old(times, now);
             times.push_back(now);
         }
-    }
-
-    /// A 429 (with `Retry-After`) when a key has used up its events:
-    /// "`refusal`; try again in N s". Counts nothing, for events counted
-    /// only when they fail (sign-ins).
-    pub fn refuse_if_exhausted(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
-        self.check(keys, Instant::now())
-            .map_err(|seconds| AppError::TooManyRequests {
-                detail: format!("{refusal}; try again in {seconds} s"),
-                retry_after_seconds: seconds,
-            })
-    }
-
-    /// Counts one event against every key, unless one has used up its
-    /// events: then the 429 of [`Throttle::refuse_if_exhausted`].
-    pub fn admit(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
-        self.refuse_if_exhausted(keys, refusal)?;
-        self.record(keys, Instant::now());
-        Ok(())
     }
 }
 

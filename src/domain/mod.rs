@@ -55,6 +55,7 @@ pub mod language;
 pub mod notice;
 pub mod outbox;
 pub mod page;
+pub mod rate;
 pub mod session;
 pub mod submission;
 pub mod suggestion;

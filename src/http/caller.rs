@@ -47,10 +47,13 @@ impl FromRequest for Caller {
                 // A script in a loop gets 429 instead of crowding out
                 // everyone else; all the account's tokens count together,
                 // so that minting tokens does not multiply the allowance.
-                state.write_throttle.admit(
-                    &[&user.id],
-                    "this account has made its writes for this minute",
-                )?;
+                state
+                    .write_throttle
+                    .admit(
+                        &[&user.id],
+                        "this account has made its writes for this minute",
+                    )
+                    .await?;
             }
             Ok(Caller::User(user))
         })

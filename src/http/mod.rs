@@ -13,6 +13,7 @@ pub mod conditional;
 pub mod cors;
 pub mod extract;
 pub mod headers;
+pub mod limiter;
 pub mod observe;
 pub mod passwords;
 pub mod sign_in;

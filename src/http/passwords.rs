@@ -35,7 +35,8 @@ pub async fn ask_reset(
     let key = format!("reset:{client}");
     state
         .subscribe_throttle
-        .admit(&[&key], "too many requests for password links")?;
+        .admit(&[&key], "too many requests for password links")
+        .await?;
     state
         .store
         .run(move |c| accounts::request_reset(c, &email, language, clock::now()))

@@ -3,7 +3,7 @@
 //! client address, the same decoy hash for unknown emails so that timing
 //! does not tell which addresses have accounts, argon2 off the executor.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::{web, HttpRequest};
 
@@ -48,8 +48,10 @@ pub async fn check_password(
     ];
     let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
     let throttle = &state.login_throttle;
-    throttle.refuse_if_exhausted(&refused, "too many failed sign-ins")?;
-    let delay = slowdown(throttle.recent(&account), throttle.limit());
+    throttle
+        .refuse_if_exhausted(&refused, "too many failed sign-ins")
+        .await?;
+    let delay = slowdown(throttle.recent(&account).await?, throttle.limit());
     if !delay.is_zero() {
         actix_web::rt::time::sleep(delay).await;
     }
@@ -76,10 +78,13 @@ pub async fn check_password(
     .await
     .map_err(|e| AppError::internal(format!("password check did not complete: {e}")))?;
 
-    verified.ok_or_else(|| {
-        state.login_throttle.record(&keys, Instant::now());
-        AppError::Unauthorized(WRONG_CREDENTIALS.to_owned())
-    })
+    match verified {
+        Some(user) => Ok(user),
+        None => {
+            state.login_throttle.record(&keys).await?;
+            Err(AppError::Unauthorized(WRONG_CREDENTIALS.to_owned()))
+        }
+    }
 }
 
 #[cfg(test)]

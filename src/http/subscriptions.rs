@@ -26,7 +26,8 @@ pub async fn ask(
     let key = format!("subscribe:{client}");
     state
         .subscribe_throttle
-        .admit(&[&key], "too many subscription requests")?;
+        .admit(&[&key], "too many subscription requests")
+        .await?;
     sections.sort();
     sections.dedup();
     state

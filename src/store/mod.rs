@@ -55,6 +55,7 @@ pub mod idempotency;
 pub mod migrations;
 pub mod organisations;
 pub mod outbox;
+pub mod rate_counts;
 pub mod refusal;
 pub mod schema;
 pub mod sessions;

@@ -135,6 +135,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Events per key per minute, for rate limits shared by replicas.
+    rate_counts (throttle, key, minute) {
+        throttle -> Text,
+        key -> Text,
+        minute -> BigInt,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> Text,
         key -> Text,

@@ -35,6 +35,7 @@ mod operations;
 mod page_checks;
 mod pages;
 mod process;
+mod rate_limits;
 mod search_engines;
 mod submissions;
 mod tagging;

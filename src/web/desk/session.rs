@@ -181,6 +181,7 @@ impl FromRequest for Desk {
                         &[&user.id],
                         "this account has made its writes for this minute",
                     )
+                    .await
                     .or_page(&reader)?;
             }
             Ok(Desk {
