@@ -98,7 +98,7 @@ impl SmtpServer {
                 files.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()));
             }
         }
-        files.sort();
+        files.sort_by_key(|f| arrival(f));
         files
             .iter()
             .filter_map(|f| std::fs::read(f).ok())
@@ -106,7 +106,8 @@ impl SmtpServer {
             .collect()
     }
 
-    /// Waits until at least `count` messages arrived; answers them.
+    /// Waits until at least `count` messages arrived; answers them, in
+    /// the order they arrived.
     pub fn wait_for(&self, count: usize, within: Duration) -> Vec<String> {
         let deadline = Instant::now() + within;
         loop {
@@ -241,4 +242,24 @@ pub fn decoded_parts(message: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// When a Maildir message arrived, from the name Python's `mailbox` gives
+/// it (`<seconds>.M<microseconds>P<pid>Q<count>.<host>`): the
+/// microseconds are not zero-padded, so names do not sort in time within
+/// a second, which two mails sent moments apart often share.
+fn arrival(file: &std::path::Path) -> (u64, u64, String) {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut parts = name.split('.');
+    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let micros = parts
+        .next()
+        .and_then(|unique| unique.strip_prefix('M'))
+        .and_then(|rest| rest.split('P').next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    (seconds, micros, name)
 }
