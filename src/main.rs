@@ -12,12 +12,14 @@ use compendium::auth::password::Passwords;
 use compendium::config::Settings;
 use compendium::domain::account::Actor;
 use compendium::domain::account::{Email, Role};
+use compendium::domain::clock;
 use compendium::error::AppError;
 use compendium::search::IndexError;
 use compendium::search::SearchIndex;
 use compendium::service::accounts::{self, AccountRequest};
 use compendium::service::exchange::{self, Progress};
 use compendium::store::backup::BackupError;
+use compendium::store::index_rebuilds;
 use compendium::store::Store;
 use compendium::store::StoreError;
 use compendium::tagging::LexiconError;
@@ -110,8 +112,18 @@ enum Command {
     },
     /// Export every submission to a JSON Lines file, in the import format.
     Export { file: PathBuf },
-    /// Rebuild the search index from the database (stop the server first).
-    Reindex,
+    /// Rebuild the search index from the database. With no server on this
+    /// data directory, here and now; while servers run, each rebuilds its
+    /// own aside and switches to it, searches going on meanwhile, and the
+    /// command waits until they have.
+    Reindex {
+        /// How many running replicas to wait for (their indexes are theirs).
+        #[arg(long, default_value_t = 1)]
+        replicas: i64,
+        /// How long to wait for them, in seconds.
+        #[arg(long, default_value_t = 1800)]
+        wait_seconds: u64,
+    },
     /// Measure the annex-item suggestions on practices whose items are
     /// known (the import format): top-1 accuracy, top-3 recall and
     /// micro-F1, per language and per section. Needs no database.
@@ -276,7 +288,10 @@ fn main() -> ExitCode {
         } => import(&settings, &file, dry_run),
         Command::Import { file: None, .. } => import_sample(&settings),
         Command::Export { file } => export(&settings, &file),
-        Command::Reindex => reindex(&settings),
+        Command::Reindex {
+            replicas,
+            wait_seconds,
+        } => reindex(&settings, replicas, Duration::from_secs(wait_seconds)),
         Command::User {
             command:
                 UserCommand::Create {
@@ -582,17 +597,47 @@ impl ProgressDisplay {
 /// Memory for a rebuild: more than a server's indexer, for fewer merges.
 const REINDEX_MEMORY: usize = 256 * 1024 * 1024;
 
-fn reindex(settings: &Settings) -> Result<(), CliError> {
+fn reindex(settings: &Settings, replicas: i64, wait: Duration) -> Result<(), CliError> {
     let started = Instant::now();
     let store = Store::open(settings)?;
     store.migrate()?;
-    let index = SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY)?;
     let mut connection = store.blocking_connection()?;
-    let count = index.rebuild(&mut connection)?;
-    println!(
-        "reindexed {count} practices (catalogue change {}) in {:.1} s",
-        index.applied_sequence(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    match SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY) {
+        Ok(index) => {
+            // Built for the last rebuild asked of the servers: the next
+            // server to open it has nothing more to do.
+            let generation = index_rebuilds::latest(&mut connection)?;
+            let count = index.rebuild(&mut connection, generation)?;
+            println!(
+                "reindexed {count} practices (catalogue change {}) in {:.1} s",
+                index.applied_sequence(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(IndexError::Locked { .. }) => {
+            let generation = index_rebuilds::request(&mut connection, clock::now())?;
+            println!(
+                "a server holds the index: asked the running servers to rebuild theirs (generation {generation}); waiting for {replicas}"
+            );
+            loop {
+                let done = index_rebuilds::completed(&mut connection, generation)?;
+                if done >= replicas {
+                    println!(
+                        "rebuilt while serving by {done} replica(s) in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                    return Ok(());
+                }
+                if started.elapsed() > wait {
+                    return Err(CliError::Unmet(format!(
+                        "{done} of {replicas} replica(s) rebuilt generation {generation} within {} s; each does when its indexer next runs (at most 10 s after the request on SQLite, at once on PostgreSQL)",
+                        wait.as_secs()
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
 }

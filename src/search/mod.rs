@@ -47,12 +47,29 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("search index: closed for writing, the server is stopping")]
     Closed,
+    /// Another process (a running server) writes the index.
+    #[error("search index at {path}: another process, such as a running server, is writing it")]
+    Locked { path: PathBuf },
 }
 
 impl From<IndexError> for AppError {
     fn from(error: IndexError) -> Self {
         AppError::internal(error)
     }
+}
+
+/// The catalogue change and the rebuild generation a commit's payload
+/// holds (`"sequence/generation"`; an index of an earlier version holds
+/// the sequence alone).
+fn read_payload(payload: Option<&str>) -> (i64, i64) {
+    let Some(payload) = payload else {
+        return (0, 0);
+    };
+    let (sequence, generation) = payload.split_once('/').unwrap_or((payload, "0"));
+    (
+        sequence.parse().unwrap_or(0),
+        generation.parse().unwrap_or(0),
+    )
 }
 
 /// A courtesy translation's title, as a result row keeps it.
@@ -93,6 +110,9 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     /// The last catalogue change the index holds.
     applied: AtomicI64,
+    /// The rebuild asked of the servers that the index was last built for
+    /// (see `store::index_rebuilds`).
+    generation: AtomicI64,
     /// Whether the index has caught up with the database since start.
     caught_up: AtomicBool,
     searchers: Mutex<VecDeque<(u64, Searcher, Instant)>>,
@@ -134,26 +154,24 @@ impl SearchIndex {
         analyzers::register(index.tokenizers());
         let writer = index
             .writer_with_num_threads(1, writer_memory)
-            .map_err(|e| {
-                failed(format!(
-                    "{e} (is another process, such as a running server, using this index?)"
-                ))
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked {
+                    path: dir.to_owned(),
+                },
+                other => failed(other.to_string()),
             })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let applied = index
-            .load_metas()?
-            .payload
-            .and_then(|payload| payload.parse::<i64>().ok())
-            .unwrap_or(0);
+        let (applied, generation) = read_payload(index.load_metas()?.payload.as_deref());
         Ok(SearchIndex {
             index,
             reader,
             fields,
             writer: Mutex::new(Some(writer)),
             applied: AtomicI64::new(applied),
+            generation: AtomicI64::new(generation),
             caught_up: AtomicBool::new(false),
             searchers: Mutex::new(VecDeque::new()),
             analyzers: Language::ALL
@@ -192,6 +210,18 @@ impl SearchIndex {
 
     pub fn applied_sequence(&self) -> i64 {
         self.applied.load(Ordering::SeqCst)
+    }
+
+    /// The rebuild generation the index was built for.
+    pub fn generation(&self) -> i64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Takes `generation` as the one this index stands for without a
+    /// rebuild: an index that starts empty is built from the whole
+    /// catalogue anyway. Kept from the next commit on.
+    pub fn adopt_generation(&self, generation: i64) {
+        self.generation.store(generation, Ordering::SeqCst);
     }
 
     pub fn is_caught_up(&self) -> bool {
@@ -250,16 +280,22 @@ impl SearchIndex {
                     .add_document(self.document(entry, &entities)?)
                     .map_err(IndexError::from)?;
             }
-            self.commit(guard, last)?;
+            self.commit(guard, last, self.generation())?;
             applied += ids.len();
         }
         self.caught_up.store(true, Ordering::SeqCst);
         Ok(applied)
     }
 
-    /// Rebuilds the whole index from the database; answers how many
-    /// practices it holds.
-    pub fn rebuild(&self, connection: &mut AnyConnection) -> Result<usize, AppError> {
+    /// Rebuilds the whole index from the database, for rebuild
+    /// `generation`; answers how many practices it holds. Searches go on
+    /// meanwhile on the index as it was: the new segments are written
+    /// aside and shown to searches by the one commit at the end, at once.
+    pub fn rebuild(
+        &self,
+        connection: &mut AnyConnection,
+        generation: i64,
+    ) -> Result<usize, AppError> {
         // Read the sequence first: changes made during the rebuild are
         // applied again afterwards, which is harmless.
         let sequence = catalogue::last_sequence(connection)?;
@@ -282,7 +318,7 @@ impl SearchIndex {
             count += entries.len();
             after = Some(last);
         }
-        self.commit(guard, sequence)?;
+        self.commit(guard, sequence, generation)?;
         Ok(count)
     }
 
@@ -297,18 +333,21 @@ impl SearchIndex {
     }
 
     /// Commits what the writer holds as the index up to catalogue change
-    /// `sequence` (kept in the commit's payload), and shows it to searches.
+    /// `sequence`, built for rebuild `generation` (both kept in the
+    /// commit's payload), and shows it to searches.
     fn commit(
         &self,
         mut guard: std::sync::MutexGuard<'_, Option<IndexWriter>>,
         sequence: i64,
+        generation: i64,
     ) -> Result<(), IndexError> {
         let writer = guard.as_mut().ok_or(IndexError::Closed)?;
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&sequence.to_string());
+        commit.set_payload(&format!("{sequence}/{generation}"));
         commit.commit()?;
         drop(guard);
         self.applied.store(sequence, Ordering::SeqCst);
+        self.generation.store(generation, Ordering::SeqCst);
         self.reader.reload()?;
         Ok(())
     }
@@ -474,12 +513,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = SearchIndex::open(dir.path(), 16 * 1024 * 1024).unwrap();
         assert!(
-            SearchIndex::open(dir.path(), 16 * 1024 * 1024).is_err(),
+            matches!(
+                SearchIndex::open(dir.path(), 16 * 1024 * 1024),
+                Err(IndexError::Locked { .. })
+            ),
             "one writer at a time"
         );
         first.close().unwrap();
         let guard = first.writer.lock().unwrap();
-        assert!(matches!(first.commit(guard, 1), Err(IndexError::Closed)));
+        assert!(matches!(first.commit(guard, 1, 0), Err(IndexError::Closed)));
         SearchIndex::open(dir.path(), 16 * 1024 * 1024).expect("the lock was let go");
+    }
+
+    #[test]
+    fn a_commit_remembers_its_change_and_its_rebuild_generation() {
+        assert_eq!(read_payload(Some("1234/7")), (1234, 7));
+        // An index committed before generations were kept.
+        assert_eq!(read_payload(Some("1234")), (1234, 0));
+        assert_eq!(read_payload(None), (0, 0));
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path(), 16 * 1024 * 1024).unwrap();
+        let guard = index.writer.lock().unwrap();
+        index.commit(guard, 42, 3).unwrap();
+        index.close().unwrap();
+        let again = SearchIndex::open(dir.path(), 16 * 1024 * 1024).unwrap();
+        assert_eq!((again.applied_sequence(), again.generation()), (42, 3));
     }
 }

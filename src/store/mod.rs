@@ -52,6 +52,7 @@ pub mod connection;
 pub mod harvest;
 pub mod history;
 pub mod idempotency;
+pub mod index_rebuilds;
 pub mod migrations;
 pub mod organisations;
 pub mod outbox;

@@ -145,6 +145,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Rebuilds of the search index asked of the running servers.
+    index_rebuilds (generation) {
+        generation -> BigInt,
+        requested_at -> Timestamp,
+        completed -> BigInt,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> Text,
         key -> Text,

@@ -477,10 +477,21 @@ fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer
     }
 }
 
+impl TestApp {
+    /// Stops the server, as SIGTERM does; its data directory and database
+    /// stay for the test to use.
+    pub fn stop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            actix_web::rt::System::new().block_on(self.handle.stop(true));
+            let _ = thread.join();
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.handle.stop(false));
         if let Some(thread) = self.thread.take() {
+            actix_web::rt::System::new().block_on(self.handle.stop(false));
             let _ = thread.join();
         }
     }

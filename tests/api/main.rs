@@ -36,6 +36,7 @@ mod page_checks;
 mod pages;
 mod process;
 mod rate_limits;
+mod reindex;
 mod search_engines;
 mod submissions;
 mod tagging;
