@@ -1,7 +1,7 @@
 //! The command line: every command reads the same settings
 //! (`COMPENDIUM_*` variables over an optional TOML file).
 
-use std::io::{BufReader, IsTerminal};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -12,17 +12,16 @@ use compendium::auth::password::Passwords;
 use compendium::config::Settings;
 use compendium::domain::account::Actor;
 use compendium::domain::account::{Email, Role};
-use compendium::domain::clock;
 use compendium::error::AppError;
 use compendium::search::IndexError;
-use compendium::search::SearchIndex;
 use compendium::service::accounts::{self, AccountRequest};
-use compendium::service::exchange::{self, Progress};
+use compendium::service::exchange;
+use compendium::service::reindex::{self, ReindexError, Reindexed};
 use compendium::store::backup::BackupError;
-use compendium::store::index_rebuilds;
 use compendium::store::Store;
 use compendium::store::StoreError;
 use compendium::tagging::LexiconError;
+use compendium::telemetry::progress::Progress;
 use compendium::{telemetry, Application, StartupError};
 
 /// Why a command failed; printed as one line, and the exit status is 1.
@@ -36,6 +35,8 @@ enum CliError {
     Backup(#[from] BackupError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Reindex(#[from] ReindexError),
     #[error(transparent)]
     Lexicon(#[from] LexiconError),
     #[error(transparent)]
@@ -495,14 +496,20 @@ fn import(settings: &Settings, file: &Path, dry_run: bool) -> Result<(), CliErro
     store.migrate()?;
     let mut connection = store.blocking_connection()?;
     let started = Instant::now();
-    let mut display = ProgressDisplay::new(total_bytes);
+    let mut display = Progress::new("importing", total_bytes);
     let tagger = compendium::tagging::Tagger::new()?;
     let report = exchange::import(
         &mut connection,
         BufReader::with_capacity(1 << 20, opened),
         dry_run,
         &tagger,
-        |progress| display.show(progress),
+        |progress| {
+            let said = format!(
+                "{} lines, {} submissions",
+                progress.lines, progress.submissions
+            );
+            display.show(progress.bytes_read, &said);
+        },
     )?;
     display.finish();
     for refusal in &report.refused {
@@ -542,102 +549,25 @@ fn export(settings: &Settings, file: &Path) -> Result<(), CliError> {
 }
 
 /// A progress bar on a terminal; a log line every few seconds otherwise.
-struct ProgressDisplay {
-    total_bytes: u64,
-    terminal: bool,
-    last_log: Instant,
-    drawn: bool,
-}
-
-impl ProgressDisplay {
-    fn new(total_bytes: u64) -> ProgressDisplay {
-        ProgressDisplay {
-            total_bytes,
-            terminal: std::io::stderr().is_terminal(),
-            last_log: Instant::now(),
-            drawn: false,
-        }
-    }
-
-    fn show(&mut self, progress: Progress) {
-        let fraction = if self.total_bytes == 0 {
-            1.0
-        } else {
-            (progress.bytes_read as f64 / self.total_bytes as f64).min(1.0)
-        };
-        if self.terminal {
-            let filled = (fraction * 40.0) as usize;
-            eprint!(
-                "\r[{}{}] {:>3.0}%  {} lines, {} submissions",
-                "#".repeat(filled),
-                " ".repeat(40 - filled),
-                fraction * 100.0,
-                progress.lines,
-                progress.submissions
-            );
-            self.drawn = true;
-        } else if self.last_log.elapsed() >= Duration::from_secs(5) {
-            tracing::info!(
-                percent = (fraction * 100.0).round(),
-                lines = progress.lines,
-                submissions = progress.submissions,
-                "importing"
-            );
-            self.last_log = Instant::now();
-        }
-    }
-
-    fn finish(&self) {
-        if self.drawn {
-            eprintln!();
-        }
-    }
-}
-
-/// Memory for a rebuild: more than a server's indexer, for fewer merges.
-const REINDEX_MEMORY: usize = 256 * 1024 * 1024;
-
 fn reindex(settings: &Settings, replicas: i64, wait: Duration) -> Result<(), CliError> {
     let started = Instant::now();
     let store = Store::open(settings)?;
     store.migrate()?;
-    let mut connection = store.blocking_connection()?;
-    match SearchIndex::open(&settings.index_dir(), REINDEX_MEMORY) {
-        Ok(index) => {
-            // Built for the last rebuild asked of the servers: the next
-            // server to open it has nothing more to do.
-            let generation = index_rebuilds::latest(&mut connection)?;
-            let count = index.rebuild(&mut connection, generation)?;
-            println!(
-                "reindexed {count} practices (catalogue change {}) in {:.1} s",
-                index.applied_sequence(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
-        Err(IndexError::Locked { .. }) => {
-            let generation = index_rebuilds::request(&mut connection, clock::now())?;
-            println!(
-                "a server holds the index: asked the running servers to rebuild theirs (generation {generation}); waiting for {replicas}"
-            );
-            loop {
-                let done = index_rebuilds::completed(&mut connection, generation)?;
-                if done >= replicas {
-                    println!(
-                        "rebuilt while serving by {done} replica(s) in {:.1} s",
-                        started.elapsed().as_secs_f64()
-                    );
-                    return Ok(());
-                }
-                if started.elapsed() > wait {
-                    return Err(CliError::Unmet(format!(
-                        "{done} of {replicas} replica(s) rebuilt generation {generation} within {} s; each does when its indexer next runs (at most 10 s after the request on SQLite, at once on PostgreSQL)",
-                        wait.as_secs()
-                    )));
-                }
-                std::thread::sleep(Duration::from_millis(200));
-            }
-        }
-        Err(error) => Err(error.into()),
+    let asked = |generation| {
+        println!("a server holds the index: asked the running servers to rebuild theirs (generation {generation}); waiting for {replicas}");
+    };
+    match reindex::reindex(&store, &settings.index_dir(), replicas, wait, asked)? {
+        Reindexed::Here {
+            practices,
+            sequence,
+        } => println!(
+            "reindexed {practices} practices (catalogue change {sequence}) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ),
+        Reindexed::ByServers { replicas, .. } => println!(
+            "rebuilt while serving by {replicas} replica(s) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ),
     }
+    Ok(())
 }

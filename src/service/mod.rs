@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
 pub mod practices;
+pub mod reindex;
 pub mod reminders;
 pub mod revisions;
 pub mod sample;

@@ -2,6 +2,7 @@
 //! request id on every answer, and Prometheus metrics by route and status.
 
 pub mod metrics;
+pub mod progress;
 pub mod request_id;
 
 pub use metrics::Metrics;
