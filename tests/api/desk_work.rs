@@ -443,6 +443,21 @@ fn editors_compile_publish_retag_and_retry_mail_at_the_desk() {
             .unwrap()
             .pop()
             .expect("a notice");
+        // The sender, woken by the notice, is not to overwrite the failure
+        // made up below: let it be done with the mail first.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while outbox::find(&mut connection, &mail.id)
+            .unwrap()
+            .unwrap()
+            .status
+            != MailStatus::Sent
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the notice was not sent"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         outbox::mark_failed(
             &mut connection,
             &mail.id,
