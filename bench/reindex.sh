@@ -32,7 +32,11 @@ for _ in $(seq 1 1200); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
   sleep 0.1
 done
-rss() { echo "$(( $(ps -o rss= -p "$server") / 1024 )) MiB"; }
+# Anonymous memory is the process's own; file pages are the index's
+# segments, mapped, which the kernel reclaims at will.
+rss() {
+  awk '/^RssAnon|^RssFile/ { printf "%s %d MiB ", $1, $2 / 1024 }' "/proc/$server/status"
+}
 echo "server resident memory after start: $(rss)"
 
 python3 - "$port" "$bin" <<'PY'

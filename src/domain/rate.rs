@@ -113,28 +113,22 @@ mod tests {
             (3, 0, 0, 3),
         ] {
             let counts = Counts { previous, current };
+            // The estimate `at` seconds into the current window, or past it.
+            let recent_at = |at: i64| {
+                if at < WINDOW_SECONDS {
+                    counts.recent(at)
+                } else {
+                    let next = Counts {
+                        previous: current,
+                        current: 0,
+                    };
+                    next.recent(at - WINDOW_SECONDS)
+                }
+            };
             let wait = counts.wait(elapsed, limit).expect("full") as i64;
-            let at = elapsed + wait;
-            let then = if at < WINDOW_SECONDS {
-                counts.recent(at)
-            } else {
-                Counts {
-                    previous: current,
-                    current: 0,
-                }
-                .recent(at - WINDOW_SECONDS)
-            };
+            let then = recent_at(elapsed + wait);
             assert!(then < f64::from(limit), "{counts:?} after {wait} s: {then}");
-            let before = at - 1;
-            let earlier = if before < WINDOW_SECONDS {
-                counts.recent(before)
-            } else {
-                Counts {
-                    previous: current,
-                    current: 0,
-                }
-                .recent(before - WINDOW_SECONDS)
-            };
+            let earlier = recent_at(elapsed + wait - 1);
             assert!(
                 earlier >= f64::from(limit) || wait == 1,
                 "{counts:?}: a second sooner would do ({earlier})"
