@@ -32,7 +32,10 @@ impl Counts {
     }
 
     /// `None` when one more event fits under `limit` now; else the whole
-    /// seconds until it does (at least 1), if no other event comes.
+    /// seconds until it does (at least 1), if no other event comes, and
+    /// never more than a minute: by then every event counted now has left
+    /// the exact sixty seconds, and a client the estimate still holds back
+    /// is told again, for the moment that is left.
     pub fn wait(self, elapsed: i64, limit: u32) -> Option<u64> {
         let limit = f64::from(limit);
         if self.recent(elapsed) < limit {
@@ -53,7 +56,7 @@ impl Counts {
             window - elapsed + into_next.max(0.0)
         };
         // Past the moment, not at it: the estimate must fall below the limit.
-        Some((seconds.floor() as u64 + 1).max(1))
+        Some((seconds.floor() as u64 + 1).clamp(1, WINDOW_SECONDS as u64))
     }
 }
 
@@ -93,6 +96,12 @@ mod tests {
         // Until the next window, and all of it: 5 events weigh 5 at its start.
         let wait = full.wait(10, 5).unwrap();
         assert_eq!(wait, 51);
+        // Full from the window's first second: a minute, not a second more.
+        let at_once = Counts {
+            previous: 0,
+            current: 5,
+        };
+        assert_eq!(at_once.wait(0, 5), Some(60));
         assert_eq!(
             Counts {
                 previous: 5,
@@ -111,6 +120,7 @@ mod tests {
             (0, 12, 5, 10),
             (7, 7, 59, 7),
             (3, 0, 0, 3),
+            (0, 3, 0, 3),
         ] {
             let counts = Counts { previous, current };
             // The estimate `at` seconds into the current window, or past it.
@@ -126,6 +136,11 @@ mod tests {
                 }
             };
             let wait = counts.wait(elapsed, limit).expect("full") as i64;
+            assert!((1..=WINDOW_SECONDS).contains(&wait), "{counts:?}: {wait}");
+            if wait == WINDOW_SECONDS {
+                // Held to a minute; the estimate may still be at the limit.
+                continue;
+            }
             let then = recent_at(elapsed + wait);
             assert!(then < f64::from(limit), "{counts:?} after {wait} s: {then}");
             let earlier = recent_at(elapsed + wait - 1);
