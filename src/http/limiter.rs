@@ -50,15 +50,33 @@ impl Limiter {
     /// "`refusal`; try again in N s". Counts nothing, for events counted
     /// only when they fail (sign-ins).
     pub async fn refuse_if_exhausted(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
+        self.count(keys, refusal, false).await
+    }
+
+    /// Refuses as [`Limiter::refuse_if_exhausted`] does, and else, when
+    /// `record`, counts one event against every key: in the database, on
+    /// one connection and one trip to the blocking pool.
+    async fn count(&self, keys: &[&str], refusal: &str, record: bool) -> Result<(), AppError> {
         let wait = match &self.counted {
-            Counted::InMemory(throttle) => throttle.check(keys, Instant::now()).err(),
+            Counted::InMemory(throttle) => {
+                let wait = throttle.check(keys, Instant::now()).err();
+                if wait.is_none() && record {
+                    throttle.record(keys, Instant::now());
+                }
+                wait
+            }
             Counted::InDatabase(store) => {
                 let (name, limit, keys) = (self.name, self.limit, owned(keys));
                 store
                     .run(move |c| {
                         let (minute, elapsed) = rate::window_of(clock::now().timestamp());
-                        let counts = rate_counts::counts(c, name, &borrowed(&keys), minute)?;
-                        Ok(counts.values().filter_map(|k| k.wait(elapsed, limit)).max())
+                        let keys = borrowed(&keys);
+                        let counts = rate_counts::counts(c, name, &keys, minute)?;
+                        let wait = counts.values().filter_map(|k| k.wait(elapsed, limit)).max();
+                        if wait.is_none() && record {
+                            rate_counts::add(c, name, &keys, minute)?;
+                        }
+                        Ok(wait)
                     })
                     .await?
             }
@@ -94,8 +112,7 @@ impl Limiter {
     /// Counts one event against every key, unless one has used up its
     /// events: then the 429 of [`Limiter::refuse_if_exhausted`].
     pub async fn admit(&self, keys: &[&str], refusal: &str) -> Result<(), AppError> {
-        self.refuse_if_exhausted(keys, refusal).await?;
-        self.record(keys).await
+        self.count(keys, refusal, true).await
     }
 
     /// How many events a key has had in the last minute (estimated, when
