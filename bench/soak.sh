@@ -45,12 +45,13 @@ ids=$(curl -sf "http://127.0.0.1:$port/api/v1/practices?limit=100" |
   python3 -c 'import json,sys; print(" ".join(p["id"] for p in json.load(sys.stdin)["items"]))')
 # Warm-up: the first queries of each kind load index pages into memory.
 $load "http://127.0.0.1:$port" 20 "$clients" "$token" $ids >/dev/null || true
-rss() { echo $(( $(ps -o rss= -p "$server") / 1024 )); }
+# Anonymous memory: the process's own (file pages are the index, mapped).
+rss() { awk '/^RssAnon/ { print int($2 / 1024) }' "/proc/$server/status"; }
 start=$(rss)
-echo "resident memory at the start of the load: $start MiB"
-( while sleep 60; do echo "  resident memory: $(rss) MiB"; done ) &
+echo "anonymous resident memory at the start of the load: $start MiB"
+( while sleep 60; do echo "  anonymous resident memory: $(rss) MiB"; done ) &
 sampler=$!
 $load "http://127.0.0.1:$port" "$seconds" "$clients" "$token" $ids
 kill $sampler 2>/dev/null || true
 end=$(rss)
-python3 -c "s, e = $start, $end; print(f'resident memory: {s} MiB at the start, {e} MiB at the end: {100 * (e - s) / s:+.1f}%')"
+python3 -c "s, e = $start, $end; print(f'anonymous resident memory: {s} MiB at the start, {e} MiB at the end: {100 * (e - s) / s:+.1f}%')"

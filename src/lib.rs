@@ -153,6 +153,7 @@ impl Application {
             SWEEP_EVERY,
             store.bells(),
         );
+        workers::spawn(workers::Trimmer, workers::Trimmer::PERIOD, store.bells());
         let indexer = workers::Indexer {
             store: store.clone(),
             index: Arc::clone(&search),

@@ -1,6 +1,7 @@
 //! The work no request should wait for, each in its own loop beside the
 //! server: the search indexer, the mail sender, the tagging learner, the
-//! idempotency sweeper and the self-assessment reminder. They share one
+//! idempotency sweeper, the self-assessment reminder and the memory
+//! trimmer. They share one
 //! shape: a round on the blocking pool (database and SMTP calls block), the
 //! count logged or the error logged and the round tried again later. A
 //! round runs at start, then when the worker's bell rings (a write left it
@@ -14,12 +15,15 @@ mod learner;
 mod reminder;
 mod sender;
 mod sweeper;
+mod trimmer;
 
 pub use indexer::Indexer;
 pub use learner::Learner;
 pub use reminder::Reminder;
 pub use sender::Sender;
 pub use sweeper::Sweeper;
+use trimmer::give_back_freed_memory;
+pub use trimmer::Trimmer;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
