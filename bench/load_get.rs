@@ -4,6 +4,11 @@
 //!
 //! `cargo run --release --example load_get -- BASE_URL SECONDS CLIENTS PATH [PATH…]`
 //!
+//! A `{n}` in a path becomes a number no other request of the run uses: a
+//! search with `-x{n}` (a word no practice holds, excluded) matches what
+//! the search without it matches, but is never answered from the search
+//! cache, so the run measures the search itself.
+//!
 //! With `BENCH_COOKIE` set, every request carries it (desk pages need a
 //! session); with `BENCH_AUTHORIZATION`, that header (`Bearer …`).
 
@@ -11,6 +16,7 @@
 mod common;
 
 use common::percentile;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -32,6 +38,7 @@ fn main() {
     let cookie = std::env::var("BENCH_COOKIE").ok();
     let authorization = std::env::var("BENCH_AUTHORIZATION").ok();
     let mut failed = false;
+    let unique = AtomicU64::new(0);
     for path in &args[4..] {
         let url = format!("{base}{path}");
         let latencies = Mutex::new(Vec::new());
@@ -45,7 +52,13 @@ fn main() {
                     let mut my_errors = 0;
                     while Instant::now() < deadline {
                         let begun = Instant::now();
-                        let mut request = agent.get(&url);
+                        let mut request = match url.contains("{n}") {
+                            true => {
+                                let n = unique.fetch_add(1, Ordering::Relaxed);
+                                agent.get(url.replace("{n}", &n.to_string()))
+                            }
+                            false => agent.get(&url),
+                        };
                         if let Some(cookie) = &cookie {
                             request = request.header("cookie", cookie);
                         }

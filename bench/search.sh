@@ -7,6 +7,10 @@
 # page (HTML: the same search, facets with annex titles, 20 results) is
 # measured with the same clients for the broad query and a filtered one,
 # and so are the coverage table (API, by region and by entity) and its page.
+# Repeated searches are answered from the search cache (search::cache);
+# the broad query is also run with `-x{n}`, an excluded word no practice
+# holds and a new one per request, which matches the same practices but
+# never the cache: the cost of the search itself.
 # Usage: bench/search.sh [SECONDS=15] [CLIENTS=8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +45,7 @@ rss() { echo "$(( $(ps -o rss= -p "$1") / 1024 )) MiB"; }
 echo "server resident memory after start: $(rss $server)"
 
 broad='/api/v1/practices?q=incident%20response&limit=20'
+broad_uncached='/api/v1/practices?q=incident%20response%20-x{n}&limit=20'
 selective='/api/v1/practices?q=%22Budapest%20Convention%22&language=fr&section=F'
 echo "== Compendium ($clients clients, $seconds s each)"
 page_broad='/?q=incident%20response&lang=en'
@@ -48,7 +53,7 @@ page_filtered='/?q=incident%20response&language=fr&section=E&year=2020&lang=ar'
 coverage_regions='/api/v1/coverage?by=region'
 coverage_entities='/api/v1/coverage?by=entity&language=fr'
 coverage_page='/coverage?by=regional_group&lang=en'
-$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$selective" "$page_broad" "$page_filtered" \
+$load "http://127.0.0.1:$port" "$seconds" "$clients" "$broad" "$broad_uncached" "$selective" "$page_broad" "$page_filtered" \
   "$coverage_regions" "$coverage_entities" "$coverage_page"
 echo "server resident memory after the runs: $(rss $server)"
 

@@ -278,6 +278,7 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
         ));
     }
     query.request.limit = CSV_PAGE;
+    query.request.remember = false;
     let request = std::sync::Arc::new(query.request);
     let search = std::sync::Arc::clone(&state.search);
     let first = {
@@ -306,6 +307,7 @@ pub async fn export_csv(state: State, request: HttpRequest) -> Answer {
                         snippets: false,
                         expand: request.expand,
                         language: request.language,
+                        remember: false,
                     };
                     index.search(&next)
                 })

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -15,6 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
+use super::cache::{MatchKey, Matches};
 use super::facets::{Counts, FacetCounts, FacetField};
 use super::query::{Clause, ParsedQuery};
 use super::{codes, Row, SearchIndex};
@@ -30,7 +32,7 @@ use crate::text::{escape_html, shortened};
 pub(super) const TITLE_BOOST: f32 = 2.0;
 const SNIPPET_CHARS: usize = 200;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     pub sections: Vec<SectionId>,
     pub items: Vec<AnnexItem>,
@@ -61,7 +63,7 @@ impl Filters {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, utoipa::ToSchema)]
 #[schema(rename_all = "lowercase")]
 pub enum Sort {
     Relevance,
@@ -117,6 +119,10 @@ pub struct SearchRequest {
     /// The reader's language: practices in it rank first, and words are
     /// read in it first. Unknown: guessed from the words' script.
     pub language: Option<Language>,
+    /// Whether the matches are kept for the same search again (see
+    /// [`super::cache`]): not for a walk through every page, as the CSV
+    /// export makes, which would push out the searches readers repeat.
+    pub remember: bool,
 }
 
 pub struct Hit {
@@ -351,7 +357,6 @@ impl SearchIndex {
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, AppError> {
-        let failed = |e: tantivy::TantivyError| AppError::internal(format!("search: {e}"));
         let (generation, searcher, offset) = match request.cursor {
             Some(cursor) => match self.searcher_of(cursor.generation) {
                 Some(searcher) => (cursor.generation, searcher, cursor.offset),
@@ -369,7 +374,68 @@ impl SearchIndex {
         // offset must not size it beyond the documents there are.
         let offset = offset.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
         let (text, expanded) = self.text_query(request);
-        let query = self.full_query(text.as_deref(), &request.filters, None);
+        let key = MatchKey {
+            searcher: generation,
+            query: request.query.clone(),
+            filters: request.filters.clone(),
+            sort: request.sort,
+            expand: request.expand,
+            language: request.language,
+            offset,
+            limit: request.limit,
+        };
+        let matches = match self.matches.get(&key) {
+            Some(kept) => kept,
+            None => {
+                let found = Arc::new(self.matches(&searcher, text.as_deref(), request, offset)?);
+                if request.remember {
+                    self.matches.insert(key, Arc::clone(&found));
+                }
+                found
+            }
+        };
+        let (addresses, total) = (&matches.addresses, matches.total);
+        // Snippets mark the reader's own words: the expanded query's many
+        // terms would cost a document-frequency lookup each, per search.
+        let literal = match expanded.is_empty() || !request.snippets {
+            true => None,
+            false => self.literal_query(&request.query),
+        };
+        let marked = literal.as_deref().or(text.as_deref());
+        let hits = self.hits(
+            &searcher,
+            addresses,
+            marked,
+            request.snippets,
+            request.language,
+        )?;
+        let next_offset = offset + addresses.len();
+        let next_cursor = (next_offset < total && !addresses.is_empty()).then_some(Cursor {
+            generation,
+            offset: next_offset,
+        });
+        Ok(SearchResults {
+            expanded,
+            total,
+            hits,
+            facets: matches.counts.clone(),
+            next_cursor,
+        })
+    }
+
+    /// Every practice the query matches: the page's documents (from
+    /// `offset`), the total, and the facet counts, one pass for the facets
+    /// of unfiltered fields and one more for each filtered one
+    /// (disjunctive facets).
+    fn matches(
+        &self,
+        searcher: &Searcher,
+        text: Option<&dyn Query>,
+        request: &SearchRequest,
+        offset: usize,
+    ) -> Result<Matches, AppError> {
+        let failed = |e: tantivy::TantivyError| AppError::internal(format!("search: {e}"));
+        let query = self.full_query(text, &request.filters, None);
         let plain_facets: Vec<FacetField> = FacetField::ALL
             .into_iter()
             .filter(|f| !request.filters.filters(*f))
@@ -401,38 +467,17 @@ impl SearchIndex {
             .into_iter()
             .filter(|f| request.filters.filters(*f))
         {
-            let widened = self.full_query(text.as_deref(), &request.filters, Some(facet));
+            let widened = self.full_query(text, &request.filters, Some(facet));
             counts.extend(
                 searcher
                     .search(&*widened, &FacetCounts::new(vec![facet]))
                     .map_err(failed)?,
             );
         }
-        // Snippets mark the reader's own words: the expanded query's many
-        // terms would cost a document-frequency lookup each, per search.
-        let literal = match expanded.is_empty() || !request.snippets {
-            true => None,
-            false => self.literal_query(&request.query),
-        };
-        let marked = literal.as_deref().or(text.as_deref());
-        let hits = self.hits(
-            &searcher,
-            &addresses,
-            marked,
-            request.snippets,
-            request.language,
-        )?;
-        let next_offset = offset + addresses.len();
-        let next_cursor = (next_offset < total && !addresses.is_empty()).then_some(Cursor {
-            generation,
-            offset: next_offset,
-        });
-        Ok(SearchResults {
-            expanded,
+        Ok(Matches {
+            addresses,
             total,
-            hits,
-            facets: counts,
-            next_cursor,
+            counts,
         })
     }
 

@@ -5,6 +5,7 @@
 //! database commit and an index commit loses nothing, and every replica
 //! converges on the same catalogue.
 
+mod cache;
 pub mod codes;
 pub mod coverage;
 pub mod engine;
@@ -116,6 +117,8 @@ pub struct SearchIndex {
     /// Whether the index has caught up with the database since start.
     caught_up: AtomicBool,
     searchers: Mutex<VecDeque<(u64, Searcher, Instant)>>,
+    /// The matches of recent searches, per searcher.
+    matches: cache::MatchCache,
     /// Built once: a query clones the one it needs instead of building a
     /// stemmer per word.
     analyzers: Vec<(Language, tantivy::tokenizer::TextAnalyzer)>,
@@ -174,6 +177,7 @@ impl SearchIndex {
             generation: AtomicI64::new(generation),
             caught_up: AtomicBool::new(false),
             searchers: Mutex::new(VecDeque::new()),
+            matches: cache::MatchCache::default(),
             analyzers: Language::ALL
                 .into_iter()
                 .map(|l| (l, analyzers::analyzer(l)))

@@ -2,14 +2,14 @@
 //! phrases, and `prefix*`. Parsing never fails on odd input: an unbalanced
 //! quote runs to the end, stray signs are ignored. Only size is refused.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Clause {
     Word(String),
     Phrase(String),
     Prefix(String),
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ParsedQuery {
     pub required: Vec<Clause>,
     pub excluded: Vec<Clause>,

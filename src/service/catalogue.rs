@@ -169,6 +169,7 @@ impl CatalogueQuery {
                 snippets,
                 expand: expand.unwrap_or(true),
                 language,
+                remember: true,
             },
         })
     }

@@ -255,6 +255,7 @@ fn measure_in(
             snippets: false,
             expand,
             language: Some(q.language),
+            remember: false,
         };
         let found = index.search(&request)?;
         let top: Vec<&str> = found

@@ -326,6 +326,36 @@ fn a_write_wakes_the_indexer_of_its_own_replica() {
 }
 
 #[test]
+fn a_repeated_search_is_answered_alike_until_the_catalogue_changes() {
+    each_backend(|app| {
+        let editor = app.user(Role::Editor, None);
+        let english = json!({"entity": "NOR", "language": "en", "title": "Lighthouse",
+            "practices": [{"title": "Lighthouse drill", "body": "A lighthouse exercise for operators.", "items": [9]}]});
+        app.accept_new(&editor, &english);
+        app.wait_for_total(&q("lighthouse"), 1);
+        // The second answer comes from the search cache: the same in every byte.
+        let path = format!("/api/v1/practices?{}", q("lighthouse"));
+        let first = app.get(&path);
+        assert_eq!(first.body, app.get(&path).body);
+        assert_eq!(first.json()["facets"]["language"], json!({"en": 1}));
+
+        let french = json!({"entity": "FRA", "language": "fr", "title": "Phare",
+            "practices": [{"title": "Exercice lighthouse", "body": "Un exercice de crise nommé lighthouse.", "items": [18]}]});
+        app.accept_new(&editor, &french);
+        app.wait_for_total(&q("lighthouse"), 2);
+        // The total, the facets and the rows all follow the new state.
+        let after = app.get(&path).json();
+        assert_eq!(after["facets"]["language"], json!({"en": 1, "fr": 1}));
+        assert_eq!(after["facets"]["item"]["18"], 1, "{after}");
+        assert_eq!(after["items"].as_array().map(Vec::len), Some(2));
+        let filtered = app
+            .get(&format!("{path}&language=fr"))
+            .json();
+        assert_eq!(filtered["total"], 1);
+    });
+}
+
+#[test]
 fn the_csv_export_has_every_match_and_no_live_formula() {
     each_backend(|app| {
         let editor = publish_fixtures(app);
