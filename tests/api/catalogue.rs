@@ -348,9 +348,7 @@ fn a_repeated_search_is_answered_alike_until_the_catalogue_changes() {
         assert_eq!(after["facets"]["language"], json!({"en": 1, "fr": 1}));
         assert_eq!(after["facets"]["item"]["18"], 1, "{after}");
         assert_eq!(after["items"].as_array().map(Vec::len), Some(2));
-        let filtered = app
-            .get(&format!("{path}&language=fr"))
-            .json();
+        let filtered = app.get(&format!("{path}&language=fr")).json();
         assert_eq!(filtered["total"], 1);
     });
 }
