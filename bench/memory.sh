@@ -24,26 +24,37 @@ trap cleanup EXIT
 export COMPENDIUM_DATA_DIR=$work/data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn
 
 python3 ../shared/bench/gen_corpus.py --practices 100000 --jsonl "$work/corpus.jsonl"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; backend: ${COMPENDIUM_DATABASE_URL:+PostgreSQL}${COMPENDIUM_DATABASE_URL:-SQLite}" | sed 's#postgres://[^ ]*##'
+# The backend's name only: the URL may hold a password.
+backend=${COMPENDIUM_DATABASE_URL:+PostgreSQL}
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; backend: ${backend:-SQLite}"
 $bin import "$work/corpus.jsonl" >/dev/null
 
 memory() {
   awk '/^RssAnon|^RssFile|^VmHWM/ { printf "%s %d MiB  ", $1, $2 / 1024 }' "/proc/$server/status"
 }
+# Waits for a probe to answer, for at most SECONDS; stops if the server did.
+await() {
+  local probe=$1 deadline=$((SECONDS + $2))
+  until curl -sf "http://127.0.0.1:$port/$probe" >/dev/null; do
+    kill -0 "$server" 2>/dev/null || { echo "the server stopped" >&2; exit 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "no answer from /$probe" >&2; exit 1; }
+    sleep 0.05
+  done
+}
 started=$(date +%s.%N)
 $bin serve &
 server=$!
-until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
+await healthz 60
 echo "at start:                $(memory)"
 # Ready once the indexer has caught up with every practice.
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done
+await readyz 600
 echo "caught up with 100,000 practices in $(python3 -c "import time; print(f'{time.time() - $started:.1f}')") s"
 sleep 2
 echo "after catching up:       $(memory)"
 $load "http://127.0.0.1:$port" "$seconds" "$clients" \
   '/api/v1/practices?q=incident%20response&limit=20' \
   '/api/v1/practices?q=cybercrime%20legislation&language=es&limit=20' \
-  '/?q=incident%20response&lang=en' >/dev/null
+  '/?q=incident%20response&lang=en' || echo "some searches failed (above)"
 echo "after $seconds s of $clients clients searching: $(memory)"
 sleep 16
 echo "after 16 s idle:         $(memory)"

@@ -22,7 +22,9 @@ trap cleanup EXIT
 export COMPENDIUM_DATA_DIR=$work/data COMPENDIUM_BIND=127.0.0.1:$port COMPENDIUM_LOG_LEVEL=warn
 
 python3 ../shared/bench/gen_corpus.py --practices "$practices" --jsonl "$work/corpus.jsonl"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $practices practices; backend: ${COMPENDIUM_DATABASE_URL:+PostgreSQL}${COMPENDIUM_DATABASE_URL:-SQLite}" | sed 's#postgres://[^ ]*##'
+# The backend's name only: the URL may hold a password.
+backend=${COMPENDIUM_DATABASE_URL:+PostgreSQL}
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $practices practices; backend: ${backend:-SQLite}"
 $bin import "$work/corpus.jsonl" >/dev/null
 $bin reindex
 

@@ -35,6 +35,18 @@ pub struct MatchKey {
     pub limit: usize,
 }
 
+impl MatchKey {
+    /// Whether the matches are worth keeping: only a search's first pages
+    /// are, since a walk through every page (a script following cursors, a
+    /// crawler on numbered pages) would push out what readers repeat.
+    pub fn worth_keeping(&self, by_cursor: bool) -> bool {
+        !by_cursor && self.offset < DEEPEST_KEPT
+    }
+}
+
+/// A search is kept for its pages before this offset.
+const DEEPEST_KEPT: usize = 100;
+
 /// A search's matches: the page's documents, the total and the facets.
 #[derive(Debug)]
 pub struct Matches {
@@ -134,6 +146,17 @@ mod tests {
         let mut next_page = key(1, "incident");
         next_page.offset = 20;
         assert!(cache.get(&next_page).is_none());
+    }
+
+    #[test]
+    fn only_the_first_pages_found_without_a_cursor_are_kept() {
+        let mut page = key(1, "incident");
+        assert!(page.worth_keeping(false));
+        assert!(!page.worth_keeping(true));
+        page.offset = 80;
+        assert!(page.worth_keeping(false));
+        page.offset = 100;
+        assert!(!page.worth_keeping(false));
     }
 
     #[test]

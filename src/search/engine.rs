@@ -388,7 +388,7 @@ impl SearchIndex {
             Some(kept) => kept,
             None => {
                 let found = Arc::new(self.matches(&searcher, text.as_deref(), request, offset)?);
-                if request.remember {
+                if request.remember && key.worth_keeping(request.cursor.is_some()) {
                     self.matches.insert(key, Arc::clone(&found));
                 }
                 found

@@ -47,13 +47,13 @@ pub fn give_back_freed_memory() {}
 mod tests {
     use super::*;
 
-    fn anonymous_kib() -> u64 {
-        let status = std::fs::read_to_string("/proc/self/status").expect("procfs");
+    /// The process's anonymous resident memory, where the kernel tells it.
+    fn anonymous_kib() -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
         status
             .lines()
             .find_map(|line| line.strip_prefix("RssAnon:"))
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("RssAnon in /proc/self/status")
     }
 
     #[test]
@@ -66,9 +66,12 @@ mod tests {
             .enumerate()
             .filter_map(|(i, chunk)| (i % 16 == 0).then_some(chunk))
             .collect();
-        let before = anonymous_kib();
+        let Some(before) = anonymous_kib() else {
+            eprintln!("no RssAnon in /proc/self/status: nothing to measure here");
+            return;
+        };
         give_back_freed_memory();
-        let after = anonymous_kib();
+        let after = anonymous_kib().unwrap_or(before);
         assert!(kept.iter().all(|chunk| chunk.len() == 4096));
         // Other tests allocate meanwhile: ask for half of the 180 MiB freed.
         assert!(
