@@ -209,6 +209,12 @@ enum UserCommand {
 }
 
 fn main() -> ExitCode {
+    // OpenSSL initialised before libpq does it, without its exit handler:
+    // that handler frees OpenSSL's tables when main returns, while a pool
+    // thread may still be opening a TLS connection to PostgreSQL, and the
+    // process then dies of a segfault after its work is done (seen once in
+    // CI, on `compendium export`; r2d2 issue 137, OpenSSL issue 6214).
+    openssl_sys::init();
     let cli = Cli::parse();
     match cli.command {
         Command::Openapi => {
