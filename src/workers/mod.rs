@@ -1,14 +1,13 @@
 //! The work no request should wait for, each in its own loop beside the
 //! server: the search indexer, the mail sender, the tagging learner, the
 //! idempotency sweeper, the self-assessment reminder and the memory
-//! trimmer. They share one
-//! shape: a round on the blocking pool (database and SMTP calls block), the
-//! count logged or the error logged and the round tried again later. A
-//! round runs at start, then when the worker's bell rings (a write left it
-//! work, on this replica or, through PostgreSQL, another: see
-//! `store::wakeup`), when work it knows of falls due, or at its period at
-//! the latest. Every replica runs them all; each round is safe to run on
-//! several replicas at once.
+//! trimmer. They share one shape: a round on the blocking pool (database
+//! and SMTP calls block), the count logged or the error logged and the
+//! round tried again later. A round runs at start, then when the worker's
+//! bell rings (a write left it work, on this replica or, through
+//! PostgreSQL, another: see `store::wakeup`), when work it knows of falls
+//! due, or at its period at the latest. Every replica runs them all; each
+//! round is safe to run on several replicas at once.
 
 mod indexer;
 mod learner;
